@@ -1,0 +1,624 @@
+//! The rules every dataset must satisfy before it is stored: well-formed and unique ids,
+//! references that resolve, ties between two different places, lifecycle events in a
+//! possible order, memberships and relations that end after they start, coordinates on the
+//! globe, and a source behind every fact.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use crate::date::Tri;
+use crate::ids::{ID_RULE, is_valid_id};
+use crate::model::{Dataset, Tie};
+use crate::status::{TieStatus, transition};
+
+/// One broken rule, naming the record, the field and the value, and saying what would be
+/// accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The record kind as bundles name it (`tie`, `place`, ...).
+    pub record: &'static str,
+    /// The record's id or key.
+    pub id: String,
+    /// Position of the record in its list, for mapping back to a file and line.
+    pub index: usize,
+    pub field: String,
+    pub value: String,
+    pub problem: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} '{}': field `{}` = '{}': {}",
+            self.record, self.id, self.field, self.value, self.problem
+        )
+    }
+}
+
+/// All violations found, in record order.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} problem(s) in the data; first: {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
+pub struct ValidationError(pub Vec<Violation>);
+
+struct Checker<'a> {
+    violations: Vec<Violation>,
+    sources: HashSet<&'a str>,
+    batches: HashSet<&'a str>,
+    places: HashSet<&'a str>,
+    actors: HashSet<&'a str>,
+    networks: HashSet<&'a str>,
+    ties: HashSet<&'a str>,
+    documents: HashSet<&'a str>,
+}
+
+impl<'a> Checker<'a> {
+    fn push(
+        &mut self,
+        record: &'static str,
+        id: &str,
+        index: usize,
+        field: &str,
+        value: &str,
+        problem: String,
+    ) {
+        self.violations.push(Violation {
+            record,
+            id: id.to_owned(),
+            index,
+            field: field.to_owned(),
+            value: value.to_owned(),
+            problem,
+        });
+    }
+
+    fn sources(
+        &mut self,
+        record: &'static str,
+        id: &str,
+        index: usize,
+        field: &str,
+        sources: &[String],
+    ) {
+        for source in sources {
+            if !self.sources.contains(source.as_str()) {
+                self.push(
+                    record,
+                    id,
+                    index,
+                    field,
+                    source,
+                    "unknown source: add a [[source]] with this id, or cite one that exists".into(),
+                );
+            }
+        }
+    }
+
+    fn reference(
+        &mut self,
+        record: &'static str,
+        id: &str,
+        index: usize,
+        field: &str,
+        value: &str,
+        kinds: &[&str],
+    ) {
+        let found = kinds.iter().any(|kind| match *kind {
+            "place" => self.places.contains(value),
+            "actor" => self.actors.contains(value),
+            "network" => self.networks.contains(value),
+            "tie" => self.ties.contains(value),
+            "document" => self.documents.contains(value),
+            "source" => self.sources.contains(value),
+            "batch" => self.batches.contains(value),
+            _ => false,
+        });
+        if !found {
+            let expected = kinds.join(" or ");
+            self.push(
+                record,
+                id,
+                index,
+                field,
+                value,
+                format!("unknown {expected}: it must be the id of a {expected} in the data"),
+            );
+        }
+    }
+}
+
+fn ids<'a, T>(
+    checker: &mut Checker<'a>,
+    record: &'static str,
+    items: &'a [T],
+    id_of: impl Fn(&'a T) -> &'a str,
+) -> HashSet<&'a str> {
+    let mut seen = HashSet::new();
+    for (index, item) in items.iter().enumerate() {
+        let id = id_of(item);
+        if !is_valid_id(id) {
+            checker.push(
+                record,
+                id,
+                index,
+                "id",
+                id,
+                format!("not a valid id: use {ID_RULE}"),
+            );
+        }
+        if !seen.insert(id) {
+            checker.push(
+                record,
+                id,
+                index,
+                "id",
+                id,
+                format!("duplicate id: another {record} already has it"),
+            );
+        }
+    }
+    seen
+}
+
+/// Checks every rule over the whole dataset and returns every violation, not just the first.
+pub fn validate(data: &Dataset) -> Result<(), ValidationError> {
+    let mut c = Checker {
+        violations: Vec::new(),
+        sources: HashSet::new(),
+        batches: HashSet::new(),
+        places: HashSet::new(),
+        actors: HashSet::new(),
+        networks: HashSet::new(),
+        ties: HashSet::new(),
+        documents: HashSet::new(),
+    };
+    c.sources = ids(&mut c, "source", &data.sources, |s| &s.id);
+    c.batches = ids(&mut c, "batch", &data.batches, |b| &b.id);
+    c.places = ids(&mut c, "place", &data.places, |p| &p.id);
+    c.actors = ids(&mut c, "actor", &data.actors, |a| &a.id);
+    c.networks = ids(&mut c, "network", &data.networks, |n| &n.id);
+    c.ties = ids(&mut c, "tie", &data.ties, |t| &t.id);
+    c.documents = ids(&mut c, "document", &data.documents, |d| &d.id);
+    ids(&mut c, "activity", &data.activities, |a| &a.id);
+    ids(&mut c, "figure", &data.figures, |f| &f.id);
+
+    // Former ids of merged places must not collide with live ids: they redirect.
+    for (i, place) in data.places.iter().enumerate() {
+        for former in &place.former_ids {
+            if c.places.contains(former.as_str()) {
+                c.push(
+                    "place",
+                    &place.id,
+                    i,
+                    "former_ids",
+                    former,
+                    "a former id must not also be a live place id".into(),
+                );
+            }
+        }
+    }
+
+    for (i, batch) in data.batches.iter().enumerate() {
+        c.reference("batch", &batch.id, i, "source", &batch.source, &["source"]);
+    }
+    check_places(&mut c, data);
+    for (i, tie) in data.ties.iter().enumerate() {
+        check_tie(&mut c, i, tie);
+    }
+    for (i, network) in data.networks.iter().enumerate() {
+        require_sources(&mut c, "network", &network.id, i, &network.sources);
+    }
+    for (i, m) in data.memberships.iter().enumerate() {
+        let key = m.key();
+        c.reference("membership", &key, i, "network", &m.network, &["network"]);
+        c.reference(
+            "membership",
+            &key,
+            i,
+            "member",
+            &m.member,
+            &["place", "actor"],
+        );
+        if let Some(batch) = &m.batch {
+            c.reference("membership", &key, i, "batch", batch, &["batch"]);
+        }
+        if let (Some(start), Some(end)) = (&m.start, &m.end)
+            && end.before(start) == Tri::Yes
+        {
+            c.push(
+                "membership",
+                &key,
+                i,
+                "end",
+                &end.to_string(),
+                format!("ends before it starts ({start}): the end must be on or after the start"),
+            );
+        }
+        if m.batch.is_none() {
+            require_sources(&mut c, "membership", &key, i, &m.sources);
+        } else {
+            c.sources("membership", &key, i, "sources", &m.sources);
+        }
+    }
+    for (i, actor) in data.actors.iter().enumerate() {
+        if actor.kind == crate::model::ActorKind::Person && actor.organisation.is_some() {
+            c.push("actor", &actor.id, i, "organisation", "set", "a person has no organisation kind: remove the field or make the actor an organisation".into());
+        }
+        require_sources(&mut c, "actor", &actor.id, i, &actor.sources);
+    }
+    for (i, r) in data.relations.iter().enumerate() {
+        let key = r.key();
+        c.reference("relation", &key, i, "from", &r.from, &["actor"]);
+        c.reference("relation", &key, i, "to", &r.to, &["actor", "place"]);
+        if r.from == r.to {
+            c.push(
+                "relation",
+                &key,
+                i,
+                "to",
+                &r.to,
+                "a relation joins two different records".into(),
+            );
+        }
+        if let (Some(start), Some(end)) = (&r.start, &r.end)
+            && end.before(start) == Tri::Yes
+        {
+            c.push(
+                "relation",
+                &key,
+                i,
+                "end",
+                &end.to_string(),
+                format!("ends before it starts ({start}): the end must be on or after the start"),
+            );
+        }
+        require_sources(&mut c, "relation", &key, i, &r.sources);
+    }
+    for (i, a) in data.activities.iter().enumerate() {
+        for p in &a.places {
+            c.reference("activity", &a.id, i, "places", p, &["place"]);
+        }
+        for p in &a.actors {
+            c.reference("activity", &a.id, i, "actors", p, &["actor"]);
+        }
+        for t in &a.ties {
+            c.reference("activity", &a.id, i, "ties", t, &["tie"]);
+        }
+        for n in &a.networks {
+            c.reference("activity", &a.id, i, "networks", n, &["network"]);
+        }
+        for q in &a.quantities {
+            if !q.value.is_finite() || q.value < 0.0 {
+                c.push(
+                    "activity",
+                    &a.id,
+                    i,
+                    "quantities.value",
+                    &q.value.to_string(),
+                    "a quantity is a finite number, zero or more".into(),
+                );
+            }
+            if q.unit.trim().is_empty() || q.item.trim().is_empty() {
+                c.push(
+                    "activity",
+                    &a.id,
+                    i,
+                    "quantities",
+                    &q.item,
+                    "a quantity needs an item and a unit".into(),
+                );
+            }
+        }
+        if let (Some(start), Some(end)) = (&a.start, &a.end)
+            && end.before(start) == Tri::Yes
+        {
+            c.push(
+                "activity",
+                &a.id,
+                i,
+                "end",
+                &end.to_string(),
+                format!("ends before it starts ({start})"),
+            );
+        }
+        require_sources(&mut c, "activity", &a.id, i, &a.sources);
+    }
+    for (i, d) in data.documents.iter().enumerate() {
+        for p in &d.parties {
+            c.reference("document", &d.id, i, "parties", p, &["place", "actor"]);
+        }
+        let mut numbers = HashSet::new();
+        for article in &d.articles {
+            if !numbers.insert(article.number.as_str()) {
+                c.push(
+                    "document",
+                    &d.id,
+                    i,
+                    "articles.number",
+                    &article.number,
+                    "two articles have the same number".into(),
+                );
+            }
+            if let Some(by) = &article.initiated_by {
+                c.reference(
+                    "document",
+                    &d.id,
+                    i,
+                    "articles.initiated_by",
+                    by,
+                    &["place", "actor"],
+                );
+            }
+        }
+        require_sources(&mut c, "document", &d.id, i, &d.sources);
+    }
+    for (i, f) in data.figures.iter().enumerate() {
+        if !f.value.is_finite() {
+            c.push(
+                "figure",
+                &f.id,
+                i,
+                "value",
+                &f.value.to_string(),
+                "a figure is a finite number".into(),
+            );
+        }
+        if let Some(reporter) = &f.reporter {
+            c.reference("figure", &f.id, i, "reporter", reporter, &["actor"]);
+        }
+        require_sources(&mut c, "figure", &f.id, i, &f.sources);
+    }
+
+    if c.violations.is_empty() {
+        Ok(())
+    } else {
+        Err(ValidationError(c.violations))
+    }
+}
+
+fn require_sources(
+    c: &mut Checker,
+    record: &'static str,
+    id: &str,
+    index: usize,
+    sources: &[String],
+) {
+    if sources.is_empty() {
+        c.push(
+            record,
+            id,
+            index,
+            "sources",
+            "[]",
+            "every fact needs a source: list at least one source id".into(),
+        );
+    }
+    c.sources(record, id, index, "sources", sources);
+}
+
+fn check_places(c: &mut Checker, data: &Dataset) {
+    let parents: HashMap<&str, &str> = data
+        .places
+        .iter()
+        .filter_map(|p| p.parent.as_deref().map(|parent| (p.id.as_str(), parent)))
+        .collect();
+    for (i, place) in data.places.iter().enumerate() {
+        if place.name.trim().is_empty() {
+            c.push(
+                "place",
+                &place.id,
+                i,
+                "name",
+                "",
+                "a place needs a name".into(),
+            );
+        }
+        if let Some(parent) = &place.parent {
+            c.reference("place", &place.id, i, "parent", parent, &["place"]);
+            // Follow the parent chain; a chain that comes back to the start is a cycle.
+            let mut at = parent.as_str();
+            for _ in 0..64 {
+                if at == place.id {
+                    c.push(
+                        "place",
+                        &place.id,
+                        i,
+                        "parent",
+                        parent,
+                        "parents form a cycle: a place cannot be inside itself".into(),
+                    );
+                    break;
+                }
+                match parents.get(at) {
+                    Some(next) => at = next,
+                    None => break,
+                }
+            }
+        }
+        if let Some(cc) = &place.country
+            && !(cc.len() == 2 && cc.bytes().all(|b| b.is_ascii_uppercase()))
+        {
+            c.push(
+                "place",
+                &place.id,
+                i,
+                "country",
+                cc,
+                "an ISO 3166-1 alpha-2 code in capitals, e.g. CZ".into(),
+            );
+        }
+        for coordinates in &place.coordinates {
+            let ok = coordinates.lat.is_finite()
+                && coordinates.lon.is_finite()
+                && (-90.0..=90.0).contains(&coordinates.lat)
+                && (-180.0..=180.0).contains(&coordinates.lon);
+            if !ok {
+                c.push(
+                    "place",
+                    &place.id,
+                    i,
+                    "coordinates",
+                    &format!("{}, {}", coordinates.lat, coordinates.lon),
+                    "latitude from -90 to 90 and longitude from -180 to 180, in degrees".into(),
+                );
+            }
+            c.sources(
+                "place",
+                &place.id,
+                i,
+                "coordinates.source",
+                std::slice::from_ref(&coordinates.source),
+            );
+        }
+        for population in &place.population {
+            c.sources(
+                "place",
+                &place.id,
+                i,
+                "population.source",
+                std::slice::from_ref(&population.source),
+            );
+        }
+        for name in &place.names {
+            c.sources("place", &place.id, i, "names.sources", &name.sources);
+        }
+        require_sources(c, "place", &place.id, i, &place.sources);
+    }
+}
+
+fn check_tie(c: &mut Checker, i: usize, tie: &Tie) {
+    let id = tie.id.as_str();
+    c.reference("tie", id, i, "a", &tie.a, &["place"]);
+    c.reference("tie", id, i, "b", &tie.b, &["place"]);
+    if tie.a == tie.b {
+        c.push(
+            "tie",
+            id,
+            i,
+            "b",
+            &tie.b,
+            "a tie joins two different places, not a place with itself".into(),
+        );
+    } else if tie.a > tie.b {
+        c.push(
+            "tie",
+            id,
+            i,
+            "a",
+            &tie.a,
+            format!(
+                "the ends are stored in canonical order: a must sort before b ('{}')",
+                tie.b
+            ),
+        );
+    }
+    if let Some(network) = &tie.network {
+        c.reference("tie", id, i, "network", network, &["network"]);
+    }
+    for document in &tie.documents {
+        c.reference("tie", id, i, "documents", document, &["document"]);
+    }
+    let mut status = TieStatus::NotYet;
+    let mut previous: Option<&crate::date::PartialDate> = None;
+    for (n, event) in tie.events.iter().enumerate() {
+        let field = format!("events[{n}]");
+        match transition(status, event.kind) {
+            Some(next) => status = next,
+            None => {
+                c.push("tie", id, i, &format!("{field}.kind"), event.kind.as_str(), format!("cannot follow status '{status}': events must be listed in the order they happened (signed before renewed, suspended before reinstated)"));
+                status = TieStatus::Unknown;
+            }
+        }
+        if let Some(date) = &event.date {
+            if let Some(before) = previous
+                && date.before(before) == Tri::Yes
+            {
+                c.push("tie", id, i, &format!("{field}.date"), &date.to_string(), format!("is before the previous event ({before}): list events in the order they happened"));
+            }
+            previous = Some(date);
+        }
+        if let Some(side) = &event.side
+            && side != &tie.a
+            && side != &tie.b
+        {
+            c.push(
+                "tie",
+                id,
+                i,
+                &format!("{field}.side"),
+                side,
+                format!(
+                    "the acting side must be one of the tie's ends: '{}' or '{}'",
+                    tie.a, tie.b
+                ),
+            );
+        }
+        if let Some(actor) = &event.actor {
+            c.reference("tie", id, i, &format!("{field}.actor"), actor, &["actor"]);
+        }
+        if let Some(document) = &event.document {
+            c.reference(
+                "tie",
+                id,
+                i,
+                &format!("{field}.document"),
+                document,
+                &["document"],
+            );
+        }
+        if event.sources.is_empty() {
+            c.push(
+                "tie",
+                id,
+                i,
+                &format!("{field}.sources"),
+                "[]",
+                "every event needs a source: list at least one source id".into(),
+            );
+        }
+        c.sources("tie", id, i, &format!("{field}.sources"), &event.sources);
+    }
+    for (n, evidence) in tie.evidence.iter().enumerate() {
+        c.sources(
+            "tie",
+            id,
+            i,
+            &format!("evidence[{n}].source"),
+            std::slice::from_ref(&evidence.source),
+        );
+        if let Some(batch) = &evidence.batch {
+            c.reference(
+                "tie",
+                id,
+                i,
+                &format!("evidence[{n}].batch"),
+                batch,
+                &["batch"],
+            );
+        }
+        if let Some(side) = &evidence.listed_by
+            && side != &tie.a
+            && side != &tie.b
+        {
+            c.push(
+                "tie",
+                id,
+                i,
+                &format!("evidence[{n}].listed_by"),
+                side,
+                format!("must be one of the tie's ends: '{}' or '{}'", tie.a, tie.b),
+            );
+        }
+    }
+    if tie.sources.is_empty() && tie.evidence.is_empty() {
+        c.push(
+            "tie",
+            id,
+            i,
+            "sources",
+            "[]",
+            "every tie needs a source: list a source id or a piece of evidence".into(),
+        );
+    }
+    c.sources("tie", id, i, "sources", &tie.sources);
+}

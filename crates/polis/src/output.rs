@@ -1,0 +1,362 @@
+//! What commands print: aligned text for people, or with `--json` the JSON documented in
+//! docs/cli.md.
+
+use polis_analysis::{Stats, TieRow};
+use polis_core::{Dataset, PartialDate, Place};
+use polis_store::{ApplyReport, AuditEntry, SearchHit};
+use serde::Serialize;
+
+fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// Left-aligned columns, two spaces apart.
+fn table(header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c}{}", " ".repeat(widths[i] - c.chars().count())))
+            .collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(header.iter().map(|h| h.to_string()).collect());
+    for row in rows {
+        line(row.clone());
+    }
+}
+
+#[derive(Serialize)]
+struct ApplyOutput<'a> {
+    bundle: &'a str,
+    dry_run: bool,
+    #[serde(flatten)]
+    report: &'a ApplyReport,
+}
+
+pub fn apply_report(
+    name: &str,
+    report: &ApplyReport,
+    dry_run: bool,
+    json: bool,
+) -> anyhow::Result<()> {
+    if json {
+        return print_json(&ApplyOutput {
+            bundle: name,
+            dry_run,
+            report,
+        });
+    }
+    let verb = if dry_run { "would be" } else { "were" };
+    println!(
+        "bundle '{name}': {} records {verb} created, {} updated, {} unchanged{}",
+        report.n_created(),
+        report.n_updated(),
+        report.n_unchanged(),
+        if dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    );
+    let mut kinds: Vec<&str> = report
+        .created
+        .keys()
+        .chain(report.updated.keys())
+        .chain(report.unchanged.keys())
+        .copied()
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let rows: Vec<Vec<String>> = kinds
+        .iter()
+        .map(|k| {
+            let n = |m: &std::collections::BTreeMap<&str, u64>| {
+                m.get(k).copied().unwrap_or(0).to_string()
+            };
+            vec![
+                k.to_string(),
+                n(&report.created),
+                n(&report.updated),
+                n(&report.unchanged),
+            ]
+        })
+        .collect();
+    table(&["kind", "created", "updated", "unchanged"], &rows);
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct PlaceOutput<'a> {
+    place: &'a Place,
+    /// Other places the same name matched.
+    also_matched: Vec<&'a str>,
+    ties: &'a [TieRow],
+    memberships: Vec<&'a polis_core::Membership>,
+}
+
+pub fn place(
+    place: &Place,
+    others: &[Place],
+    ties: &[TieRow],
+    data: &Dataset,
+    json: bool,
+) -> anyhow::Result<()> {
+    let memberships: Vec<&polis_core::Membership> = data
+        .memberships
+        .iter()
+        .filter(|m| m.member == place.id)
+        .collect();
+    if json {
+        return print_json(&PlaceOutput {
+            place,
+            also_matched: others.iter().map(|p| p.id.as_str()).collect(),
+            ties,
+            memberships,
+        });
+    }
+    println!("{} ({})", place.name, place.id);
+    println!("  level: {}", place.level);
+    if let Some(country) = &place.country {
+        println!("  country: {country}");
+    }
+    if let Some(code) = &place.iso_code {
+        println!("  ISO code: {code}");
+    }
+    if let Some(parent) = &place.parent {
+        println!("  part of: {parent}");
+    }
+    let names: Vec<String> = place
+        .names
+        .iter()
+        .map(|n| match &n.lang {
+            Some(lang) => format!("{} [{lang}]", n.text),
+            None => n.text.clone(),
+        })
+        .collect();
+    if !names.is_empty() {
+        println!("  other names: {}", names.join(", "));
+    }
+    if let Some(c) = place.shown_coordinates() {
+        println!(
+            "  coordinates: {:.5}, {:.5} (source: {})",
+            c.lat, c.lon, c.source
+        );
+    }
+    if let Some(p) = place.shown_population() {
+        let year = p.year.map(|y| format!(" in {y}")).unwrap_or_default();
+        println!("  population: {}{year} (source: {})", p.value, p.source);
+    }
+    if let Some(q) = &place.wikidata {
+        println!("  Wikidata: {q}");
+    }
+    if let Some(g) = place.geonames {
+        println!("  GeoNames: {g}");
+    }
+    println!("  sources: {}", place.sources.join(", "));
+    for m in &memberships {
+        let span = match (&m.start, &m.end) {
+            (Some(s), Some(e)) => format!(" {s} to {e}"),
+            (Some(s), None) => format!(" since {s}"),
+            _ => String::new(),
+        };
+        println!("  member of: {}{span}", m.network);
+    }
+    if !others.is_empty() {
+        println!(
+            "  the name also matches: {}",
+            others
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    println!();
+    if ties.is_empty() {
+        println!("no ties recorded");
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = ties
+        .iter()
+        .map(|t| {
+            let (partner, partner_country) = if t.a == place.id {
+                (&t.b_name, &t.b_country)
+            } else {
+                (&t.a_name, &t.a_country)
+            };
+            vec![
+                format!("{partner} ({partner_country})"),
+                t.kind.to_string(),
+                date_text(t.signed),
+                date_text(t.terminated),
+                status_text(t),
+            ]
+        })
+        .collect();
+    println!("{} ties:", ties.len());
+    table(&["partner", "kind", "signed", "ended", "status"], &rows);
+    Ok(())
+}
+
+fn date_text(date: Option<PartialDate>) -> String {
+    date.map(|d| d.to_string())
+        .unwrap_or_else(|| "-".to_owned())
+}
+
+fn status_text(row: &TieRow) -> String {
+    let mut text = row.status.status.to_string();
+    if !row.status.possible.is_empty() {
+        let possible: Vec<&str> = row.status.possible.iter().map(|s| s.as_str()).collect();
+        text.push_str(&format!(" ({})", possible.join(" or ")));
+    }
+    if row.one_sided {
+        text.push_str(", one-sided");
+    }
+    text
+}
+
+#[derive(Serialize)]
+struct TiesOutput<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of: Option<PartialDate>,
+    total: usize,
+    ties: &'a [TieRow],
+}
+
+pub fn ties(
+    rows: &[TieRow],
+    total: usize,
+    as_of: Option<PartialDate>,
+    json: bool,
+) -> anyhow::Result<()> {
+    if json {
+        return print_json(&TiesOutput {
+            as_of,
+            total,
+            ties: rows,
+        });
+    }
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|t| {
+            vec![
+                format!("{} ({})", t.a_name, t.a_country),
+                format!("{} ({})", t.b_name, t.b_country),
+                t.kind.to_string(),
+                date_text(t.signed),
+                date_text(t.terminated),
+                status_text(t),
+            ]
+        })
+        .collect();
+    table(
+        &["place", "partner", "kind", "signed", "ended", "status"],
+        &table_rows,
+    );
+    let when = as_of.map(|d| format!(" as of {d}")).unwrap_or_default();
+    if rows.len() < total {
+        println!(
+            "{} of {total} ties{when} (use --limit 0 for all)",
+            rows.len()
+        );
+    } else {
+        println!("{total} ties{when}");
+    }
+    Ok(())
+}
+
+pub fn stats(stats: &Stats, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(stats);
+    }
+    let scope = stats
+        .country
+        .as_deref()
+        .map(|c| format!(" of {c}"))
+        .unwrap_or_default();
+    let when = stats
+        .as_of
+        .map(|d| format!(" as of {d}"))
+        .unwrap_or_else(|| " now".to_owned());
+    println!("ties{scope}{when} (active or suspended): {}", stats.n_ties);
+    if let Some(domestic) = stats.n_domestic_ties {
+        println!(
+            "  of which both ends in {}: {domestic}",
+            stats.country.as_deref().unwrap_or("")
+        );
+    }
+    let levels = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !stats.local_places_by_level.is_empty() {
+        println!(
+            "local places with ties: {}",
+            levels(&stats.local_places_by_level)
+        );
+    }
+    println!(
+        "distinct partner places: {} ({})",
+        stats.n_partner_places,
+        levels(&stats.partner_places_by_level)
+    );
+    println!("distinct partner countries: {}", stats.n_partner_countries);
+    println!("by kind: {}", levels(&stats.by_kind));
+    println!(
+        "by status{when}, all ties in scope: {}",
+        levels(&stats.by_status)
+    );
+    Ok(())
+}
+
+pub fn search(hits: &[SearchHit], json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(&hits);
+    }
+    if hits.is_empty() {
+        println!("nothing found");
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = hits
+        .iter()
+        .map(|h| vec![h.kind.clone(), h.id.clone(), h.label.clone()])
+        .collect();
+    table(&["kind", "id", "name"], &rows);
+    Ok(())
+}
+
+pub fn audit(entries: &[AuditEntry], json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(&entries);
+    }
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let action = if e.before.is_none() {
+                "created"
+            } else {
+                "updated"
+            };
+            vec![
+                e.seq.to_string(),
+                e.at.clone(),
+                e.who.clone(),
+                action.to_owned(),
+                format!("{} {}", e.record_kind, e.record_id),
+                e.context.clone(),
+            ]
+        })
+        .collect();
+    table(&["seq", "at", "who", "action", "record", "context"], &rows);
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! The one settings struct: defaults, then the config file, then `POLIS_*` environment
+//! variables, then command-line flags (clap reads the last two).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// Settings read from the config file. Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    /// Path of the database file.
+    pub db: Option<PathBuf>,
+    /// Log filter, as in `RUST_LOG` (`info`, `polis=debug`).
+    pub log: Option<String>,
+}
+
+/// The settings in force.
+#[derive(Debug)]
+pub struct Settings {
+    pub db: PathBuf,
+    pub log: String,
+}
+
+/// Where the config file is by default: `$XDG_CONFIG_HOME/polis/polis.toml` on Linux, the
+/// platform's equivalent elsewhere.
+pub fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("org", "polis", "polis")
+        .map(|d| d.config_dir().join("polis.toml"))
+}
+
+/// Where the database is by default: `$XDG_DATA_HOME/polis/polis.db` on Linux (usually
+/// `~/.local/share/polis/polis.db`), the platform's equivalent elsewhere.
+pub fn default_db_path() -> PathBuf {
+    directories::ProjectDirs::from("org", "polis", "polis")
+        .map(|d| d.data_dir().join("polis.db"))
+        .unwrap_or_else(|| PathBuf::from("polis.db"))
+}
+
+/// Reads the config file (the given one must exist; the default one may be absent) and lays
+/// environment variables and flags, already merged by clap, over it.
+pub fn resolve(
+    config: Option<&Path>,
+    db_flag: Option<PathBuf>,
+    log_flag: Option<String>,
+) -> anyhow::Result<Settings> {
+    let file = match config {
+        Some(path) => read_file(path)?,
+        None => match default_config_path() {
+            Some(path) if path.is_file() => read_file(&path)?,
+            _ => FileSettings::default(),
+        },
+    };
+    Ok(Settings {
+        db: db_flag.or(file.db).unwrap_or_else(default_db_path),
+        log: log_flag.or(file.log).unwrap_or_else(|| "warn".to_owned()),
+    })
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileSettings> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| {
+        format!(
+            "{}: not a valid polis config file (see `polis config example`)",
+            path.display()
+        )
+    })
+}
+
+/// A commented example config file.
+pub const EXAMPLE: &str = r#"# polis configuration. Every key is optional. Precedence, lowest first: built-in
+# defaults, this file, POLIS_* environment variables, command-line flags.
+# Default location: $XDG_CONFIG_HOME/polis/polis.toml (~/.config/polis/polis.toml);
+# another file can be named with --config or POLIS_CONFIG.
+
+# The database file. Env: POLIS_DB. Flag: --db.
+# Default: $XDG_DATA_HOME/polis/polis.db (~/.local/share/polis/polis.db).
+# db = "/var/lib/polis/polis.db"
+
+# Log filter, as in RUST_LOG. Env: POLIS_LOG. Flag: --log.
+# log = "info"
+"#;
