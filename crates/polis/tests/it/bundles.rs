@@ -1,0 +1,77 @@
+//! Bundle import and export: round trips, repeat imports, dry runs.
+
+use crate::{Polis, example_bundle, repo_root};
+
+fn read_dir_sorted(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn export_import_export_is_byte_identical() {
+    let first = Polis::new();
+    first.ok(&["init"]);
+    first.ok(&["import", "bundle", &example_bundle()]);
+    let export_a = first.path("a");
+    first.ok(&["export", "bundle", export_a.to_str().unwrap()]);
+
+    let second = Polis::new();
+    second.ok(&["init", "--empty"]);
+    second.ok(&["import", "bundle", export_a.to_str().unwrap()]);
+    let export_b = second.path("b");
+    second.ok(&["export", "bundle", export_b.to_str().unwrap()]);
+
+    let (a, b) = (read_dir_sorted(&export_a), read_dir_sorted(&export_b));
+    assert!(a.len() >= 5, "expected several files, got {}", a.len());
+    assert_eq!(a, b);
+    // Exporting over an earlier export replaces it with the same bytes.
+    second.ok(&["export", "bundle", export_a.to_str().unwrap()]);
+    assert_eq!(read_dir_sorted(&export_a), b);
+}
+
+#[test]
+fn importing_the_same_bundle_twice_changes_nothing() {
+    let polis = Polis::new();
+    polis.ok(&["init", "--empty"]);
+    let first = polis.ok(&["import", "bundle", &example_bundle(), "--json"]).json();
+    assert!(first["created"]["tie"].as_u64().unwrap() >= 7);
+    let second = polis.ok(&["import", "bundle", &example_bundle(), "--json"]).json();
+    assert_eq!(second["created"], serde_json::json!({}));
+    assert_eq!(second["updated"], serde_json::json!({}));
+    assert_eq!(second["unchanged"]["tie"], first["created"]["tie"]);
+    // The audit log holds the first import's changes only.
+    let audit = polis.ok(&["audit", "--limit", "1000", "--json"]).json();
+    let n_created: u64 = first["created"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(audit.as_array().unwrap().len() as u64, n_created);
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let polis = Polis::new();
+    polis.ok(&["init", "--empty"]);
+    let report = polis.ok(&["import", "bundle", &example_bundle(), "--dry-run", "--json"]).json();
+    assert_eq!(report["dry_run"], true);
+    assert!(report["created"]["place"].as_u64().unwrap() > 0);
+    let ties = polis.ok(&["ties", "--json"]).json();
+    assert_eq!(ties["total"], 0);
+}
+
+#[test]
+fn init_loads_the_reference_dataset_and_is_repeatable() {
+    let polis = Polis::new();
+    polis.ok(&["init"]);
+    let stats = polis.ok(&["stats", "--json"]).json();
+    assert!(stats["n_ties"].as_u64().unwrap() > 0);
+    let again = polis.ok(&["init"]);
+    assert!(again.stdout.contains("0 records were created, 0 updated"), "{}", again.stdout);
+    // The committed reference bundle validates on its own as well.
+    let reference = repo_root().join("data/reference");
+    let fresh = Polis::new();
+    fresh.ok(&["init", "--empty"]);
+    fresh.ok(&["import", "bundle", reference.to_str().unwrap(), "--dry-run"]);
+}

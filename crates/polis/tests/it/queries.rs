@@ -1,0 +1,83 @@
+//! Read commands: places by any name, ties on a date across partial dates, statistics, and
+//! the JSON shapes documented in docs/cli.md (snapshots).
+
+use crate::{Polis, example_bundle, write_bundle};
+
+fn example() -> Polis {
+    let polis = Polis::new();
+    polis.ok(&["init", "--empty"]);
+    polis.ok(&["import", "bundle", &example_bundle()]);
+    polis
+}
+
+fn status_on(polis: &Polis, tie: &str, date: &str) -> String {
+    let ties = polis.ok(&["ties", "--as-of", date, "--json"]).json();
+    let row = ties["ties"].as_array().unwrap().iter().find(|t| t["id"] == tie).unwrap_or_else(|| panic!("no tie {tie}"));
+    row["status"]["status"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_tie_signed_in_a_year_is_unknown_inside_that_year() {
+    let polis = Polis::new();
+    polis.ok(&["init", "--empty"]);
+    let records = "[[source]]\nid = \"s\"\ntitle = \"A source\"\n\n[[place]]\nid = \"xa-one\"\nlevel = \"city\"\nname = \"One\"\nsources = [\"s\"]\n\n[[place]]\nid = \"xb-two\"\nlevel = \"city\"\nname = \"Two\"\nsources = [\"s\"]\n\n[[tie]]\nid = \"xa-one--xb-two\"\na = \"xa-one\"\nb = \"xb-two\"\nkind = \"sister_city\"\nsources = [\"s\"]\n\n[[tie.events]]\nkind = \"signed\"\ndate = \"1973\"\nsources = [\"s\"]\n";
+    let path = write_bundle(&polis, "year.toml", records);
+    polis.ok(&["import", "bundle", &path]);
+    assert_eq!(status_on(&polis, "xa-one--xb-two", "1973-12-31"), "active");
+    assert_eq!(status_on(&polis, "xa-one--xb-two", "1973-03-01"), "unknown");
+    assert_eq!(status_on(&polis, "xa-one--xb-two", "1972-12-31"), "not_yet");
+    assert_eq!(status_on(&polis, "xa-one--xb-two", "1974"), "active");
+    let ties = polis.ok(&["ties", "--as-of", "1973-03-01", "--json"]).json();
+    assert_eq!(ties["ties"][0]["status"]["possible"], serde_json::json!(["not_yet", "active"]));
+}
+
+#[test]
+fn prague_beijing_across_its_termination() {
+    let polis = example();
+    assert_eq!(status_on(&polis, "cn-beijing--cz-prague", "2019-06-30"), "active");
+    assert_eq!(status_on(&polis, "cn-beijing--cz-prague", "2019-10-15"), "unknown");
+    assert_eq!(status_on(&polis, "cn-beijing--cz-prague", "2020-06-30"), "terminated");
+    assert_eq!(status_on(&polis, "cz-prague--tw-taipei", "2020-01-12"), "not_yet");
+    assert_eq!(status_on(&polis, "cz-prague--tw-taipei", "2020-01-13"), "active");
+}
+
+#[test]
+fn a_place_is_found_by_any_of_its_names() {
+    let polis = example();
+    for name in ["cz-prague", "Prague", "praha", "PRAHA", "布拉格", "Prag"] {
+        let shown = polis.ok(&["place", "show", name, "--json"]).json();
+        assert_eq!(shown["place"]["id"], "cz-prague", "for {name}");
+    }
+    let run = polis.run(&["place", "show", "Atlantis"]);
+    assert!(!run.ok && run.stderr.contains("no place has the id or name 'Atlantis'"), "{}", run.stderr);
+}
+
+#[test]
+fn search_ignores_diacritics_and_scripts() {
+    let polis = example();
+    let hits = polis.ok(&["search", "拉格", "--json"]).json();
+    assert_eq!(hits[0]["id"], "cz-prague");
+    let hits = polis.ok(&["search", "北京", "--json"]).json();
+    assert_eq!(hits[0]["id"], "cn-beijing");
+    let hits = polis.ok(&["search", "zuid", "--json"]).json();
+    assert_eq!(hits[0]["id"], "nl-zuid-holland");
+    let hits = polis.ok(&["search", "\"*(", "--json"]).json();
+    assert!(hits.as_array().unwrap().is_empty());
+}
+
+#[test]
+fn stats_count_partners_by_level_and_country() {
+    let polis = example();
+    let stats = polis.ok(&["stats", "--country", "CN", "--json"]).json();
+    insta::assert_json_snapshot!("stats_cn_now", stats);
+    let stats = polis.ok(&["stats", "--country", "cn", "--as-of", "2019-06-30", "--json"]).json();
+    insta::assert_json_snapshot!("stats_cn_2019", stats);
+}
+
+#[test]
+fn json_shapes() {
+    let polis = example();
+    insta::assert_json_snapshot!("ties_prague", polis.ok(&["ties", "--place", "Prague", "--json"]).json());
+    insta::assert_json_snapshot!("place_show_beijing", polis.ok(&["place", "show", "Beijing", "--as-of", "2019-06-30", "--json"]).json());
+    insta::assert_json_snapshot!("stats_all", polis.ok(&["stats", "--json"]).json());
+}
