@@ -1,11 +1,21 @@
-//! Questions answered over a [`Dataset`]: which ties a place or country has and in what
-//! status on a date, and the statistics of the brief (ties, distinct partner places by
-//! level, distinct partner countries, ties by kind and status). Pure functions, no IO.
+//! Questions answered over a [`Dataset`]: ties and their status on a date, statistics, what
+//! changed between two dates, data quality, dormant ties, "who connects X to Y", and exports
+//! for other tools. Pure functions, no IO.
 
+pub mod changes;
+pub mod dormancy;
+pub mod export;
+pub mod geo;
+pub mod paths;
+pub mod quality;
 pub mod stats;
 pub mod ties;
 
-pub use stats::{Stats, StatsQuery, stats};
+pub use changes::{Changes, changes};
+pub use dormancy::{DormantTie, dormant};
+pub use paths::{Chain, PathError, connect};
+pub use quality::{QualityReport, quality};
+pub use stats::{FigureComparison, Stats, StatsQuery, compare_figures, stats};
 pub use ties::{TieFilter, TieRow, list_ties};
 
 use std::collections::HashMap;

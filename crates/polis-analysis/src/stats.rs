@@ -14,6 +14,7 @@ use polis_core::{Dataset, PartialDate, TieStatus, status_as_of};
 use serde::Serialize;
 
 use crate::PlaceIndex;
+use crate::geo::haversine_km;
 
 /// What to count.
 #[derive(Debug, Clone, Default)]
@@ -21,6 +22,8 @@ pub struct StatsQuery {
     /// ISO 3166-1 alpha-2 code; `None` for the whole registry.
     pub country: Option<String>,
     pub as_of: Option<PartialDate>,
+    /// Only ties with a partner in one of these countries (ISO codes), e.g. a continent's.
+    pub partner_countries: Option<BTreeSet<String>>,
 }
 
 /// The counts, in the shape the seed deck quotes ("2,669 pairs with 549 provinces and
@@ -49,6 +52,79 @@ pub struct Stats {
     pub by_kind: BTreeMap<String, u64>,
     /// Every tie in scope by its status on the date, counted or not.
     pub by_status: BTreeMap<String, u64>,
+    /// Ties in scope by the year they were signed (ties with a signing date).
+    pub signed_by_year: BTreeMap<u16, u64>,
+    /// Ties in scope by the year they were terminated.
+    pub terminated_by_year: BTreeMap<u16, u64>,
+    /// The counted partners' countries, most ties first (at most 20).
+    pub top_partner_countries: Vec<(String, u64)>,
+    /// Herfindahl-Hirschman index of the counted ties over partner countries: the sum of
+    /// squared shares, from 1/n (evenly spread) to 1 (one country). `None` without ties.
+    pub hhi_partner_countries: Option<f64>,
+    /// Great-circle distances between the ends of counted ties with coordinates.
+    pub distance_km: Option<Distances>,
+}
+
+/// The distribution of distances between partners.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Distances {
+    /// Ties measured (both ends with coordinates).
+    pub n: u64,
+    /// Counted ties left out for lack of coordinates.
+    pub n_without_coordinates: u64,
+    pub median: f64,
+    pub p25: f64,
+    pub p75: f64,
+    pub max: f64,
+    /// Ties per band: `<100`, `100-500`, `500-1000`, `1000-2000`, `2000-5000`, `5000-10000`,
+    /// `>=10000` km.
+    pub bands: BTreeMap<String, u64>,
+}
+
+/// Bands of the distance histogram, upper bounds in km.
+const BANDS: &[(f64, &str)] = &[
+    (100.0, "a: <100"),
+    (500.0, "b: 100-500"),
+    (1000.0, "c: 500-1000"),
+    (2000.0, "d: 1000-2000"),
+    (5000.0, "e: 2000-5000"),
+    (10000.0, "f: 5000-10000"),
+    (f64::INFINITY, "g: >=10000"),
+];
+
+/// The `q` quantile of sorted values, by linear interpolation (numpy's default).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let position = q * (sorted.len() - 1) as f64;
+    let (low, high) = (position.floor() as usize, position.ceil() as usize);
+    sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
+}
+
+fn distances(values: &mut [f64], n_without: u64) -> Option<Distances> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mut bands: BTreeMap<String, u64> = BTreeMap::new();
+    for v in values.iter() {
+        let band = BANDS
+            .iter()
+            .find(|(upper, _)| v < upper)
+            .map_or("g: >=10000", |(_, name)| name);
+        *bands.entry(band.to_owned()).or_default() += 1;
+    }
+    let round = |x: f64| (x * 10.0).round() / 10.0;
+    Some(Distances {
+        n: values.len() as u64,
+        n_without_coordinates: n_without,
+        median: round(quantile(values, 0.5)),
+        p25: round(quantile(values, 0.25)),
+        p75: round(quantile(values, 0.75)),
+        max: round(values[values.len() - 1]),
+        bands,
+    })
 }
 
 /// Computes [`Stats`] for `query`.
@@ -67,6 +143,11 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
     let mut partner_countries = BTreeSet::new();
     let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
+    let mut signed_by_year: BTreeMap<u16, u64> = BTreeMap::new();
+    let mut terminated_by_year: BTreeMap<u16, u64> = BTreeMap::new();
+    let mut ties_by_partner_country: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut distance_values: Vec<f64> = Vec::new();
+    let mut n_without_coordinates = 0;
     for tie in &data.ties {
         let (country_a, country_b) = (places.country_of(&tie.a), places.country_of(&tie.b));
         let (in_a, in_b) = match &query.country {
@@ -76,18 +157,40 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
         if query.country.is_some() && !in_a && !in_b {
             continue;
         }
+        if let Some(allowed) = &query.partner_countries {
+            let partner_ok = match &query.country {
+                Some(_) if in_a && !in_b => allowed.contains(country_b),
+                Some(_) if in_b && !in_a => allowed.contains(country_a),
+                _ => allowed.contains(country_a) || allowed.contains(country_b),
+            };
+            if !partner_ok {
+                continue;
+            }
+        }
+        if let Some(date) = tie.signed() {
+            *signed_by_year.entry(date.year_value()).or_default() += 1;
+        }
+        if let Some(date) = tie.terminated() {
+            *terminated_by_year.entry(date.year_value()).or_default() += 1;
+        }
         let status = status_as_of(tie, query.as_of.as_ref()).status;
         *by_status.entry(status.as_str().to_owned()).or_default() += 1;
         if !matches!(status, TieStatus::Active | TieStatus::Suspended) {
             continue;
         }
         n_ties += 1;
+        let coordinates = |id: &str| places.get(id).and_then(|p| p.shown_coordinates());
+        match (coordinates(&tie.a), coordinates(&tie.b)) {
+            (Some(x), Some(y)) => distance_values.push(haversine_km(x.lat, x.lon, y.lat, y.lon)),
+            _ => n_without_coordinates += 1,
+        }
         *by_kind.entry(tie.kind.as_str().to_owned()).or_default() += 1;
         match &query.country {
             None => {
                 for (end, country) in [(&tie.a, country_a), (&tie.b, country_b)] {
                     partners.insert(end.as_str());
                     partner_countries.insert(country);
+                    *ties_by_partner_country.entry(country).or_default() += 1;
                 }
             }
             Some(_) if in_a && in_b => {
@@ -104,6 +207,7 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
                 locals.insert(local.as_str());
                 partners.insert(partner.as_str());
                 partner_countries.insert(partner_country);
+                *ties_by_partner_country.entry(partner_country).or_default() += 1;
             }
         }
     }
@@ -114,6 +218,20 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
         }
         levels
     };
+    let total: u64 = ties_by_partner_country.values().sum();
+    let hhi_partner_countries = (total > 0).then(|| {
+        let hhi: f64 = ties_by_partner_country
+            .values()
+            .map(|n| (*n as f64 / total as f64).powi(2))
+            .sum();
+        (hhi * 1e6).round() / 1e6
+    });
+    let mut top_partner_countries: Vec<(String, u64)> = ties_by_partner_country
+        .iter()
+        .map(|(c, n)| (c.to_string(), *n))
+        .collect();
+    top_partner_countries.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    top_partner_countries.truncate(20);
     Stats {
         country: query.country.clone(),
         as_of: query.as_of,
@@ -129,5 +247,96 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
         },
         by_kind,
         by_status,
+        signed_by_year,
+        terminated_by_year,
+        top_partner_countries,
+        hhi_partner_countries,
+        distance_km: distances(&mut distance_values, n_without_coordinates),
+    }
+}
+
+/// A reported figure beside the value polis computes for the same metric, scope and date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FigureComparison {
+    pub id: String,
+    pub metric: String,
+    pub country: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner_continent: Option<String>,
+    pub as_of: PartialDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reporter: Option<String>,
+    pub reported: f64,
+    /// `None` when polis cannot compute this metric or scope (an unknown metric, or a
+    /// continent it has no country list for).
+    pub computed: Option<f64>,
+    /// computed / reported, as a percentage.
+    pub coverage_percent: Option<f64>,
+    pub sources: Vec<String>,
+}
+
+/// Every reported figure (of `country`, when given) beside the computed value.
+/// `continent_countries` gives the ISO codes of a continent's countries.
+pub fn compare_figures(
+    data: &Dataset,
+    country: Option<&str>,
+    continent_countries: &dyn Fn(&str) -> Option<BTreeSet<String>>,
+) -> Vec<FigureComparison> {
+    let mut out = Vec::new();
+    for figure in &data.figures {
+        if country.is_some_and(|c| c != figure.country) {
+            continue;
+        }
+        let partner_countries = match &figure.partner_continent {
+            Some(continent) => match continent_countries(continent) {
+                Some(countries) => Some(countries),
+                None => {
+                    out.push(comparison(figure, None));
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let query = StatsQuery {
+            country: Some(figure.country.clone()),
+            as_of: Some(figure.as_of),
+            partner_countries,
+        };
+        let computed = stats(data, &query);
+        let level = |m: &BTreeMap<String, u64>, l: &str| m.get(l).copied().unwrap_or(0) as f64;
+        let value = match figure.metric.as_str() {
+            "ties" => Some(computed.n_ties as f64),
+            "partner_countries" => Some(computed.n_partner_countries as f64),
+            "partner_regions" => Some(level(&computed.partner_places_by_level, "region")),
+            "partner_cities" => Some(
+                level(&computed.partner_places_by_level, "city")
+                    + level(&computed.partner_places_by_level, "district"),
+            ),
+            "local_regions" => Some(level(&computed.local_places_by_level, "region")),
+            "local_cities" => Some(
+                level(&computed.local_places_by_level, "city")
+                    + level(&computed.local_places_by_level, "district"),
+            ),
+            _ => None,
+        };
+        out.push(comparison(figure, value));
+    }
+    out
+}
+
+fn comparison(figure: &polis_core::ReportedFigure, computed: Option<f64>) -> FigureComparison {
+    FigureComparison {
+        id: figure.id.clone(),
+        metric: figure.metric.clone(),
+        country: figure.country.clone(),
+        partner_continent: figure.partner_continent.clone(),
+        as_of: figure.as_of,
+        reporter: figure.reporter.clone(),
+        reported: figure.value,
+        computed,
+        coverage_percent: computed
+            .filter(|_| figure.value > 0.0)
+            .map(|c| (c / figure.value * 1000.0).round() / 10.0),
+        sources: figure.sources.clone(),
     }
 }

@@ -160,6 +160,27 @@ impl PartialDate {
     }
 }
 
+impl PartialDate {
+    /// The day that is `days` days after 1970-01-01 (Howard Hinnant's civil-from-days
+    /// algorithm), clamped to the years 1 to 9999.
+    pub fn from_days_since_epoch(days: i64) -> PartialDate {
+        let z = days.clamp(-719_162, 2_932_896) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)).clamp(1, 9999) as u16;
+        PartialDate {
+            year,
+            month: Some(month),
+            day: Some(day),
+        }
+    }
+}
+
 /// Days since 0001-01-01 of a proleptic Gregorian date.
 fn day_number((year, month, day): (u16, u8, u8)) -> i64 {
     let y = i64::from(year) - 1;
@@ -353,6 +374,14 @@ mod tests {
             "".parse::<PartialDate>(),
             Err(DateError::Syntax(_))
         ));
+    }
+
+    #[test]
+    fn days_since_epoch() {
+        assert_eq!(PartialDate::from_days_since_epoch(0), d("1970-01-01"));
+        assert_eq!(PartialDate::from_days_since_epoch(20_786), d("2026-11-29"));
+        assert_eq!(PartialDate::from_days_since_epoch(11_016), d("2000-02-29"));
+        assert_eq!(PartialDate::from_days_since_epoch(-1), d("1969-12-31"));
     }
 
     #[test]

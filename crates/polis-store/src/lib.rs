@@ -512,28 +512,14 @@ fn now() -> String {
     // Seconds since the epoch, written as an RFC 3339 UTC timestamp.
     let days = (seconds / 86_400) as i64;
     let secs = seconds % 86_400;
-    let (y, m, d) = civil_from_days(days);
+    let date = polis_core::PartialDate::from_days_since_epoch(days);
+    let (y, m, d) = date.first_day();
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
         secs / 3600,
         secs % 3600 / 60,
         secs % 60
     )
-}
-
-/// Converts days since 1970-01-01 to a (year, month, day) civil date (Howard Hinnant's
-/// algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 async fn rebuild_search(
@@ -883,15 +869,5 @@ impl Store for SqliteStore {
         .execute(&self.pool)
         .await?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn civil_dates() {
-        assert_eq!(super::civil_from_days(0), (1970, 1, 1));
-        assert_eq!(super::civil_from_days(20_786), (2026, 11, 29));
-        assert_eq!(super::civil_from_days(11_016), (2000, 2, 29));
     }
 }

@@ -55,6 +55,48 @@ pub enum Command {
         after_help = "Examples:\n  polis stats\n  polis stats --country CN --as-of 2019-12-31 --json"
     )]
     Stats(StatsArgs),
+    /// What changed between two dates: ties whose status differs, and the events in between.
+    #[command(
+        after_help = "Examples:\n  polis changes 2019-06-30 2020-06-30\n  polis changes 2019 2020 --json"
+    )]
+    Changes {
+        from: PartialDate,
+        to: PartialDate,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The data-quality report: one-sided ties, unresolved names, missing dates and sources,
+    /// conflicting values, likely duplicates, ties with a place's own parent. Exits 1 when it
+    /// finds errors.
+    #[command(after_help = "Examples:\n  polis quality\n  polis quality --json")]
+    Quality {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Active ties with no recorded activity for N years.
+    #[command(
+        after_help = "Examples:\n  polis dormant --years 5\n  polis dormant --years 3 --as-of 2020-01-01 --json"
+    )]
+    Dormant {
+        #[arg(long, default_value_t = 5)]
+        years: u16,
+        /// The reference date [default: today]
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<PartialDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Network questions.
+    #[command(subcommand)]
+    Graph(GraphCommand),
+    /// Reported figures (such as CPAFFC's counts) beside the values polis computes.
+    #[command(after_help = "Examples:\n  polis figures\n  polis figures --country CN --json")]
+    Figures {
+        #[arg(long, value_name = "CC")]
+        country: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Search places, actors, networks and agreement texts in any language or script.
     #[command(
         after_help = "Examples:\n  polis search Hrib\n  polis search 布拉格\n  polis search \"one china\""
@@ -95,6 +137,39 @@ pub enum ImportCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum GraphCommand {
+    /// The shortest chains between two records. Between two places it follows ties only
+    /// (unless --through all); otherwise it follows relations, ties, memberships and
+    /// activities, answering "who connects X to Y".
+    #[command(
+        after_help = "Examples:\n  polis graph path Prague Beijing\n  polis graph path prague-city-hall cefc-china-energy --through relations\n  polis graph path \"Zdeněk Hřib\" Taipei --as-of 2020-02-01 --json"
+    )]
+    Path {
+        from: String,
+        to: String,
+        /// What to follow: `ties` (place to place), `relations` (people and organisations'
+        /// relations only), or `all` (relations, ties, memberships, activities).
+        #[arg(long)]
+        through: Option<Through>,
+        /// Only links in force on this date.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<PartialDate>,
+        /// At most this many chains of the shortest length.
+        #[arg(long, default_value_t = 3)]
+        max: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Through {
+    Ties,
+    Relations,
+    All,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ExportCommand {
     /// Write every record as a bundle directory (canonical: export, import, export gives the
     /// same bytes).
@@ -105,6 +180,14 @@ pub enum ExportCommand {
         #[arg(long, default_value = "polis-export")]
         name: String,
     },
+    /// One row per tie (CSV), for R, pandas or a spreadsheet.
+    Csv { path: PathBuf },
+    /// Places as points and ties as lines (GeoJSON).
+    Geojson { path: PathBuf },
+    /// The tie network as GraphML (Gephi, yEd, networkx, igraph).
+    Graphml { path: PathBuf },
+    /// The tie network as GEXF 1.3 with time intervals, for Gephi's timeline.
+    Gexf { path: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

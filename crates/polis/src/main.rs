@@ -15,7 +15,9 @@ use polis_analysis::{StatsQuery, TieFilter};
 use polis_bundle::Manifest;
 use polis_store::{ChangeContext, SqliteStore, Store, StoreError};
 
-use crate::cli::{Cli, Command, ConfigCommand, ExportCommand, ImportCommand, PlaceCommand};
+use crate::cli::{
+    Cli, Command, ConfigCommand, ExportCommand, GraphCommand, ImportCommand, PlaceCommand, Through,
+};
 
 /// The reference dataset, compiled into the binary so that `polis init` needs no files.
 #[derive(rust_embed::Embed)]
@@ -149,8 +151,113 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             let query = StatsQuery {
                 country: args.country.map(|c| c.to_ascii_uppercase()),
                 as_of: args.as_of,
+                partner_countries: None,
             };
             output::stats(&polis_analysis::stats(&data, &query), args.json)
+        }
+        Command::Changes { from, to, json } => {
+            let data = open_existing(settings).await?.load().await?;
+            output::changes(&polis_analysis::changes(&data, from, to), json)
+        }
+        Command::Quality { json } => {
+            let data = open_existing(settings).await?.load().await?;
+            let report = polis_analysis::quality(&data, &[]);
+            output::quality(&report, json)?;
+            if report.n_errors > 0 {
+                bail!("the data has {} error(s)", report.n_errors);
+            }
+            Ok(())
+        }
+        Command::Dormant { years, as_of, json } => {
+            let data = open_existing(settings).await?.load().await?;
+            let as_of = as_of.unwrap_or_else(today);
+            output::dormant(
+                &polis_analysis::dormant(&data, years, as_of),
+                years,
+                as_of,
+                json,
+            )
+        }
+        Command::Figures { country, json } => {
+            let data = open_existing(settings).await?.load().await?;
+            let country = country.map(|c| c.to_ascii_uppercase());
+            let rows =
+                polis_analysis::compare_figures(&data, country.as_deref(), &continent_countries);
+            output::figures(&rows, json)
+        }
+        Command::Graph(GraphCommand::Path {
+            from,
+            to,
+            through,
+            as_of,
+            max,
+            json,
+        }) => {
+            let mut data = open_existing(settings).await?.load().await?;
+            let through = match through {
+                Some(through) => through,
+                None => {
+                    let is_place = |q: &str| {
+                        polis_core::text::fold(q).is_empty()
+                            || data.places.iter().any(|p| {
+                                p.id == q
+                                    || p.all_names().any(|n| {
+                                        polis_core::text::fold(n) == polis_core::text::fold(q)
+                                    })
+                            })
+                    };
+                    if is_place(&from) && is_place(&to) {
+                        Through::Ties
+                    } else {
+                        Through::All
+                    }
+                }
+            };
+            match through {
+                Through::Ties => {
+                    data.relations.clear();
+                    data.memberships.clear();
+                    data.activities.clear();
+                    data.actors.clear();
+                    data.networks.clear();
+                }
+                Through::Relations => {
+                    data.ties.clear();
+                    data.memberships.clear();
+                    data.activities.clear();
+                }
+                Through::All => {}
+            }
+            let chains = polis_analysis::connect(&data, &from, &to, as_of.as_ref(), max.max(1))?;
+            output::chains(&from, &to, &chains, json)
+        }
+        Command::Export(ExportCommand::Csv { path }) => {
+            let data = open_existing(settings).await?.load().await?;
+            write_export(
+                &path,
+                &polis_analysis::export::ties_csv(&data)?,
+                data.ties.len(),
+            )
+        }
+        Command::Export(ExportCommand::Geojson { path }) => {
+            let data = open_existing(settings).await?.load().await?;
+            write_export(
+                &path,
+                &serde_json::to_string(&polis_analysis::export::geojson(&data))?,
+                data.ties.len(),
+            )
+        }
+        Command::Export(ExportCommand::Graphml { path }) => {
+            let data = open_existing(settings).await?.load().await?;
+            write_export(
+                &path,
+                &polis_analysis::export::graphml(&data),
+                data.ties.len(),
+            )
+        }
+        Command::Export(ExportCommand::Gexf { path }) => {
+            let data = open_existing(settings).await?.load().await?;
+            write_export(&path, &polis_analysis::export::gexf(&data), data.ties.len())
         }
         Command::Search { query, limit, json } => {
             let store = open_existing(settings).await?;
@@ -170,6 +277,26 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             Ok(())
         }
     }
+}
+
+fn write_export(path: &Path, contents: &str, n_ties: usize) -> anyhow::Result<()> {
+    std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!("wrote {n_ties} ties to {}", path.display());
+    Ok(())
+}
+
+/// Today's date (UTC).
+fn today() -> polis_core::PartialDate {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0) as i64;
+    polis_core::PartialDate::from_days_since_epoch(days)
+}
+
+/// The ISO codes of a continent's countries, for figures scoped to one ("Europe").
+fn continent_countries(_continent: &str) -> Option<std::collections::BTreeSet<String>> {
+    None
 }
 
 /// A place id from an id or a name; an ambiguous name is an error that lists the choices.

@@ -360,3 +360,209 @@ pub fn audit(entries: &[AuditEntry], json: bool) -> anyhow::Result<()> {
     table(&["seq", "at", "who", "action", "record", "context"], &rows);
     Ok(())
 }
+
+pub fn changes(changes: &polis_analysis::Changes, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(changes);
+    }
+    println!(
+        "from {} to {}: {} ties changed or had events",
+        changes.from,
+        changes.to,
+        changes.ties.len()
+    );
+    let counts = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !changes.events_by_kind.is_empty() {
+        println!(
+            "events inside the window: {}",
+            counts(&changes.events_by_kind)
+        );
+    }
+    if !changes.possible_events_by_kind.is_empty() {
+        println!(
+            "events that may fall inside it (coarse dates): {}",
+            counts(&changes.possible_events_by_kind)
+        );
+    }
+    let rows: Vec<Vec<String>> = changes
+        .ties
+        .iter()
+        .map(|t| {
+            let events: Vec<String> = t
+                .events
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} {}{}",
+                        e.kind,
+                        date_text(e.date),
+                        if e.certain { "" } else { "?" }
+                    )
+                })
+                .collect();
+            vec![
+                format!("{} - {}", t.a_name, t.b_name),
+                t.before.status.to_string(),
+                t.after.status.to_string(),
+                events.join("; "),
+            ]
+        })
+        .collect();
+    table(&["tie", "before", "after", "events"], &rows);
+    Ok(())
+}
+
+pub fn quality(report: &polis_analysis::QualityReport, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(report);
+    }
+    println!(
+        "{} error(s), {} warning(s)",
+        report.n_errors, report.n_warnings
+    );
+    for check in &report.checks {
+        let severity = match check.severity {
+            polis_analysis::quality::Severity::Error => "error",
+            polis_analysis::quality::Severity::Warning => "warning",
+        };
+        println!(
+            "{severity:7}  {:6}  {} ({})",
+            check.count, check.description, check.check
+        );
+        for example in check.examples.iter().take(5) {
+            println!("                   {example}");
+        }
+        if check.count > 5 {
+            println!(
+                "                   ... {} more (--json lists {})",
+                check.count - 5,
+                check.examples.len()
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn dormant(
+    ties: &[polis_analysis::DormantTie],
+    years: u16,
+    as_of: PartialDate,
+    json: bool,
+) -> anyhow::Result<()> {
+    if json {
+        return print_json(&serde_json::json!({"years": years, "as_of": as_of, "ties": ties}));
+    }
+    let rows: Vec<Vec<String>> = ties
+        .iter()
+        .map(|t| {
+            vec![
+                format!("{} - {}", t.a_name, t.b_name),
+                date_text(t.last_sign_of_life),
+                t.last_what
+                    .clone()
+                    .unwrap_or_else(|| "nothing recorded".into()),
+            ]
+        })
+        .collect();
+    table(&["tie", "last sign of life", "what"], &rows);
+    println!(
+        "{} active ties with no recorded activity in the {years} years before {as_of}",
+        ties.len()
+    );
+    Ok(())
+}
+
+pub fn figures(rows: &[polis_analysis::FigureComparison], json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(&rows);
+    }
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|f| {
+            let scope = match &f.partner_continent {
+                Some(c) => format!("{} with {c}", f.country),
+                None => f.country.clone(),
+            };
+            vec![
+                f.metric.clone(),
+                scope,
+                f.as_of.to_string(),
+                f.reporter.clone().unwrap_or_default(),
+                format!("{}", f.reported),
+                f.computed
+                    .map_or_else(|| "n/a".to_owned(), |c| c.to_string()),
+                f.coverage_percent
+                    .map_or_else(|| "n/a".to_owned(), |c| format!("{c}%")),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "metric",
+            "scope",
+            "as of",
+            "reported by",
+            "reported",
+            "computed",
+            "coverage",
+        ],
+        &table_rows,
+    );
+    Ok(())
+}
+
+pub fn chains(
+    from: &str,
+    to: &str,
+    chains: &[polis_analysis::Chain],
+    json: bool,
+) -> anyhow::Result<()> {
+    if json {
+        return print_json(&serde_json::json!({"from": from, "to": to, "chains": chains}));
+    }
+    if chains.is_empty() {
+        println!("'{from}' and '{to}' are not connected");
+        return Ok(());
+    }
+    println!(
+        "{} shortest chain(s) of {} link(s):",
+        chains.len(),
+        chains[0].links.len()
+    );
+    for (n, chain) in chains.iter().enumerate() {
+        println!("{}.", n + 1);
+        println!(
+            "   {} [{} {}]",
+            chain.nodes[0].name, chain.nodes[0].kind, chain.nodes[0].id
+        );
+        for (link, node) in chain.links.iter().zip(&chain.nodes[1..]) {
+            let arrow = if link.reversed {
+                format!("<- {} -", link.label)
+            } else {
+                format!("- {} ->", link.label)
+            };
+            let role = link
+                .role
+                .as_ref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default();
+            let span = match (&link.start, &link.end) {
+                (Some(s), Some(e)) => format!(" {s} to {e}"),
+                (Some(s), None) => format!(" from {s}"),
+                (None, Some(e)) => format!(" until {e}"),
+                _ => String::new(),
+            };
+            println!(
+                "     {arrow}{role}{span}  [sources: {}]",
+                link.sources.join(", ")
+            );
+            println!("   {} [{} {}]", node.name, node.kind, node.id);
+        }
+    }
+    Ok(())
+}

@@ -6,7 +6,12 @@ fn read_dir_sorted(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files
@@ -38,15 +43,24 @@ fn export_import_export_is_byte_identical() {
 fn importing_the_same_bundle_twice_changes_nothing() {
     let polis = Polis::new();
     polis.ok(&["init", "--empty"]);
-    let first = polis.ok(&["import", "bundle", &example_bundle(), "--json"]).json();
+    let first = polis
+        .ok(&["import", "bundle", &example_bundle(), "--json"])
+        .json();
     assert!(first["created"]["tie"].as_u64().unwrap() >= 7);
-    let second = polis.ok(&["import", "bundle", &example_bundle(), "--json"]).json();
+    let second = polis
+        .ok(&["import", "bundle", &example_bundle(), "--json"])
+        .json();
     assert_eq!(second["created"], serde_json::json!({}));
     assert_eq!(second["updated"], serde_json::json!({}));
     assert_eq!(second["unchanged"]["tie"], first["created"]["tie"]);
     // The audit log holds the first import's changes only.
     let audit = polis.ok(&["audit", "--limit", "1000", "--json"]).json();
-    let n_created: u64 = first["created"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    let n_created: u64 = first["created"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
     assert_eq!(audit.as_array().unwrap().len() as u64, n_created);
 }
 
@@ -54,7 +68,9 @@ fn importing_the_same_bundle_twice_changes_nothing() {
 fn dry_run_writes_nothing() {
     let polis = Polis::new();
     polis.ok(&["init", "--empty"]);
-    let report = polis.ok(&["import", "bundle", &example_bundle(), "--dry-run", "--json"]).json();
+    let report = polis
+        .ok(&["import", "bundle", &example_bundle(), "--dry-run", "--json"])
+        .json();
     assert_eq!(report["dry_run"], true);
     assert!(report["created"]["place"].as_u64().unwrap() > 0);
     let ties = polis.ok(&["ties", "--json"]).json();
@@ -68,7 +84,11 @@ fn init_loads_the_reference_dataset_and_is_repeatable() {
     let stats = polis.ok(&["stats", "--json"]).json();
     assert!(stats["n_ties"].as_u64().unwrap() > 0);
     let again = polis.ok(&["init"]);
-    assert!(again.stdout.contains("0 records were created, 0 updated"), "{}", again.stdout);
+    assert!(
+        again.stdout.contains("0 records were created, 0 updated"),
+        "{}",
+        again.stdout
+    );
     // The committed reference bundle validates on its own as well.
     let reference = repo_root().join("data/reference");
     let fresh = Polis::new();

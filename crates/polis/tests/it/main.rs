@@ -23,7 +23,14 @@ pub struct Run {
 impl Run {
     pub fn json(&self) -> serde_json::Value {
         assert!(self.ok, "command failed: {}", self.stderr);
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+}
+
+impl Default for Polis {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -68,7 +75,10 @@ impl Polis {
 
 /// The repository's root, for the committed example and reference bundles.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
 }
 
 pub fn example_bundle() -> String {

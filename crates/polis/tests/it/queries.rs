@@ -12,7 +12,12 @@ fn example() -> Polis {
 
 fn status_on(polis: &Polis, tie: &str, date: &str) -> String {
     let ties = polis.ok(&["ties", "--as-of", date, "--json"]).json();
-    let row = ties["ties"].as_array().unwrap().iter().find(|t| t["id"] == tie).unwrap_or_else(|| panic!("no tie {tie}"));
+    let row = ties["ties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == tie)
+        .unwrap_or_else(|| panic!("no tie {tie}"));
     row["status"]["status"].as_str().unwrap().to_owned()
 }
 
@@ -27,18 +32,38 @@ fn a_tie_signed_in_a_year_is_unknown_inside_that_year() {
     assert_eq!(status_on(&polis, "xa-one--xb-two", "1973-03-01"), "unknown");
     assert_eq!(status_on(&polis, "xa-one--xb-two", "1972-12-31"), "not_yet");
     assert_eq!(status_on(&polis, "xa-one--xb-two", "1974"), "active");
-    let ties = polis.ok(&["ties", "--as-of", "1973-03-01", "--json"]).json();
-    assert_eq!(ties["ties"][0]["status"]["possible"], serde_json::json!(["not_yet", "active"]));
+    let ties = polis
+        .ok(&["ties", "--as-of", "1973-03-01", "--json"])
+        .json();
+    assert_eq!(
+        ties["ties"][0]["status"]["possible"],
+        serde_json::json!(["not_yet", "active"])
+    );
 }
 
 #[test]
 fn prague_beijing_across_its_termination() {
     let polis = example();
-    assert_eq!(status_on(&polis, "cn-beijing--cz-prague", "2019-06-30"), "active");
-    assert_eq!(status_on(&polis, "cn-beijing--cz-prague", "2019-10-15"), "unknown");
-    assert_eq!(status_on(&polis, "cn-beijing--cz-prague", "2020-06-30"), "terminated");
-    assert_eq!(status_on(&polis, "cz-prague--tw-taipei", "2020-01-12"), "not_yet");
-    assert_eq!(status_on(&polis, "cz-prague--tw-taipei", "2020-01-13"), "active");
+    assert_eq!(
+        status_on(&polis, "cn-beijing--cz-prague", "2019-06-30"),
+        "active"
+    );
+    assert_eq!(
+        status_on(&polis, "cn-beijing--cz-prague", "2019-10-15"),
+        "unknown"
+    );
+    assert_eq!(
+        status_on(&polis, "cn-beijing--cz-prague", "2020-06-30"),
+        "terminated"
+    );
+    assert_eq!(
+        status_on(&polis, "cz-prague--tw-taipei", "2020-01-12"),
+        "not_yet"
+    );
+    assert_eq!(
+        status_on(&polis, "cz-prague--tw-taipei", "2020-01-13"),
+        "active"
+    );
 }
 
 #[test]
@@ -49,7 +74,14 @@ fn a_place_is_found_by_any_of_its_names() {
         assert_eq!(shown["place"]["id"], "cz-prague", "for {name}");
     }
     let run = polis.run(&["place", "show", "Atlantis"]);
-    assert!(!run.ok && run.stderr.contains("no place has the id or name 'Atlantis'"), "{}", run.stderr);
+    assert!(
+        !run.ok
+            && run
+                .stderr
+                .contains("no place has the id or name 'Atlantis'"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -70,14 +102,38 @@ fn stats_count_partners_by_level_and_country() {
     let polis = example();
     let stats = polis.ok(&["stats", "--country", "CN", "--json"]).json();
     insta::assert_json_snapshot!("stats_cn_now", stats);
-    let stats = polis.ok(&["stats", "--country", "cn", "--as-of", "2019-06-30", "--json"]).json();
+    let stats = polis
+        .ok(&[
+            "stats",
+            "--country",
+            "cn",
+            "--as-of",
+            "2019-06-30",
+            "--json",
+        ])
+        .json();
     insta::assert_json_snapshot!("stats_cn_2019", stats);
 }
 
 #[test]
 fn json_shapes() {
     let polis = example();
-    insta::assert_json_snapshot!("ties_prague", polis.ok(&["ties", "--place", "Prague", "--json"]).json());
-    insta::assert_json_snapshot!("place_show_beijing", polis.ok(&["place", "show", "Beijing", "--as-of", "2019-06-30", "--json"]).json());
+    insta::assert_json_snapshot!(
+        "ties_prague",
+        polis.ok(&["ties", "--place", "Prague", "--json"]).json()
+    );
+    insta::assert_json_snapshot!(
+        "place_show_beijing",
+        polis
+            .ok(&[
+                "place",
+                "show",
+                "Beijing",
+                "--as-of",
+                "2019-06-30",
+                "--json"
+            ])
+            .json()
+    );
     insta::assert_json_snapshot!("stats_all", polis.ok(&["stats", "--json"]).json());
 }
