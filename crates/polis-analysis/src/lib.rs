@@ -6,6 +6,7 @@ pub mod changes;
 pub mod dormancy;
 pub mod export;
 pub mod geo;
+pub mod ledger;
 pub mod paths;
 pub mod quality;
 pub mod stats;
@@ -13,6 +14,7 @@ pub mod ties;
 
 pub use changes::{Changes, changes};
 pub use dormancy::{DormantTie, dormant};
+pub use ledger::{ClauseHit, QuantityTotal, clause_search, quantity_totals};
 pub use paths::{Chain, PathError, connect};
 pub use quality::{QualityReport, quality};
 pub use stats::{FigureComparison, Stats, StatsQuery, compare_figures, stats};

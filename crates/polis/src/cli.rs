@@ -97,6 +97,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Activities: the ledger of visits, aid, projects and their quantities.
+    #[command(subcommand)]
+    Activities(ActivitiesCommand),
+    /// Agreement articles by tag or text, with the ties they belong to and how those ended.
+    #[command(
+        after_help = "Examples:\n  polis clauses --tag one_china_clause\n  polis clauses --text taiwan --json"
+    )]
+    Clauses {
+        /// Articles with this tag (e.g. one_china_clause, termination_clause).
+        #[arg(long)]
+        tag: Option<String>,
+        /// Articles whose text contains this (case, diacritics and punctuation ignored).
+        #[arg(long)]
+        text: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Search places, actors, networks and agreement texts in any language or script.
     #[command(
         after_help = "Examples:\n  polis search Hrib\n  polis search 布拉格\n  polis search \"one china\""
@@ -131,6 +148,20 @@ pub enum ImportCommand {
         /// Check and report without writing anything.
         #[arg(long)]
         dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActivitiesCommand {
+    /// Totals of recorded quantities by item and unit (only like with like is added).
+    #[command(after_help = "Examples:\n  polis activities totals --kind aid")]
+    Totals {
+        /// Only activities of this kind (delegation_visit, aid, conference, business_project,
+        /// cultural_exchange, advocacy, programme, speech).
+        #[arg(long)]
+        kind: Option<polis_core::ActivityKind>,
         #[arg(long)]
         json: bool,
     },

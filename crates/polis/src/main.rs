@@ -16,7 +16,8 @@ use polis_bundle::Manifest;
 use polis_store::{ChangeContext, SqliteStore, Store, StoreError};
 
 use crate::cli::{
-    Cli, Command, ConfigCommand, ExportCommand, GraphCommand, ImportCommand, PlaceCommand, Through,
+    ActivitiesCommand, Cli, Command, ConfigCommand, ExportCommand, GraphCommand, ImportCommand,
+    PlaceCommand, Through,
 };
 
 /// The reference dataset, compiled into the binary so that `polis init` needs no files.
@@ -258,6 +259,20 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
         Command::Export(ExportCommand::Gexf { path }) => {
             let data = open_existing(settings).await?.load().await?;
             write_export(&path, &polis_analysis::export::gexf(&data), data.ties.len())
+        }
+        Command::Activities(ActivitiesCommand::Totals { kind, json }) => {
+            let data = open_existing(settings).await?.load().await?;
+            output::totals(&polis_analysis::quantity_totals(&data, kind), json)
+        }
+        Command::Clauses { tag, text, json } => {
+            if tag.is_none() && text.is_none() {
+                bail!("give --tag or --text (or both), e.g. --tag one_china_clause");
+            }
+            let data = open_existing(settings).await?.load().await?;
+            output::clauses(
+                &polis_analysis::clause_search(&data, tag.as_deref(), text.as_deref()),
+                json,
+            )
         }
         Command::Search { query, limit, json } => {
             let store = open_existing(settings).await?;

@@ -566,3 +566,92 @@ pub fn chains(
     }
     Ok(())
 }
+
+/// A number with thousands separators and no needless decimals: 151500000000 → 151,500,000,000.
+fn grouped(value: f64) -> String {
+    if value.fract() != 0.0 {
+        return format!("{value}");
+    }
+    let digits = format!("{}", value.abs() as u128);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if value < 0.0 { format!("-{out}") } else { out }
+}
+
+pub fn totals(totals: &[polis_analysis::QuantityTotal], json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(&totals);
+    }
+    let rows: Vec<Vec<String>> = totals
+        .iter()
+        .map(|t| {
+            vec![
+                t.item.clone(),
+                grouped(t.total),
+                t.unit.clone(),
+                date_text(t.as_of),
+                t.activities.join(", "),
+            ]
+        })
+        .collect();
+    table(
+        &["item", "total", "unit", "reported up to", "activities"],
+        &rows,
+    );
+    Ok(())
+}
+
+pub fn clauses(hits: &[polis_analysis::ClauseHit], json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(&hits);
+    }
+    if hits.is_empty() {
+        println!("no article matches");
+        return Ok(());
+    }
+    for hit in hits {
+        let date = hit.date.map(|d| format!(", {d}")).unwrap_or_default();
+        println!(
+            "{} ({}{date}), article {}",
+            hit.document_title, hit.document, hit.article
+        );
+        if let Some(heading) = &hit.heading {
+            println!("  {heading}");
+        }
+        println!("  text: {}", hit.text);
+        println!("  tags: {}", hit.tags.join(", "));
+        if let Some(by) = &hit.initiated_by {
+            println!("  initiated by: {by}");
+        }
+        for tie in &hit.ties {
+            match &tie.terminated {
+                Some(date) => println!(
+                    "  tie {}: terminated {date}{}{}{}",
+                    tie.id,
+                    tie.terminated_by
+                        .as_ref()
+                        .map(|s| format!(" by {s}"))
+                        .unwrap_or_default(),
+                    if tie.ended_over_clause {
+                        ", over this clause"
+                    } else {
+                        ""
+                    },
+                    tie.termination_reason
+                        .as_ref()
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default()
+                ),
+                None => println!("  tie {}: not terminated", tie.id),
+            }
+        }
+        println!();
+    }
+    println!("{} article(s)", hits.len());
+    Ok(())
+}
