@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod bundles;
+mod cases;
 mod queries;
 
 use std::path::{Path, PathBuf};

@@ -137,3 +137,61 @@ fn json_shapes() {
     );
     insta::assert_json_snapshot!("stats_all", polis.ok(&["stats", "--json"]).json());
 }
+
+#[test]
+fn exports_carry_every_tie_and_its_time_interval() {
+    let polis = example();
+    let path = |name: &str| polis.path(name).to_str().unwrap().to_owned();
+    polis.ok(&["export", "csv", &path("ties.csv")]);
+    polis.ok(&["export", "geojson", &path("ties.geojson")]);
+    polis.ok(&["export", "graphml", &path("ties.graphml")]);
+    polis.ok(&["export", "gexf", &path("ties.gexf")]);
+    let read = |name: &str| std::fs::read_to_string(polis.path(name)).unwrap();
+
+    let csv = read("ties.csv");
+    assert_eq!(csv.lines().count(), 1 + 7);
+    assert!(csv.lines().any(|l| l.starts_with("cn-beijing--cz-prague,cn-beijing,Beijing,CN,cz-prague,Prague,CZ,sister_city,2016,2019-10,terminated,")), "{csv}");
+
+    let geojson: serde_json::Value = serde_json::from_str(&read("ties.geojson")).unwrap();
+    let features = geojson["features"].as_array().unwrap();
+    let lines = features
+        .iter()
+        .filter(|f| f["geometry"]["type"] == "LineString")
+        .count();
+    let without = geojson["properties"]["ties_without_coordinates"]
+        .as_u64()
+        .unwrap() as usize;
+    assert_eq!(
+        lines + without,
+        7,
+        "every tie is a line or counted as lacking coordinates"
+    );
+    assert_eq!(
+        without, 1,
+        "Hebei - Zuid-Holland has no coordinates in the example"
+    );
+
+    let graphml = read("ties.graphml");
+    assert_eq!(graphml.matches("<edge ").count(), 7);
+    assert!(graphml.contains(
+        "<edge id=\"cn-beijing--cz-prague\" source=\"cn-beijing\" target=\"cz-prague\">"
+    ));
+
+    let gexf = read("ties.gexf");
+    assert_eq!(gexf.matches("<edge ").count(), 7);
+    // A year-precision signing starts on its first day; a month-precision end ends on its last.
+    assert!(gexf.contains("<edge id=\"cn-beijing--cz-prague\" source=\"cn-beijing\" target=\"cz-prague\" start=\"2016-01-01\" end=\"2019-10-31\">"), "{gexf}");
+    assert!(
+        gexf.contains("start=\"0836-01-01\""),
+        "Paderborn - Le Mans starts in 836"
+    );
+}
+
+#[test]
+fn changes_between_two_dates() {
+    let polis = example();
+    let changes = polis
+        .ok(&["changes", "2019-06-30", "2020-06-30", "--json"])
+        .json();
+    insta::assert_json_snapshot!("changes_2019_2020", changes);
+}

@@ -1,0 +1,219 @@
+//! The seed deck's questions, answered from the built-in reference dataset (issue 5). Each
+//! test runs the real binary on a fresh database created by `polis init`.
+
+use crate::Polis;
+
+fn reference() -> Polis {
+    let polis = Polis::new();
+    polis.ok(&["init"]);
+    polis
+}
+
+#[test]
+fn prague_beijing_timeline_and_why_it_ended() {
+    let polis = reference();
+    let ties = polis.ok(&["ties", "--place", "cz-prague", "--json"]).json();
+    let tie = ties["ties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "cn-beijing--cz-prague")
+        .expect("the Prague-Beijing tie");
+    assert_eq!(tie["status"]["status"], "terminated");
+    assert_eq!(tie["signed"], "2016");
+    assert!(tie["terminated"].as_str().unwrap().starts_with("2019-10"));
+    let clauses = polis
+        .ok(&["clauses", "--tag", "one_china_clause", "--json"])
+        .json();
+    let ended: Vec<&serde_json::Value> = clauses
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|hit| hit["ties"].as_array().unwrap())
+        .filter(|t| t["ended_over_clause"] == true)
+        .collect();
+    assert!(
+        ended
+            .iter()
+            .any(|t| t["id"] == "cn-beijing--cz-prague" && t["terminated_by"] == "cz-prague"),
+        "{clauses:#}"
+    );
+}
+
+#[test]
+fn who_connects_prague_city_hall_to_cefc() {
+    let polis = reference();
+    let path = polis
+        .ok(&[
+            "graph",
+            "path",
+            "prague-city-hall",
+            "cefc-china-energy",
+            "--through",
+            "relations",
+            "--json",
+        ])
+        .json();
+    let chains = path["chains"].as_array().unwrap();
+    assert!(!chains.is_empty(), "no chain from the city hall to CEFC");
+    let first = &chains[0];
+    assert_eq!(first["nodes"][0]["id"], "prague-city-hall");
+    assert_eq!(
+        first["nodes"].as_array().unwrap().last().unwrap()["id"],
+        "cefc-china-energy"
+    );
+    // Every link is a sourced relation between people and organisations.
+    for link in first["links"].as_array().unwrap() {
+        assert!(!link["sources"].as_array().unwrap().is_empty(), "{link}");
+    }
+    let people: Vec<&str> = first["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "actor")
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert!(people.len() >= 3, "{people:?}");
+}
+
+#[test]
+fn china_computed_beside_cpaffc_reported() {
+    let polis = reference();
+    let figures = polis.ok(&["figures", "--country", "CN", "--json"]).json();
+    let pairs = figures
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["metric"] == "ties" && f["as_of"] == "2019-12-31")
+        .expect("CPAFFC's 2,669 pairs");
+    assert_eq!(pairs["reported"], 2669.0);
+    let computed = pairs["computed"].as_f64().unwrap();
+    assert!(computed >= 1.0 && computed < 2669.0);
+    let coverage = pairs["coverage_percent"].as_f64().unwrap();
+    assert!(
+        (coverage - (computed / 2669.0 * 100.0)).abs() < 0.1,
+        "{pairs}"
+    );
+}
+
+#[test]
+fn the_network_in_mid_2019_and_mid_2020() {
+    let polis = reference();
+    let changes = polis
+        .ok(&["changes", "2019-06-30", "2020-06-30", "--json"])
+        .json();
+    let ids: Vec<&str> = changes["ties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "cn-beijing--cz-prague",
+        "cn-shanghai--cz-prague",
+        "cz-prague--tw-taipei",
+    ] {
+        assert!(ids.contains(&expected), "{expected} missing from {ids:?}");
+    }
+    let before = polis
+        .ok(&["stats", "--as-of", "2019-06-30", "--json"])
+        .json();
+    let after = polis
+        .ok(&["stats", "--as-of", "2020-06-30", "--json"])
+        .json();
+    assert!(before["n_ties"].as_u64().unwrap() > 0 && after["n_ties"].as_u64().unwrap() > 0);
+    assert!(
+        after["by_status"]["terminated"].as_u64().unwrap()
+            > before["by_status"]["terminated"].as_u64().unwrap_or(0)
+    );
+}
+
+#[test]
+fn medical_supplies_of_2020_by_item() {
+    let polis = reference();
+    let totals = polis
+        .ok(&["activities", "totals", "--kind", "aid", "--json"])
+        .json();
+    let total = |item: &str| {
+        totals
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["item"] == item)
+            .unwrap_or_else(|| panic!("no {item}: {totals:#}"))["total"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(total("masks"), 151.5e9);
+    assert_eq!(total("protective suits"), 1.4e9);
+    assert_eq!(total("goggles"), 230e6);
+    assert_eq!(total("ventilators"), 209_000.0);
+    assert_eq!(total("test kits"), 470e6);
+    assert_eq!(total("infrared thermometers"), 80.14e6);
+}
+
+#[test]
+fn amsterdam_and_its_partners() {
+    let polis = reference();
+    let shown = polis.ok(&["place", "show", "Amsterdam", "--json"]).json();
+    let partners: Vec<&str> = shown["ties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        partners.contains(&"cn-shenzhen--nl-amsterdam"),
+        "{partners:?}"
+    );
+}
+
+#[test]
+fn earliest_ties_with_partial_dates() {
+    let polis = reference();
+    let ties = polis.ok(&["ties", "--as-of", "0900", "--json"]).json();
+    let active: Vec<&str> = ties["ties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["status"]["status"] == "active")
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(active, ["de-paderborn--fr-le-mans"]);
+    let kobe = polis
+        .ok(&["ties", "--place", "Kobe", "--as-of", "1973-06-24", "--json"])
+        .json();
+    assert_eq!(kobe["ties"][0]["status"]["status"], "active");
+    let kobe = polis
+        .ok(&["ties", "--place", "Kobe", "--as-of", "1973-06-23", "--json"])
+        .json();
+    assert_eq!(kobe["ties"][0]["status"]["status"], "not_yet");
+}
+
+#[test]
+fn the_reference_dataset_passes_the_quality_check() {
+    let polis = reference();
+    let report = polis.ok(&["quality", "--json"]).json();
+    assert_eq!(report["n_errors"], 0, "{report:#}");
+}
+
+#[test]
+fn search_finds_people_in_any_spelling() {
+    let polis = reference();
+    let hits = polis.ok(&["search", "Hrib", "--json"]).json();
+    assert!(
+        hits.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["id"] == "zdenek-hrib"),
+        "{hits:#}"
+    );
+    let hits = polis.ok(&["search", "krnacova", "--json"]).json();
+    assert!(
+        hits.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["id"] == "adriana-krnacova"),
+        "{hits:#}"
+    );
+}
