@@ -88,7 +88,7 @@ fn china_computed_beside_cpaffc_reported() {
         .expect("CPAFFC's 2,669 pairs");
     assert_eq!(pairs["reported"], 2669.0);
     let computed = pairs["computed"].as_f64().unwrap();
-    assert!(computed >= 1.0 && computed < 2669.0);
+    assert!((1.0..2669.0).contains(&computed));
     let coverage = pairs["coverage_percent"].as_f64().unwrap();
     assert!(
         (coverage - (computed / 2669.0 * 100.0)).abs() < 0.1,
