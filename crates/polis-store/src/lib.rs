@@ -100,6 +100,25 @@ pub struct ImportRun {
     pub report: serde_json::Value,
 }
 
+/// A name waiting in the unresolved queue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueuedName {
+    /// The folded name and country field, as `polis_import::resolve::decision_key` makes it.
+    pub key: String,
+    pub name: String,
+    pub country: Option<String>,
+    pub batch: String,
+    pub line: i64,
+    pub best_guess: Option<String>,
+}
+
+/// A person's decision about what a name means: a registry place or a GeoNames place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum NameDecision {
+    Place(String),
+    Geonames(u32),
+}
+
 /// What polis needs from a database.
 pub trait Store {
     /// Every record.
@@ -110,6 +129,32 @@ pub trait Store {
         incoming: &Dataset,
         change: &ChangeContext,
     ) -> impl Future<Output = Result<ApplyReport, StoreError>> + Send;
+    /// Like `apply`, and in the same transaction replaces the unresolved queue entries of
+    /// `batch` with `queue`.
+    fn apply_import(
+        &self,
+        incoming: &Dataset,
+        change: &ChangeContext,
+        batch: &str,
+        queue: &[QueuedName],
+    ) -> impl Future<Output = Result<ApplyReport, StoreError>> + Send;
+    /// The unresolved queue, oldest batch first.
+    fn unresolved(
+        &self,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<QueuedName>, StoreError>> + Send;
+    /// Every remembered decision, by key.
+    fn decisions(
+        &self,
+    ) -> impl Future<Output = Result<Vec<(String, NameDecision)>, StoreError>> + Send;
+    /// Remembers a decision (replacing any earlier one for the key), takes the name off the
+    /// queue, and audits it.
+    fn record_decision(
+        &self,
+        key: &str,
+        decision: &NameDecision,
+        change: &ChangeContext,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// What `apply` would do, without writing anything.
     fn check(
         &self,
@@ -590,6 +635,7 @@ impl SqliteStore {
         incoming: &Dataset,
         change: &ChangeContext,
         write: bool,
+        queue: Option<(&str, &[QueuedName])>,
     ) -> Result<ApplyReport, StoreError> {
         let mut tx = self.pool.begin().await?;
         let (existing, raw) = load_raw(&mut tx).await?;
@@ -722,6 +768,27 @@ impl SqliteStore {
             &audit_rows,
         )
         .await?;
+        if let Some((batch, names)) = queue {
+            sqlx::query("DELETE FROM unresolved_names WHERE batch = ?")
+                .bind(batch)
+                .execute(&mut *tx)
+                .await?;
+            for name in names {
+                sqlx::query(
+                    "INSERT INTO unresolved_names (key, name, country, batch, line, best_guess) VALUES (?, ?, ?, ?, ?, ?) \
+                     ON CONFLICT(key) DO UPDATE SET name = excluded.name, country = excluded.country, batch = excluded.batch, \
+                     line = excluded.line, best_guess = excluded.best_guess",
+                )
+                .bind(&name.key)
+                .bind(&name.name)
+                .bind(&name.country)
+                .bind(&name.batch)
+                .bind(name.line)
+                .bind(&name.best_guess)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         // An empty `before` means the record was created.
         sqlx::query("UPDATE audit_log SET before = NULL WHERE before = ''")
             .execute(&mut *tx)
@@ -742,7 +809,112 @@ impl Store for SqliteStore {
         incoming: &Dataset,
         change: &ChangeContext,
     ) -> Result<ApplyReport, StoreError> {
-        self.apply_or_check(incoming, change, true).await
+        self.apply_or_check(incoming, change, true, None).await
+    }
+
+    async fn apply_import(
+        &self,
+        incoming: &Dataset,
+        change: &ChangeContext,
+        batch: &str,
+        queue: &[QueuedName],
+    ) -> Result<ApplyReport, StoreError> {
+        self.apply_or_check(incoming, change, true, Some((batch, queue)))
+            .await
+    }
+
+    async fn unresolved(&self, limit: u32) -> Result<Vec<QueuedName>, StoreError> {
+        let rows = sqlx::query("SELECT key, name, country, batch, line, best_guess FROM unresolved_names ORDER BY batch, line LIMIT ?")
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(QueuedName {
+                    key: row.try_get(0)?,
+                    name: row.try_get(1)?,
+                    country: row.try_get(2)?,
+                    batch: row.try_get(3)?,
+                    line: row.try_get(4)?,
+                    best_guess: row.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn decisions(&self) -> Result<Vec<(String, NameDecision)>, StoreError> {
+        let rows = sqlx::query("SELECT key, place_id, geonames FROM name_decisions ORDER BY key")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let key: String = row.try_get(0)?;
+            let place: Option<String> = row.try_get(1)?;
+            let geonames: Option<i64> = row.try_get(2)?;
+            let decision = match (place, geonames) {
+                (Some(place), _) => NameDecision::Place(place),
+                (None, Some(g)) => {
+                    NameDecision::Geonames(u32::try_from(g).map_err(|_| StoreError::Corrupt {
+                        kind: "decision",
+                        id: key.clone(),
+                        message: format!("GeoNames id {g} out of range"),
+                    })?)
+                }
+                (None, None) => {
+                    return Err(StoreError::Corrupt {
+                        kind: "decision",
+                        id: key,
+                        message: "neither a place nor a GeoNames id".into(),
+                    });
+                }
+            };
+            out.push((key, decision));
+        }
+        Ok(out)
+    }
+
+    async fn record_decision(
+        &self,
+        key: &str,
+        decision: &NameDecision,
+        change: &ChangeContext,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let before: Option<String> = sqlx::query(
+            "SELECT coalesce(place_id, CAST(geonames AS TEXT)) FROM name_decisions WHERE key = ?",
+        )
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|row| row.try_get(0))
+        .transpose()?;
+        let (place, geonames, after) = match decision {
+            NameDecision::Place(id) => (Some(id.clone()), None, id.clone()),
+            NameDecision::Geonames(g) => (None, Some(i64::from(*g)), format!("geonames:{g}")),
+        };
+        sqlx::query("INSERT OR REPLACE INTO name_decisions (key, place_id, geonames, who, at) VALUES (?, ?, ?, ?, ?)")
+            .bind(key)
+            .bind(&place)
+            .bind(geonames)
+            .bind(&change.who)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM unresolved_names WHERE key = ?")
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO audit_log (at, who, context, record_kind, record_id, before, after) VALUES (?, ?, ?, 'name_decision', ?, ?, ?)")
+            .bind(now())
+            .bind(&change.who)
+            .bind(&change.context)
+            .bind(key)
+            .bind(before)
+            .bind(after)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn check(&self, incoming: &Dataset) -> Result<ApplyReport, StoreError> {
@@ -750,7 +922,7 @@ impl Store for SqliteStore {
             who: String::new(),
             context: String::new(),
         };
-        self.apply_or_check(incoming, &change, false).await
+        self.apply_or_check(incoming, &change, false, None).await
     }
 
     async fn find_places(&self, query: &str) -> Result<Vec<Place>, StoreError> {

@@ -114,6 +114,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Resolve names to places with the embedded gazetteer, or record what a name means.
+    #[command(
+        after_help = "Examples:\n  polis resolve Praha\n  polis resolve \"Zhejiang Province\" --country China --json\n  polis resolve --file names.csv\n  polis resolve \"Wiener Neustadt\" --country Austria --confirm-geonames 2761524\n  polis resolve \"Hradec\" --country CZ --confirm-place cz-hradec-kralove"
+    )]
+    Resolve(ResolveArgs),
+    /// The names imports could not resolve, waiting for a decision.
+    #[command(after_help = "Examples:\n  polis unresolved\n  polis unresolved --limit 1000 --json")]
+    Unresolved {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// Search places, actors, networks and agreement texts in any language or script.
     #[command(
         after_help = "Examples:\n  polis search Hrib\n  polis search 布拉格\n  polis search \"one china\""
@@ -137,8 +150,62 @@ pub enum Command {
     Config(ConfigCommand),
 }
 
+/// Options every importer of a real source takes.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import.
+    pub path: PathBuf,
+    /// Resolve and report without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The title of the source the file is (default: one per format).
+    #[arg(long)]
+    pub source_title: Option<String>,
+    /// Where the file comes from.
+    #[arg(long)]
+    pub source_url: Option<String>,
+    /// Print the whole report as JSON (every rejected row and unresolved name).
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
+    /// Wikipedia's twin-town lists: `city1,country1,city2,country2`.
+    #[command(
+        name = "wikipedia-list",
+        after_help = "Example:\n  polis import wikipedia-list ../shared/data/wikipedia-twin-towns/twin_cities_raw.csv"
+    )]
+    WikipediaList(ImportArgs),
+    /// Wikidata P190 query results as TSV (origincityLabel, origincountry, originlat, ...).
+    #[command(
+        name = "wikidata-tsv",
+        after_help = "Example:\n  polis import wikidata-tsv ../shared/data/wikidata-eu-sistercities/sistercities.tsv"
+    )]
+    WikidataTsv(ImportArgs),
+    /// Wikidata P190 results in the SPARQL 1.1 JSON results format, with Q-ids and the
+    /// P580/P582 start and end qualifiers (see docs/importers.md for the query).
+    #[command(
+        name = "wikidata-json",
+        after_help = "Example:\n  polis import wikidata-json results.json"
+    )]
+    WikidataJson(ImportArgs),
+    /// A network membership table (ClimActor's layout); network tags are normalised.
+    #[command(
+        after_help = "Example:\n  polis import memberships ../shared/data/climate-networks/subnational_contextuals_database_Dec2022.csv"
+    )]
+    Memberships(ImportArgs),
+    /// Any CSV or TSV of ties, with a mapping file that says which column is which field.
+    #[command(
+        after_help = "Example:\n  polis import csv ties.csv --mapping mapping.toml\n\nThe mapping format is in docs/importers.md."
+    )]
+    Csv {
+        #[command(flatten)]
+        args: ImportArgs,
+        /// The mapping file (TOML).
+        #[arg(long)]
+        mapping: PathBuf,
+    },
     /// Import a bundle directory (or a single-file bundle); see docs/bundle-format.md.
     #[command(
         after_help = "Examples:\n  polis import bundle data/example\n  polis import bundle my-edits.toml --dry-run"
@@ -151,6 +218,35 @@ pub enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The name to resolve.
+    #[arg(required_unless_present = "file")]
+    pub name: Option<String>,
+    /// The country (a name, an ISO code, or a field like "England, United Kingdom").
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Resolve every row of a CSV with a `name` column and an optional `country` column.
+    #[arg(long, conflicts_with = "name")]
+    pub file: Option<PathBuf>,
+    /// Record that NAME (with --country) means this registry place, on every later import.
+    #[arg(long, value_name = "PLACE_ID", requires = "name")]
+    pub confirm_place: Option<String>,
+    /// Record that NAME (with --country) means this GeoNames place, on every later import.
+    #[arg(
+        long,
+        value_name = "GEONAMES_ID",
+        requires = "name",
+        conflicts_with = "confirm_place"
+    )]
+    pub confirm_geonames: Option<u32>,
+    /// At most this many candidates.
+    #[arg(long, default_value_t = 5)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 //! errors, from clap).
 
 mod cli;
+mod importing;
 mod output;
 mod settings;
 
@@ -86,6 +87,68 @@ async fn open_existing(settings: &settings::Settings) -> anyhow::Result<SqliteSt
 async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<()> {
     match command {
         Command::Init { empty } => init(settings, empty).await,
+        Command::Import(ImportCommand::WikipediaList(args)) => {
+            importing::import(
+                &open(settings).await?,
+                polis_import::Format::WikipediaList,
+                &args,
+                who(),
+            )
+            .await
+        }
+        Command::Import(ImportCommand::WikidataTsv(args)) => {
+            importing::import(
+                &open(settings).await?,
+                polis_import::Format::WikidataTsv,
+                &args,
+                who(),
+            )
+            .await
+        }
+        Command::Import(ImportCommand::WikidataJson(args)) => {
+            importing::import(
+                &open(settings).await?,
+                polis_import::Format::WikidataJson,
+                &args,
+                who(),
+            )
+            .await
+        }
+        Command::Import(ImportCommand::Memberships(args)) => {
+            importing::import(
+                &open(settings).await?,
+                polis_import::Format::Memberships,
+                &args,
+                who(),
+            )
+            .await
+        }
+        Command::Import(ImportCommand::Csv { args, mapping }) => {
+            let text = std::fs::read_to_string(&mapping)
+                .with_context(|| format!("cannot read the mapping file {}", mapping.display()))?;
+            let mapping = polis_import::formats::mapped_csv::Mapping::from_toml(
+                &mapping.display().to_string(),
+                &text,
+            )?;
+            importing::import(
+                &open(settings).await?,
+                polis_import::Format::MappedCsv(mapping),
+                &args,
+                who(),
+            )
+            .await
+        }
+        Command::Resolve(args) => {
+            let store = if settings.db.exists() {
+                Some(open(settings).await?)
+            } else {
+                None
+            };
+            importing::resolve(&settings.db, store.as_ref(), &args, who()).await
+        }
+        Command::Unresolved { limit, json } => {
+            importing::unresolved(&open_existing(settings).await?, limit, json).await
+        }
         Command::Import(ImportCommand::Bundle {
             path,
             dry_run,
@@ -161,8 +224,23 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             output::changes(&polis_analysis::changes(&data, from, to), json)
         }
         Command::Quality { json } => {
-            let data = open_existing(settings).await?.load().await?;
-            let report = polis_analysis::quality(&data, &[]);
+            let store = open_existing(settings).await?;
+            let data = store.load().await?;
+            let unresolved: Vec<String> = store
+                .unresolved(u32::MAX)
+                .await?
+                .into_iter()
+                .map(|q| {
+                    format!(
+                        "{} ({}) at {}:{}",
+                        q.name,
+                        q.country.unwrap_or_default(),
+                        q.batch,
+                        q.line
+                    )
+                })
+                .collect();
+            let report = polis_analysis::quality(&data, &unresolved);
             output::quality(&report, json)?;
             if report.n_errors > 0 {
                 bail!("the data has {} error(s)", report.n_errors);

@@ -1,0 +1,17 @@
+//! Integration tests of polis-gazetteer through its public API: normalisation, country
+//! resolution, place resolution, and a real-data check on the Wikipedia twin-town list.
+
+mod country;
+mod normalize;
+mod real_data;
+mod resolve;
+
+use polis_gazetteer::Gazetteer;
+
+/// The process-wide gazetteer; loading it once keeps the test binary fast.
+pub fn gazetteer() -> &'static Gazetteer {
+    match Gazetteer::embedded() {
+        Ok(gazetteer) => gazetteer,
+        Err(error) => panic!("embedded gazetteer failed to load: {error}"),
+    }
+}

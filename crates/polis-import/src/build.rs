@@ -1,0 +1,667 @@
+//! Turning parsed rows into registry records: resolve both ends of every row, merge rows
+//! that state the same tie, add a piece of evidence per row, and put it all in one
+//! [`Dataset`] of records to store, with the report.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use polis_core::ids::{place_id, slug, tie_id};
+use polis_core::text::fold;
+use polis_core::{
+    Batch, Coordinates, Dataset, EventKind, Evidence, Membership, Name, Network, Place, Population,
+    Source, Tie, TieEvent,
+};
+use polis_gazetteer::Gazetteer;
+
+pub use crate::resolve::Decision;
+use crate::resolve::{Outcome, Resolver, Target, place_level};
+use crate::{Parsed, RawEnd, RawMembership, Unresolved, report::ImportReport};
+
+/// The id of the source record for the embedded gazetteer.
+pub const GAZETTEER_SOURCE: &str = "geonames-gazetteer";
+
+/// What an import needs besides the parsed rows.
+pub struct ImportInput<'a> {
+    pub format: &'a str,
+    /// The file's name as the user gave it (not a full path).
+    pub file: &'a str,
+    pub sha256: &'a str,
+    pub source_title: String,
+    pub source_url: Option<String>,
+    pub gazetteer: &'a Gazetteer,
+    /// Everything already in the registry.
+    pub existing: &'a Dataset,
+    /// Users' decisions about names, by [`crate::resolve::decision_key`].
+    pub decisions: &'a HashMap<String, Decision>,
+    /// Called with the number of rows done, every 1,000 rows and at the end.
+    pub progress: &'a (dyn Fn(u64) + Sync),
+}
+
+/// The records to store and the report.
+pub struct ImportOutput {
+    /// New and changed records only; the store lays them over what it has.
+    pub records: Dataset,
+    pub report: ImportReport,
+    /// Names to put in the unresolved queue: (decision key, name, country field, line).
+    pub queue: Vec<(String, Unresolved)>,
+}
+
+/// Places by (country, folded name), each with its id and coordinates.
+type NameIndex = HashMap<(String, String), Vec<(String, Option<(f64, f64)>)>>;
+
+struct Builder<'a> {
+    input: &'a ImportInput<'a>,
+    batch: String,
+    existing_places: HashMap<&'a str, &'a Place>,
+    by_geonames: HashMap<u64, String>,
+    by_iso_code: HashMap<&'a str, &'a str>,
+    /// Places by country and folded name, with coordinates: how a gazetteer place without a
+    /// GeoNames id is recognised again.
+    by_name: NameIndex,
+    used_ids: HashSet<String>,
+    /// Places created or changed by this import, by id.
+    places: BTreeMap<String, Place>,
+    ties: BTreeMap<String, Tie>,
+    report: ImportReport,
+    resolved_names: HashMap<String, String>,
+    unresolved_names: HashMap<String, Unresolved>,
+}
+
+impl<'a> Builder<'a> {
+    /// The registry id for a resolution target, creating the place record if it is new.
+    fn place_for(&mut self, target: &Target, end: &RawEnd, method: &str) -> String {
+        let id = match target {
+            Target::Registry(id) => id.clone(),
+            Target::Gazetteer(place) => {
+                let known = place
+                    .geonameid
+                    .and_then(|g| self.by_geonames.get(&u64::from(g)).cloned())
+                    .or_else(|| {
+                        place
+                            .subdivision
+                            .as_deref()
+                            .filter(|_| {
+                                place.geonameid.is_none()
+                                    && place.level == polis_gazetteer::Level::Region
+                            })
+                            .and_then(|code| self.by_iso_code.get(code).map(|id| id.to_string()))
+                    })
+                    .or_else(|| {
+                        if place.geonameid.is_none() {
+                            self.same_place_by_name(place)
+                        } else {
+                            None
+                        }
+                    });
+                match known {
+                    Some(id) => id,
+                    None => self.new_place(place),
+                }
+            }
+        };
+        self.note_end(&id, end, method);
+        id
+    }
+
+    /// An existing or new place with the same country, folded name and level, within 2 km.
+    fn same_place_by_name(&self, g: &polis_gazetteer::Place) -> Option<String> {
+        let key = (g.country.clone(), fold(&g.name));
+        let here = g.lat.zip(g.lon);
+        self.by_name
+            .get(&key)?
+            .iter()
+            .find_map(|(id, at)| match (here, at) {
+                (Some((la, lo)), Some((pla, plo))) => {
+                    (crate::resolve::haversine_km(la, lo, *pla, *plo) <= 2.0).then(|| id.clone())
+                }
+                (None, None) => Some(id.clone()),
+                _ => None,
+            })
+    }
+
+    fn new_place(&mut self, g: &polis_gazetteer::Place) -> String {
+        let base = place_id(Some(&g.country), &g.name);
+        let mut id = base.clone();
+        if self.used_ids.contains(&id) {
+            id = match &g.admin1_name {
+                Some(admin) => format!("{base}-{}", slug(admin)),
+                None => base.clone(),
+            };
+        }
+        if self.used_ids.contains(&id) {
+            id = format!(
+                "{base}-{}",
+                g.geonameid.map_or_else(
+                    || slug(g.subdivision.as_deref().unwrap_or("x")),
+                    |n| n.to_string()
+                )
+            );
+        }
+        self.used_ids.insert(id.clone());
+        if let Some(geonameid) = g.geonameid {
+            self.by_geonames.insert(u64::from(geonameid), id.clone());
+        }
+        self.by_name
+            .entry((g.country.clone(), fold(&g.name)))
+            .or_default()
+            .push((id.clone(), g.lat.zip(g.lon)));
+        let level = place_level(g.level);
+        let place = Place {
+            id: id.clone(),
+            level,
+            name: g.name.clone(),
+            country: Some(g.country.clone()),
+            // Only a first-level unit is its subdivision; a county merely lies in one.
+            iso_code: if g.level == polis_gazetteer::Level::Region {
+                g.subdivision.clone()
+            } else {
+                None
+            },
+            parent: None,
+            wikidata: None,
+            geonames: g.geonameid.map(u64::from),
+            names: Vec::new(),
+            coordinates: g
+                .lat
+                .zip(g.lon)
+                .map(|(lat, lon)| Coordinates {
+                    lat,
+                    lon,
+                    source: GAZETTEER_SOURCE.into(),
+                })
+                .into_iter()
+                .collect(),
+            population: g
+                .population
+                .filter(|p| *p > 0)
+                .map(|value| Population {
+                    value,
+                    year: None,
+                    source: GAZETTEER_SOURCE.into(),
+                })
+                .into_iter()
+                .collect(),
+            former_ids: Vec::new(),
+            sources: vec![GAZETTEER_SOURCE.into()],
+        };
+        self.report.places_created += 1;
+        self.places.insert(id.clone(), place);
+        id
+    }
+
+    /// Records what the source says about a place: its spelling, labels, Wikidata id,
+    /// coordinates and population, each kept with the source.
+    fn note_end(&mut self, id: &str, end: &RawEnd, method: &str) {
+        let source = self.batch.clone();
+        let Some(place) = self.places.get_mut(id).or(None) else {
+            if let Some(existing) = self.existing_places.get(id) {
+                self.places.insert(id.to_owned(), (*existing).clone());
+                return self.note_end(id, end, method);
+            }
+            return;
+        };
+        let before = place.clone();
+        let mut spellings: Vec<(Option<String>, String)> = vec![(None, end.name.clone())];
+        spellings.extend(
+            end.labels
+                .iter()
+                .map(|(lang, text)| (Some(lang.clone()).filter(|l| l != "und"), text.clone())),
+        );
+        for (lang, text) in spellings {
+            let text = text.trim().to_owned();
+            if text.is_empty() || place.all_names().any(|n| n == text) {
+                continue;
+            }
+            place.names.push(Name {
+                text,
+                lang,
+                sources: vec![source.clone()],
+            });
+        }
+        if place.wikidata.is_none() {
+            place.wikidata = end.wikidata.clone();
+        }
+        if let (Some(lat), Some(lon)) = (end.lat, end.lon)
+            && !place.coordinates.iter().any(|c| c.source == source)
+        {
+            place.coordinates.push(Coordinates {
+                lat,
+                lon,
+                source: source.clone(),
+            });
+        }
+        if let Some(value) = end.population.filter(|p| *p > 0)
+            && !place
+                .population
+                .iter()
+                .any(|p| p.source == source && p.value == value)
+        {
+            place.population.push(Population {
+                value,
+                year: end.population_year,
+                source: source.clone(),
+            });
+        }
+        if !place.sources.contains(&source) && *place != before {
+            place.sources.push(source);
+        }
+        let key = format!(
+            "{}|{}",
+            fold(&end.name),
+            end.country.as_deref().map(fold).unwrap_or_default()
+        );
+        if self.resolved_names.insert(key, method.to_owned()).is_none() {
+            *self
+                .report
+                .resolved_by_method
+                .entry(method.to_owned())
+                .or_default() += 1;
+        }
+    }
+
+    fn unresolved(&mut self, end: &RawEnd, line: u64, best_guess: Option<String>) {
+        let key = crate::resolve::decision_key(&end.name, end.country.as_deref());
+        self.unresolved_names.entry(key).or_insert(Unresolved {
+            name: end.name.clone(),
+            country: end.country.clone(),
+            line,
+            best_guess,
+        });
+    }
+}
+
+/// Resolves, merges and assembles the records of one import.
+pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
+    let batch = format!(
+        "{}-{}",
+        input.format,
+        &input.sha256[..12.min(input.sha256.len())]
+    );
+    let mut b = Builder {
+        input,
+        batch: batch.clone(),
+        existing_places: input
+            .existing
+            .places
+            .iter()
+            .map(|p| (p.id.as_str(), p))
+            .collect(),
+        by_geonames: input
+            .existing
+            .places
+            .iter()
+            .filter_map(|p| p.geonames.map(|g| (g, p.id.clone())))
+            .collect(),
+        by_iso_code: input
+            .existing
+            .places
+            .iter()
+            .filter_map(|p| p.iso_code.as_deref().map(|c| (c, p.id.as_str())))
+            .collect(),
+        by_name: {
+            let mut by_name: NameIndex = HashMap::new();
+            for p in &input.existing.places {
+                if let Some(country) = &p.country {
+                    by_name
+                        .entry((country.clone(), fold(&p.name)))
+                        .or_default()
+                        .push((p.id.clone(), p.shown_coordinates().map(|c| (c.lat, c.lon))));
+                }
+            }
+            by_name
+        },
+        used_ids: input
+            .existing
+            .places
+            .iter()
+            .flat_map(|p| std::iter::once(p.id.clone()).chain(p.former_ids.iter().cloned()))
+            .collect(),
+        places: BTreeMap::new(),
+        ties: BTreeMap::new(),
+        report: ImportReport {
+            format: input.format.to_owned(),
+            file: input.file.to_owned(),
+            batch: batch.clone(),
+            rows_read: parsed.n_rows,
+            rejected: parsed.rejected.clone(),
+            ..ImportReport::default()
+        },
+        resolved_names: HashMap::new(),
+        unresolved_names: HashMap::new(),
+    };
+    let mut resolver = Resolver::new(input.gazetteer, input.existing, input.decisions);
+    let existing_ties: HashMap<&str, &Tie> = input
+        .existing
+        .ties
+        .iter()
+        .map(|t| (t.id.as_str(), t))
+        .collect();
+    let mut touched: HashSet<String> = HashSet::new();
+
+    for (n, row) in parsed.rows.iter().enumerate() {
+        if n % 1000 == 0 {
+            (input.progress)(n as u64);
+        }
+        let ends = [
+            (&row.a, resolver.resolve(&row.a, None)),
+            (&row.b, resolver.resolve(&row.b, None)),
+        ];
+        let mut ids = Vec::new();
+        for (end, outcome) in &ends {
+            match outcome {
+                Outcome::Resolved(resolution) => {
+                    ids.push(b.place_for(&resolution.target, end, &resolution.method))
+                }
+                Outcome::Unresolved { best_guess } => {
+                    b.unresolved(end, row.line, best_guess.clone())
+                }
+            }
+        }
+        let [a, other] = ids.as_slice() else {
+            b.report.rows_unresolved += 1;
+            continue;
+        };
+        if a == other {
+            b.report.rejected.push(crate::Rejected {
+                line: row.line,
+                reason: format!(
+                    "'{}' and '{}' both resolve to the place {a}: a tie joins two different places",
+                    row.a.name, row.b.name
+                ),
+            });
+            continue;
+        }
+        let id = tie_id(a, other);
+        let (first, second) = polis_core::ids::canonical_pair(a, other);
+        let evidence = Evidence {
+            source: batch.clone(),
+            batch: Some(batch.clone()),
+            listed_by: row.listed_by_a.then(|| a.clone()),
+            as_written: [&row.a, &row.b]
+                .iter()
+                .map(|e| match &e.country {
+                    Some(c) => format!("{} ({c})", e.name),
+                    None => e.name.clone(),
+                })
+                .collect(),
+            line: Some(row.line),
+            observed: None,
+        };
+        let events: Vec<TieEvent> = {
+            let mut events: Vec<TieEvent> = row
+                .events
+                .iter()
+                .map(|(kind, date)| TieEvent {
+                    kind: *kind,
+                    date: Some(*date),
+                    side: None,
+                    actor: None,
+                    reason: None,
+                    document: None,
+                    sources: vec![batch.clone()],
+                })
+                .collect();
+            // A termination without a signing gets an undated signing, so the lifecycle can
+            // happen.
+            if events
+                .first()
+                .is_some_and(|e| e.kind == EventKind::Terminated)
+            {
+                events.insert(
+                    0,
+                    TieEvent {
+                        kind: EventKind::Signed,
+                        date: None,
+                        side: None,
+                        actor: None,
+                        reason: None,
+                        document: None,
+                        sources: vec![batch.clone()],
+                    },
+                );
+            }
+            events
+        };
+        let is_new_in_file = !b.ties.contains_key(&id);
+        let tie =
+            b.ties
+                .entry(id.clone())
+                .or_insert_with(|| match existing_ties.get(id.as_str()) {
+                    Some(existing) => (*existing).clone(),
+                    None => Tie {
+                        id: id.clone(),
+                        a: first.to_owned(),
+                        b: second.to_owned(),
+                        kind: row.kind,
+                        themes: Vec::new(),
+                        motives: Vec::new(),
+                        network: None,
+                        documents: Vec::new(),
+                        note: None,
+                        events: Vec::new(),
+                        evidence: Vec::new(),
+                        sources: Vec::new(),
+                    },
+                });
+        if tie
+            .evidence
+            .iter()
+            .any(|e| e.batch.as_deref() == Some(batch.as_str()) && e.line == Some(row.line))
+        {
+            b.report.rows_already_imported += 1;
+            continue;
+        }
+        if is_new_in_file {
+            if existing_ties.contains_key(id.as_str()) {
+                b.report.ties_merged_with_registry += 1;
+            } else {
+                b.report.ties_created += 1;
+            }
+        } else {
+            b.report.rows_merged_within_file += 1;
+        }
+        tie.evidence.push(evidence);
+        if tie.events.is_empty() {
+            tie.events = events;
+        }
+        touched.insert(id);
+    }
+
+    (input.progress)(parsed.rows.len() as u64);
+    let mut networks: BTreeMap<String, Network> = BTreeMap::new();
+    let mut memberships: BTreeMap<String, Membership> = BTreeMap::new();
+    build_memberships(
+        &mut b,
+        &mut resolver,
+        &parsed.memberships,
+        &mut networks,
+        &mut memberships,
+    );
+
+    b.report.ties_one_sided = touched
+        .iter()
+        .filter(|id| b.ties.get(*id).is_some_and(|t| t.is_one_sided()))
+        .count() as u64;
+    b.report.names_resolved = b.resolved_names.len() as u64;
+    b.report.names_unresolved = b.unresolved_names.len() as u64;
+    let mut queue: Vec<(String, Unresolved)> = b.unresolved_names.into_iter().collect();
+    queue.sort_by(|x, y| x.1.line.cmp(&y.1.line).then(x.0.cmp(&y.0)));
+    b.report.unresolved = queue.iter().map(|(_, u)| u.clone()).collect();
+    b.report.rejected.sort_by_key(|r| r.line);
+
+    let source = Source {
+        id: batch.clone(),
+        title: format!("{} (file {})", input.source_title, input.file),
+        publisher: None,
+        author: None,
+        url: input.source_url.clone(),
+        published: None,
+        accessed: None,
+        outside_deck: false,
+        note: Some(format!(
+            "Imported by polis with the {} importer",
+            input.format
+        )),
+    };
+    let gazetteer_source = Source {
+        id: GAZETTEER_SOURCE.into(),
+        title: "GeoNames gazetteer, as embedded in polis".into(),
+        publisher: Some("GeoNames".into()),
+        author: None,
+        url: None,
+        published: None,
+        accessed: None,
+        outside_deck: true,
+        note: Some(
+            "CC BY 4.0. Place names, coordinates and populations of resolved places.".into(),
+        ),
+    };
+    let records = Dataset {
+        sources: vec![gazetteer_source, source],
+        batches: vec![Batch {
+            id: batch.clone(),
+            format: input.format.to_owned(),
+            file: input.file.to_owned(),
+            sha256: input.sha256.to_owned(),
+            source: batch.clone(),
+            rows: parsed.n_rows,
+        }],
+        places: b.places.into_values().collect(),
+        ties: b.ties.into_values().collect(),
+        networks: networks.into_values().collect(),
+        memberships: memberships.into_values().collect(),
+        ..Dataset::default()
+    };
+    ImportOutput {
+        records,
+        report: b.report,
+        queue,
+    }
+}
+
+/// The key a network tag is matched on: folded, without spaces, and without a trailing year
+/// or version ("C40Cities2022" and "C40Cities" are the same tag).
+pub fn tag_key(tag: &str) -> String {
+    let folded: String = fold(tag).chars().filter(|c| c.is_alphanumeric()).collect();
+    folded
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .to_owned()
+}
+
+/// Tags that name a network under another word than its own tags and names.
+const TAG_ALIASES: &[(&str, &str)] = &[
+    ("carbonn", "iclei"),
+    ("carbonniclei", "iclei"),
+    ("c40", "c40"),
+    ("c40cities", "c40"),
+    ("gcom", "gcom"),
+    ("globalcovenantofmayors", "gcom"),
+    ("gcomeuropeancommission", "gcom"),
+    ("gcomharmonized", "gcom"),
+    ("gcomcdp", "gcom"),
+];
+
+fn build_memberships(
+    b: &mut Builder,
+    resolver: &mut Resolver,
+    rows: &[RawMembership],
+    networks: &mut BTreeMap<String, Network>,
+    memberships: &mut BTreeMap<String, Membership>,
+) {
+    if rows.is_empty() {
+        return;
+    }
+    let mut by_tag: HashMap<String, String> = HashMap::new();
+    for network in &b.input.existing.networks {
+        for text in network
+            .tags
+            .iter()
+            .chain(std::iter::once(&network.name))
+            .chain(network.names.iter().map(|n| &n.text))
+        {
+            by_tag
+                .entry(tag_key(text))
+                .or_insert_with(|| network.id.clone());
+        }
+    }
+    let known: HashSet<&str> = b
+        .input
+        .existing
+        .networks
+        .iter()
+        .map(|n| n.id.as_str())
+        .collect();
+    for (alias, id) in TAG_ALIASES {
+        if known.contains(id) {
+            by_tag
+                .entry((*alias).to_owned())
+                .or_insert_with(|| (*id).to_owned());
+        }
+    }
+    let existing_memberships: HashSet<String> = b
+        .input
+        .existing
+        .memberships
+        .iter()
+        .map(Membership::key)
+        .collect();
+    for row in rows {
+        let id = match resolver.resolve(&row.member, row.is_region) {
+            Outcome::Resolved(resolution) => {
+                b.place_for(&resolution.target, &row.member, &resolution.method)
+            }
+            Outcome::Unresolved { best_guess } => {
+                b.unresolved(&row.member, row.line, best_guess);
+                b.report.rows_unresolved += 1;
+                continue;
+            }
+        };
+        for tag in &row.tags {
+            let key = tag_key(tag);
+            if key.is_empty() {
+                continue;
+            }
+            let network_id = match by_tag.get(&key) {
+                Some(id) => id.clone(),
+                None => {
+                    let id = slug(&key);
+                    let name = tag
+                        .trim()
+                        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
+                        .trim()
+                        .to_owned();
+                    networks.entry(id.clone()).or_insert_with(|| {
+                        b.report.networks_created.push(id.clone());
+                        Network {
+                            id: id.clone(),
+                            name,
+                            names: Vec::new(),
+                            founded: None,
+                            themes: Vec::new(),
+                            tags: vec![tag.trim().to_owned()],
+                            note: None,
+                            sources: vec![b.batch.clone()],
+                        }
+                    });
+                    by_tag.insert(key.clone(), id.clone());
+                    id
+                }
+            };
+            *b.report.network_tags.entry(network_id.clone()).or_default() += 1;
+            let membership = Membership {
+                network: network_id,
+                member: id.clone(),
+                role: None,
+                start: None,
+                end: None,
+                batch: Some(b.batch.clone()),
+                sources: vec![b.batch.clone()],
+            };
+            let key = membership.key();
+            if existing_memberships.contains(&key) || memberships.contains_key(&key) {
+                continue;
+            }
+            b.report.memberships_created += 1;
+            memberships.insert(key, membership);
+        }
+    }
+}

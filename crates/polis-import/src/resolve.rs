@@ -1,0 +1,233 @@
+//! Resolving a name as a source writes it to one place: first the registry (by Wikidata id,
+//! then by a decision a user recorded), then the embedded gazetteer, ranked by country,
+//! admin region, coordinates (when the source gives them) and population. A name below the
+//! gazetteer's confidence threshold is left unresolved, never guessed.
+
+use std::collections::HashMap;
+
+use polis_core::text::fold;
+use polis_core::{Dataset, PlaceLevel};
+use polis_gazetteer::{Candidate, Gazetteer, Level};
+
+use crate::RawEnd;
+
+/// How far (km) a gazetteer candidate may lie from the coordinates a source gives and still
+/// be taken as the same place.
+pub const SAME_PLACE_KM: f64 = 30.0;
+
+/// A user's decision about a name, remembered across imports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// The name means this registry place.
+    Place(String),
+    /// The name means this GeoNames place of the gazetteer.
+    Geonames(u32),
+}
+
+/// The key a decision is remembered under: the folded name and the folded country field.
+pub fn decision_key(name: &str, country: Option<&str>) -> String {
+    format!("{}|{}", fold(name), country.map(fold).unwrap_or_default())
+}
+
+/// Where a resolved name points.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A place already in the registry.
+    Registry(String),
+    /// A gazetteer place (new to the registry unless its GeoNames id or ISO code is there).
+    Gazetteer(Box<polis_gazetteer::Place>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    pub target: Target,
+    /// The method, for the report: `registry:wikidata_id`, `decision`, `gazetteer:exact_name`...
+    pub method: String,
+    pub confidence: f32,
+}
+
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Resolved(Resolution),
+    Unresolved { best_guess: Option<String> },
+}
+
+/// What an answer is remembered under: name, country field, level hint, rounded coordinates.
+type CacheKey = (String, Option<String>, Option<bool>, Option<(i32, i32)>);
+
+/// Resolves names, remembering every answer for the run.
+pub struct Resolver<'a> {
+    gazetteer: &'a Gazetteer,
+    by_wikidata: HashMap<&'a str, &'a str>,
+    decisions: &'a HashMap<String, Decision>,
+    cache: HashMap<CacheKey, Outcome>,
+}
+
+pub(crate) fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let a = ((p2 - p1) / 2.0).sin().powi(2)
+        + p1.cos() * p2.cos() * ((lon2 - lon1).to_radians() / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * a.sqrt().min(1.0).asin()
+}
+
+/// A method's name for the report.
+fn method_name(candidate: &Candidate) -> String {
+    let method = format!("{:?}", candidate.method);
+    let variant = method
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("unknown");
+    let mut snake = String::new();
+    for (i, c) in variant.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            snake.push('_');
+        }
+        snake.push(c.to_ascii_lowercase());
+    }
+    format!("gazetteer:{snake}")
+}
+
+/// The polis level of a gazetteer level: second-level units (counties) count as regions.
+pub fn place_level(level: Level) -> PlaceLevel {
+    match level {
+        Level::City | Level::Municipality => PlaceLevel::City,
+        Level::County | Level::Region => PlaceLevel::Region,
+        Level::Country => PlaceLevel::Country,
+    }
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(
+        gazetteer: &'a Gazetteer,
+        existing: &'a Dataset,
+        decisions: &'a HashMap<String, Decision>,
+    ) -> Self {
+        let by_wikidata = existing
+            .places
+            .iter()
+            .filter_map(|p| p.wikidata.as_deref().map(|q| (q, p.id.as_str())))
+            .collect();
+        Self {
+            gazetteer,
+            by_wikidata,
+            decisions,
+            cache: HashMap::new(),
+        }
+    }
+
+    pub fn gazetteer(&self) -> &'a Gazetteer {
+        self.gazetteer
+    }
+
+    /// Resolves one end; `is_region` is the source's own word on the level, where it has one.
+    pub fn resolve(&mut self, end: &RawEnd, is_region: Option<bool>) -> Outcome {
+        if let Some(q) = &end.wikidata
+            && let Some(id) = self.by_wikidata.get(q.as_str())
+        {
+            return Outcome::Resolved(Resolution {
+                target: Target::Registry((*id).to_owned()),
+                method: "registry:wikidata_id".into(),
+                confidence: 1.0,
+            });
+        }
+        let key = decision_key(&end.name, end.country.as_deref());
+        if let Some(decision) = self.decisions.get(&key) {
+            let target = match decision {
+                Decision::Place(id) => Some(Target::Registry(id.clone())),
+                Decision::Geonames(g) => self
+                    .gazetteer
+                    .place_by_geonameid(*g)
+                    .map(|p| Target::Gazetteer(Box::new(p))),
+            };
+            if let Some(target) = target {
+                return Outcome::Resolved(Resolution {
+                    target,
+                    method: "decision".into(),
+                    confidence: 1.0,
+                });
+            }
+        }
+        let coordinates = end.lat.zip(end.lon);
+        let cache_key = (
+            end.name.clone(),
+            end.country.clone(),
+            is_region,
+            coordinates.map(|(la, lo)| ((la * 10.0) as i32, (lo * 10.0) as i32)),
+        );
+        if let Some(outcome) = self.cache.get(&cache_key) {
+            return outcome.clone();
+        }
+        let outcome = self.resolve_in_gazetteer(end, is_region, coordinates);
+        self.cache.insert(cache_key, outcome.clone());
+        outcome
+    }
+
+    fn resolve_in_gazetteer(
+        &self,
+        end: &RawEnd,
+        is_region: Option<bool>,
+        coordinates: Option<(f64, f64)>,
+    ) -> Outcome {
+        let candidates = self.gazetteer.resolve(&end.name, end.country.as_deref());
+        let near = |c: &Candidate| match (coordinates, c.place.lat.zip(c.place.lon)) {
+            (Some((la, lo)), Some((pla, plo))) => Some(haversine_km(la, lo, pla, plo)),
+            _ => None,
+        };
+        let level_fits = |c: &Candidate| match is_region {
+            Some(true) => place_level(c.place.level) == PlaceLevel::Region,
+            Some(false) => place_level(c.place.level) == PlaceLevel::City,
+            None => true,
+        };
+        // With coordinates from the source, the nearest confident candidate within reach
+        // wins; otherwise the gazetteer's ranking stands.
+        let chosen = if coordinates.is_some() {
+            candidates
+                .iter()
+                .filter(|c| c.is_confident() && near(c).is_some_and(|km| km <= SAME_PLACE_KM))
+                .min_by(|x, y| {
+                    near(x)
+                        .unwrap_or(f64::MAX)
+                        .total_cmp(&near(y).unwrap_or(f64::MAX))
+                })
+                .or_else(|| {
+                    candidates
+                        .iter()
+                        .find(|c| c.is_confident() && level_fits(c) && near(c).is_none())
+                })
+                .or_else(|| {
+                    candidates
+                        .iter()
+                        .find(|c| c.is_confident() && level_fits(c) && is_region == Some(true))
+                })
+        } else {
+            candidates
+                .iter()
+                .find(|c| c.is_confident() && level_fits(c))
+                .or_else(|| candidates.iter().find(|c| c.is_confident()))
+        };
+        match chosen {
+            Some(candidate) => Outcome::Resolved(Resolution {
+                target: Target::Gazetteer(Box::new(candidate.place.clone())),
+                method: method_name(candidate),
+                confidence: candidate.confidence,
+            }),
+            None => Outcome::Unresolved {
+                best_guess: candidates.first().map(|c| {
+                    let admin = c
+                        .place
+                        .admin1_name
+                        .as_deref()
+                        .map(|a| format!(", {a}"))
+                        .unwrap_or_default();
+                    let distance = near(c)
+                        .map(|km| format!(", {km:.0} km from the source's coordinates"))
+                        .unwrap_or_default();
+                    format!(
+                        "{}{admin}, {} ({:.2}{distance})",
+                        c.place.name, c.place.country, c.confidence
+                    )
+                }),
+            },
+        }
+    }
+}
