@@ -15,6 +15,12 @@ use crate::RawEnd;
 /// be taken as the same place.
 pub const SAME_PLACE_KM: f64 = 30.0;
 
+/// A candidate below the gazetteer's threshold is still taken when the source's own
+/// coordinates put it within [`CONFIRMED_KM`] and its confidence is at least this.
+pub const CONFIRMED_MIN_CONFIDENCE: f32 = 0.25;
+/// See [`CONFIRMED_MIN_CONFIDENCE`].
+pub const CONFIRMED_KM: f64 = 10.0;
+
 /// A user's decision about a name, remembered across imports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
@@ -205,6 +211,29 @@ impl<'a> Resolver<'a> {
                 .find(|c| c.is_confident() && level_fits(c))
                 .or_else(|| candidates.iter().find(|c| c.is_confident()))
         };
+        // A weaker name match that the source's coordinates confirm is the same place.
+        let confirmed = || {
+            candidates
+                .iter()
+                .filter(|c| {
+                    c.confidence >= CONFIRMED_MIN_CONFIDENCE
+                        && near(c).is_some_and(|km| km <= CONFIRMED_KM)
+                })
+                .min_by(|x, y| {
+                    near(x)
+                        .unwrap_or(f64::MAX)
+                        .total_cmp(&near(y).unwrap_or(f64::MAX))
+                })
+        };
+        if chosen.is_none()
+            && let Some(candidate) = confirmed()
+        {
+            return Outcome::Resolved(Resolution {
+                target: Target::Gazetteer(Box::new(candidate.place.clone())),
+                method: format!("{}+coordinates", method_name(candidate)),
+                confidence: candidate.confidence,
+            });
+        }
         match chosen {
             Some(candidate) => Outcome::Resolved(Resolution {
                 target: Target::Gazetteer(Box::new(candidate.place.clone())),

@@ -637,10 +637,16 @@ impl SqliteStore {
         write: bool,
         queue: Option<(&str, &[QueuedName])>,
     ) -> Result<ApplyReport, StoreError> {
+        let started = std::time::Instant::now();
         let mut tx = self.pool.begin().await?;
         let (existing, raw) = load_raw(&mut tx).await?;
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "apply: loaded");
         let merged = overlay(incoming, existing);
         validate(&merged)?;
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            "apply: validated"
+        );
 
         let mut report = ApplyReport::default();
         let at = now();
@@ -720,6 +726,10 @@ impl SqliteStore {
                 redirects.push((former.clone(), place.id.clone()));
             }
         }
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            "apply: records written"
+        );
         if !write {
             // A check: the transaction is dropped, so nothing is written.
             return Ok(report);
@@ -745,9 +755,17 @@ impl SqliteStore {
         )
         .await?;
 
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            "apply: names written"
+        );
         if search_dirty {
             rebuild_search(&mut tx, &merged).await?;
         }
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            "apply: search rebuilt"
+        );
         let audit_rows: Vec<[&str; 7]> = audit
             .iter()
             .map(|r| {
@@ -793,7 +811,12 @@ impl SqliteStore {
         sqlx::query("UPDATE audit_log SET before = NULL WHERE before = ''")
             .execute(&mut *tx)
             .await?;
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "apply: audited");
         tx.commit().await?;
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            "apply: committed"
+        );
         Ok(report)
     }
 }

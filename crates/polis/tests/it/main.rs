@@ -4,6 +4,7 @@
 mod bad_input;
 mod bundles;
 mod cases;
+mod imports;
 mod queries;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,437 @@
+//! Importers: small hand-written fixtures for each format's edge cases, and the real files
+//! in ../shared/data (skipped with a reason where that folder is absent, failing under CI).
+
+use std::path::PathBuf;
+
+use crate::{Polis, repo_root};
+
+fn write(polis: &Polis, name: &str, bytes: &[u8]) -> String {
+    let path = polis.path(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.display().to_string()
+}
+
+fn fresh() -> Polis {
+    let polis = Polis::new();
+    polis.ok(&["init", "--empty"]);
+    polis
+}
+
+/// The shared real data, or `None` (with a printed reason) where it is absent outside CI.
+pub fn shared_data() -> Option<PathBuf> {
+    let path = repo_root().join("../shared/data");
+    if path.is_dir() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "../shared/data is missing under CI"
+    );
+    eprintln!("skipped: {} is absent", path.display());
+    None
+}
+
+#[test]
+fn wikipedia_rows_merge_reject_and_resolve() {
+    let polis = fresh();
+    let csv = "city1,country1,city2,country2\n\
+Prague,Czech Republic,Berlin,Germany\n\
+Berlin,Germany,Praha,Czechia\n\
+Chişinău,Moldova,Kyiv,Ukraine\n\
+Kyiv,Ukraine,Chișinău,Moldova\n\
+Plzeň,Czech Republic,Plzeň,Czech Republic\n\
+,Germany,Paris,France\n\
+Xqzzyvillezzz,Atlantis,Paris,France\n\
+Lyon,France\n";
+    let path = write(&polis, "list.csv", csv.as_bytes());
+    let report = polis
+        .ok(&["import", "wikipedia-list", &path, "--json"])
+        .json();
+    assert_eq!(report["rows_read"], 8);
+    assert_eq!(report["ties_created"], 2, "{report:#}");
+    assert_eq!(
+        report["rows_merged_within_file"], 2,
+        "both spellings and both sides merge: {report:#}"
+    );
+    assert_eq!(
+        report["ties_one_sided"], 0,
+        "each tie is listed by both sides"
+    );
+    let rejected: Vec<(u64, String)> = report["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["reason"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(rejected.len(), 3, "{rejected:?}");
+    assert!(
+        rejected[0].0 == 6 && rejected[0].1.contains("with itself"),
+        "{rejected:?}"
+    );
+    assert!(
+        rejected[1].0 == 7 && rejected[1].1.contains("`city1` is empty"),
+        "{rejected:?}"
+    );
+    assert!(
+        rejected[2].0 == 9 && rejected[2].1.contains("2 field(s) where the header has 4"),
+        "{rejected:?}"
+    );
+    assert_eq!(report["rows_unresolved"], 1);
+    assert_eq!(report["unresolved"][0]["name"], "Xqzzyvillezzz");
+    // The queue holds the unresolved name, and the quality report lists it.
+    let queue = polis.ok(&["unresolved", "--json"]).json();
+    assert_eq!(queue[0]["name"], "Xqzzyvillezzz");
+    let quality = polis.ok(&["quality", "--json"]).json();
+    let unresolved = quality["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "unresolved_name")
+        .unwrap();
+    assert_eq!(unresolved["count"], 1);
+    // Importing the same file again changes nothing.
+    let again = polis
+        .ok(&["import", "wikipedia-list", &path, "--json"])
+        .json();
+    assert_eq!(
+        again["stored"]["created"],
+        serde_json::json!({}),
+        "{again:#}"
+    );
+    assert_eq!(
+        again["stored"]["updated"],
+        serde_json::json!({}),
+        "{again:#}"
+    );
+    assert_eq!(again["rows_already_imported"], 4);
+}
+
+#[test]
+fn a_remembered_decision_resolves_a_name_on_the_next_import() {
+    let polis = fresh();
+    let csv = "city1,country1,city2,country2\nXqzzyvillezzz,France,Lyon,France\n";
+    let path = write(&polis, "list.csv", csv.as_bytes());
+    let first = polis
+        .ok(&["import", "wikipedia-list", &path, "--json"])
+        .json();
+    assert_eq!(first["ties_created"], 0);
+    // Paris, France in GeoNames.
+    polis.ok(&[
+        "resolve",
+        "Xqzzyvillezzz",
+        "--country",
+        "France",
+        "--confirm-geonames",
+        "2988507",
+    ]);
+    assert!(
+        polis
+            .ok(&["unresolved", "--json"])
+            .json()
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let second = polis
+        .ok(&["import", "wikipedia-list", &path, "--json"])
+        .json();
+    assert_eq!(second["ties_created"], 1, "{second:#}");
+    assert_eq!(second["resolved_by_method"]["decision"], 1);
+    let audit = polis.ok(&["audit", "--limit", "100", "--json"]).json();
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["record_kind"] == "name_decision")
+    );
+}
+
+#[test]
+fn file_level_errors_name_the_file_and_what_is_expected() {
+    let polis = fresh();
+    let tsv = write(
+        &polis,
+        "tabs.csv",
+        b"city1\tcountry1\tcity2\tcountry2\nA\tB\tC\tD\n",
+    );
+    let run = polis.run(&["import", "wikipedia-list", &tsv]);
+    assert!(!run.ok);
+    assert!(
+        run.stderr.contains("tabs.csv:1") && run.stderr.contains("looks tab-separated"),
+        "{}",
+        run.stderr
+    );
+    let empty = write(&polis, "empty.csv", b"");
+    let run = polis.run(&["import", "wikipedia-list", &empty]);
+    assert!(
+        !run.ok && run.stderr.contains("the file is empty"),
+        "{}",
+        run.stderr
+    );
+    let run = polis.run(&[
+        "import",
+        "wikidata-json",
+        &write(&polis, "bad.json", b"{\"head\": "),
+    ]);
+    assert!(
+        !run.ok && run.stderr.contains("not SPARQL 1.1 JSON results"),
+        "{}",
+        run.stderr
+    );
+    let ties = polis.ok(&["ties", "--json"]).json();
+    assert_eq!(ties["total"], 0, "nothing was written");
+}
+
+#[test]
+fn invalid_utf8_and_nan_reject_one_row_not_the_file() {
+    let polis = fresh();
+    let mut bytes =
+        b"name,iso,entity_type,country,lat,lng,population,population_year,initiatives_committed\n"
+            .to_vec();
+    bytes.extend_from_slice(
+        b"Lyon,FRA,City,France,45.75,4.85,500000,2015,C40Cities2022;;GCoM2022\n",
+    );
+    bytes.extend_from_slice(b"Fuji\xffkawa,JPN,City,Japan,35.2,138.6,NA,NA,GCoM2022\n");
+    bytes.extend_from_slice(b"Nowhere,FRA,City,France,NaN,4.0,NA,NA,GCoM2022\n");
+    bytes.extend_from_slice(b"Lyon,FRA,City,France,45.75,4.85,500000,2015,Carbonn (ICLEI)\n");
+    let path = write(&polis, "members.csv", &bytes);
+    let report = polis.ok(&["import", "memberships", &path, "--json"]).json();
+    let rejected = report["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 2, "{report:#}");
+    assert_eq!(rejected[0]["line"], 3);
+    assert!(
+        rejected[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("invalid UTF-8")
+    );
+    assert_eq!(rejected[1]["line"], 4);
+    assert!(
+        rejected[1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not a finite number")
+            || rejected[1]["reason"].as_str().unwrap().contains("NaN")
+    );
+    assert_eq!(
+        report["memberships_created"], 3,
+        "C40, GCoM and ICLEI: {report:#}"
+    );
+}
+
+#[test]
+fn wikidata_json_with_qids_labels_and_dates() {
+    let polis = fresh();
+    let json = r#"{"head": {"vars": ["city", "cityLabel", "twin", "twinLabel", "start", "end", "startPrecision"]},
+ "results": {"bindings": [
+  {"city": {"type": "uri", "value": "http://www.wikidata.org/entity/Q1085"}, "cityLabel": {"type": "literal", "value": "Prague", "xml:lang": "en"},
+   "twin": {"type": "uri", "value": "http://www.wikidata.org/entity/Q956"}, "twinLabel": {"type": "literal", "value": "Beijing", "xml:lang": "en"},
+   "start": {"type": "literal", "value": "2016-01-01T00:00:00Z"}, "startPrecision": {"type": "literal", "value": "9"},
+   "end": {"type": "literal", "value": "2019-10-09T00:00:00Z"}},
+  {"city": {"type": "uri", "value": "http://www.wikidata.org/entity/Q1085"}, "cityLabel": {"type": "literal", "value": "Praha", "xml:lang": "cs"},
+   "twin": {"type": "uri", "value": "http://www.wikidata.org/entity/Q956"}, "twinLabel": {"type": "literal", "value": "北京", "xml:lang": "zh"}},
+  {"city": {"type": "uri", "value": "http://www.wikidata.org/entity/Q1085"}, "cityLabel": {"type": "literal", "value": "Q1085"},
+   "twin": {"type": "uri", "value": "http://www.wikidata.org/entity/Q90"}, "twinLabel": {"type": "literal", "value": "Paris", "xml:lang": "en"}}
+ ]}}"#;
+    let path = write(&polis, "p190.json", json.as_bytes());
+    let report = polis
+        .ok(&["import", "wikidata-json", &path, "--json"])
+        .json();
+    assert_eq!(report["ties_created"], 1, "{report:#}");
+    assert_eq!(
+        report["rejected"][0]["line"], 3,
+        "the bare-id label is rejected: {report:#}"
+    );
+    let ties = polis.ok(&["ties", "--json"]).json();
+    let tie = &ties["ties"][0];
+    assert_eq!(tie["signed"], "2016");
+    assert_eq!(tie["terminated"], "2019-10-09");
+    let prague = polis.ok(&["place", "show", "Praha", "--json"]).json();
+    assert_eq!(prague["place"]["wikidata"], "Q1085");
+    let beijing = polis.ok(&["place", "show", "北京", "--json"]).json();
+    assert_eq!(beijing["place"]["wikidata"], "Q956");
+}
+
+#[test]
+fn mapped_csv_with_a_mapping_file() {
+    let polis = fresh();
+    let data = write(&polis, "ties.csv", "Stadt;Land;Partner;Partnerland;seit\nMünchen;Germany;Edinburgh;United Kingdom;1954\nMünchen;Germany;Kyiv;Ukraine;1989-13\n".as_bytes());
+    let mapping = write(&polis, "mapping.toml", b"delimiter = \";\"\nkind = \"sister_city\"\n\n[columns]\na_name = \"Stadt\"\na_country = \"Land\"\nb_name = \"Partner\"\nb_country = \"Partnerland\"\nsigned = \"seit\"\n");
+    let report = polis
+        .ok(&["import", "csv", &data, "--mapping", &mapping, "--json"])
+        .json();
+    assert_eq!(report["ties_created"], 1, "{report:#}");
+    assert!(
+        report["rejected"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("column `seit`"),
+        "{report:#}"
+    );
+    let ties = polis.ok(&["ties", "--json"]).json();
+    assert_eq!(ties["ties"][0]["kind"], "sister_city");
+    assert_eq!(ties["ties"][0]["signed"], "1954");
+    let bad_mapping = write(
+        &polis,
+        "bad.toml",
+        b"[columns]\na_name = \"Stadt\"\nb_nam = \"Partner\"\n",
+    );
+    let run = polis.run(&["import", "csv", &data, "--mapping", &bad_mapping]);
+    assert!(
+        !run.ok && run.stderr.contains("unknown field `b_nam`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn resolve_explains_and_ranks() {
+    let polis = fresh();
+    let praha = polis.ok(&["resolve", "Praha", "--json"]).json();
+    assert_eq!(praha[0]["geonames"], 3067696);
+    let han = polis.ok(&["resolve", "布拉格", "--json"]).json();
+    assert_eq!(han[0]["geonames"], 3067696);
+    let zhejiang = polis
+        .ok(&[
+            "resolve",
+            "Zhejiang Province",
+            "--country",
+            "China",
+            "--json",
+        ])
+        .json();
+    assert_eq!(zhejiang[0]["level"], "region", "{zhejiang:#}");
+    let names = write(
+        &polis,
+        "names.csv",
+        "name,country\nChişinău,Moldova\nChișinău,Moldova\nXqzzyvillezzz,\n".as_bytes(),
+    );
+    let rows = polis.ok(&["resolve", "--file", &names, "--json"]).json();
+    assert_eq!(rows[0]["best"]["geonames"], rows[1]["best"]["geonames"]);
+    assert_eq!(rows[2]["resolved"], false);
+}
+
+#[test]
+fn real_wikipedia_list_then_wikidata() {
+    let Some(data) = shared_data() else { return };
+    let polis = fresh();
+    let list = data.join("wikipedia-twin-towns/twin_cities_raw.csv");
+    let report = polis
+        .ok(&["import", "wikipedia-list", list.to_str().unwrap(), "--json"])
+        .json();
+    assert_eq!(report["rows_read"], 26114);
+    let resolved = report["names_resolved"].as_f64().unwrap();
+    let total = resolved + report["names_unresolved"].as_f64().unwrap();
+    println!(
+        "wikipedia: {resolved} of {total} names resolved ({:.1}%), {} rows merged within the file, {} rejected",
+        resolved * 100.0 / total,
+        report["rows_merged_within_file"],
+        report["rejected"].as_array().unwrap().len()
+    );
+    assert!(
+        resolved / total >= 0.92,
+        "resolution rate fell: {resolved} of {total}"
+    );
+    // The ~1,000 cross-page duplicates merge; the three self-pairs are rejected with a reason.
+    assert!(
+        report["rows_merged_within_file"].as_u64().unwrap() >= 1000,
+        "{}",
+        report["rows_merged_within_file"]
+    );
+    let self_pairs = report["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["reason"].as_str().unwrap().contains("with itself"))
+        .count();
+    assert_eq!(self_pairs, 3);
+    // Resolved places have coordinates (regions from ISO 3166-2 alone may lack them).
+    let geojson_path = polis.path("ties.geojson");
+    polis.ok(&["export", "geojson", geojson_path.to_str().unwrap()]);
+    let geojson: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(geojson_path).unwrap()).unwrap();
+    let without = geojson["properties"]["ties_without_coordinates"]
+        .as_f64()
+        .unwrap();
+    let n_ties = report["ties_created"].as_f64().unwrap();
+    println!("ties without coordinates at an end: {without} of {n_ties}");
+    assert!(
+        without / n_ties < 0.01,
+        "{without} of {n_ties} ties lack coordinates"
+    );
+
+    let tsv = data.join("wikidata-eu-sistercities/sistercities.tsv");
+    let second = polis
+        .ok(&["import", "wikidata-tsv", tsv.to_str().unwrap(), "--json"])
+        .json();
+    println!(
+        "wikidata after wikipedia: {} ties merged with the registry, {} created",
+        second["ties_merged_with_registry"], second["ties_created"]
+    );
+    assert!(
+        second["ties_merged_with_registry"].as_u64().unwrap() > 3000,
+        "{}",
+        second["ties_merged_with_registry"]
+    );
+    let bare_ids = second["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["reason"].as_str().unwrap().contains("bare Wikidata id"))
+        .count();
+    assert_eq!(bare_ids, 4);
+    // A tie both sources list has two pieces of evidence.
+    let ties = polis.ok(&["ties", "--place", "de-bochum", "--json"]).json();
+    assert!(
+        ties["ties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["n_sources"].as_u64().unwrap() >= 2),
+        "{ties:#}"
+    );
+    // And importing the list again changes nothing.
+    let again = polis
+        .ok(&["import", "wikipedia-list", list.to_str().unwrap(), "--json"])
+        .json();
+    assert_eq!(again["stored"]["created"], serde_json::json!({}));
+    assert_eq!(again["stored"]["updated"], serde_json::json!({}));
+}
+
+#[test]
+fn real_membership_table() {
+    let Some(data) = shared_data() else { return };
+    let polis = Polis::new();
+    polis.ok(&["init"]);
+    let file = data.join("climate-networks/subnational_contextuals_database_Dec2022.csv");
+    let report = polis
+        .ok(&["import", "memberships", file.to_str().unwrap(), "--json"])
+        .json();
+    let tags = &report["network_tags"];
+    println!(
+        "memberships: {} created; networks {tags}",
+        report["memberships_created"]
+    );
+    for network in ["c40", "gcom", "iclei"] {
+        assert!(
+            tags[network].as_u64().unwrap_or(0) > 50,
+            "{network} not recognised: {tags}"
+        );
+    }
+    let fujikawa = report["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["reason"].as_str().unwrap().contains("invalid UTF-8"));
+    assert!(
+        fujikawa,
+        "the row with an invalid byte is rejected with its line"
+    );
+    assert!(report["memberships_created"].as_u64().unwrap() > 10_000);
+}
