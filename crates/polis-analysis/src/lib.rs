@@ -7,8 +7,10 @@ pub mod dormancy;
 pub mod export;
 pub mod geo;
 pub mod ledger;
+pub mod network;
 pub mod paths;
 pub mod quality;
+pub mod recommend;
 pub mod stats;
 pub mod ties;
 

@@ -915,10 +915,16 @@ impl Gazetteer {
                     evidence.push(Evidence::SubdivisionHintMismatch { name: name.clone() });
                 }
             }
+            // Near the parent place the name gave, a unit boundary that GeoNames draws
+            // differently ("Žagarė (Joniškis)") is no reason for doubt.
+            let near_parent = context.parent_point.as_ref().is_some_and(|(lat, lon, _)| {
+                self.coordinates(raw.entity)
+                    .is_some_and(|(a, b)| distance_km(a, b, *lat, *lon) <= 60.0)
+            });
             if let Some((region, name)) = context.admin.as_ref().filter(|_| admin_applies) {
                 if self.in_region(raw.entity, *region) {
                     evidence.push(Evidence::AdminContext { name: name.clone() });
-                } else {
+                } else if !near_parent {
                     confidence *= 0.5;
                     evidence.push(Evidence::AdminContextMismatch { name: name.clone() });
                 }

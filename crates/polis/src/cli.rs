@@ -89,6 +89,34 @@ pub enum Command {
     /// Network questions.
     #[command(subcommand)]
     Graph(GraphCommand),
+    /// Candidate partners for a place, each with its reasons; or, with --evaluate, how well
+    /// the finder recovers held-out real ties.
+    #[command(
+        after_help = "Examples:\n  polis recommend Amsterdam --theme climate\n  polis recommend de-bochum --top 5 --json\n  polis recommend --evaluate --seed 1"
+    )]
+    Recommend {
+        /// The place (id or name).
+        #[arg(required_unless_present = "evaluate")]
+        place: Option<String>,
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Favour candidates working on this theme (e.g. climate, economy, culture).
+        #[arg(long)]
+        theme: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<PartialDate>,
+        /// Hold out a share of real ties and report AUC, precision@10 and hit rate@10 against
+        /// the popularity baseline.
+        #[arg(long, conflicts_with = "place")]
+        evaluate: bool,
+        /// The share of ties held out by --evaluate.
+        #[arg(long, default_value_t = 0.1)]
+        fraction: f64,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Reported figures (such as CPAFFC's counts) beside the values polis computes.
     #[command(after_help = "Examples:\n  polis figures\n  polis figures --country CN --json")]
     Figures {
@@ -265,6 +293,33 @@ pub enum ActivitiesCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum GraphCommand {
+    /// Degree, weighted degree, betweenness, PageRank, components, k-cores and Louvain
+    /// communities of the tie network on a date.
+    #[command(
+        after_help = "Examples:\n  polis graph metrics --top 20\n  polis graph metrics --country CZ --sort pagerank --json\n  polis graph metrics --sampled 500 --seed 7"
+    )]
+    Metrics {
+        /// List this many places.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// List only places of this country (metrics are computed on the whole network).
+        #[arg(long, value_name = "CC")]
+        country: Option<String>,
+        /// The network on this date [default: now].
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<PartialDate>,
+        /// Order the places by this metric.
+        #[arg(long, value_enum, default_value_t = SortBy::Betweenness)]
+        sort: SortBy,
+        /// Estimate betweenness from this many random sources instead of exactly.
+        #[arg(long, value_name = "K")]
+        sampled: Option<usize>,
+        /// Seed for Louvain and sampling: the same seed gives the same answer.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
     /// The shortest chains between two records. Between two places it follows ties only
     /// (unless --through all); otherwise it follows relations, ties, memberships and
     /// activities, answering "who connects X to Y".
@@ -287,6 +342,13 @@ pub enum GraphCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortBy {
+    Betweenness,
+    Pagerank,
+    Degree,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

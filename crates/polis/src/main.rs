@@ -18,7 +18,7 @@ use polis_store::{ChangeContext, SqliteStore, Store, StoreError};
 
 use crate::cli::{
     ActivitiesCommand, Cli, Command, ConfigCommand, ExportCommand, GraphCommand, ImportCommand,
-    PlaceCommand, Through,
+    PlaceCommand, SortBy, Through,
 };
 
 /// The reference dataset, compiled into the binary so that `polis init` needs no files.
@@ -309,6 +309,61 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             }
             let chains = polis_analysis::connect(&data, &from, &to, as_of.as_ref(), max.max(1))?;
             output::chains(&from, &to, &chains, json)
+        }
+        Command::Graph(GraphCommand::Metrics {
+            top,
+            country,
+            as_of,
+            sort,
+            sampled,
+            seed,
+            json,
+        }) => {
+            let data = open_existing(settings).await?.load().await?;
+            let query = polis_analysis::network::MetricsQuery {
+                as_of,
+                country: country.map(|c| c.to_ascii_uppercase()),
+                top,
+                sort_by: match sort {
+                    SortBy::Betweenness => polis_analysis::network::SortBy::Betweenness,
+                    SortBy::Pagerank => polis_analysis::network::SortBy::Pagerank,
+                    SortBy::Degree => polis_analysis::network::SortBy::Degree,
+                },
+                sampled_sources: sampled,
+                seed,
+            };
+            output::metrics(&polis_analysis::network::metrics(&data, &query)?, json)
+        }
+        Command::Recommend {
+            place,
+            top,
+            theme,
+            as_of,
+            evaluate,
+            fraction,
+            seed,
+            json,
+        } => {
+            let store = open_existing(settings).await?;
+            if evaluate {
+                let data = store.load().await?;
+                return output::evaluation(
+                    &polis_analysis::recommend::evaluate(&data, fraction, seed, as_of.as_ref())?,
+                    json,
+                );
+            }
+            let place = resolve_place(&store, place.as_deref().unwrap_or_default()).await?;
+            let data = store.load().await?;
+            output::recommendations(
+                &polis_analysis::recommend::recommend(
+                    &data,
+                    &place,
+                    top,
+                    theme.as_deref(),
+                    as_of.as_ref(),
+                )?,
+                json,
+            )
         }
         Command::Export(ExportCommand::Csv { path }) => {
             let data = open_existing(settings).await?.load().await?;

@@ -655,3 +655,142 @@ pub fn clauses(hits: &[polis_analysis::ClauseHit], json: bool) -> anyhow::Result
     println!("{} article(s)", hits.len());
     Ok(())
 }
+
+pub fn metrics(m: &polis_analysis::network::GraphMetrics, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(m);
+    }
+    let when = m.as_of.map(|d| format!(" as of {d}")).unwrap_or_default();
+    println!(
+        "tie network{when}: {} places, {} ties ({} with unknown status left out)",
+        m.n_places, m.n_ties, m.n_ties_unknown_status
+    );
+    println!(
+        "components: {} (largest {}); max k-core {}",
+        m.n_components, m.largest_component, m.max_core
+    );
+    println!(
+        "communities (Louvain, seed {}): {} with modularity {:.4}",
+        m.louvain_seed, m.n_communities, m.modularity
+    );
+    for c in m.communities.iter().take(5) {
+        let countries: Vec<String> = c
+            .main_countries
+            .iter()
+            .map(|(cc, n)| format!("{cc} {n}"))
+            .collect();
+        println!(
+            "  #{}: {} places, density {:.4}, main countries {}",
+            c.community,
+            c.size,
+            c.density,
+            countries.join(", ")
+        );
+    }
+    println!("betweenness: {}", m.betweenness_method);
+    let rows: Vec<Vec<String>> = m
+        .places
+        .iter()
+        .map(|p| {
+            let betweenness = match p.betweenness_standard_error {
+                Some(se) => format!("{:.6} ± {:.6}", p.betweenness, se),
+                None => format!("{:.6}", p.betweenness),
+            };
+            vec![
+                format!("{} ({})", p.name, p.country),
+                p.degree.to_string(),
+                p.weighted_degree.to_string(),
+                betweenness,
+                format!("{:.6}", p.pagerank),
+                p.core.to_string(),
+                p.community.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "place",
+            "degree",
+            "ties",
+            "betweenness",
+            "pagerank",
+            "core",
+            "community",
+        ],
+        &rows,
+    );
+    Ok(())
+}
+
+pub fn recommendations(
+    r: &polis_analysis::recommend::Recommendations,
+    json: bool,
+) -> anyhow::Result<()> {
+    if json {
+        return print_json(r);
+    }
+    let theme = r
+        .theme
+        .as_ref()
+        .map(|t| format!(" for a {t} agenda"))
+        .unwrap_or_default();
+    println!(
+        "candidate partners for {} ({}){theme}: {} partners now, {} candidates scored",
+        r.name, r.place, r.n_partners, r.n_candidates_scored
+    );
+    if r.candidates.is_empty() {
+        println!("no candidates: the place has no partners, networks or themes to start from");
+    }
+    for (n, c) in r.candidates.iter().enumerate() {
+        println!(
+            "{:2}. {} ({}, {}) score {:.3}",
+            n + 1,
+            c.name,
+            c.country,
+            c.id,
+            c.score
+        );
+        for reason in &c.reasons {
+            println!("      - {reason}");
+        }
+    }
+    Ok(())
+}
+
+pub fn evaluation(e: &polis_analysis::recommend::Evaluation, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(e);
+    }
+    println!(
+        "held out {} ties ({}%, seed {}) against {} random non-ties; hit rate over {} held-out ties",
+        e.n_held_out,
+        e.held_out_fraction * 100.0,
+        e.seed,
+        e.n_non_ties,
+        e.n_hit_rate_sample
+    );
+    let rows: Vec<Vec<String>> = e
+        .methods
+        .iter()
+        .map(|m| {
+            vec![
+                m.method.clone(),
+                format!("{:.4}", m.auc),
+                format!("{:.2}", m.precision_at_10),
+                format!("{:.4}", m.r_precision),
+                format!("{:.4}", m.hit_rate_at_10),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "method",
+            "AUC",
+            "precision@10",
+            "R-precision",
+            "hit rate@10",
+        ],
+        &rows,
+    );
+    Ok(())
+}
