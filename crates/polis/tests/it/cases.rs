@@ -217,3 +217,59 @@ fn search_finds_people_in_any_spelling() {
         "{hits:#}"
     );
 }
+
+#[test]
+fn amsterdam_candidates_for_a_low_carbon_agenda_come_with_reasons() {
+    let polis = reference();
+    let found = polis
+        .ok(&["recommend", "Amsterdam", "--theme", "climate", "--json"])
+        .json();
+    let candidates = found["candidates"].as_array().unwrap();
+    assert!(!candidates.is_empty(), "{found:#}");
+    for candidate in candidates {
+        assert!(
+            !candidate["reasons"].as_array().unwrap().is_empty(),
+            "{candidate}"
+        );
+        assert_ne!(candidate["country"], "NL", "partners are sought abroad");
+        assert_ne!(
+            candidate["id"], "cn-shenzhen",
+            "an existing partner is not a candidate"
+        );
+    }
+    let scores: Vec<f64> = candidates
+        .iter()
+        .map(|c| c["score"].as_f64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
+}
+
+#[test]
+fn graph_metrics_of_the_reference_network() {
+    let polis = reference();
+    let metrics = polis
+        .ok(&["graph", "metrics", "--json", "--top", "100"])
+        .json();
+    let places = metrics["places"].as_array().unwrap();
+    assert_eq!(places.len() as u64, metrics["n_places"].as_u64().unwrap());
+    let prague = places
+        .iter()
+        .find(|p| p["id"] == "cz-prague")
+        .expect("Prague is in the network");
+    assert!(prague["degree"].as_u64().unwrap() >= 1);
+    let total: f64 = places.iter().map(|p| p["pagerank"].as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-9, "PageRank sums to 1: {total}");
+    // The same seed gives the same communities.
+    let again = polis
+        .ok(&["graph", "metrics", "--json", "--top", "100"])
+        .json();
+    assert_eq!(metrics["communities"], again["communities"]);
+    // Between two places, a path follows ties.
+    let path = polis
+        .ok(&["graph", "path", "Prague", "Taipei", "--json"])
+        .json();
+    assert_eq!(path["chains"][0]["links"][0]["label"], "tie:sister_city");
+}

@@ -435,3 +435,39 @@ fn real_membership_table() {
     );
     assert!(report["memberships_created"].as_u64().unwrap() > 10_000);
 }
+
+#[test]
+fn real_partner_finder_beats_the_popularity_baseline() {
+    let Some(data) = shared_data() else { return };
+    let polis = fresh();
+    let list = data.join("wikipedia-twin-towns/twin_cities_raw.csv");
+    polis.ok(&["import", "wikipedia-list", list.to_str().unwrap()]);
+    let evaluation = polis
+        .ok(&["recommend", "--evaluate", "--seed", "1", "--json"])
+        .json();
+    let method = |name: &str| {
+        evaluation["methods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["method"].as_str().unwrap().starts_with(name))
+            .unwrap()
+            .clone()
+    };
+    let (blended, popularity) = (method("blended"), method("popularity"));
+    println!("partner finder: {evaluation}");
+    assert!(
+        blended["auc"].as_f64().unwrap() > popularity["auc"].as_f64().unwrap() + 0.05,
+        "{evaluation:#}"
+    );
+    assert!(
+        blended["hit_rate_at_10"].as_f64().unwrap()
+            > popularity["hit_rate_at_10"].as_f64().unwrap(),
+        "{evaluation:#}"
+    );
+    let metrics = polis
+        .ok(&["graph", "metrics", "--json", "--top", "5"])
+        .json();
+    assert!(metrics["n_components"].as_u64().unwrap() > 1000);
+    assert!(metrics["modularity"].as_f64().unwrap() > 0.7);
+}
