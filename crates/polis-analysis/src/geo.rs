@@ -12,6 +12,25 @@ pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
 }
 
+
+/// ISO 3166-1 codes of the countries of Europe in the UN M49 geoscheme (Eastern, Northern,
+/// Southern and Western Europe), plus Kosovo (XK), which M49 does not list separately.
+pub const EUROPE: &[&str] = &[
+    "AD", "AL", "AT", "AX", "BA", "BE", "BG", "BY", "CH", "CZ", "DE", "DK", "EE", "ES", "FI", "FO",
+    "FR", "GB", "GG", "GI", "GR", "HR", "HU", "IE", "IM", "IS", "IT", "JE", "LI", "LT", "LU", "LV",
+    "MC", "MD", "ME", "MK", "MT", "NL", "NO", "PL", "PT", "RO", "RS", "RU", "SE", "SI", "SJ", "SK",
+    "SM", "UA", "VA", "XK",
+];
+
+/// The ISO codes of a continent's countries, for figures scoped to one. Only Europe is
+/// known so far; other continents give `None`, and the figure is shown as not computable.
+pub fn continent_countries(continent: &str) -> Option<std::collections::BTreeSet<String>> {
+    match continent.trim().to_ascii_lowercase().as_str() {
+        "europe" => Some(EUROPE.iter().map(|c| (*c).to_owned()).collect()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -24,6 +24,9 @@ pub struct StatsQuery {
     pub as_of: Option<PartialDate>,
     /// Only ties with a partner in one of these countries (ISO codes), e.g. a continent's.
     pub partner_countries: Option<BTreeSet<String>>,
+    /// Also count ties whose status on the date is unknown but may be active (an upper
+    /// bound rather than a certain count).
+    pub count_unknown: bool,
 }
 
 /// The counts, in the shape the seed deck quotes ("2,669 pairs with 549 provinces and
@@ -175,7 +178,12 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
         }
         let status = status_as_of(tie, query.as_of.as_ref()).status;
         *by_status.entry(status.as_str().to_owned()).or_default() += 1;
-        if !matches!(status, TieStatus::Active | TieStatus::Suspended) {
+        let counted = match status {
+            TieStatus::Active | TieStatus::Suspended => true,
+            TieStatus::Unknown => query.count_unknown,
+            _ => false,
+        };
+        if !counted {
             continue;
         }
         n_ties += 1;
@@ -268,10 +276,14 @@ pub struct FigureComparison {
     pub reporter: Option<String>,
     pub reported: f64,
     /// `None` when polis cannot compute this metric or scope (an unknown metric, or a
-    /// continent it has no country list for).
+    /// continent it has no country list for). Counts ties certainly in force on the date.
     pub computed: Option<f64>,
     /// computed / reported, as a percentage.
     pub coverage_percent: Option<f64>,
+    /// The same count including ties whose dates leave their status unknown on the date (an
+    /// undated tie from a list): the most the registry could hold.
+    pub computed_upper: Option<f64>,
+    pub coverage_upper_percent: Option<f64>,
     pub sources: Vec<String>,
 }
 
@@ -297,14 +309,8 @@ pub fn compare_figures(
             },
             None => None,
         };
-        let query = StatsQuery {
-            country: Some(figure.country.clone()),
-            as_of: Some(figure.as_of),
-            partner_countries,
-        };
-        let computed = stats(data, &query);
         let level = |m: &BTreeMap<String, u64>, l: &str| m.get(l).copied().unwrap_or(0) as f64;
-        let value = match figure.metric.as_str() {
+        let value_of = |computed: &Stats| match figure.metric.as_str() {
             "ties" => Some(computed.n_ties as f64),
             "partner_countries" => Some(computed.n_partner_countries as f64),
             "partner_regions" => Some(level(&computed.partner_places_by_level, "region")),
@@ -319,7 +325,21 @@ pub fn compare_figures(
             ),
             _ => None,
         };
-        out.push(comparison(figure, value));
+        let mut query = StatsQuery {
+            country: Some(figure.country.clone()),
+            as_of: Some(figure.as_of),
+            partner_countries,
+            count_unknown: false,
+        };
+        let certain = value_of(&stats(data, &query));
+        query.count_unknown = true;
+        let upper = value_of(&stats(data, &query));
+        let mut row = comparison(figure, certain);
+        row.computed_upper = upper;
+        row.coverage_upper_percent = upper
+            .filter(|_| figure.value > 0.0)
+            .map(|c| (c / figure.value * 1000.0).round() / 10.0);
+        out.push(row);
     }
     out
 }
@@ -337,6 +357,8 @@ fn comparison(figure: &polis_core::ReportedFigure, computed: Option<f64>) -> Fig
         coverage_percent: computed
             .filter(|_| figure.value > 0.0)
             .map(|c| (c / figure.value * 1000.0).round() / 10.0),
+        computed_upper: None,
+        coverage_upper_percent: None,
         sources: figure.sources.clone(),
     }
 }

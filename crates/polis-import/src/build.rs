@@ -27,6 +27,8 @@ pub struct ImportInput<'a> {
     pub sha256: &'a str,
     pub source_title: String,
     pub source_url: Option<String>,
+    /// When the source saw its ties as existing, recorded on each piece of evidence.
+    pub observed: Option<polis_core::PartialDate>,
     pub gazetteer: &'a Gazetteer,
     /// Everything already in the registry.
     pub existing: &'a Dataset,
@@ -384,7 +386,7 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
                 })
                 .collect(),
             line: Some(row.line),
-            observed: None,
+            observed: input.observed,
         };
         let events: Vec<TieEvent> = {
             let mut events: Vec<TieEvent> = row

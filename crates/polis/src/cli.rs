@@ -192,6 +192,10 @@ pub struct ImportArgs {
     /// Where the file comes from.
     #[arg(long)]
     pub source_url: Option<String>,
+    /// When the source saw its ties as existing (e.g. the date a list was scraped): undated
+    /// ties then count as active from that date on.
+    #[arg(long, value_name = "DATE")]
+    pub observed: Option<polis_core::PartialDate>,
     /// Print the whole report as JSON (every rejected row and unresolved name).
     #[arg(long)]
     pub json: bool,

@@ -115,6 +115,7 @@ pub async fn import(
             .clone()
             .unwrap_or_else(|| format.default_source_title().to_owned()),
         source_url: args.source_url.clone(),
+        observed: args.observed,
         gazetteer,
         existing: &existing,
         decisions: &decisions,
@@ -179,24 +180,24 @@ fn print_report(r: &ImportReport, stored: &polis_store::ApplyReport, dry_run: bo
     } else {
         ""
     };
-    println!("{} {} in {seconds:.2} s{mode}", r.format, r.file);
-    println!("  rows read:                      {}", r.rows_read);
-    println!("  ties created:                   {}", r.ties_created);
-    println!(
+    crate::out!("{} {} in {seconds:.2} s{mode}", r.format, r.file);
+    crate::out!("  rows read:                      {}", r.rows_read);
+    crate::out!("  ties created:                   {}", r.ties_created);
+    crate::out!(
         "  ties merged with the registry:  {}",
         r.ties_merged_with_registry
     );
-    println!(
+    crate::out!(
         "  rows merged within the file:    {}",
         r.rows_merged_within_file
     );
-    println!(
+    crate::out!(
         "  rows already imported:          {}",
         r.rows_already_imported
     );
-    println!("  one-sided ties:                 {}", r.ties_one_sided);
+    crate::out!("  one-sided ties:                 {}", r.ties_one_sided);
     if r.memberships_created > 0 || !r.network_tags.is_empty() {
-        println!(
+        crate::out!(
             "  memberships created:            {}",
             r.memberships_created
         );
@@ -205,17 +206,17 @@ fn print_report(r: &ImportReport, stored: &polis_store::ApplyReport, dry_run: bo
             .iter()
             .map(|(k, v)| format!("{k} {v}"))
             .collect();
-        println!("  networks recognised:            {}", tags.join(", "));
+        crate::out!("  networks recognised:            {}", tags.join(", "));
         if !r.networks_created.is_empty() {
-            println!(
+            crate::out!(
                 "  networks new to the registry:   {}",
                 r.networks_created.join(", ")
             );
         }
     }
-    println!("  rows rejected:                  {}", r.rejected.len());
-    println!("  rows with an unresolved name:   {}", r.rows_unresolved);
-    println!(
+    crate::out!("  rows rejected:                  {}", r.rejected.len());
+    crate::out!("  rows with an unresolved name:   {}", r.rows_unresolved);
+    crate::out!(
         "  names resolved:                 {} of {} ({:.1}%), {} places created",
         r.names_resolved,
         r.names_resolved + r.names_unresolved,
@@ -223,9 +224,9 @@ fn print_report(r: &ImportReport, stored: &polis_store::ApplyReport, dry_run: bo
         r.places_created
     );
     for (method, n) in &r.resolved_by_method {
-        println!("    {method}: {n}");
+        crate::out!("    {method}: {n}");
     }
-    println!(
+    crate::out!(
         "  records {}: {} created, {} updated, {} unchanged",
         if dry_run {
             "that would be stored"
@@ -237,20 +238,20 @@ fn print_report(r: &ImportReport, stored: &polis_store::ApplyReport, dry_run: bo
         stored.n_unchanged()
     );
     if !r.rejected.is_empty() {
-        println!("rejected rows (first 10; --json lists all):");
+        crate::out!("rejected rows (first 10; --json lists all):");
         for rejected in r.rejected.iter().take(10) {
-            println!("  {}:{}: {}", r.file, rejected.line, rejected.reason);
+            crate::out!("  {}:{}: {}", r.file, rejected.line, rejected.reason);
         }
     }
     if !r.unresolved.is_empty() {
-        println!("unresolved names (first 10; `polis unresolved` lists the queue):");
+        crate::out!("unresolved names (first 10; `polis unresolved` lists the queue):");
         for u in r.unresolved.iter().take(10) {
             let guess = u
                 .best_guess
                 .as_ref()
                 .map(|g| format!("; best guess {g}"))
                 .unwrap_or_default();
-            println!(
+            crate::out!(
                 "  {}:{}: '{}' ({}){guess}",
                 r.file,
                 u.line,
@@ -357,7 +358,7 @@ pub async fn resolve(
                 },
             )
             .await?;
-        println!(
+        crate::out!(
             "remembered: '{name}' ({}) means {decision:?}; later imports use it",
             args.country.as_deref().unwrap_or("any country")
         );
@@ -368,7 +369,7 @@ pub async fn resolve(
         return print_json(&found);
     }
     if found.is_empty() {
-        println!("no candidate for '{name}'");
+        crate::out!("no candidate for '{name}'");
         return Ok(());
     }
     let rows: Vec<Vec<String>> = found
@@ -486,7 +487,7 @@ fn resolve_file(path: &Path, json: bool) -> anyhow::Result<()> {
         &rows,
     );
     let n_resolved = out.iter().filter(|r| r["resolved"] == true).count();
-    println!("{n_resolved} of {} rows resolved", out.len());
+    crate::out!("{n_resolved} of {} rows resolved", out.len());
     Ok(())
 }
 
@@ -515,7 +516,7 @@ pub async fn unresolved(store: &SqliteStore, limit: u32, json: bool) -> anyhow::
         ],
         &rows,
     );
-    println!(
+    crate::out!(
         "{} name(s) shown; record a decision with `polis resolve NAME --country C --confirm-geonames ID`",
         queue.len()
     );

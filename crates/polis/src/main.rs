@@ -2,6 +2,22 @@
 //! crates together. Errors print with their chain and exit with status 1 (2 for usage
 //! errors, from clap).
 
+/// Prints a line to standard output. A closed pipe (`polis ties | head`) ends the program
+/// quietly with success instead of panicking as `println!` would.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(error) = writeln!(std::io::stdout(), $($arg)*) {
+            if error.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("error: cannot write the output: {error}");
+            std::process::exit(1);
+        }
+    }};
+}
+
 mod cli;
 mod importing;
 mod output;
@@ -216,6 +232,7 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                 country: args.country.map(|c| c.to_ascii_uppercase()),
                 as_of: args.as_of,
                 partner_countries: None,
+                count_unknown: false,
             };
             output::stats(&polis_analysis::stats(&data, &query), args.json)
         }
@@ -260,8 +277,11 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
         Command::Figures { country, json } => {
             let data = open_existing(settings).await?.load().await?;
             let country = country.map(|c| c.to_ascii_uppercase());
-            let rows =
-                polis_analysis::compare_figures(&data, country.as_deref(), &continent_countries);
+            let rows = polis_analysis::compare_figures(
+                &data,
+                country.as_deref(),
+                &polis_analysis::geo::continent_countries,
+            );
             output::figures(&rows, json)
         }
         Command::Graph(GraphCommand::Path {
@@ -416,12 +436,12 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             output::audit(&store.audit_log(limit).await?, json)
         }
         Command::Config(ConfigCommand::Example) => {
-            print!("{}", settings::EXAMPLE);
+            out!("{}", settings::EXAMPLE.trim_end());
             Ok(())
         }
         Command::Config(ConfigCommand::Show) => {
-            println!("db = {:?}", settings.db.display().to_string());
-            println!("log = {:?}", settings.log);
+            out!("db = {:?}", settings.db.display().to_string());
+            out!("log = {:?}", settings.log);
             Ok(())
         }
     }
@@ -440,11 +460,6 @@ fn today() -> polis_core::PartialDate {
         .map(|d| d.as_secs() / 86_400)
         .unwrap_or(0) as i64;
     polis_core::PartialDate::from_days_since_epoch(days)
-}
-
-/// The ISO codes of a continent's countries, for figures scoped to one ("Europe").
-fn continent_countries(_continent: &str) -> Option<std::collections::BTreeSet<String>> {
-    None
 }
 
 /// A place id from an id or a name; an ambiguous name is an error that lists the choices.

@@ -7,7 +7,7 @@ use polis_store::{ApplyReport, AuditEntry, SearchHit};
 use serde::Serialize;
 
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    crate::out!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
@@ -25,7 +25,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
             .enumerate()
             .map(|(i, c)| format!("{c}{}", " ".repeat(widths[i] - c.chars().count())))
             .collect();
-        println!("{}", padded.join("  ").trim_end());
+        crate::out!("{}", padded.join("  ").trim_end());
     };
     line(header.iter().map(|h| h.to_string()).collect());
     for row in rows {
@@ -55,7 +55,7 @@ pub fn apply_report(
         });
     }
     let verb = if dry_run { "would be" } else { "were" };
-    println!(
+    crate::out!(
         "bundle '{name}': {} records {verb} created, {} updated, {} unchanged{}",
         report.n_created(),
         report.n_updated(),
@@ -122,16 +122,16 @@ pub fn place(
             memberships,
         });
     }
-    println!("{} ({})", place.name, place.id);
-    println!("  level: {}", place.level);
+    crate::out!("{} ({})", place.name, place.id);
+    crate::out!("  level: {}", place.level);
     if let Some(country) = &place.country {
-        println!("  country: {country}");
+        crate::out!("  country: {country}");
     }
     if let Some(code) = &place.iso_code {
-        println!("  ISO code: {code}");
+        crate::out!("  ISO code: {code}");
     }
     if let Some(parent) = &place.parent {
-        println!("  part of: {parent}");
+        crate::out!("  part of: {parent}");
     }
     let names: Vec<String> = place
         .names
@@ -142,35 +142,37 @@ pub fn place(
         })
         .collect();
     if !names.is_empty() {
-        println!("  other names: {}", names.join(", "));
+        crate::out!("  other names: {}", names.join(", "));
     }
     if let Some(c) = place.shown_coordinates() {
-        println!(
+        crate::out!(
             "  coordinates: {:.5}, {:.5} (source: {})",
-            c.lat, c.lon, c.source
+            c.lat,
+            c.lon,
+            c.source
         );
     }
     if let Some(p) = place.shown_population() {
         let year = p.year.map(|y| format!(" in {y}")).unwrap_or_default();
-        println!("  population: {}{year} (source: {})", p.value, p.source);
+        crate::out!("  population: {}{year} (source: {})", p.value, p.source);
     }
     if let Some(q) = &place.wikidata {
-        println!("  Wikidata: {q}");
+        crate::out!("  Wikidata: {q}");
     }
     if let Some(g) = place.geonames {
-        println!("  GeoNames: {g}");
+        crate::out!("  GeoNames: {g}");
     }
-    println!("  sources: {}", place.sources.join(", "));
+    crate::out!("  sources: {}", place.sources.join(", "));
     for m in &memberships {
         let span = match (&m.start, &m.end) {
             (Some(s), Some(e)) => format!(" {s} to {e}"),
             (Some(s), None) => format!(" since {s}"),
             _ => String::new(),
         };
-        println!("  member of: {}{span}", m.network);
+        crate::out!("  member of: {}{span}", m.network);
     }
     if !others.is_empty() {
-        println!(
+        crate::out!(
             "  the name also matches: {}",
             others
                 .iter()
@@ -179,9 +181,9 @@ pub fn place(
                 .join(", ")
         );
     }
-    println!();
+    crate::out!();
     if ties.is_empty() {
-        println!("no ties recorded");
+        crate::out!("no ties recorded");
         return Ok(());
     }
     let rows: Vec<Vec<String>> = ties
@@ -201,7 +203,7 @@ pub fn place(
             ]
         })
         .collect();
-    println!("{} ties:", ties.len());
+    crate::out!("{} ties:", ties.len());
     table(&["partner", "kind", "signed", "ended", "status"], &rows);
     Ok(())
 }
@@ -263,12 +265,12 @@ pub fn ties(
     );
     let when = as_of.map(|d| format!(" as of {d}")).unwrap_or_default();
     if rows.len() < total {
-        println!(
+        crate::out!(
             "{} of {total} ties{when} (use --limit 0 for all)",
             rows.len()
         );
     } else {
-        println!("{total} ties{when}");
+        crate::out!("{total} ties{when}");
     }
     Ok(())
 }
@@ -286,9 +288,9 @@ pub fn stats(stats: &Stats, json: bool) -> anyhow::Result<()> {
         .as_of
         .map(|d| format!(" as of {d}"))
         .unwrap_or_else(|| " now".to_owned());
-    println!("ties{scope}{when} (active or suspended): {}", stats.n_ties);
+    crate::out!("ties{scope}{when} (active or suspended): {}", stats.n_ties);
     if let Some(domestic) = stats.n_domestic_ties {
-        println!(
+        crate::out!(
             "  of which both ends in {}: {domestic}",
             stats.country.as_deref().unwrap_or("")
         );
@@ -300,19 +302,19 @@ pub fn stats(stats: &Stats, json: bool) -> anyhow::Result<()> {
             .join(", ")
     };
     if !stats.local_places_by_level.is_empty() {
-        println!(
+        crate::out!(
             "local places with ties: {}",
             levels(&stats.local_places_by_level)
         );
     }
-    println!(
+    crate::out!(
         "distinct partner places: {} ({})",
         stats.n_partner_places,
         levels(&stats.partner_places_by_level)
     );
-    println!("distinct partner countries: {}", stats.n_partner_countries);
-    println!("by kind: {}", levels(&stats.by_kind));
-    println!(
+    crate::out!("distinct partner countries: {}", stats.n_partner_countries);
+    crate::out!("by kind: {}", levels(&stats.by_kind));
+    crate::out!(
         "by status{when}, all ties in scope: {}",
         levels(&stats.by_status)
     );
@@ -324,7 +326,7 @@ pub fn search(hits: &[SearchHit], json: bool) -> anyhow::Result<()> {
         return print_json(&hits);
     }
     if hits.is_empty() {
-        println!("nothing found");
+        crate::out!("nothing found");
         return Ok(());
     }
     let rows: Vec<Vec<String>> = hits
@@ -365,7 +367,7 @@ pub fn changes(changes: &polis_analysis::Changes, json: bool) -> anyhow::Result<
     if json {
         return print_json(changes);
     }
-    println!(
+    crate::out!(
         "from {} to {}: {} ties changed or had events",
         changes.from,
         changes.to,
@@ -378,13 +380,13 @@ pub fn changes(changes: &polis_analysis::Changes, json: bool) -> anyhow::Result<
             .join(", ")
     };
     if !changes.events_by_kind.is_empty() {
-        println!(
+        crate::out!(
             "events inside the window: {}",
             counts(&changes.events_by_kind)
         );
     }
     if !changes.possible_events_by_kind.is_empty() {
-        println!(
+        crate::out!(
             "events that may fall inside it (coarse dates): {}",
             counts(&changes.possible_events_by_kind)
         );
@@ -421,24 +423,27 @@ pub fn quality(report: &polis_analysis::QualityReport, json: bool) -> anyhow::Re
     if json {
         return print_json(report);
     }
-    println!(
+    crate::out!(
         "{} error(s), {} warning(s)",
-        report.n_errors, report.n_warnings
+        report.n_errors,
+        report.n_warnings
     );
     for check in &report.checks {
         let severity = match check.severity {
             polis_analysis::quality::Severity::Error => "error",
             polis_analysis::quality::Severity::Warning => "warning",
         };
-        println!(
+        crate::out!(
             "{severity:7}  {:6}  {} ({})",
-            check.count, check.description, check.check
+            check.count,
+            check.description,
+            check.check
         );
         for example in check.examples.iter().take(5) {
-            println!("                   {example}");
+            crate::out!("                   {example}");
         }
         if check.count > 5 {
-            println!(
+            crate::out!(
                 "                   ... {} more (--json lists {})",
                 check.count - 5,
                 check.examples.len()
@@ -470,7 +475,7 @@ pub fn dormant(
         })
         .collect();
     table(&["tie", "last sign of life", "what"], &rows);
-    println!(
+    crate::out!(
         "{} active ties with no recorded activity in the {years} years before {as_of}",
         ties.len()
     );
@@ -498,6 +503,10 @@ pub fn figures(rows: &[polis_analysis::FigureComparison], json: bool) -> anyhow:
                     .map_or_else(|| "n/a".to_owned(), |c| c.to_string()),
                 f.coverage_percent
                     .map_or_else(|| "n/a".to_owned(), |c| format!("{c}%")),
+                f.computed_upper
+                    .map_or_else(|| "n/a".to_owned(), |c| c.to_string()),
+                f.coverage_upper_percent
+                    .map_or_else(|| "n/a".to_owned(), |c| format!("{c}%")),
             ]
         })
         .collect();
@@ -510,8 +519,13 @@ pub fn figures(rows: &[polis_analysis::FigureComparison], json: bool) -> anyhow:
             "reported",
             "computed",
             "coverage",
+            "with undated",
+            "coverage",
         ],
         &table_rows,
+    );
+    crate::out!(
+        "computed: ties certainly in force on the date; with undated: also the ties whose dates leave that unknown"
     );
     Ok(())
 }
@@ -526,19 +540,21 @@ pub fn chains(
         return print_json(&serde_json::json!({"from": from, "to": to, "chains": chains}));
     }
     if chains.is_empty() {
-        println!("'{from}' and '{to}' are not connected");
+        crate::out!("'{from}' and '{to}' are not connected");
         return Ok(());
     }
-    println!(
+    crate::out!(
         "{} shortest chain(s) of {} link(s):",
         chains.len(),
         chains[0].links.len()
     );
     for (n, chain) in chains.iter().enumerate() {
-        println!("{}.", n + 1);
-        println!(
+        crate::out!("{}.", n + 1);
+        crate::out!(
             "   {} [{} {}]",
-            chain.nodes[0].name, chain.nodes[0].kind, chain.nodes[0].id
+            chain.nodes[0].name,
+            chain.nodes[0].kind,
+            chain.nodes[0].id
         );
         for (link, node) in chain.links.iter().zip(&chain.nodes[1..]) {
             let arrow = if link.reversed {
@@ -557,11 +573,11 @@ pub fn chains(
                 (None, Some(e)) => format!(" until {e}"),
                 _ => String::new(),
             };
-            println!(
+            crate::out!(
                 "     {arrow}{role}{span}  [sources: {}]",
                 link.sources.join(", ")
             );
-            println!("   {} [{} {}]", node.name, node.kind, node.id);
+            crate::out!("   {} [{} {}]", node.name, node.kind, node.id);
         }
     }
     Ok(())
@@ -611,26 +627,28 @@ pub fn clauses(hits: &[polis_analysis::ClauseHit], json: bool) -> anyhow::Result
         return print_json(&hits);
     }
     if hits.is_empty() {
-        println!("no article matches");
+        crate::out!("no article matches");
         return Ok(());
     }
     for hit in hits {
         let date = hit.date.map(|d| format!(", {d}")).unwrap_or_default();
-        println!(
+        crate::out!(
             "{} ({}{date}), article {}",
-            hit.document_title, hit.document, hit.article
+            hit.document_title,
+            hit.document,
+            hit.article
         );
         if let Some(heading) = &hit.heading {
-            println!("  {heading}");
+            crate::out!("  {heading}");
         }
-        println!("  text: {}", hit.text);
-        println!("  tags: {}", hit.tags.join(", "));
+        crate::out!("  text: {}", hit.text);
+        crate::out!("  tags: {}", hit.tags.join(", "));
         if let Some(by) = &hit.initiated_by {
-            println!("  initiated by: {by}");
+            crate::out!("  initiated by: {by}");
         }
         for tie in &hit.ties {
             match &tie.terminated {
-                Some(date) => println!(
+                Some(date) => crate::out!(
                     "  tie {}: terminated {date}{}{}{}",
                     tie.id,
                     tie.terminated_by
@@ -647,12 +665,12 @@ pub fn clauses(hits: &[polis_analysis::ClauseHit], json: bool) -> anyhow::Result
                         .map(|r| format!(": {r}"))
                         .unwrap_or_default()
                 ),
-                None => println!("  tie {}: not terminated", tie.id),
+                None => crate::out!("  tie {}: not terminated", tie.id),
             }
         }
-        println!();
+        crate::out!();
     }
-    println!("{} article(s)", hits.len());
+    crate::out!("{} article(s)", hits.len());
     Ok(())
 }
 
@@ -661,17 +679,23 @@ pub fn metrics(m: &polis_analysis::network::GraphMetrics, json: bool) -> anyhow:
         return print_json(m);
     }
     let when = m.as_of.map(|d| format!(" as of {d}")).unwrap_or_default();
-    println!(
+    crate::out!(
         "tie network{when}: {} places, {} ties ({} with unknown status left out)",
-        m.n_places, m.n_ties, m.n_ties_unknown_status
+        m.n_places,
+        m.n_ties,
+        m.n_ties_unknown_status
     );
-    println!(
+    crate::out!(
         "components: {} (largest {}); max k-core {}",
-        m.n_components, m.largest_component, m.max_core
+        m.n_components,
+        m.largest_component,
+        m.max_core
     );
-    println!(
+    crate::out!(
         "communities (Louvain, seed {}): {} with modularity {:.4}",
-        m.louvain_seed, m.n_communities, m.modularity
+        m.louvain_seed,
+        m.n_communities,
+        m.modularity
     );
     for c in m.communities.iter().take(5) {
         let countries: Vec<String> = c
@@ -679,7 +703,7 @@ pub fn metrics(m: &polis_analysis::network::GraphMetrics, json: bool) -> anyhow:
             .iter()
             .map(|(cc, n)| format!("{cc} {n}"))
             .collect();
-        println!(
+        crate::out!(
             "  #{}: {} places, density {:.4}, main countries {}",
             c.community,
             c.size,
@@ -687,7 +711,7 @@ pub fn metrics(m: &polis_analysis::network::GraphMetrics, json: bool) -> anyhow:
             countries.join(", ")
         );
     }
-    println!("betweenness: {}", m.betweenness_method);
+    crate::out!("betweenness: {}", m.betweenness_method);
     let rows: Vec<Vec<String>> = m
         .places
         .iter()
@@ -734,15 +758,18 @@ pub fn recommendations(
         .as_ref()
         .map(|t| format!(" for a {t} agenda"))
         .unwrap_or_default();
-    println!(
+    crate::out!(
         "candidate partners for {} ({}){theme}: {} partners now, {} candidates scored",
-        r.name, r.place, r.n_partners, r.n_candidates_scored
+        r.name,
+        r.place,
+        r.n_partners,
+        r.n_candidates_scored
     );
     if r.candidates.is_empty() {
-        println!("no candidates: the place has no partners, networks or themes to start from");
+        crate::out!("no candidates: the place has no partners, networks or themes to start from");
     }
     for (n, c) in r.candidates.iter().enumerate() {
-        println!(
+        crate::out!(
             "{:2}. {} ({}, {}) score {:.3}",
             n + 1,
             c.name,
@@ -751,7 +778,7 @@ pub fn recommendations(
             c.score
         );
         for reason in &c.reasons {
-            println!("      - {reason}");
+            crate::out!("      - {reason}");
         }
     }
     Ok(())
@@ -761,7 +788,7 @@ pub fn evaluation(e: &polis_analysis::recommend::Evaluation, json: bool) -> anyh
     if json {
         return print_json(e);
     }
-    println!(
+    crate::out!(
         "held out {} ties ({}%, seed {}) against {} random non-ties; hit rate over {} held-out ties",
         e.n_held_out,
         e.held_out_fraction * 100.0,

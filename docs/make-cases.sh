@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Regenerates docs/cases.md from real runs of polis on the reference dataset (and, for the
+# last section, on the real lists in ../shared/data). Run from the repository root:
+#   cargo build --release -p polis && bash docs/make-cases.sh
+set -euo pipefail
+P="$PWD/target/release/polis"
+export POLIS_DB="$(mktemp -d)/polis.db"
+"$P" init > /dev/null
+run() { echo '```'; echo "\$ polis $*"; "$P" "$@" 2>&1; echo '```'; echo; }
+{
+cat <<'EOF'
+# The seed deck's questions, answered by polis
+
+Every answer below comes from the built-in reference dataset (`data/reference/`) on a fresh
+database made by `polis init`. The outputs are pasted from a real run by
+`docs/make-cases.sh`; the tests in `crates/polis/tests/it/cases.rs` check the same answers
+on every CI run. Each command also takes `--json`, and the REST API answers the same
+questions (`docs/api.md`).
+
+## Prague–Beijing: the timeline, and why it ended
+EOF
+run ties --place Prague
+run clauses --tag one_china_clause
+echo "## Who connects the Prague city hall to CEFC"
+echo
+echo "Through people's and organisations' relations only (each link cites its sources):"
+echo
+run graph path prague-city-hall cefc-china-energy --through relations --max 2
+echo "## China's computed tie counts beside CPAFFC's reported figures"
+echo
+echo "Coverage is computed / reported. The reference dataset records only a handful of Chinese ties, so coverage is low by design: it says how far the registry is from the complete picture. The last section shows it after importing the public lists."
+echo
+run figures --country CN
+echo "## The network on 2019-06-30 and on 2020-06-30, and what changed"
+echo
+run stats --as-of 2019-06-30
+run stats --as-of 2020-06-30
+run changes 2019-06-30 2020-06-30
+echo "## The 2020 medical supplies, by item"
+echo
+echo "Totals add only the same item in the same unit."
+echo
+run activities totals --kind aid
+echo "## Which ties carry a one-China clause"
+echo
+echo "See \`polis clauses --tag one_china_clause\` above: the Prague–Beijing agreement (article 3, which the deck says Prague initiated; Prague ended the tie over it) and the Prague–Shanghai agreement."
+echo
+echo "## Amsterdam's partners, and candidates for a low-carbon agenda"
+echo
+run place show Amsterdam
+run recommend Amsterdam --theme climate --top 5
+if [ -d ../shared/data ]; then
+  echo "## With the public lists imported"
+  echo
+  echo "The same questions after importing the Wikipedia twin-town lists, the Wikidata P190 results and the ClimActor memberships (real files in \`../shared/data\`):"
+  echo
+  echo '```'
+  echo "\$ polis import wikipedia-list ../shared/data/wikipedia-twin-towns/twin_cities_raw.csv"
+  "$P" import wikipedia-list ../shared/data/wikipedia-twin-towns/twin_cities_raw.csv 2>&1 | sed -n '1,20p' | sed 's/ in [0-9.]* s/ in (time) s/'
+  echo '```'
+  echo
+  "$P" import wikidata-tsv ../shared/data/wikidata-eu-sistercities/sistercities.tsv > /dev/null 2>&1
+  "$P" import memberships ../shared/data/climate-networks/subnational_contextuals_database_Dec2022.csv > /dev/null 2>&1
+  echo "(then \`polis import wikidata-tsv .../sistercities.tsv\` and \`polis import memberships .../subnational_contextuals_database_Dec2022.csv\`)"
+  echo
+  run figures --country CN
+  run recommend Amsterdam --theme climate --top 5
+fi
+} > docs/cases.md
+echo "wrote docs/cases.md"
