@@ -36,6 +36,15 @@ pub enum Command {
         #[arg(long)]
         empty: bool,
     },
+    /// Serve the REST API (docs/api.md) on the database, read-only.
+    #[command(
+        after_help = "Examples:\n  polis serve\n  polis serve --addr 0.0.0.0:8080\n  curl http://127.0.0.1:8080/api/v1/places/Praha"
+    )]
+    Serve {
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "POLIS_ADDR")]
+        addr: std::net::SocketAddr,
+    },
     /// Import data. Every import is one transaction: all of it or nothing.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -142,6 +151,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fetch data from live public sources.
+    #[command(subcommand)]
+    Fetch(FetchCommand),
     /// Resolve names to places with the embedded gazetteer, or record what a name means.
     #[command(
         after_help = "Examples:\n  polis resolve Praha\n  polis resolve \"Zhejiang Province\" --country China --json\n  polis resolve --file names.csv\n  polis resolve \"Wiener Neustadt\" --country Austria --confirm-geonames 2761524\n  polis resolve \"Hradec\" --country CZ --confirm-place cz-hradec-kralove"
@@ -249,6 +261,36 @@ pub enum ImportCommand {
         dry_run: bool,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FetchCommand {
+    /// Run the Wikidata P190 (twinned administrative body) query against a SPARQL endpoint,
+    /// paged, rate-limited and retried, and write the SPARQL JSON results (then import them
+    /// with --import, or later with `polis import wikidata-json FILE`).
+    #[command(
+        after_help = "Examples:\n  polis fetch wikidata --country CZ --out cz-p190.json --contact you@example.org\n  polis fetch wikidata --country NL --out nl.json --import"
+    )]
+    Wikidata {
+        /// Where to write the results.
+        #[arg(long)]
+        out: PathBuf,
+        /// Only origin cities in this country (ISO 3166-1 alpha-2).
+        #[arg(long, value_name = "CC")]
+        country: Option<String>,
+        /// The SPARQL endpoint [default: the Wikidata Query Service].
+        #[arg(long, value_name = "URL")]
+        endpoint: Option<String>,
+        /// Contact details for the User-Agent, as Wikimedia's policy asks (env POLIS_CONTACT).
+        #[arg(long, env = "POLIS_CONTACT")]
+        contact: Option<String>,
+        /// Rows per request.
+        #[arg(long, default_value_t = 5000)]
+        page_size: usize,
+        /// Import the results once fetched.
+        #[arg(long)]
+        import: bool,
     },
 }
 

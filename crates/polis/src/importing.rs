@@ -522,3 +522,57 @@ pub async fn unresolved(store: &SqliteStore, limit: u32, json: bool) -> anyhow::
     );
     Ok(())
 }
+
+/// `polis fetch wikidata`: the paged, rate-limited, retried P190 query, written as SPARQL JSON.
+pub async fn fetch_wikidata(
+    _settings: &crate::settings::Settings,
+    out: &Path,
+    country: Option<String>,
+    endpoint: Option<String>,
+    contact: Option<String>,
+    page_size: usize,
+) -> anyhow::Result<()> {
+    let mut config = polis_fetch::FetchConfig {
+        country,
+        page_size,
+        user_agent: polis_fetch::user_agent(contact.as_deref()),
+        ..polis_fetch::FetchConfig::default()
+    };
+    if let Some(endpoint) = endpoint {
+        config.endpoint = endpoint;
+    }
+    let bar = progress_bar("fetching");
+    bar.set_length(0);
+    let result = {
+        let bar = bar.clone();
+        tokio::task::spawn_blocking(move || {
+            polis_fetch::fetch(&config, &|progress| match progress {
+                polis_fetch::FetchProgress::Page { total_rows, .. } => {
+                    bar.set_position(total_rows as u64)
+                }
+                other => tracing::info!(?other, "fetch"),
+            })
+        })
+        .await
+        .context("the fetch task failed")??
+    };
+    bar.finish_and_clear();
+    std::fs::write(out, serde_json::to_vec_pretty(&result.document)?)
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    let s = &result.stats;
+    crate::out!(
+        "fetched {} rows in {} page(s) from {} ({} retries, {:.1} s){}; wrote {}",
+        s.rows,
+        s.pages,
+        s.endpoint,
+        s.retries,
+        s.elapsed.as_secs_f64(),
+        if s.stopped_at_max_pages {
+            ", stopped at the page limit"
+        } else {
+            ""
+        },
+        out.display()
+    );
+    Ok(())
+}

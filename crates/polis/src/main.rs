@@ -33,8 +33,8 @@ use polis_bundle::Manifest;
 use polis_store::{ChangeContext, SqliteStore, Store, StoreError};
 
 use crate::cli::{
-    ActivitiesCommand, Cli, Command, ConfigCommand, ExportCommand, GraphCommand, ImportCommand,
-    PlaceCommand, SortBy, Through,
+    ActivitiesCommand, Cli, Command, ConfigCommand, ExportCommand, FetchCommand, GraphCommand,
+    ImportCommand, PlaceCommand, SortBy, Through,
 };
 
 /// The reference dataset, compiled into the binary so that `polis init` needs no files.
@@ -103,6 +103,15 @@ async fn open_existing(settings: &settings::Settings) -> anyhow::Result<SqliteSt
 async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<()> {
     match command {
         Command::Init { empty } => init(settings, empty).await,
+        Command::Serve { addr } => {
+            let store = open_existing(settings).await?;
+            eprintln!(
+                "polis API on http://{addr}/api/v1 (database {}); Ctrl-C stops it",
+                settings.db.display()
+            );
+            polis_http::serve(store, addr).await?;
+            Ok(())
+        }
         Command::Import(ImportCommand::WikipediaList(args)) => {
             importing::import(
                 &open(settings).await?,
@@ -153,6 +162,35 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                 who(),
             )
             .await
+        }
+        Command::Fetch(FetchCommand::Wikidata {
+            out,
+            country,
+            endpoint,
+            contact,
+            page_size,
+            import,
+        }) => {
+            importing::fetch_wikidata(settings, &out, country, endpoint, contact, page_size)
+                .await?;
+            if import {
+                let args = crate::cli::ImportArgs {
+                    path: out,
+                    dry_run: false,
+                    source_title: None,
+                    source_url: None,
+                    observed: None,
+                    json: false,
+                };
+                importing::import(
+                    &open(settings).await?,
+                    polis_import::Format::WikidataJson,
+                    &args,
+                    who(),
+                )
+                .await?;
+            }
+            Ok(())
         }
         Command::Resolve(args) => {
             let store = if settings.db.exists() {

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Import benchmark: `polis import wikipedia-list` (parse, resolve every name against the
+embedded gazetteer, merge, store in SQLite) beside the pandas + rapidfuzz matching people do
+today, in one run.
+
+Run from the repository root, after `cargo build --release -p polis` and the venv set-up in
+tools/gazetteer/rapidfuzz_bench.py:
+    bench/.venv/bin/python bench/import_bench.py [--runs 3] [--skip-python] [--data ../shared/data]
+
+polis: the median wall time of `--runs` imports, each into a fresh empty database, and of the
+same import with --dry-run (resolution and merging without the database writes).
+Python: tools/gazetteer/rapidfuzz_bench.py, which times pandas + rapidfuzz matching the same
+52,228 names (and the gazetteer's own resolution) in the same invocation. The ratio compares
+the whole polis import with the Python matching alone, which does much less (no merging, no
+storage, no report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def polis_import(binary: Path, csv: Path, dry_run: bool) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, POLIS_DB=str(Path(tmp) / "polis.db"), POLIS_CONFIG=str(Path(tmp) / "none.toml"))
+        Path(tmp, "none.toml").write_text("")
+        subprocess.run([str(binary), "init", "--empty"], env=env, check=True, capture_output=True)
+        args = [str(binary), "import", "wikipedia-list", str(csv)] + (["--dry-run"] if dry_run else [])
+        start = time.perf_counter()
+        subprocess.run(args, env=env, check=True, capture_output=True)
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-python", action="store_true", help="skip the pandas+rapidfuzz side (it takes minutes)")
+    args = parser.parse_args()
+    binary = REPO / "target" / "release" / "polis"
+    csv = args.data / "wikipedia-twin-towns" / "twin_cities_raw.csv"
+    full = statistics.median(polis_import(binary, csv, False) for _ in range(args.runs))
+    dry = statistics.median(polis_import(binary, csv, True) for _ in range(args.runs))
+    print("== polis import wikipedia-list (26,114 rows) ==")
+    print(f"whole import into a fresh database, median of {args.runs}: {full * 1000:.0f} ms")
+    print(f"--dry-run (parse, resolve, merge, validate; no writes), median of {args.runs}: {dry * 1000:.0f} ms")
+    if args.skip_python:
+        return
+    out = subprocess.run([sys.executable, str(REPO / "tools" / "gazetteer" / "rapidfuzz_bench.py"), "--runs", "3", "--data", str(args.data)],
+                         check=True, capture_output=True, text=True).stdout
+    print(out)
+    match = re.search(r"resolve (\d+) names, median of \d+: (\d+) ms", out)
+    if match:
+        python_ms = float(match.group(2))
+        print("== side by side ==")
+        print(f"polis whole import {full * 1000:.0f} ms vs pandas+rapidfuzz matching alone {python_ms:.0f} ms: {python_ms / (full * 1000):.0f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+//! The server's settings: request limits, rate limiting and CORS, with safe defaults.
+
+use serde::{Deserialize, Serialize};
+
+/// How the server guards itself. The defaults are generous for people and tools, and
+/// strict about what is never needed (bodies: there are no write endpoints yet; CORS: off).
+///
+/// It deserializes with every field optional, so the binary's settings file can hold an
+/// `[http]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Requests each client IP address may make per second, on average; 0 turns rate
+    /// limiting off. Behind a reverse proxy every request comes from the proxy's address,
+    /// so limit there instead.
+    pub rate_per_second: u32,
+    /// Requests a client may make at once before the average applies.
+    pub burst: u32,
+    /// The largest request body accepted, in bytes; larger ones get 413.
+    pub body_limit_bytes: usize,
+    /// How long a request may take before it is answered with 503 `timeout`.
+    pub request_timeout_seconds: u64,
+    /// Origins allowed to call the API from a browser page on another origin
+    /// (`https://example.org`). Empty: CORS is off and browsers allow same-origin only.
+    pub cors_allowed_origins: Vec<String>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            rate_per_second: 100,
+            burst: 200,
+            body_limit_bytes: 1024 * 1024,
+            request_timeout_seconds: 30,
+            cors_allowed_origins: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! The one error type of the API: each variant has one status and one stable code, and every
+//! error response, from a handler or from a layer, has the body
+//! `{"error": {"code": "...", "message": "..."}}`. Internal errors are logged, never shown.
+
+use std::any::Any;
+
+use axum::Json;
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Why a request failed. Every message says what was wrong and what would be accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A query parameter or path segment that does not parse.
+    #[error("{0}")]
+    BadRequest(String),
+    /// A name that matches several records; the message lists their ids.
+    #[error("{0}")]
+    Ambiguous(String),
+    /// No such record, or no such endpoint.
+    #[error("{0}")]
+    NotFound(String),
+    #[error("this endpoint only answers GET (and HEAD)")]
+    MethodNotAllowed,
+    #[error("the request body is larger than this server accepts")]
+    PayloadTooLarge,
+    #[error("too many requests from this address: wait {wait_seconds} s and try again")]
+    RateLimited { wait_seconds: u64 },
+    #[error("the request took longer than this server allows")]
+    Timeout,
+    /// A failure of the server itself; the details go to the log only.
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// The stable, machine-readable code of an error, one per [`ApiError`] variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    Ambiguous,
+    NotFound,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    RateLimited,
+    Timeout,
+    Internal,
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    /// For people: what was wrong and what would be accepted.
+    #[schema(
+        example = "query parameter `as_of`: '2019-13-01' has month out of range: months run from 01 to 12"
+    )]
+    pub message: String,
+}
+
+impl ApiError {
+    /// Wraps a server-side failure.
+    pub fn internal(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        ApiError::Internal(error.into())
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::BadRequest(_) => ErrorCode::BadRequest,
+            ApiError::Ambiguous(_) => ErrorCode::Ambiguous,
+            ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::Timeout => ErrorCode::Timeout,
+            ApiError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) | ApiError::Ambiguous(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What the client is told: everything but an internal error's details.
+    fn public_message(&self) -> String {
+        match self {
+            ApiError::Internal(_) => {
+                "the server failed to answer this request; the failure has been logged".to_owned()
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<polis_store::StoreError> for ApiError {
+    fn from(error: polis_store::StoreError) -> Self {
+        ApiError::internal(error)
+    }
+}
+
+impl From<tokio::task::JoinError> for ApiError {
+    fn from(error: tokio::task::JoinError) -> Self {
+        ApiError::internal(error)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(source) = &self {
+            let mut chain = source.to_string();
+            let mut cause = source.source();
+            while let Some(next) = cause {
+                chain.push_str(": ");
+                chain.push_str(&next.to_string());
+                cause = next.source();
+            }
+            tracing::error!(error = %chain, "internal error while answering a request");
+        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code(),
+                message: self.public_message(),
+            },
+        };
+        let mut response = (self.status(), Json(body)).into_response();
+        if let ApiError::RateLimited { wait_seconds } = self
+            && let Ok(value) = HeaderValue::from_str(&wait_seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+/// Gives the error responses that layers make themselves (413 from the body limit, 503
+/// from the timeout, 404 and 405 from routing) the same JSON body as [`ApiError`]. A
+/// response that is already JSON is left as it is.
+pub(crate) async fn uniform_error_body(response: Response) -> Response {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return response;
+    }
+    let error = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => ApiError::Timeout,
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
+        StatusCode::NOT_FOUND => ApiError::NotFound("no such endpoint".to_owned()),
+        StatusCode::TOO_MANY_REQUESTS => ApiError::RateLimited { wait_seconds: 1 },
+        status if status.is_client_error() => ApiError::BadRequest(format!(
+            "the request was refused: {}",
+            status.canonical_reason().unwrap_or("bad request")
+        )),
+        status => ApiError::internal(format!("a layer answered {status} without a body")),
+    };
+    let (mut parts, _) = response.into_parts();
+    let (new_parts, body) = error.into_response().into_parts();
+    parts.status = new_parts.status;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    for (name, value) in &new_parts.headers {
+        parts.headers.insert(name.clone(), value.clone());
+    }
+    Response::from_parts(parts, body)
+}
+
+/// The rate limiter's answer: 429 with the error body and `Retry-After`.
+pub(crate) fn rate_limited(error: tower_governor::GovernorError) -> Response<Body> {
+    match error {
+        tower_governor::GovernorError::TooManyRequests { wait_time, headers } => {
+            let mut response = ApiError::RateLimited {
+                wait_seconds: wait_time.max(1),
+            }
+            .into_response();
+            if let Some(headers) = headers {
+                for (name, value) in &headers {
+                    response.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            response
+        }
+        other => ApiError::internal(format!(
+            "the rate limiter failed ({other}); is the server run with connect info?"
+        ))
+        .into_response(),
+    }
+}
+
+/// A panicking handler's answer: a logged internal error.
+pub(crate) fn panicked(payload: Box<dyn Any + Send + 'static>) -> Response<Body> {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned());
+    ApiError::internal(format!("a handler panicked: {what}")).into_response()
+}

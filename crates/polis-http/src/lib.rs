@@ -1,0 +1,214 @@
+//! The polis HTTP API: a read-only JSON API under `/api/v1` that offers what the command
+//! line shows (places, ties, statistics, changes, quality, dormant ties, paths, figures,
+//! search, the audit log and exports), documented by an OpenAPI document at
+//! `/api/v1/openapi.json`. This is the only crate that knows HTTP.
+//!
+//! Reads are answered from an in-memory snapshot of the store ([`AppState`]), so a request
+//! touches SQL only for full-text search and the audit log. Every error has the same body,
+//! `{"error": {"code", "message"}}` ([`ApiError`]). Requests are bounded by a body limit, a
+//! timeout and a per-IP rate limit ([`HttpConfig`]).
+//!
+//! ```no_run
+//! # async fn run(store: polis_store::SqliteStore) -> Result<(), polis_http::HttpError> {
+//! polis_http::serve(store, "127.0.0.1:8080".parse().unwrap()).await
+//! # }
+//! ```
+
+mod api;
+mod config;
+mod error;
+mod openapi;
+mod params;
+mod state;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use api::{ROUTES, Route};
+pub use config::HttpConfig;
+pub use error::{ApiError, ErrorCode};
+pub use openapi::openapi;
+pub use state::{AppState, Snapshot};
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("cannot load the data from the store: {0}")]
+    Load(#[from] polis_store::StoreError),
+    #[error("invalid HTTP setting `{setting}` = '{value}': {reason}")]
+    Config {
+        setting: &'static str,
+        value: String,
+        reason: String,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the HTTP server failed: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// The whole application: every route of [`ROUTES`] under its layers (panic catching,
+/// uniform error bodies, tracing, `nosniff`, CORS when configured, per-IP rate limiting,
+/// the body limit and the timeout, from the outside in).
+///
+/// Serve it with [`serve_on`] (or `into_make_service_with_connect_info::<SocketAddr>()`):
+/// the rate limiter keys on the peer address and answers 500 without it.
+pub fn router(state: AppState) -> Router {
+    let config = state.config().clone();
+    let mut routes = Router::new();
+    for route in ROUTES {
+        routes = routes.route(route.path, (route.handler)());
+    }
+    let mut app = routes
+        .fallback(api::no_such_endpoint)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .with_state(state.clone())
+        // Innermost first: a request meets these from the bottom of this chain up.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(config.request_timeout_seconds),
+        ))
+        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes));
+    if let Some(governor) = state.rate_limiter() {
+        app = app
+            .layer(tower_governor::GovernorLayer::new(governor).error_handler(error::rate_limited));
+    }
+    if let Some(origins) = state.cors_origins() {
+        app = app.layer(
+            CorsLayer::new()
+                .allow_methods([Method::GET])
+                .allow_origin(AllowOrigin::list(origins.iter().cloned())),
+        );
+    }
+    app.layer(SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(TraceLayer::new_for_http())
+    .layer(axum::middleware::map_response(error::uniform_error_body))
+    .layer(CatchPanicLayer::custom(error::panicked))
+}
+
+/// Loads the snapshot from `store` and serves the API on `addr` with the default
+/// [`HttpConfig`] until Ctrl-C (or SIGTERM), then finishes the requests in flight.
+pub async fn serve(store: polis_store::SqliteStore, addr: SocketAddr) -> Result<(), HttpError> {
+    serve_with_config(store, addr, HttpConfig::default()).await
+}
+
+/// [`serve`] with explicit settings. On Unix, SIGHUP reloads the snapshot from the store.
+pub async fn serve_with_config(
+    store: polis_store::SqliteStore,
+    addr: SocketAddr,
+    config: HttpConfig,
+) -> Result<(), HttpError> {
+    let state = AppState::new(store, config).await?;
+    let listener = bind(addr).await?;
+    let local = listener.local_addr().unwrap_or(addr);
+    tracing::info!(address = %local, "polis API listening on http://{local}/api/v1");
+    #[cfg(unix)]
+    let reloader = tokio::spawn(reload_on_sighup(state.clone()));
+    let result = serve_on(listener, state, shutdown_signal()).await;
+    #[cfg(unix)]
+    reloader.abort();
+    result
+}
+
+/// Binds a TCP listener, naming the address when that fails.
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener, HttpError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| HttpError::Bind { addr, source })
+}
+
+/// Serves [`router`] on `listener` until `shutdown` completes, then finishes the requests
+/// in flight. Tests bind `127.0.0.1:0` and call this.
+pub async fn serve_on(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), HttpError> {
+    // The rate limiter remembers every client address; forget the idle ones now and then.
+    let cleaner = state.rate_limiter().map(|governor| {
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                interval.tick().await;
+                governor.limiter().retain_recent();
+            }
+        })
+    });
+    let app = router(state);
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(HttpError::Serve);
+    if let Some(cleaner) = cleaner {
+        cleaner.abort();
+    }
+    result
+}
+
+/// Completes on Ctrl-C, or on SIGTERM on Unix.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}
+
+/// Reloads the snapshot whenever the process receives SIGHUP.
+#[cfg(unix)]
+async fn reload_on_sighup(state: AppState) {
+    let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+    else {
+        tracing::warn!("cannot listen for SIGHUP: reloading by signal is off");
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        match state.reload().await {
+            Ok(n_records) => tracing::info!(n_records, "reloaded the snapshot on SIGHUP"),
+            Err(error) => {
+                tracing::error!(%error, "cannot reload the snapshot; keeping the old one")
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Request input made typed at the edge: extractors whose rejections are [`ApiError`]s, and
+//! parsers that turn a query parameter's text into a core type (a date, a tie kind, a
+//! status, a country code, a bounded number), with messages that name the parameter, the
+//! value and what is accepted. An empty value (`?as_of=`) counts as absent.
+
+use std::fmt::Display;
+use std::str::FromStr;
+
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// The query string, deserialized into `T` (every field text; unknown parameters refused).
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| ApiQuery(value))
+            .map_err(|rejection| ApiError::BadRequest(rejection.body_text()))
+    }
+}
+
+/// A path segment.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| ApiPath(value))
+            .map_err(|rejection| ApiError::BadRequest(rejection.body_text()))
+    }
+}
+
+fn present(raw: Option<&str>) -> Option<&str> {
+    raw.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// An optional parameter parsed with the type's own `FromStr`, whose error message (the
+/// core's: "'2019-13-01' has month out of range: months run from 01 to 12") follows the
+/// parameter's name.
+pub fn optional<T>(name: &str, raw: Option<&str>) -> Result<Option<T>, ApiError>
+where
+    T: FromStr,
+    T::Err: Display,
+{
+    present(raw)
+        .map(|text| {
+            text.parse::<T>()
+                .map_err(|e| ApiError::BadRequest(format!("query parameter `{name}`: {e}")))
+        })
+        .transpose()
+}
+
+/// A parameter that must be given; `what` says what it holds.
+pub fn required<T>(name: &str, raw: Option<&str>, what: &str) -> Result<T, ApiError>
+where
+    T: FromStr,
+    T::Err: Display,
+{
+    optional(name, raw)?.ok_or_else(|| {
+        ApiError::BadRequest(format!("query parameter `{name}` is required: {what}"))
+    })
+}
+
+/// Text that must be given and not be blank.
+pub fn required_text(name: &str, raw: Option<&str>, what: &str) -> Result<String, ApiError> {
+    present(raw).map(str::to_owned).ok_or_else(|| {
+        ApiError::BadRequest(format!("query parameter `{name}` is required: {what}"))
+    })
+}
+
+/// A whole number in `min..=max`, or `default` when absent.
+pub fn number(
+    name: &str,
+    raw: Option<&str>,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, ApiError> {
+    let Some(text) = present(raw) else {
+        return Ok(default);
+    };
+    match text.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(ApiError::BadRequest(format!(
+            "query parameter `{name}`: '{text}' is not accepted: use a whole number from {min} to {max}"
+        ))),
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code, upper-cased (`cz` → `CZ`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountryCode(pub String);
+
+impl FromStr for CountryCode {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        if text.len() == 2 && text.bytes().all(|b| b.is_ascii_alphabetic()) {
+            Ok(CountryCode(text.to_ascii_uppercase()))
+        } else {
+            Err(format!(
+                "'{text}' is not a country code: use an ISO 3166-1 alpha-2 code such as CZ or CN"
+            ))
+        }
+    }
+}
+
+/// What a path may follow, as `polis graph path --through` takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Through {
+    /// Places and ties only.
+    Ties,
+    /// Actors' relations only (and the actors, places and networks they name).
+    Relations,
+    /// Relations, ties, memberships and activities.
+    All,
+}
+
+impl Through {
+    pub const NAMES: [&'static str; 3] = ["ties", "relations", "all"];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Through::Ties => "ties",
+            Through::Relations => "relations",
+            Through::All => "all",
+        }
+    }
+}
+
+impl FromStr for Through {
+    type Err = polis_core::UnknownValue;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "ties" => Ok(Through::Ties),
+            "relations" => Ok(Through::Relations),
+            "all" => Ok(Through::All),
+            _ => Err(polis_core::UnknownValue {
+                what: "through",
+                value: text.to_owned(),
+                accepted: Self::NAMES.join(", "),
+            }),
+        }
+    }
+}
+
+/// The query string of an endpoint that takes no parameters: any parameter is refused, as
+/// elsewhere, so that a misspelt one is never silently ignored.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}

@@ -1,0 +1,362 @@
+//! The endpoints answer what the command line answers: places by any name, ties a page at a
+//! time with their status on a date, paths, statistics, search, the audit log and exports.
+
+use std::path::PathBuf;
+
+use polis_store::{ChangeContext, Store};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::{Server, reference_store};
+
+fn ids(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|item| item["id"].as_str().expect("an id").to_owned())
+        .collect()
+}
+
+fn status_of(ties: &Value, id: &str) -> String {
+    ties.as_array()
+        .expect("a list of ties")
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap_or_else(|| panic!("no tie {id} in {ties}"))["status"]["status"]
+        .as_str()
+        .expect("a status")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_place_is_found_by_id_and_by_its_names_in_any_script() {
+    let server = Server::start().await;
+    for path in [
+        "/api/v1/places/cz-prague",
+        "/api/v1/places/Praha",
+        "/api/v1/places/PRAHA",
+        "/api/v1/places/%E5%B8%83%E6%8B%89%E6%A0%BC", // 布拉格
+    ] {
+        let body = server.get(path).await.ok_json();
+        assert_eq!(body["place"]["id"], "cz-prague", "{path}");
+        assert!(
+            !body["ties"].as_array().expect("ties").is_empty(),
+            "{path}: {body}"
+        );
+        assert!(body["also_matched"].is_array(), "{path}");
+        assert!(body["memberships"].is_array(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_place_shows_the_status_of_its_ties_on_a_date() {
+    let server = Server::start().await;
+    let before = server
+        .get("/api/v1/places/cz-prague?as_of=2019-06-30")
+        .await
+        .ok_json();
+    assert_eq!(
+        status_of(&before["ties"], "cn-beijing--cz-prague"),
+        "active"
+    );
+    let after = server
+        .get("/api/v1/places/cz-prague?as_of=2020-06-30")
+        .await
+        .ok_json();
+    assert_eq!(
+        status_of(&after["ties"], "cn-beijing--cz-prague"),
+        "terminated"
+    );
+}
+
+#[tokio::test]
+async fn ties_have_their_status_on_the_date_asked() {
+    let server = Server::start().await;
+    let page = server
+        .get("/api/v1/ties?place=Prague&as_of=2019-06-30")
+        .await
+        .ok_json();
+    assert_eq!(page["as_of"], "2019-06-30");
+    assert_eq!(status_of(&page["items"], "cn-beijing--cz-prague"), "active");
+    insta::assert_json_snapshot!("prague_ties_2019_06_30", page);
+    let page = server
+        .get("/api/v1/ties?place=cz-prague&as_of=2020-06-30")
+        .await
+        .ok_json();
+    assert_eq!(
+        status_of(&page["items"], "cn-beijing--cz-prague"),
+        "terminated"
+    );
+    let terminated = server
+        .get("/api/v1/ties?status=terminated&as_of=2020-06-30&country=cz")
+        .await
+        .ok_json();
+    assert!(
+        ids(&terminated["items"]).contains(&"cn-beijing--cz-prague".to_owned()),
+        "{terminated}"
+    );
+    let active = server
+        .get("/api/v1/ties?status=active&as_of=2020-06-30&country=CZ")
+        .await
+        .ok_json();
+    assert!(!ids(&active["items"]).contains(&"cn-beijing--cz-prague".to_owned()));
+}
+
+#[tokio::test]
+async fn ties_come_a_page_at_a_time_with_a_stable_total() {
+    let server = Server::start().await;
+    let all = server.get("/api/v1/ties").await.ok_json();
+    assert_eq!(all["limit"], 100);
+    assert_eq!(all["offset"], 0);
+    let total = all["total"].as_u64().expect("a total");
+    assert!(total >= 5, "the reference data has more ties: {total}");
+    let all_ids = ids(&all["items"]);
+    assert_eq!(all_ids.len() as u64, total);
+    let mut sorted = all_ids.clone();
+    sorted.sort();
+    assert_eq!(all_ids, sorted, "ties are sorted by id");
+
+    let mut paged = Vec::new();
+    let mut offset = 0;
+    while offset < total + 2 {
+        let page = server
+            .get(&format!("/api/v1/ties?limit=2&offset={offset}"))
+            .await
+            .ok_json();
+        assert_eq!(page["total"], total, "offset {offset}");
+        assert_eq!(page["limit"], 2);
+        assert_eq!(page["offset"], offset);
+        let items = ids(&page["items"]);
+        assert_eq!(
+            items.len() as u64,
+            2.min(total.saturating_sub(offset)),
+            "offset {offset}"
+        );
+        paged.extend(items);
+        offset += 2;
+    }
+    assert_eq!(paged, all_ids, "the pages put together are the whole list");
+
+    let window = server.get("/api/v1/ties?limit=3&offset=1").await.ok_json();
+    assert_eq!(ids(&window["items"]), all_ids[1..4]);
+    let beyond = server
+        .get(&format!("/api/v1/ties?offset={}", total + 10))
+        .await
+        .ok_json();
+    assert_eq!(beyond["items"], Value::Array(vec![]));
+    assert_eq!(beyond["total"], total);
+}
+
+#[tokio::test]
+async fn a_path_through_relations_connects_city_hall_to_cefc() {
+    let server = Server::start().await;
+    let body = server
+        .get("/api/v1/path?from=prague-city-hall&to=cefc-china-energy&through=relations")
+        .await
+        .ok_json();
+    assert_eq!(body["through"], "relations");
+    let chains = body["chains"].as_array().expect("chains");
+    assert!(!chains.is_empty(), "{body}");
+    for chain in chains {
+        let nodes = chain["nodes"].as_array().expect("nodes");
+        assert_eq!(nodes.first().expect("a start")["id"], "prague-city-hall");
+        assert_eq!(nodes.last().expect("an end")["id"], "cefc-china-energy");
+        for link in chain["links"].as_array().expect("links") {
+            let label = link["label"].as_str().expect("a label");
+            assert!(
+                !label.starts_with("tie:")
+                    && label != "member_of_network"
+                    && label != "took_part_in",
+                "through=relations followed {label}"
+            );
+        }
+    }
+    // Between two places the default follows ties only; the command line does the same.
+    let places = server
+        .get("/api/v1/path?from=Prague&to=Beijing")
+        .await
+        .ok_json();
+    assert_eq!(places["through"], "ties");
+    // An actor is not in the ties-only graph.
+    let missing = server
+        .get("/api/v1/path?from=prague-city-hall&to=cefc-china-energy&through=ties")
+        .await;
+    crate::check_error(&missing, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn the_analyses_answer_as_the_command_line_does() {
+    let server = Server::start().await;
+    let stats = server
+        .get("/api/v1/stats?country=cz&as_of=2019-12-31")
+        .await
+        .ok_json();
+    assert_eq!(stats["country"], "CZ");
+    assert!(stats["n_ties"].as_u64().is_some(), "{stats}");
+
+    let changes = server
+        .get("/api/v1/changes?from=2019-06-30&to=2020-06-30")
+        .await
+        .ok_json();
+    assert!(
+        ids(&changes["ties"]).contains(&"cn-beijing--cz-prague".to_owned()),
+        "{changes}"
+    );
+
+    let quality = server.get("/api/v1/quality").await.ok_json();
+    assert!(quality["checks"].is_array());
+
+    let dormant = server
+        .get("/api/v1/dormant?years=3&as_of=2020-01-01")
+        .await
+        .ok_json();
+    assert_eq!(dormant["years"], 3);
+    assert_eq!(dormant["as_of"], "2020-01-01");
+    assert!(dormant["ties"].is_array());
+
+    let figures = server.get("/api/v1/figures?country=CN").await.ok_json();
+    assert!(!figures.as_array().expect("a list").is_empty(), "{figures}");
+    assert!(
+        figures
+            .as_array()
+            .expect("a list")
+            .iter()
+            .all(|f| f["country"] == "CN")
+    );
+
+    let health = server.get("/api/v1/health").await.ok_json();
+    assert_eq!(health["status"], "ok");
+    assert!(health["n_records"].as_u64().unwrap_or(0) > 0);
+}
+
+#[tokio::test]
+async fn search_finds_places_in_any_script_and_the_audit_log_embeds_records() {
+    let server = Server::start().await;
+    let hits = server
+        .get("/api/v1/search?q=%E6%8B%89%E6%A0%BC&limit=5") // 拉格
+        .await
+        .ok_json();
+    assert!(ids(&hits).contains(&"cz-prague".to_owned()), "{hits}");
+
+    let audit = server.get("/api/v1/audit?limit=3").await.ok_json();
+    let entries = audit.as_array().expect("a list");
+    assert_eq!(entries.len(), 3);
+    assert!(entries[0]["after"].is_object(), "{audit}");
+    assert!(
+        entries[0]["before"].is_null(),
+        "created records have no `before`"
+    );
+    assert!(entries[0]["seq"].as_i64() > entries[1]["seq"].as_i64());
+}
+
+#[tokio::test]
+async fn exports_have_their_content_types() {
+    let server = Server::start().await;
+    let ties = server.get("/api/v1/ties").await.ok_json();
+    let n_ties = ties["total"].as_u64().expect("a total") as usize;
+
+    let csv = server.get("/api/v1/export/ties.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.content_type(), "text/csv; charset=utf-8");
+    assert_eq!(
+        csv.body.lines().count(),
+        n_ties + 1,
+        "a header and one row per tie"
+    );
+    assert!(
+        csv.headers["content-disposition"]
+            .to_str()
+            .unwrap_or("")
+            .contains("ties.csv")
+    );
+
+    let geojson = server.get("/api/v1/export/ties.geojson").await;
+    assert_eq!(geojson.content_type(), "application/geo+json");
+    assert_eq!(geojson.ok_json()["type"], "FeatureCollection");
+
+    let graphml = server.get("/api/v1/export/ties.graphml").await;
+    assert_eq!(graphml.status, StatusCode::OK);
+    assert_eq!(graphml.content_type(), "application/graphml+xml");
+    assert!(graphml.body.contains("<graphml"));
+
+    let gexf = server.get("/api/v1/export/ties.gexf").await;
+    assert_eq!(gexf.status, StatusCode::OK);
+    assert_eq!(gexf.content_type(), "application/gexf+xml");
+    assert!(gexf.body.contains("<gexf"));
+}
+
+#[tokio::test]
+async fn a_former_id_redirects_after_a_reload() {
+    let server = Server::start().await;
+    let before = server.get("/api/v1/places/cz-brunn").await;
+    crate::check_error(&before, StatusCode::NOT_FOUND, "not_found");
+
+    let extra = r#"format = "polis-bundle"
+version = 1
+name = "merged"
+
+[[place]]
+id = "cz-brno"
+level = "city"
+name = "Brno"
+country = "CZ"
+former_ids = ["cz-brunn"]
+sources = ["deck"]
+"#;
+    let path = PathBuf::from("merged.toml");
+    let bundle = polis_bundle::read_files(&path, &path, vec![(path.clone(), extra.into())])
+        .expect("the extra bundle reads");
+    server
+        .state
+        .store()
+        .apply(
+            &bundle.data,
+            &ChangeContext {
+                who: "test".into(),
+                context: "a merged place".into(),
+            },
+        )
+        .await
+        .expect("the extra bundle applies");
+    // The snapshot is what requests read: nothing changes until it is reloaded.
+    let stale = server.get("/api/v1/places/cz-brno").await;
+    assert_eq!(stale.status, StatusCode::NOT_FOUND);
+    server.state.reload().await.expect("the snapshot reloads");
+    let redirected = server.get("/api/v1/places/cz-brunn").await.ok_json();
+    assert_eq!(redirected["place"]["id"], "cz-brno");
+}
+
+/// The snapshot finds the same places, in the same order, as the store's SQL lookup, for
+/// every id, former id and name in the reference data, and for names in other cases.
+#[tokio::test]
+async fn the_snapshot_finds_places_as_the_store_does() {
+    let (_dir, store) = reference_store().await;
+    let data = store.load().await.expect("the data loads");
+    let snapshot = polis_http::Snapshot::new(data.clone());
+    let mut queries: Vec<String> = Vec::new();
+    for place in &data.places {
+        queries.push(place.id.clone());
+        queries.extend(place.former_ids.iter().cloned());
+        for name in place.all_names() {
+            queries.push(name.to_owned());
+            queries.push(name.to_uppercase());
+        }
+    }
+    queries.extend(["nowhere".to_owned(), String::new(), "  ".to_owned()]);
+    for query in &queries {
+        let from_store: Vec<String> = store
+            .find_places(query)
+            .await
+            .expect("the store answers")
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        let from_snapshot: Vec<String> = snapshot
+            .find_places(query)
+            .into_iter()
+            .map(|p| p.id.clone())
+            .collect();
+        assert_eq!(from_snapshot, from_store, "query '{query}'");
+    }
+}

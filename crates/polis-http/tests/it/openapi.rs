@@ -1,0 +1,268 @@
+//! The OpenAPI document lists every route the router serves, with every query parameter the
+//! handlers accept, and its response schemas have the fields the real bodies have.
+
+use std::collections::BTreeSet;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::Server;
+
+/// The document's paths and their GET operations.
+async fn document(server: &Server) -> Value {
+    let answer = server.get("/api/v1/openapi.json").await;
+    assert_eq!(answer.content_type(), "application/json");
+    let document = answer.ok_json();
+    assert!(
+        document["openapi"].as_str().unwrap_or("").starts_with('3'),
+        "an OpenAPI 3 document"
+    );
+    document
+}
+
+#[tokio::test]
+async fn every_route_is_in_the_openapi_document_and_nothing_else() {
+    let server = Server::start().await;
+    let document = document(&server).await;
+    let documented: BTreeSet<&str> = document["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let routed: BTreeSet<&str> = polis_http::ROUTES.iter().map(|r| r.path).collect();
+    let undocumented: Vec<&&str> = routed.difference(&documented).collect();
+    assert!(
+        undocumented.is_empty(),
+        "routes missing from the OpenAPI document: {undocumented:?}"
+    );
+    let unrouted: Vec<&&str> = documented.difference(&routed).collect();
+    assert!(
+        unrouted.is_empty(),
+        "documented paths with no route: {unrouted:?}"
+    );
+    for path in &routed {
+        let operation = &document["paths"][path]["get"];
+        assert!(operation.is_object(), "{path} has no documented GET");
+        assert!(
+            operation["responses"]["200"].is_object(),
+            "{path} documents no 200 answer"
+        );
+    }
+}
+
+/// Every documented query parameter is accepted, and an undocumented one is refused: the
+/// parameter lists in the document are the ones the handlers read.
+#[tokio::test]
+async fn the_documented_query_parameters_are_exactly_the_accepted_ones() {
+    let server = Server::start().await;
+    let document = document(&server).await;
+    for route in polis_http::ROUTES {
+        let parameters = document["paths"][route.path]["get"]["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let path = route.path.replace("{place}", "cz-prague");
+        for parameter in &parameters {
+            if parameter["in"] != "query" {
+                continue;
+            }
+            let name = parameter["name"].as_str().expect("a name");
+            // An empty value counts as absent, so this asks only whether the name is known.
+            let answer = server.get(&format!("{path}?{name}=")).await;
+            if answer.status == StatusCode::BAD_REQUEST {
+                let message = answer.json()["error"]["message"].to_string();
+                assert!(
+                    message.contains("required"),
+                    "{path}: documented parameter `{name}` refused: {message}"
+                );
+            }
+        }
+        let answer = server.get(&format!("{path}?undocumented=1")).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{path} accepts an undocumented parameter"
+        );
+    }
+}
+
+/// The property names of a component schema, and the required ones.
+fn schema_fields(document: &Value, name: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let schema = &document["components"]["schemas"][name];
+    let properties = schema["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no schema {name}"))
+        .keys()
+        .cloned()
+        .collect();
+    let required = schema["required"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    (properties, required)
+}
+
+/// `value`'s keys are documented properties of `schema`, and it has every required one.
+fn check_fields(document: &Value, schema: &str, value: &Value) {
+    let (properties, required) = schema_fields(document, schema);
+    let keys: BTreeSet<String> = value
+        .as_object()
+        .unwrap_or_else(|| panic!("{schema}: not an object: {value}"))
+        .keys()
+        .cloned()
+        .collect();
+    let undocumented: Vec<&String> = keys.difference(&properties).collect();
+    assert!(
+        undocumented.is_empty(),
+        "{schema}: undocumented fields {undocumented:?} in {value}"
+    );
+    let missing: Vec<&String> = required.difference(&keys).collect();
+    assert!(
+        missing.is_empty(),
+        "{schema}: required fields {missing:?} missing from {value}"
+    );
+}
+
+#[tokio::test]
+async fn response_bodies_have_the_documented_fields() {
+    let server = Server::start().await;
+    let document = document(&server).await;
+    let place = server
+        .get("/api/v1/places/cz-prague?as_of=2019-06-30")
+        .await
+        .ok_json();
+    check_fields(&document, "PlaceResponse", &place);
+    for tie in place["ties"].as_array().expect("ties") {
+        check_fields(&document, "TieRow", tie);
+        check_fields(&document, "StatusAsOf", &tie["status"]);
+    }
+    let page = server.get("/api/v1/ties?as_of=2019").await.ok_json();
+    check_fields(&document, "TiesPage", &page);
+    let dormant = server.get("/api/v1/dormant?years=1").await.ok_json();
+    check_fields(&document, "DormantResponse", &dormant);
+    for tie in dormant["ties"].as_array().expect("ties") {
+        check_fields(&document, "DormantTie", tie);
+    }
+    let path = server
+        .get("/api/v1/path?from=prague-city-hall&to=cefc-china-energy&through=all")
+        .await
+        .ok_json();
+    check_fields(&document, "PathResponse", &path);
+    for chain in path["chains"].as_array().expect("chains") {
+        check_fields(&document, "Chain", chain);
+        for node in chain["nodes"].as_array().expect("nodes") {
+            check_fields(&document, "Node", node);
+        }
+        for link in chain["links"].as_array().expect("links") {
+            check_fields(&document, "Link", link);
+        }
+    }
+    for figure in server
+        .get("/api/v1/figures")
+        .await
+        .ok_json()
+        .as_array()
+        .expect("figures")
+    {
+        check_fields(&document, "FigureComparison", figure);
+    }
+    for hit in server
+        .get("/api/v1/search?q=praha")
+        .await
+        .ok_json()
+        .as_array()
+        .expect("hits")
+    {
+        check_fields(&document, "SearchHit", hit);
+    }
+    for entry in server
+        .get("/api/v1/audit")
+        .await
+        .ok_json()
+        .as_array()
+        .expect("entries")
+    {
+        check_fields(&document, "AuditEntry", entry);
+    }
+    check_fields(
+        &document,
+        "Health",
+        &server.get("/api/v1/health").await.ok_json(),
+    );
+    let error = server.get("/api/v1/places/atlantis").await.json();
+    check_fields(&document, "ErrorBody", &error);
+    check_fields(&document, "ErrorDetail", &error["error"]);
+}
+
+#[tokio::test]
+async fn the_document_describes_the_closed_vocabularies() {
+    let server = Server::start().await;
+    let document = document(&server).await;
+    let parameters = document["paths"]["/api/v1/ties"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let status = parameters
+        .iter()
+        .find(|p| p["name"] == "status")
+        .expect("a status parameter");
+    let accepted: Vec<&str> = status["schema"]["enum"]
+        .as_array()
+        .expect("an enum")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let expected: Vec<&str> = polis_core::TieStatus::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    assert_eq!(accepted, expected);
+    let kind = parameters
+        .iter()
+        .find(|p| p["name"] == "kind")
+        .expect("a kind parameter");
+    let accepted: Vec<&str> = kind["schema"]["enum"]
+        .as_array()
+        .expect("an enum")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let expected: Vec<&str> = polis_core::TieKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(accepted, expected);
+    let required: Vec<&str> = document["paths"]["/api/v1/changes"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .filter(|p| p["required"] == true)
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(required, ["from", "to"]);
+}
+
+/// docs/api.md documents every endpoint and every setting.
+#[test]
+fn docs_api_md_documents_every_endpoint_and_setting() {
+    let docs =
+        std::fs::read_to_string(crate::repo_root().join("docs/api.md")).expect("docs/api.md reads");
+    for route in polis_http::ROUTES {
+        assert!(
+            docs.contains(&format!("GET {}", route.path)),
+            "docs/api.md has no section or row for `GET {}`",
+            route.path
+        );
+    }
+    let settings = serde_json::to_value(polis_http::HttpConfig::default()).expect("settings");
+    for setting in settings.as_object().expect("an object").keys() {
+        assert!(
+            docs.contains(&format!("`{setting}`")),
+            "docs/api.md does not document the setting `{setting}`"
+        );
+    }
+}
