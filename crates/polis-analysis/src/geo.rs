@@ -12,7 +12,6 @@ pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
 }
 
-
 /// ISO 3166-1 codes of the countries of Europe in the UN M49 geoscheme (Eastern, Northern,
 /// Southern and Western Europe), plus Kosovo (XK), which M49 does not list separately.
 pub const EUROPE: &[&str] = &[
