@@ -5,15 +5,18 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
+use polis_analysis::network::MetricsQuery;
+use polis_analysis::recommend::RecommendError;
 use polis_analysis::{StatsQuery, TieFilter, TieRow};
-use polis_core::{Dataset, Membership, PartialDate, Place, TieKind, TieStatus};
+use polis_core::{ActivityKind, Dataset, Membership, PartialDate, Place, TieKind, TieStatus};
+use polis_graph::GraphError;
 use polis_store::Store;
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::openapi::{self, schema};
-use crate::params::{self, ApiPath, ApiQuery, CountryCode, NoParams, Through};
+use crate::params::{self, ApiPath, ApiQuery, CountryCode, MetricSort, NoParams, Through};
 use crate::state::{AppState, Snapshot};
 
 /// One endpoint: its path (axum's syntax, which is also OpenAPI's) and its handlers.
@@ -62,8 +65,28 @@ pub static ROUTES: &[Route] = &[
         handler: || get(path),
     },
     Route {
+        path: "/api/v1/graph/metrics",
+        handler: || get(graph_metrics),
+    },
+    Route {
+        path: "/api/v1/recommend/{place}",
+        handler: || get(recommend),
+    },
+    Route {
+        path: "/api/v1/recommend-evaluation",
+        handler: || get(recommend_evaluation),
+    },
+    Route {
         path: "/api/v1/figures",
         handler: || get(figures),
+    },
+    Route {
+        path: "/api/v1/activities/totals",
+        handler: || get(activity_totals),
+    },
+    Route {
+        path: "/api/v1/clauses",
+        handler: || get(clauses),
     },
     Route {
         path: "/api/v1/search",
@@ -91,7 +114,8 @@ pub static ROUTES: &[Route] = &[
     },
 ];
 
-/// The largest page of ties, search hits or audit entries one request may ask for.
+/// The largest page of ties, search hits, audit entries or network metrics' places one
+/// request may ask for.
 pub const MAX_LIMIT: u64 = 1000;
 
 /// The answer to a path that no route has.
@@ -603,6 +627,199 @@ fn followed(data: &Dataset, through: Through) -> Dataset {
     }
 }
 
+/// The answer to a failed graph computation: 400 when the request's own values make it
+/// impossible (a parameter the analysis refuses; too few ties in force on the date to
+/// evaluate anything), internal otherwise (a weight, an index, a partition or a
+/// convergence failure is the server's fault, not the client's).
+fn graph_error(error: GraphError) -> ApiError {
+    match error {
+        GraphError::InvalidParameter {
+            name: "held_out_fraction" | "n_sources",
+            ..
+        } => ApiError::BadRequest(error.to_string()),
+        GraphError::NotEnoughPairs { .. } => ApiError::BadRequest(format!(
+            "{error}: too few ties are in force on the date to hold some out; try a later `as_of`"
+        )),
+        other => ApiError::internal(other),
+    }
+}
+
+/// The answer to a failed recommendation: 404 for an unknown place, else as [`graph_error`].
+fn recommend_error(error: RecommendError) -> ApiError {
+    match error {
+        RecommendError::UnknownPlace(_) => ApiError::NotFound(error.to_string()),
+        RecommendError::Graph(graph) => graph_error(graph),
+    }
+}
+
+/// Query parameters of `/graph/metrics`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct GraphMetricsParams {
+    /// List this many places [default: 20].
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    top: Option<String>,
+    /// List only places of this country (the metrics are always of the whole network).
+    #[param(value_type = Option<openapi::CountryCode>, inline)]
+    country: Option<String>,
+    /// The network on this date (YYYY, YYYY-MM or YYYY-MM-DD) [default: now].
+    #[param(value_type = Option<openapi::PartialDate>, inline)]
+    as_of: Option<String>,
+    /// Order the places by this metric [default: `betweenness`].
+    #[param(value_type = Option<openapi::MetricSort>, inline)]
+    sort: Option<String>,
+    /// Estimate betweenness from this many random sources instead of exactly (exact when
+    /// K is at least the number of places).
+    #[param(value_type = Option<u32>, minimum = 3)]
+    sampled: Option<String>,
+    /// Seed for Louvain and the sampling: the same seed gives the same answer [default: 0].
+    #[param(value_type = Option<u64>, minimum = 0)]
+    seed: Option<String>,
+}
+
+/// Degree, weighted degree, betweenness, PageRank, components, k-cores and Louvain
+/// communities of the tie network on a date. As `polis graph metrics`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/graph/metrics",
+    tag = "analysis",
+    params(GraphMetricsParams),
+    responses(
+        (status = 200, description = "The network's summary, its largest communities, and the places best first", body = schema::GraphMetrics),
+        (status = 400, description = "A parameter does not parse", body = ErrorBody),
+    )
+)]
+pub(crate) async fn graph_metrics(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<GraphMetricsParams>,
+) -> Result<Response, ApiError> {
+    let top = params::number("top", params.top.as_deref(), 20, 1, MAX_LIMIT)?;
+    let country = params::optional::<CountryCode>("country", params.country.as_deref())?;
+    let as_of = params::optional::<PartialDate>("as_of", params.as_of.as_deref())?;
+    let sort = params::optional::<MetricSort>("sort", params.sort.as_deref())?
+        .unwrap_or(MetricSort::Betweenness);
+    let sampled =
+        params::optional_number("sampled", params.sampled.as_deref(), 3, u64::from(u32::MAX))?;
+    let seed = params::number("seed", params.seed.as_deref(), 0, 0, u64::MAX)?;
+    let query = MetricsQuery {
+        as_of,
+        country: country.map(|c| c.0),
+        top: usize::try_from(top).map_err(ApiError::internal)?,
+        sort_by: sort.sort_by(),
+        sampled_sources: sampled
+            .map(usize::try_from)
+            .transpose()
+            .map_err(ApiError::internal)?,
+        seed,
+    };
+    on_snapshot(&state, move |snapshot| {
+        json(&polis_analysis::network::metrics(&snapshot.data, &query).map_err(graph_error)?)
+    })
+    .await
+}
+
+/// Query parameters of `/recommend/{place}`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct RecommendParams {
+    /// At most this many candidates [default: 10].
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    top: Option<String>,
+    /// Favour candidates whose ties or networks carry this theme (`climate`, `economy`,
+    /// `culture`; case and diacritics ignored).
+    #[param(value_type = Option<String>, example = "climate")]
+    theme: Option<String>,
+    /// The network on this date (YYYY, YYYY-MM or YYYY-MM-DD) [default: now].
+    #[param(value_type = Option<openapi::PartialDate>, inline)]
+    as_of: Option<String>,
+}
+
+/// Candidate partners abroad for a place, best first, each with the reasons behind it. As
+/// `polis recommend PLACE`; the score's weights are in docs/cli.md.
+#[utoipa::path(
+    get,
+    path = "/api/v1/recommend/{place}",
+    tag = "analysis",
+    params(
+        ("place" = String, Path, description = "An id (`nl-amsterdam`), a former id, or a name in any script, URL-encoded; a name of several places is refused with 400 `ambiguous`, listing their ids"),
+        RecommendParams,
+    ),
+    responses(
+        (status = 200, description = "The candidates, best first", body = schema::Recommendations),
+        (status = 400, description = "A parameter does not parse, or the name is ambiguous", body = ErrorBody),
+        (status = 404, description = "No place has this id or name", body = ErrorBody),
+    )
+)]
+pub(crate) async fn recommend(
+    State(state): State<AppState>,
+    ApiPath(query): ApiPath<String>,
+    ApiQuery(params): ApiQuery<RecommendParams>,
+) -> Result<Response, ApiError> {
+    let top = params::number("top", params.top.as_deref(), 10, 1, 100)?;
+    let theme = params::optional::<String>("theme", params.theme.as_deref())?;
+    let as_of = params::optional::<PartialDate>("as_of", params.as_of.as_deref())?;
+    on_snapshot(&state, move |snapshot| {
+        let place = snapshot.resolve_place_in_path(&query)?;
+        let recommendations = polis_analysis::recommend::recommend(
+            &snapshot.data,
+            &place.id,
+            usize::try_from(top).map_err(ApiError::internal)?,
+            theme.as_deref(),
+            as_of.as_ref(),
+        )
+        .map_err(recommend_error)?;
+        json(&recommendations)
+    })
+    .await
+}
+
+/// Query parameters of `/recommend-evaluation`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct EvaluationParams {
+    /// The share of the ties in force held out, strictly between 0 and 1 [default: 0.1].
+    #[param(value_type = Option<f64>, exclusive_minimum = 0.0, exclusive_maximum = 1.0)]
+    fraction: Option<String>,
+    /// Seed of the held-out sample: the same seed gives the same answer [default: 0].
+    #[param(value_type = Option<u64>, minimum = 0)]
+    seed: Option<String>,
+    /// The network on this date (YYYY, YYYY-MM or YYYY-MM-DD) [default: now].
+    #[param(value_type = Option<openapi::PartialDate>, inline)]
+    as_of: Option<String>,
+}
+
+/// How well the partner finder recovers held-out real ties: AUC, precision@10, R-precision
+/// and hit rate@10 for the finder, for shared partners alone and for the popularity
+/// baseline. As `polis recommend --evaluate`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/recommend-evaluation",
+    tag = "analysis",
+    params(EvaluationParams),
+    responses(
+        (status = 200, description = "The split and one evaluation per method", body = schema::Evaluation),
+        (status = 400, description = "A parameter does not parse, or too few ties are in force on the date to hold some out", body = ErrorBody),
+    )
+)]
+pub(crate) async fn recommend_evaluation(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<EvaluationParams>,
+) -> Result<Response, ApiError> {
+    let fraction = params::fraction("fraction", params.fraction.as_deref(), 0.1)?;
+    let seed = params::number("seed", params.seed.as_deref(), 0, 0, u64::MAX)?;
+    let as_of = params::optional::<PartialDate>("as_of", params.as_of.as_deref())?;
+    on_snapshot(&state, move |snapshot| {
+        let evaluation =
+            polis_analysis::recommend::evaluate(&snapshot.data, fraction, seed, as_of.as_ref())
+                .map_err(recommend_error)?;
+        json(&evaluation)
+    })
+    .await
+}
+
 /// Query parameters of `/figures`.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -637,6 +854,87 @@ pub(crate) async fn figures(
             &polis_analysis::geo::continent_countries,
         );
         json(&rows)
+    })
+    .await
+}
+
+/// Query parameters of `/activities/totals`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct TotalsParams {
+    /// Only activities of this kind [default: every kind].
+    #[param(value_type = Option<openapi::ActivityKind>, inline)]
+    kind: Option<String>,
+}
+
+/// Totals of the quantities recorded on activities, by item and unit (only the same item
+/// in the same unit is ever added). As `polis activities totals`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/activities/totals",
+    tag = "analysis",
+    params(TotalsParams),
+    responses(
+        (status = 200, description = "One total per item and unit, sorted by item and unit", body = [schema::QuantityTotal]),
+        (status = 400, description = "A parameter does not parse", body = ErrorBody),
+    )
+)]
+pub(crate) async fn activity_totals(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<TotalsParams>,
+) -> Result<Response, ApiError> {
+    let kind = params::optional::<ActivityKind>("kind", params.kind.as_deref())?;
+    on_snapshot(&state, move |snapshot| {
+        json(&polis_analysis::quantity_totals(&snapshot.data, kind))
+    })
+    .await
+}
+
+/// Query parameters of `/clauses`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ClausesParams {
+    /// Articles with this tag, exactly (`one_china_clause`, `termination_clause`). `tag`,
+    /// `text` or both must be given.
+    #[param(value_type = Option<String>, example = "one_china_clause")]
+    tag: Option<String>,
+    /// Articles whose heading or text contains this (case, diacritics and punctuation
+    /// ignored). `tag`, `text` or both must be given.
+    #[param(value_type = Option<String>, example = "taiwan")]
+    text: Option<String>,
+}
+
+/// Agreement articles by tag or text, with the ties their agreement belongs to and how
+/// each ended. As `polis clauses`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/clauses",
+    tag = "analysis",
+    params(ClausesParams),
+    responses(
+        (status = 200, description = "The matching articles, in document order", body = [schema::ClauseHit]),
+        (status = 400, description = "Neither `tag` nor `text` is given", body = ErrorBody),
+    )
+)]
+pub(crate) async fn clauses(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<ClausesParams>,
+) -> Result<Response, ApiError> {
+    let tag = params::optional::<String>("tag", params.tag.as_deref())?;
+    let text = params::optional::<String>("text", params.text.as_deref())?;
+    if tag.is_none() && text.is_none() {
+        return Err(ApiError::BadRequest(
+            "query parameter `tag` or `text` is required (or both): e.g. ?tag=one_china_clause or ?text=taiwan".to_owned(),
+        ));
+    }
+    on_snapshot(&state, move |snapshot| {
+        json(&polis_analysis::clause_search(
+            &snapshot.data,
+            tag.as_deref(),
+            text.as_deref(),
+        ))
     })
     .await
 }
@@ -833,4 +1131,52 @@ pub(crate) async fn export_gexf(
         Ok(download("application/gexf+xml", "ties.gexf", body))
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn analysis_errors_are_the_clients_only_when_its_values_cause_them() {
+        let code = |error: RecommendError| recommend_error(error).code();
+        assert_eq!(
+            code(RecommendError::UnknownPlace("nowhere".into())),
+            ErrorCode::NotFound
+        );
+        for name in ["held_out_fraction", "n_sources"] {
+            let error = GraphError::InvalidParameter {
+                name,
+                value: "0".into(),
+                expected: "more",
+            };
+            assert_eq!(code(error.into()), ErrorCode::BadRequest, "{name}");
+        }
+        let not_enough = GraphError::NotEnoughPairs {
+            n_positive: 0,
+            n_negative: 0,
+        };
+        assert_eq!(code(not_enough.into()), ErrorCode::BadRequest);
+        // Values the server chose, or failures of the computation, are the server's.
+        let server_side = [
+            GraphError::InvalidParameter {
+                name: "resolution",
+                value: "-1".into(),
+                expected: "a positive number",
+            },
+            GraphError::PagerankNotConverged {
+                max_iterations: 100,
+                last_change: 1.0,
+                threshold: 1e-6,
+            },
+            GraphError::NodeOutOfRange {
+                node: 7,
+                n_nodes: 3,
+            },
+        ];
+        for error in server_side {
+            assert_eq!(graph_error(error).code(), ErrorCode::Internal);
+        }
+    }
 }

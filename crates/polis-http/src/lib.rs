@@ -1,5 +1,6 @@
 //! The polis HTTP API: a read-only JSON API under `/api/v1` that offers what the command
-//! line shows (places, ties, statistics, changes, quality, dormant ties, paths, figures,
+//! line shows (places, ties, statistics, changes, quality, dormant ties, paths, network
+//! metrics, the partner finder and its evaluation, figures, activity totals, clauses,
 //! search, the audit log and exports), documented by an OpenAPI document at
 //! `/api/v1/openapi.json`. This is the only crate that knows HTTP.
 //!

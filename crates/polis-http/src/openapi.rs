@@ -16,8 +16,10 @@ use crate::error::{ErrorBody, ErrorCode, ErrorDetail};
         title = "polis API",
         description = "The read-only JSON API of polis, the city-diplomacy observatory: places, \
             ties and their status on any date, statistics, changes, data quality, dormant ties, \
-            \"who connects X to Y\", reported figures, search, the audit log and exports. Every \
-            error has the body {\"error\": {\"code\", \"message\"}}. See docs/api.md.",
+            \"who connects X to Y\", network metrics, the partner finder and its evaluation, \
+            reported figures, activity totals, agreement clauses, search, the audit log and \
+            exports. Every error has the body {\"error\": {\"code\", \"message\"}}. See \
+            docs/api.md.",
         license(name = "MIT OR Apache-2.0"),
     ),
     paths(
@@ -30,7 +32,12 @@ use crate::error::{ErrorBody, ErrorCode, ErrorDetail};
         api::quality,
         api::dormant,
         api::path,
+        api::graph_metrics,
+        api::recommend,
+        api::recommend_evaluation,
         api::figures,
+        api::activity_totals,
+        api::clauses,
         api::search,
         api::audit,
         api::export_csv,
@@ -42,7 +49,7 @@ use crate::error::{ErrorBody, ErrorCode, ErrorDetail};
     tags(
         (name = "places", description = "Places by id or name"),
         (name = "ties", description = "Ties and their status on a date"),
-        (name = "analysis", description = "Statistics, changes, quality, dormancy, paths, figures"),
+        (name = "analysis", description = "Statistics, changes, quality, dormancy, paths, network metrics, partners, figures, activity totals, clauses"),
         (name = "search", description = "Full-text search in any script"),
         (name = "audit", description = "The audit log"),
         (name = "export", description = "Files for other tools"),
@@ -118,6 +125,22 @@ schema_from_fn! {
     Through => ObjectBuilder::new()
         .schema_type(Type::String)
         .enum_values(Some(crate::params::Through::NAMES))
+        .build()
+}
+
+schema_from_fn! {
+    /// What orders the places of the network metrics.
+    MetricSort => ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(crate::params::MetricSort::NAMES))
+        .build()
+}
+
+schema_from_fn! {
+    /// One of the core's activity kinds.
+    ActivityKind => ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(polis_core::ActivityKind::ALL.iter().map(|k| k.as_str())))
         .build()
 }
 
@@ -266,6 +289,187 @@ pub(crate) mod schema {
         /// What was followed: `ties`, `relations` or `all`.
         through: String,
         chains: Vec<Chain>,
+    }
+
+    /// The metrics of one place in the tie network.
+    #[derive(ToSchema)]
+    pub struct PlaceMetrics {
+        id: String,
+        name: String,
+        /// ISO code, `??` where unknown.
+        country: String,
+        /// Distinct partners.
+        degree: u64,
+        /// Ties, counting two ties with the same partner twice.
+        weighted_degree: f64,
+        /// Normalised like networkx's `betweenness_centrality`.
+        betweenness: f64,
+        /// The standard error of a sampled estimate; absent when exact.
+        betweenness_standard_error: Option<f64>,
+        /// networkx's PageRank; over every place of the network it sums to 1.
+        pagerank: f64,
+        /// The k-core number.
+        core: u32,
+        /// The Louvain community.
+        community: u32,
+        /// Places in the connected component the place is in.
+        component_size: u64,
+    }
+
+    /// One Louvain community.
+    #[derive(ToSchema)]
+    pub struct CommunityMetrics {
+        community: u32,
+        size: u64,
+        density: f64,
+        n_internal_ties: u64,
+        n_boundary_ties: u64,
+        /// The most common countries, each as a pair `[country, places]`.
+        #[schema(value_type = Vec<Vec<Value>>, example = json!([["CN", 5], ["NL", 2]]))]
+        main_countries: Vec<(String, u64)>,
+    }
+
+    /// Metrics of the tie network on a date (ties active or suspended then).
+    #[derive(ToSchema)]
+    pub struct GraphMetrics {
+        /// The date asked for, when one was given.
+        #[schema(value_type = Option<PartialDate>, inline)]
+        as_of: Option<String>,
+        /// Places with a tie in force.
+        n_places: u64,
+        /// Partner pairs with a tie in force.
+        n_ties: u64,
+        /// Ties left out because their status on the date is unknown.
+        n_ties_unknown_status: u64,
+        n_components: u64,
+        largest_component: u64,
+        max_core: u32,
+        /// `exact`, or `sampled (K sources, seed S)`.
+        betweenness_method: String,
+        louvain_seed: u64,
+        modularity: f64,
+        n_communities: u64,
+        /// The 10 largest communities.
+        communities: Vec<CommunityMetrics>,
+        /// The places (of `country`, when given), best first by `sort`, at most `top`.
+        places: Vec<PlaceMetrics>,
+    }
+
+    /// A candidate partner, with the reasons behind it.
+    #[derive(ToSchema)]
+    pub struct Recommendation {
+        id: String,
+        name: String,
+        country: String,
+        /// From 0 to 1: the weighted sum of the features (docs/cli.md).
+        score: f64,
+        /// Plain-language reasons, strongest first, then the distance.
+        reasons: Vec<String>,
+        /// Names of the partners the two places share.
+        shared_partners: Vec<String>,
+        /// Names of the networks both are members of.
+        shared_networks: Vec<String>,
+        /// Themes both places' ties or networks carry (folded).
+        shared_themes: Vec<String>,
+        /// Absent when either place lacks coordinates.
+        distance_km: Option<f64>,
+        /// The candidate's population over the place's; absent when either is unknown.
+        population_ratio: Option<f64>,
+        /// Ties in force between the two countries.
+        country_pair_ties: u64,
+    }
+
+    /// Candidate partners for a place.
+    #[derive(ToSchema)]
+    pub struct Recommendations {
+        /// The place's id.
+        place: String,
+        name: String,
+        /// The theme asked for, when one was given.
+        theme: Option<String>,
+        /// The place's partners in force.
+        n_partners: u64,
+        /// Candidates scored before the best `top` were kept.
+        n_candidates_scored: u64,
+        candidates: Vec<Recommendation>,
+    }
+
+    /// One method's figures on the held-out ties.
+    #[derive(ToSchema)]
+    pub struct MethodEvaluation {
+        /// `blended (partner finder)`, `shared partners (resource allocation)` or
+        /// `popularity baseline (preferential attachment)`.
+        method: String,
+        /// The probability that a held-out tie outscores a random non-tie (0.5 is chance).
+        auc: f64,
+        /// The share of held-out ties among the 10 best-scoring pairs.
+        precision_at_10: f64,
+        /// The share of held-out ties among as many best-scoring pairs as there are held-out
+        /// ties.
+        r_precision: f64,
+        /// For sampled held-out ties (u, v): how often v is among u's 10 best candidates.
+        hit_rate_at_10: f64,
+    }
+
+    /// The partner finder's evaluation on held-out real ties.
+    #[derive(ToSchema)]
+    pub struct Evaluation {
+        seed: u64,
+        held_out_fraction: f64,
+        n_held_out: u64,
+        /// Random pairs without a tie, as many as the held-out ties.
+        n_non_ties: u64,
+        /// Held-out ties the hit rate is measured on (at most 300).
+        n_hit_rate_sample: u64,
+        methods: Vec<MethodEvaluation>,
+    }
+
+    /// The total of one item in one unit.
+    #[derive(ToSchema)]
+    pub struct QuantityTotal {
+        item: String,
+        unit: String,
+        total: f64,
+        /// The latest date the summed figures were reported up to.
+        #[schema(value_type = Option<PartialDate>, inline)]
+        as_of: Option<String>,
+        /// The activities the figures come from.
+        activities: Vec<String>,
+        sources: Vec<String>,
+    }
+
+    /// A tie an article's agreement belongs to, and how it ended, if it did.
+    #[derive(ToSchema)]
+    pub struct ClauseTie {
+        id: String,
+        #[schema(value_type = Option<PartialDate>, inline)]
+        terminated: Option<String>,
+        /// The side that ended it.
+        terminated_by: Option<String>,
+        termination_reason: Option<String>,
+        /// True when the termination cites this agreement or names the clause in its
+        /// reason.
+        ended_over_clause: bool,
+    }
+
+    /// One agreement article that matched.
+    #[derive(ToSchema)]
+    pub struct ClauseHit {
+        /// The document's id.
+        document: String,
+        document_title: String,
+        #[schema(value_type = Option<PartialDate>, inline)]
+        date: Option<String>,
+        /// The parties' ids.
+        parties: Vec<String>,
+        /// The article's number.
+        article: String,
+        heading: Option<String>,
+        text: String,
+        tags: Vec<String>,
+        /// The party that asked for the article, when recorded.
+        initiated_by: Option<String>,
+        ties: Vec<ClauseTie>,
     }
 
     /// A reported figure beside the value polis computes.

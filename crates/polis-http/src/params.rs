@@ -1,7 +1,7 @@
 //! Request input made typed at the edge: extractors whose rejections are [`ApiError`]s, and
 //! parsers that turn a query parameter's text into a core type (a date, a tie kind, a
-//! status, a country code, a bounded number), with messages that name the parameter, the
-//! value and what is accepted. An empty value (`?as_of=`) counts as absent.
+//! status, a country code, a bounded number or fraction), with messages that name the
+//! parameter, the value and what is accepted. An empty value (`?as_of=`) counts as absent.
 
 use std::fmt::Display;
 use std::str::FromStr;
@@ -86,13 +86,36 @@ pub fn number(
     min: u64,
     max: u64,
 ) -> Result<u64, ApiError> {
+    Ok(optional_number(name, raw, min, max)?.unwrap_or(default))
+}
+
+/// A whole number in `min..=max`, or `None` when absent.
+pub fn optional_number(
+    name: &str,
+    raw: Option<&str>,
+    min: u64,
+    max: u64,
+) -> Result<Option<u64>, ApiError> {
+    let Some(text) = present(raw) else {
+        return Ok(None);
+    };
+    match text.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+        _ => Err(ApiError::BadRequest(format!(
+            "query parameter `{name}`: '{text}' is not accepted: use a whole number from {min} to {max}"
+        ))),
+    }
+}
+
+/// A number strictly between 0 and 1 (`0.1`), or `default` when absent.
+pub fn fraction(name: &str, raw: Option<&str>, default: f64) -> Result<f64, ApiError> {
     let Some(text) = present(raw) else {
         return Ok(default);
     };
-    match text.parse::<u64>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
+    match text.parse::<f64>() {
+        Ok(f) if f > 0.0 && f < 1.0 => Ok(f),
         _ => Err(ApiError::BadRequest(format!(
-            "query parameter `{name}`: '{text}' is not accepted: use a whole number from {min} to {max}"
+            "query parameter `{name}`: '{text}' is not accepted: use a number strictly between 0 and 1, such as 0.1"
         ))),
     }
 }
@@ -148,6 +171,45 @@ impl FromStr for Through {
             "all" => Ok(Through::All),
             _ => Err(polis_core::UnknownValue {
                 what: "through",
+                value: text.to_owned(),
+                accepted: Self::NAMES.join(", "),
+            }),
+        }
+    }
+}
+
+/// The metric that orders the places of `/graph/metrics`, as `polis graph metrics --sort`
+/// takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricSort {
+    Betweenness,
+    Pagerank,
+    Degree,
+}
+
+impl MetricSort {
+    pub const NAMES: [&'static str; 3] = ["betweenness", "pagerank", "degree"];
+
+    /// The analysis crate's ordering.
+    pub fn sort_by(self) -> polis_analysis::network::SortBy {
+        match self {
+            MetricSort::Betweenness => polis_analysis::network::SortBy::Betweenness,
+            MetricSort::Pagerank => polis_analysis::network::SortBy::Pagerank,
+            MetricSort::Degree => polis_analysis::network::SortBy::Degree,
+        }
+    }
+}
+
+impl FromStr for MetricSort {
+    type Err = polis_core::UnknownValue;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "betweenness" => Ok(MetricSort::Betweenness),
+            "pagerank" => Ok(MetricSort::Pagerank),
+            "degree" => Ok(MetricSort::Degree),
+            _ => Err(polis_core::UnknownValue {
+                what: "sort",
                 value: text.to_owned(),
                 accepted: Self::NAMES.join(", "),
             }),

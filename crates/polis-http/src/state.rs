@@ -200,15 +200,26 @@ impl Snapshot {
     /// The one place an id or name denotes, as `polis ties --place` resolves it: an exact
     /// id wins; a name of several places is ambiguous.
     pub fn resolve_place(&self, parameter: &str, query: &str) -> Result<&Place, ApiError> {
+        self.resolve(&format!("query parameter `{parameter}`: "), query)
+    }
+
+    /// The one place a path segment (`/recommend/{place}`) denotes, by the same rule as
+    /// [`Snapshot::resolve_place`] and `polis recommend PLACE`.
+    pub fn resolve_place_in_path(&self, query: &str) -> Result<&Place, ApiError> {
+        self.resolve("", query)
+    }
+
+    /// The rule of both, with `prefix` before every message.
+    fn resolve(&self, prefix: &str, query: &str) -> Result<&Place, ApiError> {
         let places = self.find_places(query);
         match places.as_slice() {
             [] => Err(ApiError::NotFound(format!(
-                "query parameter `{parameter}`: no place has the id or name '{query}': try /api/v1/search?q={query}"
+                "{prefix}no place has the id or name '{query}': try /api/v1/search?q={query}"
             ))),
             [one] => Ok(one),
             [first, ..] if first.id == query => Ok(first),
             many => Err(ApiError::Ambiguous(format!(
-                "query parameter `{parameter}`: '{query}' names {} places: {}; give an id",
+                "{prefix}'{query}' names {} places: {}; give an id",
                 many.len(),
                 many.iter()
                     .map(|p| format!("{} ({})", p.id, p.country.as_deref().unwrap_or("??")))

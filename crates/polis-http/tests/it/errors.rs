@@ -89,6 +89,66 @@ async fn bad_query_values_are_400_with_what_is_accepted() {
             "/api/v1/path?from=a&to=b&through=roads",
             &["`through`", "'roads'", "ties, relations, all"],
         ),
+        (
+            "/api/v1/recommend/cz-prague?top=0",
+            &["`top`", "'0'", "1 to 100"],
+        ),
+        (
+            "/api/v1/recommend/cz-prague?top=101",
+            &["`top`", "'101'", "1 to 100"],
+        ),
+        (
+            "/api/v1/recommend/cz-prague?as_of=2019-13-01",
+            &["`as_of`", "'2019-13-01'"],
+        ),
+        (
+            "/api/v1/recommend/cz-prague?themes=climate",
+            &["themes", "theme"],
+        ),
+        (
+            "/api/v1/recommend-evaluation?fraction=1",
+            &["`fraction`", "'1'", "between 0 and 1"],
+        ),
+        (
+            "/api/v1/recommend-evaluation?fraction=0",
+            &["`fraction`", "'0'", "between 0 and 1"],
+        ),
+        (
+            "/api/v1/recommend-evaluation?fraction=NaN",
+            &["`fraction`", "'NaN'"],
+        ),
+        (
+            "/api/v1/recommend-evaluation?fraction=ten%25",
+            &["`fraction`", "'ten%'"],
+        ),
+        ("/api/v1/recommend-evaluation?seed=-1", &["`seed`", "'-1'"]),
+        (
+            "/api/v1/recommend-evaluation?as_of=0100",
+            &["held-out tie", "`as_of`"],
+        ),
+        (
+            "/api/v1/graph/metrics?sort=closeness",
+            &["`sort`", "'closeness'", "betweenness, pagerank, degree"],
+        ),
+        (
+            "/api/v1/graph/metrics?sampled=2",
+            &["`sampled`", "'2'", "from 3"],
+        ),
+        (
+            "/api/v1/graph/metrics?top=1001",
+            &["`top`", "'1001'", "1 to 1000"],
+        ),
+        (
+            "/api/v1/graph/metrics?country=Czechia",
+            &["`country`", "'Czechia'"],
+        ),
+        ("/api/v1/graph/metrics?seed=x", &["`seed`", "'x'"]),
+        (
+            "/api/v1/activities/totals?kind=gift",
+            &["`kind`", "'gift'", "delegation_visit, aid"],
+        ),
+        ("/api/v1/clauses", &["`tag` or `text`", "required"]),
+        ("/api/v1/clauses?tag=&text=%20", &["`tag` or `text`"]),
         ("/api/v1/search", &["`q`", "required"]),
         ("/api/v1/audit?limit=5000", &["`limit`", "'5000'"]),
     ];

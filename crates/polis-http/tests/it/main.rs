@@ -2,6 +2,7 @@
 //! temporary SQLite database loaded with the committed reference bundle, and asks it
 //! questions with a real HTTP client.
 
+mod analyses;
 mod api;
 mod errors;
 mod openapi;

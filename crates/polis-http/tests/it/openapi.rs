@@ -200,6 +200,72 @@ async fn response_bodies_have_the_documented_fields() {
 }
 
 #[tokio::test]
+async fn analysis_bodies_have_the_documented_fields() {
+    let server = Server::start().await;
+    let document = document(&server).await;
+    let recommendations = server
+        .get("/api/v1/recommend/Amsterdam?theme=climate")
+        .await
+        .ok_json();
+    check_fields(&document, "Recommendations", &recommendations);
+    let candidates = recommendations["candidates"]
+        .as_array()
+        .expect("candidates");
+    assert!(!candidates.is_empty());
+    for candidate in candidates {
+        check_fields(&document, "Recommendation", candidate);
+    }
+    let evaluation = server.get("/api/v1/recommend-evaluation").await.ok_json();
+    check_fields(&document, "Evaluation", &evaluation);
+    for method in evaluation["methods"].as_array().expect("methods") {
+        check_fields(&document, "MethodEvaluation", method);
+    }
+    // Sampled, so that the optional standard errors are there too.
+    let metrics = server
+        .get("/api/v1/graph/metrics?as_of=2019&sampled=3&top=100")
+        .await
+        .ok_json();
+    check_fields(&document, "GraphMetrics", &metrics);
+    for community in metrics["communities"].as_array().expect("communities") {
+        check_fields(&document, "CommunityMetrics", community);
+    }
+    for place in metrics["places"].as_array().expect("places") {
+        check_fields(&document, "PlaceMetrics", place);
+    }
+    let totals = server.get("/api/v1/activities/totals").await.ok_json();
+    let totals = totals.as_array().expect("totals");
+    assert!(!totals.is_empty());
+    for total in totals {
+        check_fields(&document, "QuantityTotal", total);
+    }
+    let hits = server
+        .get("/api/v1/clauses?tag=one_china_clause")
+        .await
+        .ok_json();
+    for hit in hits.as_array().expect("hits") {
+        check_fields(&document, "ClauseHit", hit);
+        for tie in hit["ties"].as_array().expect("ties") {
+            check_fields(&document, "ClauseTie", tie);
+        }
+    }
+}
+
+/// The values a query parameter's schema lists as its `enum`.
+fn enum_of<'a>(document: &'a Value, path: &str, name: &str) -> Vec<&'a str> {
+    document["paths"][path]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("{path} has no parameter `{name}`"))["schema"]["enum"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{path} `{name}` has no enum"))
+        .iter()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+#[tokio::test]
 async fn the_document_describes_the_closed_vocabularies() {
     let server = Server::start().await;
     let document = document(&server).await;
@@ -244,6 +310,18 @@ async fn the_document_describes_the_closed_vocabularies() {
         .filter_map(|p| p["name"].as_str())
         .collect();
     assert_eq!(required, ["from", "to"]);
+    let kinds: Vec<&str> = polis_core::ActivityKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(
+        enum_of(&document, "/api/v1/activities/totals", "kind"),
+        kinds
+    );
+    assert_eq!(
+        enum_of(&document, "/api/v1/graph/metrics", "sort"),
+        ["betweenness", "pagerank", "degree"]
+    );
 }
 
 /// docs/api.md documents every endpoint and every setting.
