@@ -377,7 +377,17 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             seed,
             json,
         }) => {
+            let started = std::time::Instant::now();
             let data = open_existing(settings).await?.load().await?;
+            let loaded = started.elapsed();
+            let snapshot = polis_analysis::network::Snapshot::build(&data, as_of.as_ref())?;
+            tracing::info!(
+                load_ms = loaded.as_secs_f64() * 1e3,
+                snapshot_ms = started.elapsed().as_secs_f64() * 1e3,
+                places = snapshot.place_ids.len(),
+                ties = snapshot.graph.n_edges(),
+                "network snapshot built from the store"
+            );
             let query = polis_analysis::network::MetricsQuery {
                 as_of,
                 country: country.map(|c| c.to_ascii_uppercase()),
