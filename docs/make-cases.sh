@@ -49,6 +49,30 @@ echo "## Amsterdam's partners, and candidates for a low-carbon agenda"
 echo
 run place show Amsterdam
 run recommend Amsterdam --theme climate --top 5
+echo "## The same questions over the REST API"
+echo
+echo "\`polis serve\` answers them as JSON (\`docs/api.md\`); a few, cut to their first lines:"
+echo
+PORT=18931
+"$P" serve --addr 127.0.0.1:$PORT 2> /dev/null &
+SERVER=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/api/v1/health" > /dev/null && break; sleep 0.1; done
+api() {
+  echo '```'
+  echo "\$ curl -s 'http://127.0.0.1:8080$1' | jq"
+  curl -s "http://127.0.0.1:$PORT$1" | python3 -m json.tool --no-ensure-ascii | head -n "${2:-20}"
+  echo '```'
+  echo
+}
+api "/api/v1/ties?place=cz-prague&as_of=2019-06-30" 30
+api "/api/v1/path?from=prague-city-hall&to=cefc-china-energy&through=relations&max=1" 16
+api "/api/v1/figures?country=CN" 22
+api "/api/v1/changes?from=2019-06-30&to=2020-06-30" 12
+api "/api/v1/activities/totals?kind=aid" 12
+api "/api/v1/clauses?tag=one_china_clause" 12
+api "/api/v1/recommend/Amsterdam?theme=climate&top=3" 24
+kill $SERVER
+wait $SERVER 2> /dev/null || true
 if [ -d ../shared/data ]; then
   echo "## With the public lists imported"
   echo
