@@ -428,8 +428,10 @@ fn parse(text: String) -> Result<Tables, GazetteerError> {
     })
 }
 
-fn build_index(text: &str, places: &Places, regions: &[RegionRecord]) -> NameIndex {
-    let mut index = Vec::with_capacity(places.name.len() * 4);
+/// Index entries of the places in `range`: main names, alternate names and East Asian
+/// names without their administrative suffix.
+fn index_places(text: &str, places: &Places, range: std::ops::Range<usize>) -> Vec<IndexEntry> {
+    let mut index = Vec::with_capacity(range.len() * 4);
     let mut buffer = String::with_capacity(64);
     let mut push = |index: &mut Vec<IndexEntry>, name: &str, entity: u32, slot: u16, kind| {
         fold_into(name, &mut buffer);
@@ -442,7 +444,8 @@ fn build_index(text: &str, places: &Places, regions: &[RegionRecord]) -> NameInd
             });
         }
     };
-    for (i, span) in places.name.iter().enumerate() {
+    for i in range {
+        let span = &places.name[i];
         let entity = i as u32;
         let name = span.get(text);
         push(&mut index, name, entity, 0, KeyKind::Primary);
@@ -476,6 +479,36 @@ fn build_index(text: &str, places: &Places, regions: &[RegionRecord]) -> NameInd
             }
         }
     }
+    index
+}
+
+fn build_index(text: &str, places: &Places, regions: &[RegionRecord]) -> NameIndex {
+    // Folding every name is most of the load time: the places are split between two threads
+    // (the entries are sorted afterwards, so the split does not change the index).
+    let n = places.name.len();
+    let (mut index, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| index_places(text, places, n / 2..n));
+        let first = index_places(text, places, 0..n / 2);
+        (first, second.join())
+    });
+    match second {
+        Ok(entries) => index.extend(entries),
+        // A panic in the helper thread cannot come from input (the data is compiled in);
+        // index the second half here rather than lose it.
+        Err(_) => index.extend(index_places(text, places, n / 2..n)),
+    }
+    let mut buffer = String::with_capacity(64);
+    let mut push = |index: &mut Vec<IndexEntry>, name: &str, entity: u32, slot: u16, kind| {
+        fold_into(name, &mut buffer);
+        if !buffer.is_empty() {
+            index.push(IndexEntry {
+                hash: key_hash(&buffer),
+                entity,
+                slot,
+                kind,
+            });
+        }
+    };
     let offset = places.name.len() as u32;
     for (i, region) in regions.iter().enumerate() {
         let entity = offset + i as u32;

@@ -438,6 +438,14 @@ impl Gazetteer {
         self.resolve_limited(name, country_hint, MAX_CANDIDATES, true)
     }
 
+    /// Like [`Gazetteer::resolve`], without the fuzzy and main-town-of-a-merger candidates that
+    /// are offered for review only (they are never confident). The fast path for bulk
+    /// imports: the fuzzy index of a country is built on first use and costs far more than
+    /// the lookups themselves.
+    pub fn resolve_without_review(&self, name: &str, country_hint: Option<&str>) -> Vec<Candidate> {
+        self.resolve_limited(name, country_hint, MAX_CANDIDATES, false)
+    }
+
     /// The best candidate if it reaches [`MIN_CONFIDENCE`].
     pub fn resolve_best(&self, name: &str, country_hint: Option<&str>) -> Option<Candidate> {
         // Fuzzy and main-town candidates are never confident, so they are not looked for.

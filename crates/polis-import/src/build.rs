@@ -64,7 +64,7 @@ struct Builder<'a> {
     places: BTreeMap<String, Place>,
     ties: BTreeMap<String, Tie>,
     report: ImportReport,
-    resolved_names: HashMap<String, String>,
+    resolved_names: HashMap<(String, Option<String>), String>,
     unresolved_names: HashMap<String, Unresolved>,
 }
 
@@ -194,33 +194,37 @@ impl<'a> Builder<'a> {
     /// coordinates and population, each kept with the source.
     fn note_end(&mut self, id: &str, end: &RawEnd, method: &str) {
         let source = self.batch.clone();
-        let Some(place) = self.places.get_mut(id).or(None) else {
-            if let Some(existing) = self.existing_places.get(id) {
-                self.places.insert(id.to_owned(), (*existing).clone());
-                return self.note_end(id, end, method);
+        if !self.places.contains_key(id) {
+            match self.existing_places.get(id) {
+                Some(existing) => {
+                    self.places.insert(id.to_owned(), (*existing).clone());
+                }
+                None => return,
             }
-            return;
-        };
-        let before = place.clone();
-        let mut spellings: Vec<(Option<String>, String)> = vec![(None, end.name.clone())];
+        }
+        let place = self.places.get_mut(id).expect("inserted above");
+        let mut changed = false;
+        let mut spellings: Vec<(Option<&str>, &str)> = vec![(None, end.name.as_str())];
         spellings.extend(
             end.labels
                 .iter()
-                .map(|(lang, text)| (Some(lang.clone()).filter(|l| l != "und"), text.clone())),
+                .map(|(lang, text)| (Some(lang.as_str()).filter(|l| *l != "und"), text.as_str())),
         );
         for (lang, text) in spellings {
-            let text = text.trim().to_owned();
+            let text = text.trim();
             if text.is_empty() || place.all_names().any(|n| n == text) {
                 continue;
             }
             place.names.push(Name {
-                text,
-                lang,
+                text: text.to_owned(),
+                lang: lang.map(str::to_owned),
                 sources: vec![source.clone()],
             });
+            changed = true;
         }
-        if place.wikidata.is_none() {
+        if place.wikidata.is_none() && end.wikidata.is_some() {
             place.wikidata = end.wikidata.clone();
+            changed = true;
         }
         if let (Some(lat), Some(lon)) = (end.lat, end.lon)
             && !place.coordinates.iter().any(|c| c.source == source)
@@ -230,6 +234,7 @@ impl<'a> Builder<'a> {
                 lon,
                 source: source.clone(),
             });
+            changed = true;
         }
         if let Some(value) = end.population.filter(|p| *p > 0)
             && !place
@@ -242,16 +247,17 @@ impl<'a> Builder<'a> {
                 year: end.population_year,
                 source: source.clone(),
             });
+            changed = true;
         }
-        if !place.sources.contains(&source) && *place != before {
+        if changed && !place.sources.contains(&source) {
             place.sources.push(source);
         }
-        let key = format!(
-            "{}|{}",
-            fold(&end.name),
-            end.country.as_deref().map(fold).unwrap_or_default()
-        );
-        if self.resolved_names.insert(key, method.to_owned()).is_none() {
+        // Distinct names are counted as written (with their country field).
+        if let std::collections::hash_map::Entry::Vacant(slot) = self
+            .resolved_names
+            .entry((end.name.clone(), end.country.clone()))
+        {
+            slot.insert(method.to_owned());
             *self
                 .report
                 .resolved_by_method

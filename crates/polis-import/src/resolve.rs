@@ -136,8 +136,13 @@ impl<'a> Resolver<'a> {
                 confidence: 1.0,
             });
         }
-        let key = decision_key(&end.name, end.country.as_deref());
-        if let Some(decision) = self.decisions.get(&key) {
+        // Folding the name for the decision key costs as much as a lookup: only when there
+        // are decisions at all.
+        if !self.decisions.is_empty()
+            && let Some(decision) = self
+                .decisions
+                .get(&decision_key(&end.name, end.country.as_deref()))
+        {
             let target = match decision {
                 Decision::Place(id) => Some(Target::Registry(id.clone())),
                 Decision::Geonames(g) => self
@@ -174,7 +179,11 @@ impl<'a> Resolver<'a> {
         is_region: Option<bool>,
         coordinates: Option<(f64, f64)>,
     ) -> Outcome {
-        let candidates = self.gazetteer.resolve(&end.name, end.country.as_deref());
+        // Review-only candidates (fuzzy spellings) are never confident, and building their index
+        // costs more than the whole import; `polis resolve NAME` shows them.
+        let candidates = self
+            .gazetteer
+            .resolve_without_review(&end.name, end.country.as_deref());
         let near = |c: &Candidate| match (coordinates, c.place.lat.zip(c.place.lon)) {
             (Some((la, lo)), Some((pla, plo))) => Some(haversine_km(la, lo, pla, plo)),
             _ => None,
