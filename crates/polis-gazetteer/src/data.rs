@@ -428,21 +428,33 @@ fn parse(text: String) -> Result<Tables, GazetteerError> {
     })
 }
 
+/// Adds the entry of one name (folded into `buffer`), unless it folds to nothing.
+fn push_entry(
+    index: &mut Vec<IndexEntry>,
+    buffer: &mut String,
+    name: &str,
+    entity: u32,
+    slot: u16,
+    kind: KeyKind,
+) {
+    fold_into(name, buffer);
+    if !buffer.is_empty() {
+        index.push(IndexEntry {
+            hash: key_hash(buffer),
+            entity,
+            slot,
+            kind,
+        });
+    }
+}
+
 /// Index entries of the places in `range`: main names, alternate names and East Asian
 /// names without their administrative suffix.
 fn index_places(text: &str, places: &Places, range: std::ops::Range<usize>) -> Vec<IndexEntry> {
     let mut index = Vec::with_capacity(range.len() * 4);
     let mut buffer = String::with_capacity(64);
     let mut push = |index: &mut Vec<IndexEntry>, name: &str, entity: u32, slot: u16, kind| {
-        fold_into(name, &mut buffer);
-        if !buffer.is_empty() {
-            index.push(IndexEntry {
-                hash: key_hash(&buffer),
-                entity,
-                slot,
-                kind,
-            });
-        }
+        push_entry(index, &mut buffer, name, entity, slot, kind);
     };
     for i in range {
         let span = &places.name[i];
@@ -499,15 +511,7 @@ fn build_index(text: &str, places: &Places, regions: &[RegionRecord]) -> NameInd
     }
     let mut buffer = String::with_capacity(64);
     let mut push = |index: &mut Vec<IndexEntry>, name: &str, entity: u32, slot: u16, kind| {
-        fold_into(name, &mut buffer);
-        if !buffer.is_empty() {
-            index.push(IndexEntry {
-                hash: key_hash(&buffer),
-                entity,
-                slot,
-                kind,
-            });
-        }
+        push_entry(index, &mut buffer, name, entity, slot, kind);
     };
     let offset = places.name.len() as u32;
     for (i, region) in regions.iter().enumerate() {

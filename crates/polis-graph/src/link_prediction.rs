@@ -231,22 +231,9 @@ pub fn evaluate_link_prediction(
     score: LinkScore,
     k: usize,
 ) -> Result<LinkEvaluation, GraphError> {
-    let (n_positive, n_negative) = (split.held_out.len(), split.non_ties.len());
-    if n_positive == 0 || n_negative == 0 {
-        return Err(GraphError::NotEnoughPairs {
-            n_positive,
-            n_negative,
-        });
-    }
-    if k == 0 {
-        return Err(GraphError::invalid_parameter(
-            "k",
-            k,
-            "at least 1 pair for precision@k",
-        ));
-    }
-    let mut positives = Vec::with_capacity(n_positive);
-    let mut negatives = Vec::with_capacity(n_negative);
+    // evaluate_scores checks the pair counts and k; scoring first is harmless.
+    let mut positives = Vec::with_capacity(split.held_out.len());
+    let mut negatives = Vec::with_capacity(split.non_ties.len());
     for &(u, v) in &split.held_out {
         positives.push(score.score(&split.training, u, v)?);
     }
