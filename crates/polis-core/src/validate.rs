@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use crate::date::Tri;
+use crate::date::{PartialDate, Tri};
 use crate::ids::{ID_RULE, is_valid_id};
 use crate::model::{Dataset, Tie};
 use crate::status::{TieStatus, transition};
@@ -91,6 +91,29 @@ impl<'a> Checker<'a> {
                     "unknown source: add a [[source]] with this id, or cite one that exists".into(),
                 );
             }
+        }
+    }
+
+    /// An end date must not be certainly before the start date.
+    fn span(
+        &mut self,
+        record: &'static str,
+        id: &str,
+        index: usize,
+        start: &Option<PartialDate>,
+        end: &Option<PartialDate>,
+    ) {
+        if let (Some(start), Some(end)) = (start, end)
+            && end.before(start) == Tri::Yes
+        {
+            self.push(
+                record,
+                id,
+                index,
+                "end",
+                &end.to_string(),
+                format!("ends before it starts ({start}): the end must be on or after the start"),
+            );
         }
     }
 
@@ -222,18 +245,7 @@ pub fn validate(data: &Dataset) -> Result<(), ValidationError> {
         if let Some(batch) = &m.batch {
             c.reference("membership", &key, i, "batch", batch, &["batch"]);
         }
-        if let (Some(start), Some(end)) = (&m.start, &m.end)
-            && end.before(start) == Tri::Yes
-        {
-            c.push(
-                "membership",
-                &key,
-                i,
-                "end",
-                &end.to_string(),
-                format!("ends before it starts ({start}): the end must be on or after the start"),
-            );
-        }
+        c.span("membership", &key, i, &m.start, &m.end);
         if m.batch.is_none() {
             require_sources(&mut c, "membership", &key, i, &m.sources);
         } else {
@@ -260,18 +272,7 @@ pub fn validate(data: &Dataset) -> Result<(), ValidationError> {
                 "a relation joins two different records".into(),
             );
         }
-        if let (Some(start), Some(end)) = (&r.start, &r.end)
-            && end.before(start) == Tri::Yes
-        {
-            c.push(
-                "relation",
-                &key,
-                i,
-                "end",
-                &end.to_string(),
-                format!("ends before it starts ({start}): the end must be on or after the start"),
-            );
-        }
+        c.span("relation", &key, i, &r.start, &r.end);
         require_sources(&mut c, "relation", &key, i, &r.sources);
     }
     for (i, a) in data.activities.iter().enumerate() {
@@ -309,18 +310,7 @@ pub fn validate(data: &Dataset) -> Result<(), ValidationError> {
                 );
             }
         }
-        if let (Some(start), Some(end)) = (&a.start, &a.end)
-            && end.before(start) == Tri::Yes
-        {
-            c.push(
-                "activity",
-                &a.id,
-                i,
-                "end",
-                &end.to_string(),
-                format!("ends before it starts ({start})"),
-            );
-        }
+        c.span("activity", &a.id, i, &a.start, &a.end);
         require_sources(&mut c, "activity", &a.id, i, &a.sources);
     }
     for (i, d) in data.documents.iter().enumerate() {
