@@ -20,7 +20,7 @@ pub use ledger::{ClauseHit, QuantityTotal, clause_search, quantity_totals};
 pub use paths::{Chain, PathError, connect};
 pub use quality::{QualityReport, quality};
 pub use stats::{FigureComparison, Stats, StatsQuery, compare_figures, stats};
-pub use ties::{TieFilter, TieRow, list_ties};
+pub use ties::{TieFilter, TieRow, list_ties, tie_row};
 
 use std::collections::HashMap;
 

@@ -51,19 +51,22 @@ pub fn list_ties(data: &Dataset, filter: &TieFilter) -> Vec<TieRow> {
             })
         })
         .filter(|t| filter.kind.is_none_or(|k| t.kind == k))
-        .map(|t| row(t, &places, filter.as_of.as_ref()))
+        .map(|t| tie_row(t, &|id| places.get(id), filter.as_of.as_ref()))
         .filter(|r| filter.status.is_none_or(|s| r.status.status == s))
         .collect();
     rows.sort_by(|x, y| x.id.cmp(&y.id));
     rows
 }
 
-fn row(tie: &Tie, places: &PlaceIndex, as_of: Option<&PartialDate>) -> TieRow {
-    let name = |id: &str| {
-        places
-            .get(id)
-            .map_or_else(|| id.to_owned(), |p| p.name.clone())
-    };
+/// One tie as listed, looking places up with `place` (an index the caller keeps, so that a
+/// server can list one place's ties without walking the whole dataset).
+pub fn tie_row<'a>(
+    tie: &Tie,
+    place: &dyn Fn(&str) -> Option<&'a polis_core::Place>,
+    as_of: Option<&PartialDate>,
+) -> TieRow {
+    let country_of = |id: &str| place(id).and_then(|p| p.country.as_deref()).unwrap_or("??");
+    let name = |id: &str| place(id).map_or_else(|| id.to_owned(), |p| p.name.clone());
     let mut sources: Vec<&str> = tie.sources.iter().map(String::as_str).collect();
     sources.extend(tie.evidence.iter().map(|e| e.source.as_str()));
     sources.extend(
@@ -78,10 +81,10 @@ fn row(tie: &Tie, places: &PlaceIndex, as_of: Option<&PartialDate>) -> TieRow {
         kind: tie.kind,
         a: tie.a.clone(),
         a_name: name(&tie.a),
-        a_country: places.country_of(&tie.a).to_owned(),
+        a_country: country_of(&tie.a).to_owned(),
         b: tie.b.clone(),
         b_name: name(&tie.b),
-        b_country: places.country_of(&tie.b).to_owned(),
+        b_country: country_of(&tie.b).to_owned(),
         signed: tie.signed(),
         terminated: tie.terminated(),
         status: status_as_of(tie, as_of),

@@ -248,21 +248,12 @@ pub(crate) async fn place(
             "no place has the id or name '{query}': try /api/v1/search?q={query}"
         )));
     };
-    let filter = TieFilter {
-        place: Some(first.id.clone()),
-        as_of,
-        ..TieFilter::default()
-    };
+    // Indexed lookups: a place's ties and memberships without walking the dataset.
     json(&PlaceBody {
         place: first,
         also_matched: places[1..].iter().map(|p| p.id.as_str()).collect(),
-        ties: polis_analysis::list_ties(&snapshot.data, &filter),
-        memberships: snapshot
-            .data
-            .memberships
-            .iter()
-            .filter(|m| m.member == first.id)
-            .collect(),
+        ties: snapshot.tie_rows_of(&first.id, as_of.as_ref()),
+        memberships: snapshot.memberships_of(&first.id),
     })
 }
 

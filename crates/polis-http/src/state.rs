@@ -139,6 +139,10 @@ pub struct Snapshot {
     by_former_id: HashMap<String, Vec<usize>>,
     /// Place positions by the folded key of each of their names.
     by_name_key: HashMap<String, Vec<usize>>,
+    /// Tie positions by the id of each end, so a place's ties are found without a scan.
+    ties_by_place: HashMap<String, Vec<usize>>,
+    /// Membership positions by member id.
+    memberships_by_member: HashMap<String, Vec<usize>>,
 }
 
 impl Snapshot {
@@ -161,12 +165,73 @@ impl Snapshot {
                 }
             }
         }
+        let mut ties_by_place: HashMap<String, Vec<usize>> = HashMap::new();
+        for (position, tie) in data.ties.iter().enumerate() {
+            ties_by_place
+                .entry(tie.a.clone())
+                .or_default()
+                .push(position);
+            ties_by_place
+                .entry(tie.b.clone())
+                .or_default()
+                .push(position);
+        }
+        let mut memberships_by_member: HashMap<String, Vec<usize>> = HashMap::new();
+        for (position, membership) in data.memberships.iter().enumerate() {
+            memberships_by_member
+                .entry(membership.member.clone())
+                .or_default()
+                .push(position);
+        }
         Self {
             data,
             by_id,
             by_former_id,
             by_name_key,
+            ties_by_place,
+            memberships_by_member,
         }
+    }
+
+    /// The place with this id.
+    pub fn place_by_id(&self, id: &str) -> Option<&polis_core::Place> {
+        self.by_id
+            .get(id)
+            .map(|&position| &self.data.places[position])
+    }
+
+    /// The ties with `place_id` at one end, as listed rows with their status on `as_of`,
+    /// sorted by id: the same rows as `polis_analysis::list_ties` with a place filter.
+    pub fn tie_rows_of(
+        &self,
+        place_id: &str,
+        as_of: Option<&polis_core::PartialDate>,
+    ) -> Vec<polis_analysis::TieRow> {
+        let mut rows: Vec<polis_analysis::TieRow> = self
+            .ties_by_place
+            .get(place_id)
+            .into_iter()
+            .flatten()
+            .map(|&position| {
+                polis_analysis::tie_row(
+                    &self.data.ties[position],
+                    &|id| self.place_by_id(id),
+                    as_of,
+                )
+            })
+            .collect();
+        rows.sort_by(|x, y| x.id.cmp(&y.id));
+        rows
+    }
+
+    /// The memberships of a place or actor.
+    pub fn memberships_of(&self, member: &str) -> Vec<&polis_core::Membership> {
+        self.memberships_by_member
+            .get(member)
+            .into_iter()
+            .flatten()
+            .map(|&position| &self.data.memberships[position])
+            .collect()
     }
 
     /// Places whose id, former id or any name matches `query` (names compared folded:
