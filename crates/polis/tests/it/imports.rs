@@ -471,3 +471,41 @@ fn real_partner_finder_beats_the_popularity_baseline() {
     assert!(metrics["n_components"].as_u64().unwrap() > 1000);
     assert!(metrics["modularity"].as_f64().unwrap() > 0.7);
 }
+
+#[test]
+fn a_process_killed_mid_import_leaves_the_database_consistent() {
+    let Some(data) = shared_data() else { return };
+    let polis = fresh();
+    let list = data.join("wikipedia-twin-towns/twin_cities_raw.csv");
+    // Kill the import at several points of its run; each time the database must open, hold
+    // either nothing or the whole import, and pass validation (quality has no errors).
+    for delay_ms in [150u64, 600, 1200] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_polis"))
+            .args(["import", "wikipedia-list", list.to_str().unwrap()])
+            .env("POLIS_DB", polis.db())
+            .env("POLIS_CONFIG", polis.path("polis.toml"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let ties = polis.ok(&["ties", "--json", "--limit", "1"]).json();
+        let total = ties["total"].as_u64().unwrap();
+        assert!(
+            total == 0 || total > 20_000,
+            "a partial import is visible after a kill at {delay_ms} ms: {total} ties"
+        );
+        let quality = polis.ok(&["quality", "--json"]).json();
+        assert_eq!(quality["n_errors"], 0);
+    }
+    // And the import still completes afterwards.
+    polis.ok(&["import", "wikipedia-list", list.to_str().unwrap()]);
+    assert!(
+        polis.ok(&["ties", "--json", "--limit", "1"]).json()["total"]
+            .as_u64()
+            .unwrap()
+            > 20_000
+    );
+}
