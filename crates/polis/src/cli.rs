@@ -10,7 +10,7 @@ use polis_core::{PartialDate, TieKind, TieStatus};
     name = "polis",
     version,
     about = "polis, the city-diplomacy observatory: a sourced, time-aware record of sister-city ties, networks and the people behind them.",
-    after_help = "Examples:\n  polis init                          create the database with the reference dataset\n  polis place show Praha              a place by id or any of its names\n  polis ties --place cz-prague --as-of 2019-06-30\n  polis stats --country CN --as-of 2019-12-31 --json\n  polis import bundle data/example    load a bundle (all-or-nothing, repeatable)\n  polis export bundle out/            write everything as a bundle\n\nDocumentation: docs/cli.md"
+    after_help = "Examples:\n  polis init                          create the database with the reference dataset\n  polis place show Praha              a place by id or any of its names\n  polis ties --place cz-prague --as-of 2019-06-30\n  polis stats --country CN --as-of 2019-12-31 --json\n  polis import wikipedia-list twin_cities_raw.csv   import a real list, names resolved\n  polis export bundle out/            write everything as an editable bundle\n  polis import bundle out/            load it back (all-or-nothing, repeatable)\n\nDocumentation: docs/cli.md"
 )]
 pub struct Cli {
     /// The database file [default: the platform's data directory, polis/polis.db]
@@ -252,7 +252,7 @@ pub enum ImportCommand {
     },
     /// Import a bundle directory (or a single-file bundle); see docs/bundle-format.md.
     #[command(
-        after_help = "Examples:\n  polis import bundle data/example\n  polis import bundle my-edits.toml --dry-run"
+        after_help = "Examples:\n  polis import bundle my-edits.toml --dry-run\n  polis import bundle my-edits.toml\n\nA bundle's records replace the stored records with the same ids."
     )]
     Bundle {
         path: PathBuf,
