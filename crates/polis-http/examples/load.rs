@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! cargo run --release -p polis-http --example load -- [--seconds 10] [--connections 32]
-//!     [--threads 1] [--path /api/v1/places/cz-prague] [--serve-only]
+//!     [--threads 1] [--path /api/v1/places/cz-prague] [--serve-only] [--db PATH]
 //! ```
 //!
 //! `--serve-only` prints the address and serves until Ctrl-C, for driving it by hand. The
@@ -25,6 +25,8 @@ struct Options {
     threads: u32,
     path: String,
     serve_only: bool,
+    /// An existing database to serve instead of a fresh one with the reference dataset.
+    db: Option<std::path::PathBuf>,
 }
 
 fn options() -> Options {
@@ -34,6 +36,7 @@ fn options() -> Options {
         threads: 1,
         path: "/api/v1/places/cz-prague".to_owned(),
         serve_only: false,
+        db: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -59,6 +62,7 @@ fn options() -> Options {
             }
             "--path" => options.path = value(),
             "--serve-only" => options.serve_only = true,
+            "--db" => options.db = Some(value().into()),
             other => usage(&format!("unknown flag {other}")),
         }
     }
@@ -142,14 +146,21 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 async fn reference_state() -> (tempfile::TempDir, AppState) {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let store = SqliteStore::open(&dir.path().join("polis.db"))
+    let existing = options().db;
+    let store = SqliteStore::open(existing.as_deref().unwrap_or(&dir.path().join("polis.db")))
         .await
         .expect("the database opens");
     let reference = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/reference");
     let bundle = polis_bundle::read(&reference).expect("the reference bundle reads");
+    // With --db, serve that database as it is (e.g. with the Wikipedia list imported).
+    let bundle_data = if existing.is_some() {
+        polis_core::Dataset::default()
+    } else {
+        bundle.data
+    };
     store
         .apply(
-            &bundle.data,
+            &bundle_data,
             &ChangeContext {
                 who: "load".into(),
                 context: "load benchmark".into(),
