@@ -21,6 +21,9 @@ use crate::geo::haversine_km;
 pub struct StatsQuery {
     /// ISO 3166-1 alpha-2 code; `None` for the whole registry.
     pub country: Option<String>,
+    /// A place id: the ties of this place and of every place inside it (a region's cities),
+    /// instead of a country's.
+    pub place: Option<String>,
     pub as_of: Option<PartialDate>,
     /// Only ties with a partner in one of these countries (ISO codes), e.g. a continent's.
     pub partner_countries: Option<BTreeSet<String>>,
@@ -35,6 +38,9 @@ pub struct StatsQuery {
 pub struct Stats {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The place whose ties (with those of every place inside it) are counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<PartialDate>,
     /// Ties counted (active or suspended on the date).
@@ -151,17 +157,35 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
     let mut ties_by_partner_country: BTreeMap<&str, u64> = BTreeMap::new();
     let mut distance_values: Vec<f64> = Vec::new();
     let mut n_without_coordinates = 0;
+    // The scope: a place and everything inside it, or a country, or the whole registry.
+    let inside = |id: &str| {
+        let Some(target) = query.place.as_deref() else {
+            return false;
+        };
+        let mut at = Some(id);
+        for _ in 0..64 {
+            match at {
+                Some(current) if current == target => return true,
+                Some(current) => at = places.get(current).and_then(|p| p.parent.as_deref()),
+                None => return false,
+            }
+        }
+        false
+    };
+    let scope: Option<()> = (query.place.is_some() || query.country.is_some()).then_some(());
+    let scoped = scope.is_some();
     for tie in &data.ties {
         let (country_a, country_b) = (places.country_of(&tie.a), places.country_of(&tie.b));
-        let (in_a, in_b) = match &query.country {
-            Some(cc) => (country_a == cc.as_str(), country_b == cc.as_str()),
-            None => (false, false),
+        let (in_a, in_b) = match (&query.place, &query.country) {
+            (Some(_), _) => (inside(&tie.a), inside(&tie.b)),
+            (None, Some(cc)) => (country_a == cc.as_str(), country_b == cc.as_str()),
+            (None, None) => (false, false),
         };
-        if query.country.is_some() && !in_a && !in_b {
+        if scoped && !in_a && !in_b {
             continue;
         }
         if let Some(allowed) = &query.partner_countries {
-            let partner_ok = match &query.country {
+            let partner_ok = match scope {
                 Some(_) if in_a && !in_b => allowed.contains(country_b),
                 Some(_) if in_b && !in_a => allowed.contains(country_a),
                 _ => allowed.contains(country_a) || allowed.contains(country_b),
@@ -193,7 +217,7 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
             _ => n_without_coordinates += 1,
         }
         *by_kind.entry(tie.kind.as_str().to_owned()).or_default() += 1;
-        match &query.country {
+        match scope {
             None => {
                 for (end, country) in [(&tie.a, country_a), (&tie.b, country_b)] {
                     partners.insert(end.as_str());
@@ -244,11 +268,12 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
         country: query.country.clone(),
         as_of: query.as_of,
         n_ties,
-        n_domestic_ties: query.country.as_ref().map(|_| n_domestic),
+        n_domestic_ties: scope.map(|_| n_domestic),
         n_partner_places: partners.len() as u64,
         partner_places_by_level: by_level(&partners),
         n_partner_countries: partner_countries.len() as u64,
-        local_places_by_level: if query.country.is_some() {
+        place: query.place.clone(),
+        local_places_by_level: if scoped {
             by_level(&locals)
         } else {
             BTreeMap::new()
@@ -326,6 +351,7 @@ pub fn compare_figures(
             _ => None,
         };
         let mut query = StatsQuery {
+            place: None,
             country: Some(figure.country.clone()),
             as_of: Some(figure.as_of),
             partner_countries,

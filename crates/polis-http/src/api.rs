@@ -358,6 +358,13 @@ pub(crate) struct StatsParams {
     /// Count for this country: its ties and their foreign partners.
     #[param(value_type = Option<openapi::CountryCode>, inline)]
     country: Option<String>,
+    /// Count for this place (an id or a name) and every place inside it, instead of a
+    /// country.
+    #[param(value_type = Option<String>, example = "cn-hebei")]
+    place: Option<String>,
+    /// Count only ties with a partner in this country.
+    #[param(value_type = Option<openapi::CountryCode>, inline)]
+    partner_country: Option<String>,
     /// The date (YYYY, YYYY-MM or YYYY-MM-DD) [default: now].
     #[param(value_type = Option<openapi::PartialDate>, inline)]
     as_of: Option<String>,
@@ -379,10 +386,20 @@ pub(crate) async fn stats(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<StatsParams>,
 ) -> Result<Response, ApiError> {
+    let place = match params.place.as_deref() {
+        Some(query) => Some(state.snapshot().resolve_place("place", query)?.id.clone()),
+        None => None,
+    };
     let query = StatsQuery {
+        place,
         country: params::optional::<CountryCode>("country", params.country.as_deref())?
             .map(|c| c.0),
         as_of: params::optional::<PartialDate>("as_of", params.as_of.as_deref())?,
+        partner_countries: params::optional::<CountryCode>(
+            "partner_country",
+            params.partner_country.as_deref(),
+        )?
+        .map(|c| std::collections::BTreeSet::from([c.0])),
         ..StatsQuery::default()
     };
     on_snapshot(&state, move |snapshot| {

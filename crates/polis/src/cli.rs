@@ -470,8 +470,15 @@ pub struct TiesArgs {
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     /// Count for this country (ISO 3166-1 alpha-2): its ties and their foreign partners.
-    #[arg(long, value_name = "CC")]
+    #[arg(long, value_name = "CC", conflicts_with = "place")]
     pub country: Option<String>,
+    /// Count for this place (id or name) and every place inside it: a region with its
+    /// cities, or one city.
+    #[arg(long)]
+    pub place: Option<String>,
+    /// Count only ties with a partner in this country (ISO 3166-1 alpha-2).
+    #[arg(long, value_name = "CC")]
+    pub partner_country: Option<String>,
     /// The date (YYYY, YYYY-MM or YYYY-MM-DD) [default: now]
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<PartialDate>,

@@ -265,11 +265,18 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
         }
         Command::Stats(args) => {
             let store = open_existing(settings).await?;
+            let place = match &args.place {
+                Some(query) => Some(resolve_place(&store, query).await?),
+                None => None,
+            };
             let data = store.load().await?;
             let query = StatsQuery {
+                place,
                 country: args.country.map(|c| c.to_ascii_uppercase()),
                 as_of: args.as_of,
-                partner_countries: None,
+                partner_countries: args
+                    .partner_country
+                    .map(|c| std::collections::BTreeSet::from([c.to_ascii_uppercase()])),
                 count_unknown: false,
             };
             output::stats(&polis_analysis::stats(&data, &query), args.json)

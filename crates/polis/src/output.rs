@@ -279,21 +279,18 @@ pub fn stats(stats: &Stats, json: bool) -> anyhow::Result<()> {
     if json {
         return print_json(stats);
     }
-    let scope = stats
-        .country
-        .as_deref()
-        .map(|c| format!(" of {c}"))
-        .unwrap_or_default();
+    let scope = match (&stats.place, &stats.country) {
+        (Some(place), _) => format!(" of {place} and the places inside it"),
+        (None, Some(c)) => format!(" of {c}"),
+        _ => String::new(),
+    };
     let when = stats
         .as_of
         .map(|d| format!(" as of {d}"))
         .unwrap_or_else(|| " now".to_owned());
     crate::out!("ties{scope}{when} (active or suspended): {}", stats.n_ties);
     if let Some(domestic) = stats.n_domestic_ties {
-        crate::out!(
-            "  of which both ends in {}: {domestic}",
-            stats.country.as_deref().unwrap_or("")
-        );
+        crate::out!("  of which both ends in scope: {domestic}");
     }
     let levels = |m: &std::collections::BTreeMap<String, u64>| {
         m.iter()

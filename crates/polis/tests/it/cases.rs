@@ -273,3 +273,46 @@ fn graph_metrics_of_the_reference_network() {
         .json();
     assert_eq!(path["chains"][0]["links"][0]["label"], "tie:sister_city");
 }
+
+#[test]
+fn stats_for_a_region_and_a_partner_country() {
+    let polis = reference();
+    // Hebei with everything inside it: its tie with Zuid-Holland.
+    let hebei = polis.ok(&["stats", "--place", "Hebei", "--json"]).json();
+    assert_eq!(hebei["place"], "cn-hebei");
+    assert!(hebei["n_ties"].as_u64().unwrap() >= 1, "{hebei:#}");
+    assert_eq!(hebei["partner_places_by_level"]["region"], 1, "{hebei:#}");
+    // China's ties with Czech partners: Prague's two, both terminated by now.
+    let cz = polis
+        .ok(&[
+            "stats",
+            "--country",
+            "CN",
+            "--partner-country",
+            "CZ",
+            "--json",
+        ])
+        .json();
+    assert_eq!(cz["n_ties"], 0, "{cz:#}");
+    assert_eq!(cz["by_status"]["terminated"], 2, "{cz:#}");
+    let cz_2019 = polis
+        .ok(&[
+            "stats",
+            "--country",
+            "CN",
+            "--partner-country",
+            "CZ",
+            "--as-of",
+            "2019-06-30",
+            "--json",
+        ])
+        .json();
+    assert_eq!(cz_2019["n_ties"], 2, "{cz_2019:#}");
+    assert_eq!(cz_2019["n_partner_places"], 1);
+    let run = polis.run(&["stats", "--place", "Hebei", "--country", "CN"]);
+    assert!(
+        !run.ok && run.stderr.contains("cannot be used with"),
+        "{}",
+        run.stderr
+    );
+}
