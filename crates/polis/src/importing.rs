@@ -525,7 +525,6 @@ pub async fn unresolved(store: &SqliteStore, limit: u32, json: bool) -> anyhow::
 
 /// `polis fetch wikidata`: the paged, rate-limited, retried P190 query, written as SPARQL JSON.
 pub async fn fetch_wikidata(
-    _settings: &crate::settings::Settings,
     out: &Path,
     country: Option<String>,
     endpoint: Option<String>,

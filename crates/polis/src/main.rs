@@ -171,8 +171,7 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             page_size,
             import,
         }) => {
-            importing::fetch_wikidata(settings, &out, country, endpoint, contact, page_size)
-                .await?;
+            importing::fetch_wikidata(&out, country, endpoint, contact, page_size).await?;
             if import {
                 let args = crate::cli::ImportArgs {
                     path: out,
