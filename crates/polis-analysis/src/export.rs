@@ -104,25 +104,28 @@ pub fn ties_csv(data: &Dataset) -> Result<String, csv::Error> {
 }
 
 /// A GeoJSON FeatureCollection: a Point per place with coordinates, and a LineString per tie
-/// whose two ends both have coordinates. Ties with an end lacking coordinates are counted in
-/// the collection's `ties_without_coordinates` property rather than dropped silently.
+/// whose two ends both have coordinates. A place without coordinates of its own (a district
+/// the gazetteer does not list) is drawn at the place it lies in, with
+/// `coordinates_from_parent: true`. Ties with an end still lacking coordinates are counted
+/// in the collection's `ties_without_coordinates` property rather than dropped silently.
 pub fn geojson(data: &Dataset) -> serde_json::Value {
     let places = PlaceIndex::new(data);
     let mut features = Vec::new();
     for place in tied_places(data) {
-        if let Some(c) = place.shown_coordinates() {
+        if let Some((lat, lon, from_parent)) = places.position(&place.id) {
             features.push(json!({
                 "type": "Feature",
                 "id": place.id,
-                "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
-                "properties": {"kind": "place", "name": place.name, "level": place.level, "country": place.country},
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"kind": "place", "name": place.name, "level": place.level, "country": place.country, "coordinates_from_parent": from_parent},
             }));
         }
     }
     let mut without = 0;
     for tie in &data.ties {
-        let coordinates = |id: &str| places.get(id).and_then(|p| p.shown_coordinates());
-        let (Some(a), Some(b)) = (coordinates(&tie.a), coordinates(&tie.b)) else {
+        let (Some((a_lat, a_lon, _)), Some((b_lat, b_lon, _))) =
+            (places.position(&tie.a), places.position(&tie.b))
+        else {
             without += 1;
             continue;
         };
@@ -130,7 +133,7 @@ pub fn geojson(data: &Dataset) -> serde_json::Value {
         features.push(json!({
             "type": "Feature",
             "id": tie.id,
-            "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
+            "geometry": {"type": "LineString", "coordinates": [[a_lon, a_lat], [b_lon, b_lat]]},
             "properties": {"kind": "tie", "tie_kind": tie.kind, "a": tie.a, "b": tie.b, "status": status_as_of(tie, None).status, "start": start, "end": end},
         }));
     }

@@ -42,6 +42,21 @@ impl<'a> PlaceIndex<'a> {
         self.by_id.get(id).copied()
     }
 
+    /// Where to draw a place: its own shown coordinates, or, for a place without any (a
+    /// district the gazetteer does not list), those of the nearest place it lies in. The flag
+    /// says whether they were borrowed from a parent.
+    pub fn position(&self, id: &str) -> Option<(f64, f64, bool)> {
+        let mut at = self.get(id);
+        for depth in 0..16 {
+            let place = at?;
+            if let Some(c) = place.shown_coordinates() {
+                return Some((c.lat, c.lon, depth > 0));
+            }
+            at = place.parent.as_deref().and_then(|parent| self.get(parent));
+        }
+        None
+    }
+
     /// The ISO country code of a place, or `??` where it has none.
     pub fn country_of(&self, id: &str) -> &'a str {
         self.get(id)

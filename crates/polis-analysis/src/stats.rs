@@ -211,9 +211,11 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
             continue;
         }
         n_ties += 1;
-        let coordinates = |id: &str| places.get(id).and_then(|p| p.shown_coordinates());
-        match (coordinates(&tie.a), coordinates(&tie.b)) {
-            (Some(x), Some(y)) => distance_values.push(haversine_km(x.lat, x.lon, y.lat, y.lon)),
+        // A district without coordinates of its own is measured from the place it lies in.
+        match (places.position(&tie.a), places.position(&tie.b)) {
+            (Some((x_lat, x_lon, _)), Some((y_lat, y_lon, _))) => {
+                distance_values.push(haversine_km(x_lat, x_lon, y_lat, y_lon))
+            }
             _ => n_without_coordinates += 1,
         }
         *by_kind.entry(tie.kind.as_str().to_owned()).or_default() += 1;

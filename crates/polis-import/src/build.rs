@@ -73,35 +73,75 @@ impl<'a> Builder<'a> {
     fn place_for(&mut self, target: &Target, end: &RawEnd, method: &str) -> String {
         let id = match target {
             Target::Registry(id) => id.clone(),
-            Target::Gazetteer(place) => {
-                let known = place
-                    .geonameid
-                    .and_then(|g| self.by_geonames.get(&u64::from(g)).cloned())
-                    .or_else(|| {
-                        place
-                            .subdivision
-                            .as_deref()
-                            .filter(|_| {
-                                place.geonameid.is_none()
-                                    && place.level == polis_gazetteer::Level::Region
-                            })
-                            .and_then(|code| self.by_iso_code.get(code).map(|id| id.to_string()))
-                    })
-                    .or_else(|| {
-                        if place.geonameid.is_none() {
-                            self.same_place_by_name(place)
-                        } else {
-                            None
-                        }
-                    });
-                match known {
-                    Some(id) => id,
-                    None => self.new_place(place),
-                }
+            Target::District { name, parent } => {
+                let parent_id = self.gazetteer_place(parent);
+                self.district(&parent_id, name)
             }
+            Target::Gazetteer(place) => self.gazetteer_place(place),
         };
         self.note_end(&id, end, method);
         id
+    }
+
+    /// The district `name` inside the registry place `parent_id`, created when new. It has no
+    /// coordinates of its own: the gazetteer does not list it.
+    fn district(&mut self, parent_id: &str, name: &str) -> String {
+        let id = format!("{parent_id}-{}", slug(name));
+        if self.used_ids.contains(&id) {
+            return id;
+        }
+        self.used_ids.insert(id.clone());
+        let parent = self
+            .places
+            .get(parent_id)
+            .or_else(|| self.existing_places.get(parent_id).copied());
+        let place = Place {
+            id: id.clone(),
+            level: polis_core::PlaceLevel::District,
+            name: name.to_owned(),
+            country: parent.and_then(|p| p.country.clone()),
+            iso_code: None,
+            parent: Some(parent_id.to_owned()),
+            wikidata: None,
+            geonames: None,
+            names: Vec::new(),
+            coordinates: Vec::new(),
+            population: Vec::new(),
+            former_ids: Vec::new(),
+            sources: vec![self.batch.clone()],
+        };
+        self.report.places_created += 1;
+        self.places.insert(id.clone(), place);
+        id
+    }
+
+    /// The registry id of a gazetteer place, creating the place when it is new.
+    fn gazetteer_place(&mut self, place: &polis_gazetteer::Place) -> String {
+        let by_geonames = place
+            .geonameid
+            .and_then(|g| self.by_geonames.get(&u64::from(g)).cloned());
+        // Without a GeoNames id, a first-level unit is known by its ISO 3166-2 code, and
+        // anything else by its country, folded name and position.
+        let by_code = || {
+            place
+                .subdivision
+                .as_deref()
+                .filter(|_| {
+                    place.geonameid.is_none() && place.level == polis_gazetteer::Level::Region
+                })
+                .and_then(|code| self.by_iso_code.get(code).map(|id| id.to_string()))
+        };
+        let known = by_geonames.or_else(by_code).or_else(|| {
+            place
+                .geonameid
+                .is_none()
+                .then(|| self.same_place_by_name(place))
+                .flatten()
+        });
+        match known {
+            Some(id) => id,
+            None => self.new_place(place),
+        }
     }
 
     /// An existing or new place with the same country, folded name and level, within 2 km.

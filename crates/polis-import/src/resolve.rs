@@ -42,6 +42,12 @@ pub enum Target {
     Registry(String),
     /// A gazetteer place (new to the registry unless its GeoNames id or ISO code is there).
     Gazetteer(Box<polis_gazetteer::Place>),
+    /// A district the gazetteer does not list, inside a gazetteer place ("Prague 1" in
+    /// Prague): it becomes a district place of its own, so its ties stay its own.
+    District {
+        name: String,
+        parent: Box<polis_gazetteer::Place>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +97,17 @@ fn method_name(candidate: &Candidate) -> String {
         snake.push(c.to_ascii_lowercase());
     }
     format!("gazetteer:{snake}")
+}
+
+/// A district target when the gazetteer answered with the parent of a district it lacks.
+fn district_of(candidate: &Candidate) -> Option<Target> {
+    candidate.evidence.iter().find_map(|e| match e {
+        polis_gazetteer::Evidence::ParentOfDistrict { district } => Some(Target::District {
+            name: district.trim().to_owned(),
+            parent: Box::new(candidate.place.clone()),
+        }),
+        _ => None,
+    })
 }
 
 /// The polis level of a gazetteer level: second-level units (counties) count as regions.
@@ -245,7 +262,8 @@ impl<'a> Resolver<'a> {
         }
         match chosen {
             Some(candidate) => Outcome::Resolved(Resolution {
-                target: Target::Gazetteer(Box::new(candidate.place.clone())),
+                target: district_of(candidate)
+                    .unwrap_or_else(|| Target::Gazetteer(Box::new(candidate.place.clone()))),
                 method: method_name(candidate),
                 confidence: candidate.confidence,
             }),

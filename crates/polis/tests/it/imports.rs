@@ -509,3 +509,40 @@ fn a_process_killed_mid_import_leaves_the_database_consistent() {
             > 20_000
     );
 }
+
+#[test]
+fn a_district_the_gazetteer_lacks_becomes_a_district_of_its_city() {
+    let polis = fresh();
+    let csv = "city1,country1,city2,country2\nPrague 1 (Prague),Czech Republic,Bamberg,Germany\nPrague,Czech Republic,Berlin,Germany\n";
+    let path = write(&polis, "districts.csv", csv.as_bytes());
+    polis.ok(&["import", "wikipedia-list", &path]);
+    let district = polis
+        .ok(&["place", "show", "Prague 1 (Prague)", "--json"])
+        .json();
+    assert_eq!(district["place"]["level"], "district", "{district:#}");
+    let parent = district["place"]["parent"].as_str().unwrap().to_owned();
+    let city = polis.ok(&["place", "show", &parent, "--json"]).json();
+    assert_eq!(city["place"]["name"], "Prague");
+    // The district's tie is its own, not the city's.
+    let city_ties: Vec<&str> = city["ties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(city_ties.len(), 1, "{city_ties:?}");
+    assert!(city_ties[0].contains("berlin"));
+    // On the map the district is drawn at its city, and says so.
+    let geojson_path = polis.path("d.geojson");
+    polis.ok(&["export", "geojson", geojson_path.to_str().unwrap()]);
+    let geojson: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(geojson_path).unwrap()).unwrap();
+    let point = geojson["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == district["place"]["id"])
+        .expect("the district is on the map");
+    assert_eq!(point["properties"]["coordinates_from_parent"], true);
+    assert_eq!(geojson["properties"]["ties_without_coordinates"], 0);
+}
