@@ -4,7 +4,8 @@
 #   cargo build --release -p polis && bash docs/make-cases.sh
 set -euo pipefail
 P="$PWD/target/release/polis"
-export POLIS_DB="$(mktemp -d)/polis.db"
+TMP="$(mktemp -d)"
+export POLIS_DB="$TMP/polis.db"
 "$P" init > /dev/null
 run() { echo '```'; echo "\$ polis $*"; "$P" "$@" 2>&1; echo '```'; echo; }
 {
@@ -60,7 +61,9 @@ for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/api/v1/health" > /dev/nu
 api() {
   echo '```'
   echo "\$ curl -s 'http://127.0.0.1:8080$1' | jq"
-  curl -s "http://127.0.0.1:$PORT$1" | python3 -m json.tool --no-ensure-ascii | head -n "${2:-20}"
+  # Through a file: `head` closing a pipe would stop this script under pipefail.
+  curl -s "http://127.0.0.1:$PORT$1" | python3 -m json.tool --no-ensure-ascii > "$TMP/body.json"
+  head -n "${2:-20}" "$TMP/body.json"
   echo '```'
   echo
 }
@@ -71,7 +74,7 @@ api "/api/v1/changes?from=2019-06-30&to=2020-06-30" 12
 api "/api/v1/activities/totals?kind=aid" 12
 api "/api/v1/clauses?tag=one_china_clause" 12
 api "/api/v1/recommend/Amsterdam?theme=climate&top=3" 24
-kill $SERVER
+kill $SERVER 2> /dev/null || true
 wait $SERVER 2> /dev/null || true
 if [ -d ../shared/data ]; then
   echo "## With the public lists imported"
@@ -80,7 +83,8 @@ if [ -d ../shared/data ]; then
   echo
   echo '```'
   echo "\$ polis import wikipedia-list ../shared/data/wikipedia-twin-towns/twin_cities_raw.csv"
-  "$P" import wikipedia-list ../shared/data/wikipedia-twin-towns/twin_cities_raw.csv 2>&1 | sed -n '1,20p' | sed 's/ in [0-9.]* s/ in (time) s/'
+  "$P" import wikipedia-list ../shared/data/wikipedia-twin-towns/twin_cities_raw.csv > "$TMP/import.txt" 2>&1
+  sed -n '1,20p' "$TMP/import.txt" | sed 's/ in [0-9.]* s/ in (time) s/'
   echo '```'
   echo
   "$P" import wikidata-tsv ../shared/data/wikidata-eu-sistercities/sistercities.tsv > /dev/null 2>&1
