@@ -135,9 +135,17 @@ pub struct MetricsQuery {
     pub seed: u64,
 }
 
-/// Computes every metric over the snapshot.
+/// Computes every metric over the network on `query.as_of`.
 pub fn metrics(data: &Dataset, query: &MetricsQuery) -> Result<GraphMetrics, GraphError> {
-    let snapshot = Snapshot::build(data, query.as_of.as_ref())?;
+    metrics_on(data, &Snapshot::build(data, query.as_of.as_ref())?, query)
+}
+
+/// [`metrics`] over a snapshot the caller already built from `data` for `query.as_of`.
+pub fn metrics_on(
+    data: &Dataset,
+    snapshot: &Snapshot,
+    query: &MetricsQuery,
+) -> Result<GraphMetrics, GraphError> {
     let g = &snapshot.graph;
     let places = PlaceIndex::new(data);
     let components = polis_graph::connected_components(g);

@@ -5,6 +5,7 @@
 //! This crate does no IO: no files, no network, no SQL, no async.
 
 pub mod date;
+pub mod geo;
 pub mod ids;
 pub mod model;
 pub mod status;

@@ -153,7 +153,7 @@ impl<'a> Builder<'a> {
             .iter()
             .find_map(|(id, at)| match (here, at) {
                 (Some((la, lo)), Some((pla, plo))) => {
-                    (crate::resolve::haversine_km(la, lo, *pla, *plo) <= 2.0).then(|| id.clone())
+                    (polis_core::geo::haversine_km(la, lo, *pla, *plo) <= 2.0).then(|| id.clone())
                 }
                 (None, None) => Some(id.clone()),
                 _ => None,

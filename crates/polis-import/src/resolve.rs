@@ -75,13 +75,6 @@ pub struct Resolver<'a> {
     cache: HashMap<CacheKey, Outcome>,
 }
 
-pub(crate) fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let a = ((p2 - p1) / 2.0).sin().powi(2)
-        + p1.cos() * p2.cos() * ((lon2 - lon1).to_radians() / 2.0).sin().powi(2);
-    2.0 * 6371.0088 * a.sqrt().min(1.0).asin()
-}
-
 /// A method's name for the report.
 fn method_name(candidate: &Candidate) -> String {
     let method = format!("{:?}", candidate.method);
@@ -202,7 +195,9 @@ impl<'a> Resolver<'a> {
             .gazetteer
             .resolve_without_review(&end.name, end.country.as_deref());
         let near = |c: &Candidate| match (coordinates, c.place.lat.zip(c.place.lon)) {
-            (Some((la, lo)), Some((pla, plo))) => Some(haversine_km(la, lo, pla, plo)),
+            (Some((la, lo)), Some((pla, plo))) => {
+                Some(polis_core::geo::haversine_km(la, lo, pla, plo))
+            }
             _ => None,
         };
         let level_fits = |c: &Candidate| match is_region {

@@ -406,7 +406,10 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                 sampled_sources: sampled,
                 seed,
             };
-            output::metrics(&polis_analysis::network::metrics(&data, &query)?, json)
+            output::metrics(
+                &polis_analysis::network::metrics_on(&data, &snapshot, &query)?,
+                json,
+            )
         }
         Command::Recommend {
             place,
