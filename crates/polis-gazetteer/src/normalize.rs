@@ -324,8 +324,11 @@ const SUFFIX_LEVELS: &[(&str, LevelHint)] = &[
     ("rural municipality", LevelHint::Municipality),
     ("urban municipality", LevelHint::Municipality),
     ("municipality", LevelHint::Municipality),
+    ("regional council", LevelHint::Municipality),
+    ("local council", LevelHint::Municipality),
     ("municipal district", LevelHint::District),
     ("district", LevelHint::District),
+    ("partido", LevelHint::District),
     ("county", LevelHint::County),
     ("raion", LevelHint::Raion),
     ("rayon", LevelHint::Raion),
@@ -346,7 +349,8 @@ const SUFFIX_LEVELS: &[(&str, LevelHint)] = &[
     ("village", LevelHint::Village),
 ];
 
-/// Level words that may begin a name ("County Kilkenny", "City of Westminster").
+/// Level words that may begin a name ("County Kilkenny", "City of Westminster"), longer ones
+/// before their prefixes.
 const PREFIX_LEVELS: &[(&str, LevelHint)] = &[
     ("county of", LevelHint::County),
     ("county", LevelHint::County),
@@ -362,6 +366,22 @@ const PREFIX_LEVELS: &[(&str, LevelHint)] = &[
     ("department of", LevelHint::Department),
     ("prefecture of", LevelHint::Prefecture),
     ("region of", LevelHint::Region),
+    // Designators of GeoNames second-level units in their own languages: "Partido de
+    // Almirante Brown", "Departamento de Almirante Brown", "Bashkia Dropull", "Dimos Athens".
+    ("partido de", LevelHint::District),
+    ("partido del", LevelHint::District),
+    ("departamento de", LevelHint::Department),
+    ("departamento del", LevelHint::Department),
+    ("provincia de", LevelHint::Province),
+    ("provincia di", LevelHint::Province),
+    ("bashkia e", LevelHint::Municipality),
+    ("bashkia", LevelHint::Municipality),
+    ("dimos", LevelHint::Municipality),
+    ("obshtina", LevelHint::Municipality),
+    ("municipio de", LevelHint::Municipality),
+    ("comune di", LevelHint::Municipality),
+    ("powiat", LevelHint::County),
+    ("landkreis", LevelHint::District),
 ];
 
 /// Takes qualifiers off a name and returns what they said instead of dropping it.

