@@ -2,7 +2,11 @@
 //! that state the same tie, add a piece of evidence per row, and put it all in one
 //! [`Dataset`] of records to store, with the report.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+// Hashing keys is a good part of an import's work: a fast hash, as the keys come from files
+// the user chose to import.
+use foldhash::{HashMap, HashSet};
 
 use polis_core::ids::{place_id, slug, tie_id};
 use polis_core::text::fold;
@@ -33,7 +37,7 @@ pub struct ImportInput<'a> {
     /// Everything already in the registry.
     pub existing: &'a Dataset,
     /// Users' decisions about names, by [`crate::resolve::decision_key`].
-    pub decisions: &'a HashMap<String, Decision>,
+    pub decisions: &'a std::collections::HashMap<String, Decision>,
     /// Called with the number of rows done, every 1,000 rows and at the end.
     pub progress: &'a (dyn Fn(u64) + Sync),
 }
@@ -346,7 +350,7 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
             .filter_map(|p| p.iso_code.as_deref().map(|c| (c, p.id.as_str())))
             .collect(),
         by_name: {
-            let mut by_name: NameIndex = HashMap::new();
+            let mut by_name: NameIndex = HashMap::default();
             for p in &input.existing.places {
                 if let Some(country) = &p.country {
                     by_name
@@ -373,8 +377,8 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
             rejected: parsed.rejected.clone(),
             ..ImportReport::default()
         },
-        resolved_names: HashMap::new(),
-        unresolved_names: HashMap::new(),
+        resolved_names: HashMap::default(),
+        unresolved_names: HashMap::default(),
     };
     let mut resolver = Resolver::new(input.gazetteer, input.existing, input.decisions);
     let existing_ties: HashMap<&str, &Tie> = input
@@ -383,26 +387,44 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
         .iter()
         .map(|t| (t.id.as_str(), t))
         .collect();
-    let mut touched: HashSet<String> = HashSet::new();
+    let mut touched: HashSet<String> = HashSet::default();
 
+    resolver.prefill(
+        parsed
+            .rows
+            .iter()
+            .flat_map(|row| [(&row.a, None), (&row.b, None)]),
+    );
+    // The registry id each plain end (a name and a country field, nothing else) came to, so
+    // that a name listed on many rows is resolved and noted once: noting the same end again
+    // changes nothing.
+    let mut plain_ends: HashMap<(&str, Option<&str>), Option<String>> = HashMap::default();
     for (n, row) in parsed.rows.iter().enumerate() {
         if n % 1000 == 0 {
             (input.progress)(n as u64);
         }
-        let ends = [
-            (&row.a, resolver.resolve(&row.a, None)),
-            (&row.b, resolver.resolve(&row.b, None)),
-        ];
-        let mut ids = Vec::new();
-        for (end, outcome) in &ends {
-            match outcome {
+        let mut ids = Vec::with_capacity(2);
+        for end in [&row.a, &row.b] {
+            let plain = end.is_plain();
+            if plain
+                && let Some(known) = plain_ends.get(&(end.name.as_str(), end.country.as_deref()))
+            {
+                ids.extend(known.clone());
+                continue;
+            }
+            let id = match resolver.resolve(end, None) {
                 Outcome::Resolved(resolution) => {
-                    ids.push(b.place_for(&resolution.target, end, &resolution.method))
+                    Some(b.place_for(&resolution.target, end, &resolution.method))
                 }
                 Outcome::Unresolved { best_guess } => {
-                    b.unresolved(end, row.line, best_guess.clone())
+                    b.unresolved(end, row.line, best_guess);
+                    None
                 }
+            };
+            if plain {
+                plain_ends.insert((end.name.as_str(), end.country.as_deref()), id.clone());
             }
+            ids.extend(id);
         }
         let [a, other] = ids.as_slice() else {
             b.report.rows_unresolved += 1;
@@ -618,7 +640,7 @@ fn build_memberships(
     if rows.is_empty() {
         return;
     }
-    let mut by_tag: HashMap<String, String> = HashMap::new();
+    let mut by_tag: HashMap<String, String> = HashMap::default();
     for network in &b.input.existing.networks {
         for text in network
             .tags
@@ -652,6 +674,7 @@ fn build_memberships(
         .iter()
         .map(Membership::key)
         .collect();
+    resolver.prefill(rows.iter().map(|row| (&row.member, row.is_region)));
     for row in rows {
         let id = match resolver.resolve(&row.member, row.is_region) {
             Outcome::Resolved(resolution) => {

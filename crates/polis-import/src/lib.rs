@@ -35,6 +35,17 @@ pub struct RawEnd {
     pub labels: Vec<(String, String)>,
 }
 
+impl RawEnd {
+    /// Whether the end says nothing but a name and a country field.
+    pub fn is_plain(&self) -> bool {
+        self.lat.is_none()
+            && self.lon.is_none()
+            && self.population.is_none()
+            && self.wikidata.is_none()
+            && self.labels.is_empty()
+    }
+}
+
 /// One row that states a tie.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawRow {

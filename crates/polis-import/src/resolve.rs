@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::{HashMap as FastMap, HashSet as FastSet};
+
 use polis_core::text::fold;
 use polis_core::{Dataset, PlaceLevel};
 use polis_gazetteer::{Candidate, Gazetteer, Level};
@@ -67,12 +69,31 @@ pub enum Outcome {
 /// What an answer is remembered under: name, country field, level hint, rounded coordinates.
 type CacheKey = (String, Option<String>, Option<bool>, Option<(i32, i32)>);
 
+/// [`CacheKey`] borrowed from the end.
+type BorrowedKey<'e> = (&'e str, Option<&'e str>, Option<bool>, Option<(i32, i32)>);
+
+/// The end's coordinates to a tenth of a degree, as answers are remembered.
+fn rounded(end: &RawEnd) -> Option<(i32, i32)> {
+    end.lat
+        .zip(end.lon)
+        .map(|(la, lo)| ((la * 10.0) as i32, (lo * 10.0) as i32))
+}
+
+fn cache_key(end: &RawEnd, is_region: Option<bool>) -> CacheKey {
+    (
+        end.name.clone(),
+        end.country.clone(),
+        is_region,
+        rounded(end),
+    )
+}
+
 /// Resolves names, remembering every answer for the run.
 pub struct Resolver<'a> {
     gazetteer: &'a Gazetteer,
     by_wikidata: HashMap<&'a str, &'a str>,
     decisions: &'a HashMap<String, Decision>,
-    cache: HashMap<CacheKey, Outcome>,
+    cache: FastMap<CacheKey, Outcome>,
 }
 
 /// A method's name for the report.
@@ -127,7 +148,7 @@ impl<'a> Resolver<'a> {
             gazetteer,
             by_wikidata,
             decisions,
-            cache: HashMap::new(),
+            cache: FastMap::default(),
         }
     }
 
@@ -137,50 +158,99 @@ impl<'a> Resolver<'a> {
 
     /// Resolves one end; `is_region` is the source's own word on the level, where it has one.
     pub fn resolve(&mut self, end: &RawEnd, is_region: Option<bool>) -> Outcome {
+        if let Some(outcome) = self.known(end) {
+            return outcome;
+        }
+        let key = cache_key(end, is_region);
+        if let Some(outcome) = self.cache.get(&key) {
+            return outcome.clone();
+        }
+        let outcome = self.resolve_in_gazetteer(end, is_region, end.lat.zip(end.lon));
+        self.cache.insert(key, outcome.clone());
+        outcome
+    }
+
+    /// Resolves the distinct names among `ends` in the gazetteer on all cores, so that
+    /// [`Resolver::resolve`] then finds them remembered. The answers are the same as resolving
+    /// one by one: each name's answer depends on nothing but the name and the gazetteer.
+    pub fn prefill<'e>(&mut self, ends: impl IntoIterator<Item = (&'e RawEnd, Option<bool>)>) {
+        let mut seen: FastSet<BorrowedKey> = FastSet::default();
+        let mut todo: Vec<(&RawEnd, Option<bool>)> = Vec::new();
+        for (end, is_region) in ends {
+            if self.known(end).is_some() {
+                continue;
+            }
+            let key = (
+                end.name.as_str(),
+                end.country.as_deref(),
+                is_region,
+                rounded(end),
+            );
+            if seen.insert(key) && !self.cache.contains_key(&cache_key(end, is_region)) {
+                todo.push((end, is_region));
+            }
+        }
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .clamp(1, 8);
+        // Below a few hundred names the threads cost more than they save.
+        let chunk = todo.len().div_ceil(threads).max(256);
+        let this = &*self;
+        let answers: Vec<Vec<Outcome>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = todo
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|(end, is_region)| {
+                                this.resolve_in_gazetteer(end, *is_region, end.lat.zip(end.lon))
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                // Resolution reads compiled-in data only; a panic there is a bug, not input.
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for ((end, is_region), outcome) in todo.into_iter().zip(answers.into_iter().flatten()) {
+            self.cache.insert(cache_key(end, is_region), outcome);
+        }
+    }
+
+    /// The answer from the registry (a known Wikidata id) or from a user's decision, if any.
+    fn known(&self, end: &RawEnd) -> Option<Outcome> {
         if let Some(q) = &end.wikidata
             && let Some(id) = self.by_wikidata.get(q.as_str())
         {
-            return Outcome::Resolved(Resolution {
+            return Some(Outcome::Resolved(Resolution {
                 target: Target::Registry((*id).to_owned()),
                 method: "registry:wikidata_id".into(),
                 confidence: 1.0,
-            });
+            }));
         }
         // Folding the name for the decision key costs as much as a lookup: only when there
         // are decisions at all.
-        if !self.decisions.is_empty()
-            && let Some(decision) = self
-                .decisions
-                .get(&decision_key(&end.name, end.country.as_deref()))
-        {
-            let target = match decision {
-                Decision::Place(id) => Some(Target::Registry(id.clone())),
-                Decision::Geonames(g) => self
-                    .gazetteer
-                    .place_by_geonameid(*g)
-                    .map(|p| Target::Gazetteer(Box::new(p))),
-            };
-            if let Some(target) = target {
-                return Outcome::Resolved(Resolution {
-                    target,
-                    method: "decision".into(),
-                    confidence: 1.0,
-                });
-            }
+        if self.decisions.is_empty() {
+            return None;
         }
-        let coordinates = end.lat.zip(end.lon);
-        let cache_key = (
-            end.name.clone(),
-            end.country.clone(),
-            is_region,
-            coordinates.map(|(la, lo)| ((la * 10.0) as i32, (lo * 10.0) as i32)),
-        );
-        if let Some(outcome) = self.cache.get(&cache_key) {
-            return outcome.clone();
-        }
-        let outcome = self.resolve_in_gazetteer(end, is_region, coordinates);
-        self.cache.insert(cache_key, outcome.clone());
-        outcome
+        let decision = self
+            .decisions
+            .get(&decision_key(&end.name, end.country.as_deref()))?;
+        let target = match decision {
+            Decision::Place(id) => Some(Target::Registry(id.clone())),
+            Decision::Geonames(g) => self
+                .gazetteer
+                .place_by_geonameid(*g)
+                .map(|p| Target::Gazetteer(Box::new(p))),
+        }?;
+        Some(Outcome::Resolved(Resolution {
+            target,
+            method: "decision".into(),
+            confidence: 1.0,
+        }))
     }
 
     fn resolve_in_gazetteer(
