@@ -65,6 +65,58 @@ fn importing_the_same_bundle_twice_changes_nothing() {
 }
 
 #[test]
+fn the_audit_log_shows_each_change_with_its_states() {
+    let polis = Polis::new();
+    polis.ok(&["init", "--empty"]);
+    let bundle = polis.path("bundle");
+    std::fs::create_dir(&bundle).unwrap();
+    for entry in std::fs::read_dir(example_bundle()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), bundle.join(entry.file_name())).unwrap();
+    }
+    let bundle = bundle.display().to_string();
+    polis.ok(&["import", "bundle", &bundle]);
+    let entry_of = |audit: &serde_json::Value, seq_order: usize| -> serde_json::Value {
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["record_id"] == "cn-beijing")
+            .nth(seq_order)
+            .cloned()
+            .unwrap_or_else(|| panic!("no audit entry {seq_order} for cn-beijing: {audit:#}"))
+    };
+    // A creation shows the record it created, although only the change is logged.
+    let audit = polis.ok(&["audit", "--limit", "1000", "--json"]).json();
+    let created = entry_of(&audit, 0);
+    assert!(created["before"].is_null(), "{created:#}");
+    let state: serde_json::Value =
+        serde_json::from_str(created["after"].as_str().expect("a created state")).unwrap();
+    assert_eq!(state["name"], "Beijing");
+
+    // After an update, the creation still shows what it created, and the update both states.
+    let places = std::path::Path::new(&bundle).join("places.toml");
+    let text = std::fs::read_to_string(&places).unwrap();
+    std::fs::write(
+        &places,
+        text.replace("name = \"Beijing\"", "name = \"Beijing Municipality\""),
+    )
+    .unwrap();
+    let second = polis.ok(&["import", "bundle", &bundle, "--json"]).json();
+    assert_eq!(second["updated"]["place"], 1, "{second:#}");
+    let audit = polis.ok(&["audit", "--limit", "1000", "--json"]).json();
+    // Newest first: the update, then the creation.
+    let (updated, created) = (entry_of(&audit, 0), entry_of(&audit, 1));
+    let state = |e: &serde_json::Value, field: &str| -> serde_json::Value {
+        serde_json::from_str(e[field].as_str().expect("a state")).unwrap()
+    };
+    assert_eq!(state(&created, "after")["name"], "Beijing");
+    assert_eq!(state(&updated, "before")["name"], "Beijing");
+    assert_eq!(state(&updated, "after")["name"], "Beijing Municipality");
+    assert_eq!(created["after"], updated["before"]);
+}
+
+#[test]
 fn dry_run_writes_nothing() {
     let polis = Polis::new();
     polis.ok(&["init", "--empty"]);
