@@ -113,7 +113,7 @@ pub(crate) struct NameIndex {
     starts: Vec<u32>,
 }
 
-const PREFIX_BITS: u32 = 18;
+pub(crate) const PREFIX_BITS: u32 = 18;
 
 impl NameIndex {
     fn new(entries: Vec<IndexEntry>) -> NameIndex {
@@ -191,8 +191,9 @@ impl<'a> Lines<'a> {
             return None;
         }
         let start = self.position;
-        let end = self.text[start..]
-            .find('\n')
+        // memchr's vectorised search: the text is 18 MB, and `str::find` was a fifth of the
+        // load time.
+        let end = memchr::memchr(b'\n', &self.text.as_bytes()[start..])
             .map_or(self.text.len(), |i| start + i);
         self.position = end + 1;
         self.number += 1;
@@ -435,7 +436,15 @@ fn parse(text: String) -> Result<Tables, GazetteerError> {
         }
     }
 
-    let index = build_index(&text, &places, &regions);
+    let n_entities = places.name.len() + regions.len();
+    let index = match crate::index_cache::read(n_entities) {
+        Some(entries) => NameIndex::new(entries),
+        None => {
+            let index = build_index(&text, &places, &regions);
+            crate::index_cache::write(&index.entries);
+            index
+        }
+    };
     Ok(Tables {
         text,
         source,

@@ -436,12 +436,17 @@ pub fn strip_qualifiers(name: &str) -> Qualified {
 
     // A leading level word: "County Kilkenny", "Gmina Zamość".
     let mut start = 0;
+    // The tables are compared word by word without collecting them: this runs for every name
+    // an import resolves.
     for &(prefix, hint) in PREFIX_LEVELS {
-        let prefix_words: Vec<&str> = prefix.split(' ').collect();
-        if words.len() > prefix_words.len()
-            && folded_words.iter().zip(&prefix_words).all(|(a, b)| a == b)
+        let n = prefix.split(' ').count();
+        if words.len() > n
+            && folded_words
+                .iter()
+                .zip(prefix.split(' '))
+                .all(|(a, b)| a == b)
         {
-            start = prefix_words.len();
+            start = n;
             removed.push(words[..start].join(" "));
             level_hint = level_hint.or(Some(hint));
             break;
@@ -452,12 +457,11 @@ pub fn strip_qualifiers(name: &str) -> Qualified {
     let mut end = words.len();
     if start == 0 {
         for &(suffix, hint) in SUFFIX_LEVELS {
-            let suffix_words: Vec<&str> = suffix.split(' ').collect();
-            let n = suffix_words.len();
+            let n = suffix.split(' ').count();
             if words.len() > n
                 && folded_words[words.len() - n..]
                     .iter()
-                    .zip(&suffix_words)
+                    .zip(suffix.split(' '))
                     .all(|(a, b)| a == b)
             {
                 end = words.len() - n;

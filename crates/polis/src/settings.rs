@@ -30,6 +30,18 @@ pub fn default_config_path() -> Option<PathBuf> {
         .map(|d| d.config_dir().join("polis.toml"))
 }
 
+/// Where caches go: `$POLIS_CACHE_DIR` if set (empty: no cache), else
+/// `$XDG_CACHE_HOME/polis` on Linux (usually `~/.cache/polis`), the platform's equivalent
+/// elsewhere. Only derived data goes there (the gazetteer's name index); deleting it is safe.
+pub fn cache_dir() -> Option<PathBuf> {
+    match std::env::var_os("POLIS_CACHE_DIR") {
+        Some(dir) if dir.is_empty() => None,
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => directories::ProjectDirs::from("org", "polis", "polis")
+            .map(|d| d.cache_dir().to_path_buf()),
+    }
+}
+
 /// Where the database is by default: `$XDG_DATA_HOME/polis/polis.db` on Linux (usually
 /// `~/.local/share/polis/polis.db`), the platform's equivalent elsewhere.
 pub fn default_db_path() -> PathBuf {

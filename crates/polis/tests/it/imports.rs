@@ -546,3 +546,43 @@ fn a_district_the_gazetteer_lacks_becomes_a_district_of_its_city() {
     assert_eq!(point["properties"]["coordinates_from_parent"], true);
     assert_eq!(geojson["properties"]["ties_without_coordinates"], 0);
 }
+
+#[test]
+fn the_gazetteer_index_cache_gives_the_same_answers_and_survives_damage() {
+    let polis = fresh();
+    let cache = polis.path("cache");
+    let names = write(
+        &polis,
+        "names.csv",
+        "name,country\nPraha,\n布拉格,\nZhejiang Province,China\nGołdap County,Poland\nNowhere-on-Sea,\n"
+            .as_bytes(),
+    );
+    let resolve = |cache: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_polis"))
+            .args(["resolve", "--file", &names, "--json"])
+            .env("POLIS_DB", polis.db())
+            .env("POLIS_CONFIG", polis.path("polis.toml"))
+            .env("POLIS_CACHE_DIR", cache)
+            .output()
+            .expect("polis runs");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let uncached = resolve("");
+    assert!(!cache.exists(), "an empty POLIS_CACHE_DIR turns the cache off");
+    let cache_dir = cache.display().to_string();
+    let first = resolve(&cache_dir);
+    let files: Vec<PathBuf> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "one index file: {files:?}");
+    let second = resolve(&cache_dir);
+    assert_eq!(first, uncached);
+    assert_eq!(second, uncached, "answers read from the cached index differ");
+    // A damaged file is ignored and written again.
+    let size = std::fs::metadata(&files[0]).unwrap().len();
+    std::fs::write(&files[0], b"polisgz1 damaged").unwrap();
+    assert_eq!(resolve(&cache_dir), uncached);
+    assert_eq!(std::fs::metadata(&files[0]).unwrap().len(), size);
+}
