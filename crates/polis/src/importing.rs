@@ -67,6 +67,9 @@ pub async fn import(
     who: String,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
+    // Loading the gazetteer takes longer than reading the file and the registry: start it now,
+    // on its own thread; `gazetteer()` below waits for it.
+    std::thread::spawn(|| gazetteer().is_ok());
     let path = &args.path;
     let size = std::fs::metadata(path)
         .with_context(|| format!("cannot read {}", path.display()))?
@@ -171,6 +174,9 @@ pub async fn import(
         });
     }
     print_report(&output.report, &stored, args.dry_run, seconds);
+    // The process ends after an import: freeing tens of thousands of records one by one would
+    // only make the user wait.
+    std::mem::forget((existing, output));
     Ok(())
 }
 

@@ -18,6 +18,11 @@ macro_rules! out {
     }};
 }
 
+// Imports and the gazetteer allocate millions of small strings from several threads; glibc's
+// allocator spent a third of an import's time (measured with perf; bench/README.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli;
 mod importing;
 mod output;
@@ -56,6 +61,10 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    // The gazetteer's name index is cached across runs: building it is most of its load time.
+    if let Some(dir) = settings::cache_dir() {
+        polis_gazetteer::Gazetteer::cache_index_in(dir);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
