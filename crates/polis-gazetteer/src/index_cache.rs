@@ -104,13 +104,8 @@ fn u64_at(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(word)
 }
 
-/// Writes the index for later loads, if a directory is set. Failing to write (a read-only
-/// home, a full disk) costs only the next load's time, so it is not an error.
-pub(crate) fn write(entries: &[IndexEntry]) {
-    let Some(dir) = CACHE_DIR.get() else {
-        return;
-    };
-    let fingerprint = fingerprint();
+/// The file's bytes: magic, fingerprint, number of entries, then the entries.
+fn encode(entries: &[IndexEntry], fingerprint: u64) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(24 + entries.len() * ENTRY_BYTES);
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&fingerprint.to_le_bytes());
@@ -126,6 +121,17 @@ pub(crate) fn write(entries: &[IndexEntry]) {
         });
         bytes.push(0);
     }
+    bytes
+}
+
+/// Writes the index for later loads, if a directory is set. Failing to write (a read-only
+/// home, a full disk) costs only the next load's time, so it is not an error.
+pub(crate) fn write(entries: &[IndexEntry]) {
+    let Some(dir) = CACHE_DIR.get() else {
+        return;
+    };
+    let fingerprint = fingerprint();
+    let bytes = encode(entries, fingerprint);
     let path = path_in(dir, fingerprint);
     // Written under a temporary name and renamed, so a reader never sees half a file.
     let temporary = dir.join(format!(
@@ -166,22 +172,6 @@ mod tests {
                 kind: KeyKind::SuffixStripped,
             },
         ]
-    }
-
-    fn encode(entries: &[IndexEntry], fingerprint: u64) -> Vec<u8> {
-        // The layout `write` uses; `write` itself needs the process-wide directory.
-        let mut bytes = Vec::new();
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&fingerprint.to_le_bytes());
-        bytes.extend_from_slice(&(entries.len() as u64).to_le_bytes());
-        for e in entries {
-            bytes.extend_from_slice(&e.hash.to_le_bytes());
-            bytes.extend_from_slice(&e.entity.to_le_bytes());
-            bytes.extend_from_slice(&e.slot.to_le_bytes());
-            bytes.push(e.kind as u8);
-            bytes.push(0);
-        }
-        bytes
     }
 
     #[test]

@@ -565,11 +565,18 @@ fn the_gazetteer_index_cache_gives_the_same_answers_and_survives_damage() {
             .env("POLIS_CACHE_DIR", cache)
             .output()
             .expect("polis runs");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         String::from_utf8(output.stdout).unwrap()
     };
     let uncached = resolve("");
-    assert!(!cache.exists(), "an empty POLIS_CACHE_DIR turns the cache off");
+    assert!(
+        !cache.exists(),
+        "an empty POLIS_CACHE_DIR turns the cache off"
+    );
     let cache_dir = cache.display().to_string();
     let first = resolve(&cache_dir);
     let files: Vec<PathBuf> = std::fs::read_dir(&cache)
@@ -579,7 +586,10 @@ fn the_gazetteer_index_cache_gives_the_same_answers_and_survives_damage() {
     assert_eq!(files.len(), 1, "one index file: {files:?}");
     let second = resolve(&cache_dir);
     assert_eq!(first, uncached);
-    assert_eq!(second, uncached, "answers read from the cached index differ");
+    assert_eq!(
+        second, uncached,
+        "answers read from the cached index differ"
+    );
     // A damaged file is ignored and written again.
     let size = std::fs::metadata(&files[0]).unwrap().len();
     std::fs::write(&files[0], b"polisgz1 damaged").unwrap();

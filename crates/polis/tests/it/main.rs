@@ -59,7 +59,10 @@ impl Polis {
             .env("POLIS_CONFIG", self.dir.path().join("polis.toml"))
             .env_remove("POLIS_LOG")
             // The gazetteer's index cache, shared by the tests and kept out of the home folder.
-            .env("POLIS_CACHE_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("cache"))
+            .env(
+                "POLIS_CACHE_DIR",
+                Path::new(env!("CARGO_TARGET_TMPDIR")).join("cache"),
+            )
             .output()
             .expect("polis runs");
         Run {
