@@ -1,11 +1,12 @@
 //! The polis HTTP API: a read-only JSON API under `/api/v1` that offers what the command
 //! line shows (places, ties, statistics, changes, quality, dormant ties, paths, network
 //! metrics, the partner finder and its evaluation, figures, activity totals, clauses,
-//! search, the audit log and exports), documented by an OpenAPI document at
+//! search, the audit log, name resolution against the embedded gazetteer, the unresolved-name
+//! queue and exports), documented by an OpenAPI document at
 //! `/api/v1/openapi.json`. This is the only crate that knows HTTP.
 //!
 //! Reads are answered from an in-memory snapshot of the store ([`AppState`]), so a request
-//! touches SQL only for full-text search and the audit log. Every error has the same body,
+//! touches SQL only for full-text search, the audit log and the unresolved queue. Every error has the same body,
 //! `{"error": {"code", "message"}}` ([`ApiError`]). Requests are bounded by a body limit, a
 //! timeout and a per-IP rate limit ([`HttpConfig`]).
 //!
@@ -117,6 +118,9 @@ pub async fn serve_with_config(
     addr: SocketAddr,
     config: HttpConfig,
 ) -> Result<(), HttpError> {
+    // `/resolve` needs the gazetteer: load it now, on its own thread, so that the first
+    // request does not wait for it.
+    std::thread::spawn(|| polis_gazetteer::Gazetteer::embedded().is_ok());
     let state = AppState::new(store, config).await?;
     let listener = bind(addr).await?;
     let local = listener.local_addr().unwrap_or(addr);

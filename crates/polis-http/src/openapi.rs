@@ -17,8 +17,8 @@ use crate::error::{ErrorBody, ErrorCode, ErrorDetail};
         description = "The read-only JSON API of polis, the city-diplomacy observatory: places, \
             ties and their status on any date, statistics, changes, data quality, dormant ties, \
             \"who connects X to Y\", network metrics, the partner finder and its evaluation, \
-            reported figures, activity totals, agreement clauses, search, the audit log and \
-            exports. Every error has the body {\"error\": {\"code\", \"message\"}}. See \
+            reported figures, activity totals, agreement clauses, search, the audit log, name \
+            resolution against the embedded gazetteer, the unresolved-name queue and exports. Every error has the body {\"error\": {\"code\", \"message\"}}. See \
             docs/api.md.",
         license(name = "MIT OR Apache-2.0"),
     ),
@@ -40,6 +40,8 @@ use crate::error::{ErrorBody, ErrorCode, ErrorDetail};
         api::clauses,
         api::search,
         api::audit,
+        api::resolve,
+        api::unresolved,
         api::export_csv,
         api::export_geojson,
         api::export_graphml,
@@ -52,6 +54,7 @@ use crate::error::{ErrorBody, ErrorCode, ErrorDetail};
         (name = "analysis", description = "Statistics, changes, quality, dormancy, paths, network metrics, partners, figures, activity totals, clauses"),
         (name = "search", description = "Full-text search in any script"),
         (name = "audit", description = "The audit log"),
+        (name = "resolution", description = "Place names against the embedded gazetteer, and the names imports could not resolve"),
         (name = "export", description = "Files for other tools"),
         (name = "meta", description = "Health and this document"),
     )
@@ -506,6 +509,55 @@ pub(crate) mod schema {
         kind: String,
         id: String,
         label: String,
+    }
+
+    /// One ranked gazetteer candidate for a name.
+    #[derive(ToSchema)]
+    pub struct Candidate {
+        name: String,
+        /// ISO 3166-1 alpha-2 code.
+        country: String,
+        #[schema(nullable)]
+        admin1: Option<String>,
+        #[schema(nullable)]
+        admin2: Option<String>,
+        /// ISO 3166-2 code of the first-level unit the place is in, or of the unit itself.
+        #[schema(nullable)]
+        subdivision: Option<String>,
+        /// `city`, `municipality`, `county`, `region` or `country`.
+        level: String,
+        #[schema(nullable)]
+        lat: Option<f64>,
+        #[schema(nullable)]
+        lon: Option<f64>,
+        #[schema(nullable)]
+        population: Option<u64>,
+        /// GeoNames id.
+        #[schema(nullable)]
+        geonames: Option<u32>,
+        /// From 0 to 1.
+        confidence: f32,
+        /// Whether an import would take it (confidence 0.5 or more).
+        confident: bool,
+        /// Why it matched and how it was ranked.
+        explanation: String,
+    }
+
+    /// A name waiting in the unresolved queue.
+    #[derive(ToSchema)]
+    pub struct UnresolvedName {
+        /// The folded name and country field: what a decision is remembered under.
+        key: String,
+        name: String,
+        #[schema(nullable)]
+        country: Option<String>,
+        /// The import batch that last saw it.
+        batch: String,
+        /// The line in that batch's file.
+        line: i64,
+        /// The best candidate below the confidence threshold, in words.
+        #[schema(nullable)]
+        best_guess: Option<String>,
     }
 
     /// One entry of the audit log.

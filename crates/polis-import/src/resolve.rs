@@ -352,3 +352,57 @@ impl<'a> Resolver<'a> {
         }
     }
 }
+
+/// One ranked candidate for a name, as `polis resolve --json` and the API's `/resolve` show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CandidateView {
+    pub name: String,
+    /// ISO 3166-1 alpha-2 code.
+    pub country: String,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    /// ISO 3166-2 code of the first-level unit the place is in, or of the unit itself.
+    pub subdivision: Option<String>,
+    /// `city`, `municipality`, `county`, `region` or `country`.
+    pub level: &'static str,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub population: Option<u64>,
+    pub geonames: Option<u32>,
+    /// From 0 to 1; imports accept a candidate from 0.5 ([`Candidate::is_confident`]).
+    pub confidence: f32,
+    pub confident: bool,
+    /// Why the candidate matched and how it was ranked, in words.
+    pub explanation: String,
+}
+
+/// The best `limit` candidates for `name`, with an optional country field ("Czech Republic",
+/// "CZ", "England, United Kingdom"), fuzzy spellings included for a person to review.
+pub fn candidate_views(
+    gazetteer: &Gazetteer,
+    name: &str,
+    country: Option<&str>,
+    limit: usize,
+) -> Vec<CandidateView> {
+    gazetteer
+        .resolve(name, country)
+        .into_iter()
+        .take(limit)
+        .map(|c| CandidateView {
+            confident: c.is_confident(),
+            explanation: c.explanation(),
+            name: c.place.name,
+            country: c.place.country,
+            admin1: c.place.admin1_name,
+            admin2: c.place.admin2_name,
+            subdivision: c.place.subdivision,
+            level: c.place.level.as_str(),
+            lat: c.place.lat,
+            lon: c.place.lon,
+            population: c.place.population,
+            geonames: c.place.geonameid,
+            // Three decimals: the ranking's precision, without f32 noise (0.79050004).
+            confidence: (c.confidence * 1000.0).round() / 1000.0,
+        })
+        .collect()
+}

@@ -268,48 +268,17 @@ fn print_report(r: &ImportReport, stored: &polis_store::ApplyReport, dry_run: bo
     }
 }
 
-#[derive(Serialize)]
-struct CandidateOutput {
-    name: String,
-    country: String,
-    admin1: Option<String>,
-    admin2: Option<String>,
-    subdivision: Option<String>,
-    level: &'static str,
-    lat: Option<f64>,
-    lon: Option<f64>,
-    population: Option<u64>,
-    geonames: Option<u32>,
-    confidence: f32,
-    confident: bool,
-    explanation: String,
-}
-
 fn candidates(
     name: &str,
     country: Option<&str>,
     limit: usize,
-) -> anyhow::Result<Vec<CandidateOutput>> {
-    Ok(gazetteer()?
-        .resolve(name, country)
-        .into_iter()
-        .take(limit)
-        .map(|c| CandidateOutput {
-            confident: c.is_confident(),
-            explanation: c.explanation(),
-            name: c.place.name,
-            country: c.place.country,
-            admin1: c.place.admin1_name,
-            admin2: c.place.admin2_name,
-            subdivision: c.place.subdivision,
-            level: c.place.level.as_str(),
-            lat: c.place.lat,
-            lon: c.place.lon,
-            population: c.place.population,
-            geonames: c.place.geonameid,
-            confidence: c.confidence,
-        })
-        .collect())
+) -> anyhow::Result<Vec<polis_import::resolve::CandidateView>> {
+    Ok(polis_import::resolve::candidate_views(
+        gazetteer()?,
+        name,
+        country,
+        limit,
+    ))
 }
 
 pub async fn resolve(

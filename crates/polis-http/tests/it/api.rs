@@ -360,3 +360,97 @@ async fn the_snapshot_finds_places_as_the_store_does() {
         assert_eq!(from_snapshot, from_store, "query '{query}'");
     }
 }
+
+#[tokio::test]
+async fn resolve_ranks_and_explains_gazetteer_candidates() {
+    let server = Server::start().await;
+    let praha = server.get("/api/v1/resolve?name=Praha").await.ok_json();
+    assert_eq!(praha[0]["geonames"], 3067696, "{praha:#}");
+    assert_eq!(praha[0]["country"], "CZ");
+    assert_eq!(praha[0]["confident"], true);
+    assert!(
+        praha[0]["lat"]
+            .as_f64()
+            .is_some_and(|lat| (lat - 50.09).abs() < 0.1)
+    );
+    assert!(!praha[0]["explanation"].as_str().unwrap().is_empty());
+
+    // Another script, and a qualifier that names the level.
+    let han = server
+        .get("/api/v1/resolve?name=%E5%B8%83%E6%8B%89%E6%A0%BC") // 布拉格
+        .await
+        .ok_json();
+    assert_eq!(han[0]["geonames"], 3067696, "{han:#}");
+    let zhejiang = server
+        .get("/api/v1/resolve?name=Zhejiang%20Province&country=China&limit=2")
+        .await
+        .ok_json();
+    assert_eq!(zhejiang[0]["level"], "region", "{zhejiang:#}");
+    assert_eq!(zhejiang[0]["subdivision"], "CN-ZJ");
+    assert!(zhejiang.as_array().unwrap().len() <= 2);
+
+    // Nothing like it: an empty list, not an error.
+    let none = server
+        .get("/api/v1/resolve?name=Qxzvwq%20Jjjkkk")
+        .await
+        .ok_json();
+    assert_eq!(none, serde_json::json!([]));
+
+    for (query, word) in [
+        ("/api/v1/resolve", "`name` is required"),
+        ("/api/v1/resolve?name=%20", "`name` is required"),
+        ("/api/v1/resolve?name=Praha&limit=0", "`limit`"),
+        ("/api/v1/resolve?name=Praha&limit=51", "`limit`"),
+        ("/api/v1/resolve?name=Praha&cuntry=CZ", "cuntry"),
+    ] {
+        let answer = server.get(query).await;
+        assert_eq!(answer.status, reqwest::StatusCode::BAD_REQUEST, "{query}");
+        let body = answer.json();
+        assert_eq!(body["error"]["code"], "bad_request", "{query}: {body}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(word), "{query}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn the_unresolved_queue_is_served_in_order() {
+    let server = Server::start().await;
+    assert_eq!(
+        server.get("/api/v1/unresolved").await.ok_json(),
+        serde_json::json!([])
+    );
+    let queued = |line: i64, name: &str| polis_store::QueuedName {
+        key: format!("{}|france", name.to_lowercase()),
+        name: name.to_owned(),
+        country: Some("France".into()),
+        batch: "wikipedia-list-000000000000".into(),
+        line,
+        best_guess: (line == 7).then(|| "Somewhere, FR (0.41)".to_owned()),
+    };
+    server
+        .state
+        .store()
+        .apply_import(
+            &polis_core::Dataset::default(),
+            &polis_store::ChangeContext {
+                who: "test".into(),
+                context: "queue two names".into(),
+            },
+            "wikipedia-list-000000000000",
+            &[queued(9, "Plévenon"), queued(7, "Murbach")],
+        )
+        .await
+        .expect("the queue is written");
+    let queue = server.get("/api/v1/unresolved?limit=10").await.ok_json();
+    let names: Vec<&str> = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Murbach", "Plévenon"], "{queue:#}");
+    assert_eq!(queue[0]["best_guess"], "Somewhere, FR (0.41)");
+    assert_eq!(queue[0]["line"], 7);
+    let first = server.get("/api/v1/unresolved?limit=1").await.ok_json();
+    assert_eq!(first.as_array().unwrap().len(), 1);
+}
