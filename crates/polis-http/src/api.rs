@@ -1129,7 +1129,7 @@ pub(crate) struct UnresolvedParams {
     tag = "resolution",
     params(UnresolvedParams),
     responses(
-        (status = 200, description = "The queue, by import batch and line", body = [schema::UnresolvedName]),
+        (status = 200, description = "The queue, the names named most often first, then by import batch and line", body = [schema::UnresolvedName]),
         (status = 400, description = "`limit` does not parse", body = ErrorBody),
     )
 )]

@@ -553,8 +553,10 @@ pub(crate) mod schema {
         country: Option<String>,
         /// The import batch that last saw it.
         batch: String,
-        /// The line in that batch's file.
+        /// The first line of that batch's file that names it.
         line: i64,
+        /// How many times that file names it: what resolving it would unlock.
+        occurrences: i64,
         /// The best candidate below the confidence threshold, in words.
         #[schema(nullable)]
         best_guess: Option<String>,

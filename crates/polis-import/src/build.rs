@@ -310,14 +310,20 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn unresolved(&mut self, end: &RawEnd, line: u64, best_guess: Option<String>) {
+    /// Queues a name that did not resolve (or counts it again); returns its queue key.
+    fn unresolved(&mut self, end: &RawEnd, line: u64, best_guess: Option<String>) -> String {
         let key = crate::resolve::decision_key(&end.name, end.country.as_deref());
-        self.unresolved_names.entry(key).or_insert(Unresolved {
-            name: end.name.clone(),
-            country: end.country.clone(),
-            line,
-            best_guess,
-        });
+        self.unresolved_names
+            .entry(key.clone())
+            .or_insert(Unresolved {
+                name: end.name.clone(),
+                country: end.country.clone(),
+                line,
+                occurrences: 0,
+                best_guess,
+            })
+            .occurrences += 1;
+        key
     }
 }
 
@@ -395,10 +401,10 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
             .iter()
             .flat_map(|row| [(&row.a, None), (&row.b, None)]),
     );
-    // The registry id each plain end (a name and a country field, nothing else) came to, so
-    // that a name listed on many rows is resolved and noted once: noting the same end again
-    // changes nothing.
-    let mut plain_ends: HashMap<(&str, Option<&str>), Option<String>> = HashMap::default();
+    // The registry id each plain end (a name and a country field, nothing else) came to, or
+    // its key in the unresolved queue, so that a name listed on many rows is resolved and
+    // noted once: noting the same end again changes nothing but the queue's count.
+    let mut plain_ends: HashMap<(&str, Option<&str>), Result<String, String>> = HashMap::default();
     for (n, row) in parsed.rows.iter().enumerate() {
         if n % 1000 == 0 {
             (input.progress)(n as u64);
@@ -409,22 +415,26 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
             if plain
                 && let Some(known) = plain_ends.get(&(end.name.as_str(), end.country.as_deref()))
             {
-                ids.extend(known.clone());
+                match known {
+                    Ok(id) => ids.push(id.clone()),
+                    Err(key) => {
+                        if let Some(queued) = b.unresolved_names.get_mut(key) {
+                            queued.occurrences += 1;
+                        }
+                    }
+                }
                 continue;
             }
             let id = match resolver.resolve(end, None) {
                 Outcome::Resolved(resolution) => {
-                    Some(b.place_for(&resolution.target, end, &resolution.method))
+                    Ok(b.place_for(&resolution.target, end, &resolution.method))
                 }
-                Outcome::Unresolved { best_guess } => {
-                    b.unresolved(end, row.line, best_guess);
-                    None
-                }
+                Outcome::Unresolved { best_guess } => Err(b.unresolved(end, row.line, best_guess)),
             };
             if plain {
                 plain_ends.insert((end.name.as_str(), end.country.as_deref()), id.clone());
             }
-            ids.extend(id);
+            ids.extend(id.ok());
         }
         let [a, other] = ids.as_slice() else {
             b.report.rows_unresolved += 1;

@@ -17,7 +17,11 @@ pub struct Rejected {
 pub struct Unresolved {
     pub name: String,
     pub country: Option<String>,
+    /// The first line that names it.
     pub line: u64,
+    /// How many times the file names it (a row naming it at both ends counts twice): what
+    /// resolving it would unlock.
+    pub occurrences: u64,
     /// The best candidate below the confidence threshold, if any, as "name, admin, CC (0.42)".
     pub best_guess: Option<String>,
 }

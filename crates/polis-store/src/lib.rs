@@ -108,7 +108,10 @@ pub struct QueuedName {
     pub name: String,
     pub country: Option<String>,
     pub batch: String,
+    /// The first line of that batch's file that names it.
     pub line: i64,
+    /// How many times that file names it.
+    pub occurrences: i64,
     pub best_guess: Option<String>,
 }
 
@@ -868,9 +871,9 @@ impl SqliteStore {
                 .bind(batch)
                 .execute(&mut *tx)
                 .await?;
-            for chunk in names.chunks(MAX_PARAMS / 6) {
+            for chunk in names.chunks(MAX_PARAMS / 7) {
                 let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
-                    "INSERT INTO unresolved_names (key, name, country, batch, line, best_guess) ",
+                    "INSERT INTO unresolved_names (key, name, country, batch, line, occurrences, best_guess) ",
                 );
                 query.push_values(chunk, |mut b, name| {
                     b.push_bind(&name.key)
@@ -878,11 +881,13 @@ impl SqliteStore {
                         .push_bind(&name.country)
                         .push_bind(&name.batch)
                         .push_bind(name.line)
+                        .push_bind(name.occurrences)
                         .push_bind(&name.best_guess);
                 });
                 query.push(
                     " ON CONFLICT(key) DO UPDATE SET name = excluded.name, country = excluded.country, \
-                     batch = excluded.batch, line = excluded.line, best_guess = excluded.best_guess",
+                     batch = excluded.batch, line = excluded.line, occurrences = excluded.occurrences, \
+                     best_guess = excluded.best_guess",
                 );
                 query.build().execute(&mut *tx).await?;
             }
@@ -926,7 +931,8 @@ impl Store for SqliteStore {
     }
 
     async fn unresolved(&self, limit: u32) -> Result<Vec<QueuedName>, StoreError> {
-        let rows = sqlx::query("SELECT key, name, country, batch, line, best_guess FROM unresolved_names ORDER BY batch, line LIMIT ?")
+        // The names that would unlock the most ties first.
+        let rows = sqlx::query("SELECT key, name, country, batch, line, occurrences, best_guess FROM unresolved_names ORDER BY occurrences DESC, batch, line LIMIT ?")
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?;
@@ -938,7 +944,8 @@ impl Store for SqliteStore {
                     country: row.try_get(2)?,
                     batch: row.try_get(3)?,
                     line: row.try_get(4)?,
-                    best_guess: row.try_get(5)?,
+                    occurrences: row.try_get(5)?,
+                    best_guess: row.try_get(6)?,
                 })
             })
             .collect()

@@ -139,6 +139,7 @@ pub async fn import(
             country: u.country.clone(),
             batch: output.report.batch.clone(),
             line: u.line as i64,
+            occurrences: i64::try_from(u.occurrences).unwrap_or(i64::MAX),
             best_guess: u.best_guess.clone(),
         })
         .collect();
@@ -250,19 +251,24 @@ fn print_report(r: &ImportReport, stored: &polis_store::ApplyReport, dry_run: bo
         }
     }
     if !r.unresolved.is_empty() {
-        crate::out!("unresolved names (first 10; `polis unresolved` lists the queue):");
-        for u in r.unresolved.iter().take(10) {
+        crate::out!(
+            "unresolved names (the 10 named most often; `polis unresolved` lists the queue):"
+        );
+        let mut most = r.unresolved.iter().collect::<Vec<_>>();
+        most.sort_by(|x, y| y.occurrences.cmp(&x.occurrences).then(x.line.cmp(&y.line)));
+        for u in most.into_iter().take(10) {
             let guess = u
                 .best_guess
                 .as_ref()
                 .map(|g| format!("; best guess {g}"))
                 .unwrap_or_default();
             crate::out!(
-                "  {}:{}: '{}' ({}){guess}",
+                "  {}:{}: '{}' ({}), {} time(s){guess}",
                 r.file,
                 u.line,
                 u.name,
-                u.country.as_deref().unwrap_or("no country")
+                u.country.as_deref().unwrap_or("no country"),
+                u.occurrences
             );
         }
     }
@@ -477,6 +483,7 @@ pub async fn unresolved(store: &SqliteStore, limit: u32, json: bool) -> anyhow::
             vec![
                 q.name.clone(),
                 q.country.clone().unwrap_or_default(),
+                q.occurrences.to_string(),
                 format!("{}:{}", q.batch, q.line),
                 q.best_guess.clone().unwrap_or_default(),
             ]
@@ -486,7 +493,8 @@ pub async fn unresolved(store: &SqliteStore, limit: u32, json: bool) -> anyhow::
         &[
             "name",
             "country",
-            "seen at",
+            "times",
+            "first seen at",
             "best guess (below the threshold)",
         ],
         &rows,

@@ -413,18 +413,19 @@ async fn resolve_ranks_and_explains_gazetteer_candidates() {
 }
 
 #[tokio::test]
-async fn the_unresolved_queue_is_served_in_order() {
+async fn the_unresolved_queue_is_served_most_often_named_first() {
     let server = Server::start().await;
     assert_eq!(
         server.get("/api/v1/unresolved").await.ok_json(),
         serde_json::json!([])
     );
-    let queued = |line: i64, name: &str| polis_store::QueuedName {
+    let queued = |line: i64, occurrences: i64, name: &str| polis_store::QueuedName {
         key: format!("{}|france", name.to_lowercase()),
         name: name.to_owned(),
         country: Some("France".into()),
         batch: "wikipedia-list-000000000000".into(),
         line,
+        occurrences,
         best_guess: (line == 7).then(|| "Somewhere, FR (0.41)".to_owned()),
     };
     server
@@ -437,7 +438,11 @@ async fn the_unresolved_queue_is_served_in_order() {
                 context: "queue two names".into(),
             },
             "wikipedia-list-000000000000",
-            &[queued(9, "Plévenon"), queued(7, "Murbach")],
+            &[
+                queued(9, 1, "Plévenon"),
+                queued(7, 1, "Murbach"),
+                queued(12, 3, "Guidel"),
+            ],
         )
         .await
         .expect("the queue is written");
@@ -448,9 +453,11 @@ async fn the_unresolved_queue_is_served_in_order() {
         .iter()
         .map(|n| n["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["Murbach", "Plévenon"], "{queue:#}");
-    assert_eq!(queue[0]["best_guess"], "Somewhere, FR (0.41)");
-    assert_eq!(queue[0]["line"], 7);
+    // The name named most often first, then by line.
+    assert_eq!(names, ["Guidel", "Murbach", "Plévenon"], "{queue:#}");
+    assert_eq!(queue[0]["occurrences"], 3);
+    assert_eq!(queue[1]["best_guess"], "Somewhere, FR (0.41)");
+    assert_eq!(queue[1]["line"], 7);
     let first = server.get("/api/v1/unresolved?limit=1").await.ok_json();
     assert_eq!(first.as_array().unwrap().len(), 1);
 }

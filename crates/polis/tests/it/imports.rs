@@ -596,3 +596,54 @@ fn the_gazetteer_index_cache_gives_the_same_answers_and_survives_damage() {
     assert_eq!(resolve(&cache_dir), uncached);
     assert_eq!(std::fs::metadata(&files[0]).unwrap().len(), size);
 }
+
+#[test]
+fn the_unresolved_queue_counts_each_name_and_puts_the_most_named_first() {
+    let polis = fresh();
+    let csv = "city1,country1,city2,country2\n\
+Zzyqton,France,Paris,France\n\
+Qwxzbury,England,Lyon,France\n\
+Berlin,Germany,Qwxzbury,England\n\
+Qwxzbury,England,Kyiv,Ukraine\n";
+    let path = write(&polis, "list.csv", csv.as_bytes());
+    let report = polis
+        .ok(&["import", "wikipedia-list", &path, "--json"])
+        .json();
+    let counts: Vec<(String, u64, u64)> = report["unresolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["name"].as_str().unwrap().to_owned(),
+                u["line"].as_u64().unwrap(),
+                u["occurrences"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [("Zzyqton".to_owned(), 2, 1), ("Qwxzbury".to_owned(), 3, 3)],
+        "the report lists them in file order, each with its count"
+    );
+    let queue = polis.ok(&["unresolved", "--json"]).json();
+    assert_eq!(queue[0]["name"], "Qwxzbury", "{queue:#}");
+    assert_eq!(queue[0]["occurrences"], 3);
+    assert_eq!(queue[0]["line"], 3);
+    assert_eq!(queue[1]["name"], "Zzyqton");
+    let table = polis.ok(&["unresolved"]).stdout;
+    assert!(table.contains("times"), "{table}");
+    // The printed report starts with the most named.
+    let printed = polis
+        .ok(&["import", "wikipedia-list", &path, "--dry-run"])
+        .stdout;
+    let first = printed
+        .lines()
+        .skip_while(|l| !l.starts_with("unresolved names"))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        first.contains("'Qwxzbury' (England), 3 time(s)"),
+        "{printed}"
+    );
+}
