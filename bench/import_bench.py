@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -66,6 +67,9 @@ def main() -> None:
     print(f"--dry-run (parse, resolve, merge, validate; no writes), median of {args.runs}: {dry * 1000:.0f} ms")
     print(f"first run on a machine (builds and caches the gazetteer's name index), median of {args.runs}: "
           f"{statistics.median(cold) * 1000:.0f} ms")
+    # The largest resident set of any polis process run so far (Linux reports KiB).
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak resident memory of a polis process: {peak:.0f} MiB")
     if args.skip_python:
         return
     out = subprocess.run([sys.executable, str(REPO / "tools" / "gazetteer" / "rapidfuzz_bench.py"), "--runs", "3", "--data", str(args.data)],

@@ -212,10 +212,7 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            // An import writes tens of megabytes in one transaction: with SQLite's default
-            // 2 MB page cache, pages spill to the WAL mid-transaction and are written twice.
-            .pragma("cache_size", "-65536");
+            .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
