@@ -202,4 +202,26 @@ mod tests {
         assert!(decode(b"polisgz1", 42, 10).is_none(), "header only");
         assert!(decode(&[], 42, 10).is_none(), "empty");
     }
+
+    proptest::proptest! {
+        /// Any file, damaged anywhere, decodes to a sound index or to nothing; never a panic.
+        #[test]
+        fn any_bytes_decode_or_are_ignored(
+            flips in proptest::collection::vec((0usize..24 + 3 * ENTRY_BYTES, proptest::num::u8::ANY), 0..6),
+            cut in 0usize..24 + 3 * ENTRY_BYTES + 1,
+        ) {
+            let mut bytes = encode(&entries(), 42);
+            for (at, value) in flips {
+                bytes[at] = value;
+            }
+            bytes.truncate(cut);
+            if let Some(decoded) = decode(&bytes, 42, 10) {
+                proptest::prop_assert!(decoded.iter().all(|e| e.entity < 10));
+                let sorted = decoded
+                    .windows(2)
+                    .all(|w| (w[0].hash, w[0].entity, w[0].slot) < (w[1].hash, w[1].entity, w[1].slot));
+                proptest::prop_assert!(sorted);
+            }
+        }
+    }
 }
