@@ -27,8 +27,13 @@ pub(crate) fn set_dir(dir: PathBuf) -> bool {
 }
 
 /// FNV-1a of the embedded data, the crate version and the index layout: what the cached index
-/// was built from.
+/// was built from. Computed once per process (a load that misses reads and then writes).
 fn fingerprint() -> u64 {
+    static FINGERPRINT: OnceLock<u64> = OnceLock::new();
+    *FINGERPRINT.get_or_init(compute_fingerprint)
+}
+
+fn compute_fingerprint() -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let layout = format!(
         "{}|{}|{}",

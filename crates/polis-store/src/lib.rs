@@ -696,7 +696,6 @@ impl SqliteStore {
     /// audit entries into the transaction. Returns the counts and whether the search index
     /// needs rebuilding.
     async fn write_changes(
-        &self,
         tx: &mut Transaction<'_, Sqlite>,
         incoming: &Dataset,
         raw: &RawRecords,
@@ -838,9 +837,7 @@ impl SqliteStore {
             let result = validate(&merged);
             (merged, result)
         });
-        let written = self
-            .write_changes(&mut tx, incoming, &raw, change, write, started)
-            .await;
+        let written = Self::write_changes(&mut tx, incoming, &raw, change, write, started).await;
         let (merged, valid) = match validation.await {
             Ok(done) => done,
             Err(error) => std::panic::resume_unwind(error.into_panic()),
@@ -868,7 +865,7 @@ impl SqliteStore {
                 .bind(batch)
                 .execute(&mut *tx)
                 .await?;
-            for chunk in names.chunks(MAX_PARAMS / 7) {
+            let queries = names.chunks(MAX_PARAMS / 7).map(|chunk| {
                 let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
                     "INSERT INTO unresolved_names (key, name, country, batch, line, occurrences, best_guess) ",
                 );
@@ -886,8 +883,9 @@ impl SqliteStore {
                      batch = excluded.batch, line = excluded.line, occurrences = excluded.occurrences, \
                      best_guess = excluded.best_guess",
                 );
-                query.build().execute(&mut *tx).await?;
-            }
+                query
+            });
+            execute_all(&mut tx, queries).await?;
         }
         tracing::debug!(
             seconds = started.elapsed().as_secs_f64(),

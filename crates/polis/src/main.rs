@@ -64,8 +64,8 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     // The gazetteer's name index is cached across runs: building it is most of its load time.
-    if let Some(dir) = settings::cache_dir() {
-        polis_gazetteer::Gazetteer::cache_index_in(dir);
+    if let Some(dir) = &settings.cache_dir {
+        polis_gazetteer::Gazetteer::cache_index_in(dir.clone());
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -510,6 +510,8 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
         Command::Config(ConfigCommand::Show) => {
             out!("db = {:?}", settings.db.display().to_string());
             out!("log = {:?}", settings.log);
+            let cache = settings.cache_dir.as_ref().map(|d| d.display().to_string());
+            out!("cache_dir = {:?}", cache.unwrap_or_default());
             Ok(())
         }
     }

@@ -14,6 +14,8 @@ pub struct FileSettings {
     pub db: Option<PathBuf>,
     /// Log filter, as in `RUST_LOG` (`info`, `polis=debug`).
     pub log: Option<String>,
+    /// Directory for derived data (the gazetteer's name index); empty: no cache.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// The settings in force.
@@ -21,6 +23,8 @@ pub struct FileSettings {
 pub struct Settings {
     pub db: PathBuf,
     pub log: String,
+    /// Where derived data is cached, if anywhere.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Where the config file is by default: `$XDG_CONFIG_HOME/polis/polis.toml` on Linux, the
@@ -30,16 +34,11 @@ pub fn default_config_path() -> Option<PathBuf> {
         .map(|d| d.config_dir().join("polis.toml"))
 }
 
-/// Where caches go: `$POLIS_CACHE_DIR` if set (empty: no cache), else
-/// `$XDG_CACHE_HOME/polis` on Linux (usually `~/.cache/polis`), the platform's equivalent
-/// elsewhere. Only derived data goes there (the gazetteer's name index); deleting it is safe.
-pub fn cache_dir() -> Option<PathBuf> {
-    match std::env::var_os("POLIS_CACHE_DIR") {
-        Some(dir) if dir.is_empty() => None,
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => directories::ProjectDirs::from("org", "polis", "polis")
-            .map(|d| d.cache_dir().to_path_buf()),
-    }
+/// Where caches go by default: `$XDG_CACHE_HOME/polis` on Linux (usually `~/.cache/polis`),
+/// the platform's equivalent elsewhere. Only derived data goes there (the gazetteer's name
+/// index); deleting it is safe.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("org", "polis", "polis").map(|d| d.cache_dir().to_path_buf())
 }
 
 /// Where the database is by default: `$XDG_DATA_HOME/polis/polis.db` on Linux (usually
@@ -64,9 +63,17 @@ pub fn resolve(
             _ => FileSettings::default(),
         },
     };
+    // No flag for the cache: `POLIS_CACHE_DIR` over the file over the default, and an empty
+    // value at either level turns the cache off.
+    let cache_dir = match std::env::var_os("POLIS_CACHE_DIR").map(PathBuf::from) {
+        Some(dir) => Some(dir),
+        None => file.cache_dir.or_else(default_cache_dir),
+    }
+    .filter(|dir| !dir.as_os_str().is_empty());
     Ok(Settings {
         db: db_flag.or(file.db).unwrap_or_else(default_db_path),
         log: log_flag.or(file.log).unwrap_or_else(|| "warn".to_owned()),
+        cache_dir,
     })
 }
 
@@ -93,4 +100,8 @@ pub const EXAMPLE: &str = r#"# polis configuration. Every key is optional. Prece
 
 # Log filter, as in RUST_LOG. Env: POLIS_LOG. Flag: --log.
 # log = "info"
+
+# Where derived data is cached (the gazetteer's name index, about 12 MB); "" turns the cache
+# off. Env: POLIS_CACHE_DIR. Default: $XDG_CACHE_HOME/polis (~/.cache/polis).
+# cache_dir = "/var/cache/polis"
 "#;

@@ -647,3 +647,48 @@ Qwxzbury,England,Kyiv,Ukraine\n";
         "{printed}"
     );
 }
+
+#[test]
+fn the_config_file_names_the_cache_directory_and_the_environment_overrides_it() {
+    let polis = fresh();
+    let from_file = polis.path("file-cache");
+    let config = polis.path("cache.toml");
+    let run = |cache_env: Option<&str>, args: &[&str]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_polis"));
+        command
+            .args(args)
+            .env("POLIS_DB", polis.db())
+            .env("POLIS_CONFIG", &config)
+            .env_remove("POLIS_CACHE_DIR");
+        if let Some(value) = cache_env {
+            command.env("POLIS_CACHE_DIR", value);
+        }
+        let output = command.output().expect("polis runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    std::fs::write(
+        &config,
+        format!("cache_dir = {:?}\n", from_file.display().to_string()),
+    )
+    .unwrap();
+    assert!(run(None, &["config", "show"]).contains(&from_file.display().to_string()));
+    run(None, &["resolve", "Praha"]);
+    assert_eq!(std::fs::read_dir(&from_file).unwrap().count(), 1);
+    // The environment wins over the file; empty turns the cache off.
+    let from_env = polis.path("env-cache");
+    run(Some(&from_env.display().to_string()), &["resolve", "Praha"]);
+    assert_eq!(std::fs::read_dir(&from_env).unwrap().count(), 1);
+    std::fs::write(&config, "cache_dir = \"\"\n").unwrap();
+    assert!(run(None, &["config", "show"]).contains("cache_dir = \"\""));
+    std::fs::remove_dir_all(&from_file).unwrap();
+    run(None, &["resolve", "Praha"]);
+    assert!(
+        !from_file.exists(),
+        "an empty cache_dir in the file turns the cache off"
+    );
+}
