@@ -114,12 +114,50 @@ pub struct GraphMetrics {
     pub places: Vec<PlaceMetrics>,
 }
 
-/// Which metric orders the listed places.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which metric orders the listed places, as `polis graph metrics --sort` and
+/// `/graph/metrics?sort=` take it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortBy {
+    #[default]
     Betweenness,
     Pagerank,
     Degree,
+}
+
+impl SortBy {
+    /// Every accepted value, in the order help texts list them.
+    pub const NAMES: [&'static str; 3] = ["betweenness", "pagerank", "degree"];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SortBy::Betweenness => "betweenness",
+            SortBy::Pagerank => "pagerank",
+            SortBy::Degree => "degree",
+        }
+    }
+}
+
+impl std::fmt::Display for SortBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for SortBy {
+    type Err = polis_core::UnknownValue;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "betweenness" => Ok(SortBy::Betweenness),
+            "pagerank" => Ok(SortBy::Pagerank),
+            "degree" => Ok(SortBy::Degree),
+            _ => Err(polis_core::UnknownValue {
+                what: "sort",
+                value: text.to_owned(),
+                accepted: Self::NAMES.join(", "),
+            }),
+        }
+    }
 }
 
 /// What to compute.

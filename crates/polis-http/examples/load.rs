@@ -173,7 +173,11 @@ async fn reference_state() -> (tempfile::TempDir, AppState) {
         burst: 1_000_000,
         ..HttpConfig::default()
     };
-    let state = AppState::new(store, config).await.expect("the state loads");
+    let app = polis_app::App::with_store(
+        store,
+        polis_app::Location::sqlite(existing.unwrap_or_else(|| dir.path().join("polis.db"))),
+    );
+    let state = AppState::new(app, config).await.expect("the state loads");
     (dir, state)
 }
 

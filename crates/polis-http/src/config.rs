@@ -23,6 +23,9 @@ pub struct HttpConfig {
     /// Origins allowed to call the API from a browser page on another origin
     /// (`https://example.org`). Empty: CORS is off and browsers allow same-origin only.
     pub cors_allowed_origins: Vec<String>,
+    /// How often the server asks the store whether it changed (another process's import, a
+    /// write through another server), in milliseconds; a change is seen within this time.
+    pub snapshot_poll_milliseconds: u64,
 }
 
 impl Default for HttpConfig {
@@ -33,6 +36,7 @@ impl Default for HttpConfig {
             body_limit_bytes: 1024 * 1024,
             request_timeout_seconds: 30,
             cors_allowed_origins: Vec::new(),
+            snapshot_poll_milliseconds: 500,
         }
     }
 }

@@ -109,9 +109,42 @@ impl ApiError {
     }
 }
 
-impl From<polis_store::StoreError> for ApiError {
-    fn from(error: polis_store::StoreError) -> Self {
-        ApiError::internal(error)
+impl ApiError {
+    /// The error as the answer about one query parameter: its message names the parameter.
+    pub fn in_parameter(self, name: &str) -> Self {
+        let prefixed = |message: String| format!("query parameter `{name}`: {message}");
+        match self {
+            ApiError::BadRequest(message) => ApiError::BadRequest(prefixed(message)),
+            ApiError::Ambiguous(message) => ApiError::Ambiguous(prefixed(message)),
+            ApiError::NotFound(message) => ApiError::NotFound(prefixed(message)),
+            other => other,
+        }
+    }
+}
+
+/// A use case's error as the API answers it: the user's errors with their message (a name
+/// that matches nothing points to `/search`), everything else as internal.
+impl From<polis_app::AppError> for ApiError {
+    fn from(error: polis_app::AppError) -> Self {
+        use polis_app::AppError;
+        match error {
+            AppError::NotFound {
+                what: "place",
+                ref query,
+            } => ApiError::NotFound(format!("{error}: try /api/v1/search?q={query}")),
+            AppError::NotFound { .. } => ApiError::NotFound(error.to_string()),
+            AppError::Ambiguous { .. } => ApiError::Ambiguous(error.to_string()),
+            AppError::BadInput(_)
+            | AppError::Invalid(_)
+            | AppError::Import(_)
+            | AppError::Graph(_)
+            | AppError::Store(polis_store::StoreError::Invalid(_)) => {
+                ApiError::BadRequest(error.to_string())
+            }
+            AppError::NoDatabase(_) | AppError::Store(_) | AppError::Internal(_) => {
+                ApiError::internal(error)
+            }
+        }
     }
 }
 

@@ -11,16 +11,17 @@
 //! timeout and a per-IP rate limit ([`HttpConfig`]).
 //!
 //! ```no_run
-//! # async fn run(store: polis_store::SqliteStore) -> Result<(), polis_http::HttpError> {
-//! polis_http::serve(store, "127.0.0.1:8080".parse().unwrap()).await
+//! # async fn run(app: polis_app::App) -> Result<(), polis_http::HttpError> {
+//! polis_http::serve(app, "127.0.0.1:8080".parse().unwrap()).await
 //! # }
 //! ```
 
-mod api;
 mod config;
 mod error;
 mod openapi;
 mod params;
+mod routes;
+mod schema;
 mod state;
 
 use std::future::Future;
@@ -37,17 +38,17 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use api::{ROUTES, Route};
 pub use config::HttpConfig;
 pub use error::{ApiError, ErrorCode};
 pub use openapi::openapi;
-pub use state::{AppState, Snapshot};
+pub use routes::{ROUTES, Route};
+pub use state::AppState;
 
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
     #[error("cannot load the data from the store: {0}")]
-    Load(#[from] polis_store::StoreError),
+    Load(#[from] polis_app::AppError),
     #[error("invalid HTTP setting `{setting}` = '{value}': {reason}")]
     Config {
         setting: &'static str,
@@ -77,8 +78,8 @@ pub fn router(state: AppState) -> Router {
         routes = routes.route(route.path, (route.handler)());
     }
     let mut app = routes
-        .fallback(api::no_such_endpoint)
-        .method_not_allowed_fallback(api::method_not_allowed)
+        .fallback(routes::no_such_endpoint)
+        .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state.clone())
         // Innermost first: a request meets these from the bottom of this chain up.
         .layer(TimeoutLayer::with_status_code(
@@ -106,22 +107,24 @@ pub fn router(state: AppState) -> Router {
     .layer(CatchPanicLayer::custom(error::panicked))
 }
 
-/// Loads the snapshot from `store` and serves the API on `addr` with the default
-/// [`HttpConfig`] until Ctrl-C (or SIGTERM), then finishes the requests in flight.
-pub async fn serve(store: polis_store::SqliteStore, addr: SocketAddr) -> Result<(), HttpError> {
-    serve_with_config(store, addr, HttpConfig::default()).await
+/// Serves the API over `app` on `addr` with the default [`HttpConfig`] until Ctrl-C (or
+/// SIGTERM), then finishes the requests in flight.
+pub async fn serve(app: polis_app::App, addr: SocketAddr) -> Result<(), HttpError> {
+    serve_with_config(app, addr, HttpConfig::default()).await
 }
 
-/// [`serve`] with explicit settings. On Unix, SIGHUP reloads the snapshot from the store.
+/// [`serve`] with explicit settings. The snapshot follows the store: a change committed by
+/// this server, or by another process on the same database (`polis import`), is seen within
+/// `snapshot_poll_milliseconds`. On Unix, SIGHUP forces a reload.
 pub async fn serve_with_config(
-    store: polis_store::SqliteStore,
+    app: polis_app::App,
     addr: SocketAddr,
     config: HttpConfig,
 ) -> Result<(), HttpError> {
     // `/resolve` needs the gazetteer: load it now, on its own thread, so that the first
     // request does not wait for it.
-    std::thread::spawn(|| polis_gazetteer::Gazetteer::embedded().is_ok());
-    let state = AppState::new(store, config).await?;
+    polis_app::preload_gazetteer();
+    let state = AppState::new(app, config).await?;
     let listener = bind(addr).await?;
     let local = listener.local_addr().unwrap_or(addr);
     tracing::info!(address = %local, "polis API listening on http://{local}/api/v1");
@@ -157,6 +160,7 @@ pub async fn serve_on(
             }
         })
     });
+    let follower = tokio::spawn(follow_the_store(state.clone()));
     let app = router(state);
     let result = axum::serve(
         listener,
@@ -168,7 +172,27 @@ pub async fn serve_on(
     if let Some(cleaner) = cleaner {
         cleaner.abort();
     }
+    follower.abort();
     result
+}
+
+/// Keeps the snapshot current: every `snapshot_poll_milliseconds`, asks the store for its
+/// version (one cheap query) and swaps in a new snapshot when it has changed. Readers are
+/// never blocked: they keep the snapshot they hold until they finish.
+async fn follow_the_store(state: AppState) {
+    let period = Duration::from_millis(state.config().snapshot_poll_milliseconds.max(10));
+    let mut interval = tokio::time::interval(period);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        match state.app().refresh().await {
+            Ok(true) => tracing::info!("the store changed: snapshot reloaded"),
+            Ok(false) => {}
+            Err(error) => {
+                tracing::error!(%error, "cannot refresh the snapshot; keeping the old one")
+            }
+        }
+    }
 }
 
 /// Completes on Ctrl-C, or on SIGTERM on Unix.

@@ -1,20 +1,17 @@
-//! The state every handler shares: the store, and an in-memory snapshot of its records that
-//! reads are answered from, swapped whole by [`AppState::reload`].
+//! The state every handler shares: the service layer ([`polis_app::App`], which holds the
+//! store and the snapshot questions are answered from), the server's settings, and what the
+//! layers need (the rate limiter, CORS origins, the OpenAPI document).
 
-use std::collections::HashMap;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
 use axum::http::HeaderValue;
 use bytes::Bytes;
-use polis_core::text::fold;
-use polis_core::{Dataset, Place};
-use polis_store::{SqliteStore, Store};
+use polis_app::App;
 use tower_governor::governor::GovernorConfig;
 use tower_governor::key_extractor::PeerIpKeyExtractor;
 
 use crate::HttpError;
 use crate::config::HttpConfig;
-use crate::error::ApiError;
 
 /// The per-IP rate limiter's settings and state.
 pub(crate) type RateLimiter =
@@ -27,8 +24,7 @@ pub struct AppState {
 }
 
 struct Inner {
-    store: SqliteStore,
-    snapshot: RwLock<Arc<Snapshot>>,
+    app: App,
     config: HttpConfig,
     rate_limiter: Option<Arc<RateLimiter>>,
     cors_origins: Option<Vec<HeaderValue>>,
@@ -36,8 +32,8 @@ struct Inner {
 }
 
 impl AppState {
-    /// Checks `config` and loads the first snapshot from `store`.
-    pub async fn new(store: SqliteStore, config: HttpConfig) -> Result<Self, HttpError> {
+    /// Checks `config` and loads the first snapshot.
+    pub async fn new(app: App, config: HttpConfig) -> Result<Self, HttpError> {
         let rate_limiter = if config.rate_per_second == 0 {
             None
         } else {
@@ -69,15 +65,14 @@ impl AppState {
                 .collect::<Result<Vec<_>, _>>()?;
             Some(origins)
         };
-        let snapshot = Snapshot::new(store.load().await?);
+        app.snapshot().await?;
         let openapi_json = Bytes::from(
             serde_json::to_vec(&crate::openapi::openapi())
                 .expect("the OpenAPI document serializes"),
         );
         Ok(Self {
             inner: Arc::new(Inner {
-                store,
-                snapshot: RwLock::new(Arc::new(snapshot)),
+                app,
                 config,
                 rate_limiter,
                 cors_origins,
@@ -86,31 +81,15 @@ impl AppState {
         })
     }
 
-    /// Loads the records from the store again and swaps the snapshot; requests already
-    /// running finish on the old one. Returns the number of records loaded.
+    /// The service layer.
+    pub fn app(&self) -> &App {
+        &self.inner.app
+    }
+
+    /// Loads the records again and swaps the snapshot; requests already running finish on
+    /// the old one. Returns the number of records loaded.
     pub async fn reload(&self) -> Result<usize, HttpError> {
-        let data = self.inner.store.load().await?;
-        let n_records = data.len();
-        let snapshot = Arc::new(Snapshot::new(data));
-        *self
-            .inner
-            .snapshot
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = snapshot;
-        Ok(n_records)
-    }
-
-    /// The snapshot in force.
-    pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.inner
-            .snapshot
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    pub fn store(&self) -> &SqliteStore {
-        &self.inner.store
+        Ok(self.inner.app.reload().await?)
     }
 
     pub fn config(&self) -> &HttpConfig {
@@ -127,170 +106,5 @@ impl AppState {
 
     pub(crate) fn openapi_json(&self) -> Bytes {
         self.inner.openapi_json.clone()
-    }
-}
-
-/// Every record, as loaded at one moment, with the indexes that place lookups need.
-pub struct Snapshot {
-    pub data: Dataset,
-    /// Place positions by id.
-    by_id: HashMap<String, usize>,
-    /// Place positions by former id (redirects after a merge).
-    by_former_id: HashMap<String, Vec<usize>>,
-    /// Place positions by the folded key of each of their names.
-    by_name_key: HashMap<String, Vec<usize>>,
-    /// Tie positions by the id of each end, so a place's ties are found without a scan.
-    ties_by_place: HashMap<String, Vec<usize>>,
-    /// Membership positions by member id.
-    memberships_by_member: HashMap<String, Vec<usize>>,
-}
-
-impl Snapshot {
-    pub fn new(data: Dataset) -> Self {
-        let mut by_id = HashMap::with_capacity(data.places.len());
-        let mut by_former_id: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_name_key: HashMap<String, Vec<usize>> = HashMap::new();
-        for (position, place) in data.places.iter().enumerate() {
-            by_id.insert(place.id.clone(), position);
-            for former in &place.former_ids {
-                by_former_id
-                    .entry(former.clone())
-                    .or_default()
-                    .push(position);
-            }
-            for name in place.all_names() {
-                let positions = by_name_key.entry(fold(name)).or_default();
-                if positions.last() != Some(&position) {
-                    positions.push(position);
-                }
-            }
-        }
-        let mut ties_by_place: HashMap<String, Vec<usize>> = HashMap::new();
-        for (position, tie) in data.ties.iter().enumerate() {
-            ties_by_place
-                .entry(tie.a.clone())
-                .or_default()
-                .push(position);
-            ties_by_place
-                .entry(tie.b.clone())
-                .or_default()
-                .push(position);
-        }
-        let mut memberships_by_member: HashMap<String, Vec<usize>> = HashMap::new();
-        for (position, membership) in data.memberships.iter().enumerate() {
-            memberships_by_member
-                .entry(membership.member.clone())
-                .or_default()
-                .push(position);
-        }
-        Self {
-            data,
-            by_id,
-            by_former_id,
-            by_name_key,
-            ties_by_place,
-            memberships_by_member,
-        }
-    }
-
-    /// The place with this id.
-    pub fn place_by_id(&self, id: &str) -> Option<&polis_core::Place> {
-        self.by_id
-            .get(id)
-            .map(|&position| &self.data.places[position])
-    }
-
-    /// The ties with `place_id` at one end, as listed rows with their status on `as_of`,
-    /// sorted by id: the same rows as `polis_analysis::list_ties` with a place filter.
-    pub fn tie_rows_of(
-        &self,
-        place_id: &str,
-        as_of: Option<&polis_core::PartialDate>,
-    ) -> Vec<polis_analysis::TieRow> {
-        let mut rows: Vec<polis_analysis::TieRow> = self
-            .ties_by_place
-            .get(place_id)
-            .into_iter()
-            .flatten()
-            .map(|&position| {
-                polis_analysis::tie_row(
-                    &self.data.ties[position],
-                    &|id| self.place_by_id(id),
-                    as_of,
-                )
-            })
-            .collect();
-        rows.sort_by(|x, y| x.id.cmp(&y.id));
-        rows
-    }
-
-    /// The memberships of a place or actor.
-    pub fn memberships_of(&self, member: &str) -> Vec<&polis_core::Membership> {
-        self.memberships_by_member
-            .get(member)
-            .into_iter()
-            .flatten()
-            .map(|&position| &self.data.memberships[position])
-            .collect()
-    }
-
-    /// Places whose id, former id or any name matches `query` (names compared folded:
-    /// case, diacritics and script variants ignored), the exact id first, then the most
-    /// populous. The same answer as `Store::find_places`, without SQL.
-    pub fn find_places(&self, query: &str) -> Vec<&Place> {
-        let mut positions: Vec<usize> = Vec::new();
-        positions.extend(self.by_id.get(query));
-        positions.extend(self.by_former_id.get(query).into_iter().flatten());
-        positions.extend(self.by_name_key.get(&fold(query)).into_iter().flatten());
-        positions.sort_unstable();
-        positions.dedup();
-        let mut places: Vec<&Place> = positions.iter().map(|&i| &self.data.places[i]).collect();
-        let population = |p: &Place| p.shown_population().map_or(0, |p| p.value);
-        places.sort_by(|x, y| {
-            (y.id == query)
-                .cmp(&(x.id == query))
-                .then_with(|| population(y).cmp(&population(x)))
-                .then_with(|| x.id.cmp(&y.id))
-        });
-        places
-    }
-
-    /// Is `query` a place's id or one of its names (or blank)? How `polis graph path`
-    /// chooses `ties` as the default of `--through`.
-    pub fn is_place_id_or_name(&self, query: &str) -> bool {
-        let key = fold(query);
-        key.is_empty() || self.by_id.contains_key(query) || self.by_name_key.contains_key(&key)
-    }
-
-    /// The one place an id or name denotes, as `polis ties --place` resolves it: an exact
-    /// id wins; a name of several places is ambiguous.
-    pub fn resolve_place(&self, parameter: &str, query: &str) -> Result<&Place, ApiError> {
-        self.resolve(&format!("query parameter `{parameter}`: "), query)
-    }
-
-    /// The one place a path segment (`/recommend/{place}`) denotes, by the same rule as
-    /// [`Snapshot::resolve_place`] and `polis recommend PLACE`.
-    pub fn resolve_place_in_path(&self, query: &str) -> Result<&Place, ApiError> {
-        self.resolve("", query)
-    }
-
-    /// The rule of both, with `prefix` before every message.
-    fn resolve(&self, prefix: &str, query: &str) -> Result<&Place, ApiError> {
-        let places = self.find_places(query);
-        match places.as_slice() {
-            [] => Err(ApiError::NotFound(format!(
-                "{prefix}no place has the id or name '{query}': try /api/v1/search?q={query}"
-            ))),
-            [one] => Ok(one),
-            [first, ..] if first.id == query => Ok(first),
-            many => Err(ApiError::Ambiguous(format!(
-                "{prefix}'{query}' names {} places: {}; give an id",
-                many.len(),
-                many.iter()
-                    .map(|p| format!("{} ({})", p.id, p.country.as_deref().unwrap_or("??")))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))),
-        }
     }
 }

@@ -181,6 +181,9 @@ pub trait Store {
         &self,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
+    /// A number that grows with every committed change (the last audit sequence number):
+    /// readers compare it with their snapshot's to know whether it is stale.
+    fn version(&self) -> impl Future<Output = Result<i64, StoreError>> + Send;
     /// Remembers an import run and its report.
     fn record_import_run(
         &self,
@@ -1151,6 +1154,13 @@ impl Store for SqliteStore {
             entries.push(entry);
         }
         Ok(entries)
+    }
+
+    async fn version(&self) -> Result<i64, StoreError> {
+        let seq: Option<i64> = sqlx::query_scalar("SELECT max(seq) FROM audit_log")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(seq.unwrap_or(0))
     }
 
     async fn record_import_run(&self, run: &ImportRun) -> Result<(), StoreError> {

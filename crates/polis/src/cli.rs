@@ -2,8 +2,20 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use polis_app::options::{self, CountryCode, MetricSort, Through};
 use polis_core::{PartialDate, TieKind, TieStatus};
+
+/// A parser for an option type of the service layer: its names are the possible values
+/// that `--help` lists, and its own `FromStr` turns the chosen one into the value.
+fn one_of<T>(names: &'static [&'static str]) -> impl TypedValueParser<Value = T>
+where
+    T: std::str::FromStr + Clone + Send + Sync + 'static,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    PossibleValuesParser::new(names).try_map(|name| name.parse::<T>())
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,6 +56,8 @@ pub enum Command {
         /// The address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080", env = "POLIS_ADDR")]
         addr: std::net::SocketAddr,
+        #[command(flatten)]
+        limits: ServeLimits,
     },
     /// Import data. Every import is one transaction: all of it or nothing.
     #[command(subcommand)]
@@ -87,7 +101,7 @@ pub enum Command {
         after_help = "Examples:\n  polis dormant --years 5\n  polis dormant --years 3 --as-of 2020-01-01 --json"
     )]
     Dormant {
-        #[arg(long, default_value_t = 5)]
+        #[arg(long, default_value_t = options::DEFAULT_DORMANT_YEARS)]
         years: u16,
         /// The reference date [default: today]
         #[arg(long, value_name = "DATE")]
@@ -107,7 +121,7 @@ pub enum Command {
         /// The place (id or name).
         #[arg(required_unless_present = "evaluate")]
         place: Option<String>,
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = options::DEFAULT_RECOMMEND_TOP)]
         top: usize,
         /// Favour candidates working on this theme (e.g. climate, economy, culture).
         #[arg(long)]
@@ -119,7 +133,7 @@ pub enum Command {
         #[arg(long, conflicts_with = "place")]
         evaluate: bool,
         /// The share of ties held out by --evaluate.
-        #[arg(long, default_value_t = 0.1)]
+        #[arg(long, default_value_t = options::DEFAULT_HELD_OUT_FRACTION)]
         fraction: f64,
         #[arg(long, default_value_t = 0)]
         seed: u64,
@@ -130,7 +144,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  polis figures\n  polis figures --country CN --json")]
     Figures {
         #[arg(long, value_name = "CC")]
-        country: Option<String>,
+        country: Option<CountryCode>,
         #[arg(long)]
         json: bool,
     },
@@ -162,8 +176,8 @@ pub enum Command {
     /// The names imports could not resolve, waiting for a decision.
     #[command(after_help = "Examples:\n  polis unresolved\n  polis unresolved --limit 1000 --json")]
     Unresolved {
-        #[arg(long, default_value_t = 50)]
-        limit: u32,
+        #[arg(long, default_value_t = options::DEFAULT_UNRESOLVED_LIMIT)]
+        limit: usize,
         #[arg(long)]
         json: bool,
     },
@@ -173,21 +187,68 @@ pub enum Command {
     )]
     Search {
         query: String,
-        #[arg(long, default_value_t = 20)]
-        limit: u32,
+        #[arg(long, default_value_t = options::DEFAULT_SEARCH_LIMIT)]
+        limit: usize,
         #[arg(long)]
         json: bool,
     },
     /// The audit log: every change, newest first.
     Audit {
-        #[arg(long, default_value_t = 20)]
-        limit: u32,
+        #[arg(long, default_value_t = options::DEFAULT_AUDIT_LIMIT)]
+        limit: usize,
         #[arg(long)]
         json: bool,
     },
     /// Configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+}
+
+/// The server's limits; each overrides the `[http]` table of the config file (docs/api.md).
+#[derive(Debug, Args, Default)]
+pub struct ServeLimits {
+    /// Requests per second each client address may make on average; 0 turns the limit off
+    /// [default: 100].
+    #[arg(long, env = "POLIS_HTTP_RATE_PER_SECOND", value_name = "N")]
+    pub rate_per_second: Option<u32>,
+    /// Requests a client may make at once before the average applies [default: 200].
+    #[arg(long, env = "POLIS_HTTP_BURST", value_name = "N")]
+    pub burst: Option<u32>,
+    /// The largest request body accepted, in bytes [default: 1048576].
+    #[arg(long, env = "POLIS_HTTP_BODY_LIMIT_BYTES", value_name = "BYTES")]
+    pub body_limit_bytes: Option<usize>,
+    /// How long a request may take, in seconds, before it gets 503 [default: 30].
+    #[arg(
+        long,
+        env = "POLIS_HTTP_REQUEST_TIMEOUT_SECONDS",
+        value_name = "SECONDS"
+    )]
+    pub request_timeout_seconds: Option<u64>,
+    /// How often to look for changes made by other processes, in milliseconds [default: 500].
+    #[arg(long, env = "POLIS_HTTP_SNAPSHOT_POLL_MILLISECONDS", value_name = "MS")]
+    pub snapshot_poll_milliseconds: Option<u64>,
+}
+
+impl ServeLimits {
+    /// The limits the `POLIS_HTTP_*` variables set, for commands other than `serve` (which
+    /// clap reads them for). A value that is not a whole number is an error naming it.
+    pub fn from_env() -> anyhow::Result<Self> {
+        fn var<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
+            match std::env::var(name) {
+                Ok(value) => value.trim().parse().map(Some).map_err(|_| {
+                    anyhow::anyhow!("{name}='{value}' is not accepted: give a whole number")
+                }),
+                Err(_) => Ok(None),
+            }
+        }
+        Ok(Self {
+            rate_per_second: var("POLIS_HTTP_RATE_PER_SECOND")?,
+            burst: var("POLIS_HTTP_BURST")?,
+            body_limit_bytes: var("POLIS_HTTP_BODY_LIMIT_BYTES")?,
+            request_timeout_seconds: var("POLIS_HTTP_REQUEST_TIMEOUT_SECONDS")?,
+            snapshot_poll_milliseconds: var("POLIS_HTTP_SNAPSHOT_POLL_MILLISECONDS")?,
+        })
+    }
 }
 
 /// Options every importer of a real source takes.
@@ -317,7 +378,7 @@ pub struct ResolveArgs {
     )]
     pub confirm_geonames: Option<u32>,
     /// At most this many candidates.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = options::DEFAULT_CANDIDATES)]
     pub limit: usize,
     #[arg(long)]
     pub json: bool,
@@ -346,17 +407,17 @@ pub enum GraphCommand {
     )]
     Metrics {
         /// List this many places.
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = options::DEFAULT_METRICS_TOP)]
         top: usize,
         /// List only places of this country (metrics are computed on the whole network).
         #[arg(long, value_name = "CC")]
-        country: Option<String>,
+        country: Option<CountryCode>,
         /// The network on this date [default: now].
         #[arg(long, value_name = "DATE")]
         as_of: Option<PartialDate>,
         /// Order the places by this metric.
-        #[arg(long, value_enum, default_value_t = SortBy::Betweenness)]
-        sort: SortBy,
+        #[arg(long, value_parser = one_of::<MetricSort>(&MetricSort::NAMES), default_value_t = MetricSort::default())]
+        sort: MetricSort,
         /// Estimate betweenness from this many random sources instead of exactly.
         #[arg(long, value_name = "K")]
         sampled: Option<usize>,
@@ -377,31 +438,17 @@ pub enum GraphCommand {
         to: String,
         /// What to follow: `ties` (place to place), `relations` (people and organisations'
         /// relations only), or `all` (relations, ties, memberships, activities).
-        #[arg(long)]
+        #[arg(long, value_parser = one_of::<Through>(&Through::NAMES))]
         through: Option<Through>,
         /// Only links in force on this date.
         #[arg(long, value_name = "DATE")]
         as_of: Option<PartialDate>,
         /// At most this many chains of the shortest length.
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = options::DEFAULT_MAX_CHAINS)]
         max: usize,
         #[arg(long)]
         json: bool,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SortBy {
-    Betweenness,
-    Pagerank,
-    Degree,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Through {
-    Ties,
-    Relations,
-    All,
 }
 
 #[derive(Debug, Subcommand)]
@@ -448,7 +495,7 @@ pub struct TiesArgs {
     pub place: Option<String>,
     /// Ties with an end in this country (ISO 3166-1 alpha-2, e.g. CZ).
     #[arg(long, value_name = "CC")]
-    pub country: Option<String>,
+    pub country: Option<CountryCode>,
     /// Only ties of this kind (twin_town, sister_city, friendship_city, partnership,
     /// memorandum, network_pairing).
     #[arg(long)]
@@ -471,14 +518,14 @@ pub struct TiesArgs {
 pub struct StatsArgs {
     /// Count for this country (ISO 3166-1 alpha-2): its ties and their foreign partners.
     #[arg(long, value_name = "CC", conflicts_with = "place")]
-    pub country: Option<String>,
+    pub country: Option<CountryCode>,
     /// Count for this place (id or name) and every place inside it: a region with its
     /// cities, or one city.
     #[arg(long)]
     pub place: Option<String>,
     /// Count only ties with a partner in this country (ISO 3166-1 alpha-2).
     #[arg(long, value_name = "CC")]
-    pub partner_country: Option<String>,
+    pub partner_country: Option<CountryCode>,
     /// The date (YYYY, YYYY-MM or YYYY-MM-DD) [default: now]
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<PartialDate>,

@@ -1,26 +1,17 @@
-//! Wiring for `polis import FORMAT PATH` and `polis resolve`: read the file, load what the
-//! registry has, let polis-import resolve and merge, and store the result in one transaction.
+//! `polis import FORMAT PATH` and `polis resolve` at the command line: read the file, call
+//! the service layer with a progress bar, and print its report.
 
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::Path;
-use std::time::Instant;
 
 use anyhow::{Context, bail};
-use polis_import::{Decision, Format, ImportInput, ImportReport};
-use polis_store::{ChangeContext, NameDecision, QueuedName, SqliteStore, Store};
-use serde::Serialize;
+use polis_app::{App, DecisionRequest, ImportRequest};
+use polis_import::{Format, ImportReport};
+use polis_store::QueuedName;
 
+use crate::OrCli;
 use crate::cli::{ImportArgs, ResolveArgs};
 use crate::output::{print_json, table};
-
-/// The largest file an importer reads (the biggest real source is a few MB).
-const MAX_IMPORT_BYTES: u64 = 512 * 1024 * 1024;
-
-fn gazetteer() -> anyhow::Result<&'static polis_gazetteer::Gazetteer> {
-    polis_gazetteer::Gazetteer::embedded()
-        .map_err(|e| anyhow::anyhow!("the embedded gazetteer does not load: {e}"))
-}
 
 fn progress_bar(message: &str) -> indicatif::ProgressBar {
     // Bars only on a terminal; elsewhere (logs, CI) they stay hidden.
@@ -36,148 +27,49 @@ fn progress_bar(message: &str) -> indicatif::ProgressBar {
     bar
 }
 
-async fn decisions(store: &SqliteStore) -> anyhow::Result<HashMap<String, Decision>> {
-    Ok(store
-        .decisions()
-        .await?
-        .into_iter()
-        .map(|(key, d)| {
-            let decision = match d {
-                NameDecision::Place(id) => Decision::Place(id),
-                NameDecision::Geonames(g) => Decision::Geonames(g),
-            };
-            (key, decision)
-        })
-        .collect())
-}
-
-#[derive(Serialize)]
-struct ImportOutput<'a> {
-    dry_run: bool,
-    seconds: f64,
-    #[serde(flatten)]
-    report: &'a ImportReport,
-    stored: &'a polis_store::ApplyReport,
-}
-
-pub async fn import(
-    store: &SqliteStore,
-    format: Format,
-    args: &ImportArgs,
-    who: String,
-) -> anyhow::Result<()> {
-    let started = Instant::now();
-    // Loading the gazetteer takes longer than reading the file and the registry: start it now,
-    // on its own thread; `gazetteer()` below waits for it.
-    std::thread::spawn(|| gazetteer().is_ok());
+pub async fn import(app: &App, format: Format, args: &ImportArgs, who: &str) -> anyhow::Result<()> {
     let path = &args.path;
     let size = std::fs::metadata(path)
         .with_context(|| format!("cannot read {}", path.display()))?
         .len();
-    if size > MAX_IMPORT_BYTES {
+    if size > polis_app::MAX_IMPORT_BYTES as u64 {
         bail!(
-            "{}: {size} bytes; an import file holds at most {MAX_IMPORT_BYTES} bytes",
-            path.display()
+            "{}: {size} bytes; an import file holds at most {} bytes",
+            path.display(),
+            polis_app::MAX_IMPORT_BYTES
         );
     }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let file_label = path.display().to_string();
-    let file_name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("file")
-        .to_owned();
-    let parsed = polis_import::parse(&format, &file_label, &bytes)?;
-    tracing::info!(
-        seconds = started.elapsed().as_secs_f64(),
-        rows = parsed.n_rows,
-        "parsed"
-    );
-    let existing = store.load().await?;
-    let decisions = decisions(store).await?;
-    tracing::info!(
-        seconds = started.elapsed().as_secs_f64(),
-        records = existing.len(),
-        "registry loaded"
-    );
-    let gazetteer = gazetteer()?;
-    tracing::info!(
-        seconds = started.elapsed().as_secs_f64(),
-        "gazetteer loaded"
-    );
-    let sha256 = polis_import::sha256_hex(&bytes);
-    let bar = progress_bar("resolving");
-    bar.set_length(parsed.rows.len() as u64 + parsed.memberships.len() as u64);
-    let tick = |n: u64| bar.set_position(n);
-    let input = ImportInput {
-        format: format.name(),
-        file: &file_name,
-        sha256: &sha256,
-        source_title: args
-            .source_title
-            .clone()
-            .unwrap_or_else(|| format.default_source_title().to_owned()),
+    let request = ImportRequest {
+        format,
+        file_label: path.display().to_string(),
+        file_name: path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("file")
+            .to_owned(),
+        bytes,
+        source_title: args.source_title.clone(),
         source_url: args.source_url.clone(),
         observed: args.observed,
-        gazetteer,
-        existing: &existing,
-        decisions: &decisions,
-        progress: &tick,
+        dry_run: args.dry_run,
     };
-    let output = polis_import::build(&input, parsed);
+    let bar = progress_bar("resolving");
+    let tick = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let outcome = app.import(request, who, &tick).await.cli()?;
     bar.finish_and_clear();
-    tracing::info!(
-        seconds = started.elapsed().as_secs_f64(),
-        "resolved and merged"
-    );
-    let queue: Vec<QueuedName> = output
-        .queue
-        .iter()
-        .map(|(key, u)| QueuedName {
-            key: key.clone(),
-            name: u.name.clone(),
-            country: u.country.clone(),
-            batch: output.report.batch.clone(),
-            line: u.line as i64,
-            occurrences: i64::try_from(u.occurrences).unwrap_or(i64::MAX),
-            best_guess: u.best_guess.clone(),
-        })
-        .collect();
-    let change = ChangeContext {
-        who,
-        context: format!("import {} {}", format.name(), file_name),
-    };
-    let stored = if args.dry_run {
-        store.check(&output.records).await?
-    } else {
-        store
-            .apply_import(&output.records, &change, &output.report.batch, &queue)
-            .await?
-    };
-    tracing::info!(seconds = started.elapsed().as_secs_f64(), "stored");
-    if !args.dry_run {
-        store
-            .record_import_run(&polis_store::ImportRun {
-                format: format.name().to_owned(),
-                file: file_name.clone(),
-                sha256: sha256.clone(),
-                report: serde_json::to_value(&output.report)?,
-            })
-            .await?;
-    }
-    let seconds = started.elapsed().as_secs_f64();
     if args.json {
-        return print_json(&ImportOutput {
-            dry_run: args.dry_run,
-            seconds,
-            report: &output.report,
-            stored: &stored,
-        });
+        return print_json(&outcome);
     }
-    print_report(&output.report, &stored, args.dry_run, seconds);
-    // The process ends after an import: freeing tens of thousands of records one by one would
-    // only make the user wait.
-    std::mem::forget((existing, output));
+    print_report(
+        &outcome.report,
+        &outcome.stored,
+        outcome.dry_run,
+        outcome.seconds,
+    );
     Ok(())
 }
 
@@ -274,78 +166,36 @@ fn print_report(r: &ImportReport, stored: &polis_store::ApplyReport, dry_run: bo
     }
 }
 
-fn candidates(
-    name: &str,
-    country: Option<&str>,
-    limit: usize,
-) -> anyhow::Result<Vec<polis_import::resolve::CandidateView>> {
-    Ok(polis_import::resolve::candidate_views(
-        gazetteer()?,
-        name,
-        country,
-        limit,
-    ))
-}
-
 pub async fn resolve(
-    settings_db: &Path,
-    store: Option<&SqliteStore>,
+    db: &Path,
+    app: Option<&App>,
     args: &ResolveArgs,
-    who: String,
+    who: &str,
 ) -> anyhow::Result<()> {
     if let Some(file) = &args.file {
         return resolve_file(file, args.json);
     }
     let name = args.name.as_deref().unwrap_or_default();
-    if args.confirm_place.is_some() || args.confirm_geonames.is_some() {
-        let Some(store) = store else {
-            bail!(
-                "no database at {}: run `polis init` first",
-                settings_db.display()
-            );
+    let decision = match (&args.confirm_place, args.confirm_geonames) {
+        (Some(place), _) => Some(DecisionRequest::Place(place.clone())),
+        (None, Some(id)) => Some(DecisionRequest::Geonames(id)),
+        (None, None) => None,
+    };
+    if let Some(decision) = decision {
+        let Some(app) = app else {
+            bail!("no database at {}: run `polis init` first", db.display());
         };
-        let decision = match (&args.confirm_place, args.confirm_geonames) {
-            (Some(place), _) => {
-                if store
-                    .find_places(place)
-                    .await?
-                    .iter()
-                    .all(|p| p.id != *place)
-                {
-                    bail!(
-                        "no place has the id '{place}': give a registry place id (see `polis search`)"
-                    );
-                }
-                NameDecision::Place(place.clone())
-            }
-            (None, Some(g)) => {
-                if gazetteer()?.place_by_geonameid(g).is_none() {
-                    bail!(
-                        "the gazetteer has no GeoNames id {g}: pick one from `polis resolve '{name}'`"
-                    );
-                }
-                NameDecision::Geonames(g)
-            }
-            (None, None) => unreachable!("checked above"),
-        };
-        let key = polis_import::resolve::decision_key(name, args.country.as_deref());
-        store
-            .record_decision(
-                &key,
-                &decision,
-                &ChangeContext {
-                    who,
-                    context: format!("resolve '{name}'"),
-                },
-            )
-            .await?;
+        let decision = app
+            .decide(name, args.country.as_deref(), decision, who)
+            .await
+            .cli()?;
         crate::out!(
             "remembered: '{name}' ({}) means {decision:?}; later imports use it",
             args.country.as_deref().unwrap_or("any country")
         );
         return Ok(());
     }
-    let found = candidates(name, args.country.as_deref(), args.limit)?;
+    let found = polis_app::candidates(name, args.country.as_deref(), args.limit).cli()?;
     if args.json {
         return print_json(&found);
     }
@@ -400,80 +250,45 @@ pub async fn resolve(
 
 fn resolve_file(path: &Path, json: bool) -> anyhow::Result<()> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(bytes.as_slice());
-    let header = reader
-        .headers()
-        .with_context(|| format!("{}: cannot read the header", path.display()))?
-        .clone();
-    let Some(name_column) = header.iter().position(|h| h.trim() == "name") else {
-        bail!(
-            "{}:1: no `name` column; the file needs a header with `name` and optionally `country`, found {:?}",
-            path.display(),
-            header.iter().collect::<Vec<_>>()
-        );
-    };
-    let country_column = header.iter().position(|h| h.trim() == "country");
-    let mut out = Vec::new();
-    for record in reader.records() {
-        let record = record.with_context(|| format!("{}: cannot read a row", path.display()))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let name = record.get(name_column).unwrap_or("").trim().to_owned();
-        let country = country_column
-            .and_then(|c| record.get(c))
-            .map(|c| c.trim().to_owned())
-            .filter(|c| !c.is_empty());
-        let best = if name.is_empty() {
-            None
-        } else {
-            candidates(&name, country.as_deref(), 1)?
-                .into_iter()
-                .next()
-                .filter(|c| c.confident)
-        };
-        out.push(serde_json::json!({"line": line, "name": name, "country": country, "resolved": best.is_some(), "best": best}));
-    }
+    let rows = polis_app::resolve_rows(&path.display().to_string(), &bytes).cli()?;
     if json {
-        return print_json(&out);
+        return print_json(&rows);
     }
-    let rows: Vec<Vec<String>> = out
+    let table_rows: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let best = &r["best"];
-            vec![
-                r["line"].to_string(),
-                r["name"].as_str().unwrap_or("").to_owned(),
-                r["country"].as_str().unwrap_or("").to_owned(),
-                if best.is_null() {
-                    "unresolved".to_owned()
-                } else {
+            let (best, confidence) = match &r.best {
+                Some(best) => (
                     format!(
                         "{}, {} ({})",
-                        best["name"].as_str().unwrap_or(""),
-                        best["country"].as_str().unwrap_or(""),
-                        best["geonames"]
-                    )
-                },
-                if best.is_null() {
-                    String::new()
-                } else {
-                    format!("{:.2}", best["confidence"].as_f64().unwrap_or(0.0))
-                },
+                        best.name,
+                        best.country,
+                        best.geonames
+                            .map_or_else(|| "null".to_owned(), |g| g.to_string())
+                    ),
+                    format!("{:.2}", best.confidence),
+                ),
+                None => ("unresolved".to_owned(), String::new()),
+            };
+            vec![
+                r.line.to_string(),
+                r.name.clone(),
+                r.country.clone().unwrap_or_default(),
+                best,
+                confidence,
             ]
         })
         .collect();
     table(
         &["line", "name", "country", "best candidate", "confidence"],
-        &rows,
+        &table_rows,
     );
-    let n_resolved = out.iter().filter(|r| r["resolved"] == true).count();
-    crate::out!("{n_resolved} of {} rows resolved", out.len());
+    let n_resolved = rows.iter().filter(|r| r.resolved).count();
+    crate::out!("{n_resolved} of {} rows resolved", rows.len());
     Ok(())
 }
 
-pub async fn unresolved(store: &SqliteStore, limit: u32, json: bool) -> anyhow::Result<()> {
-    let queue = store.unresolved(limit).await?;
+pub fn unresolved(queue: &[QueuedName], json: bool) -> anyhow::Result<()> {
     if json {
         return print_json(&queue);
     }
@@ -506,7 +321,6 @@ pub async fn unresolved(store: &SqliteStore, limit: u32, json: bool) -> anyhow::
     Ok(())
 }
 
-/// `polis fetch wikidata`: the paged, rate-limited, retried P190 query, written as SPARQL JSON.
 pub async fn fetch_wikidata(
     out: &Path,
     country: Option<String>,

@@ -30,26 +30,20 @@ mod importing;
 mod output;
 mod settings;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::Parser;
-use polis_analysis::{StatsQuery, TieFilter};
+use polis_app::{
+    App, AppError, ExportFormat, Location, MetricsRequest, PathQuery, StatsRequest, TiesQuery,
+};
 use polis_bundle::Manifest;
-use polis_store::{ChangeContext, SqliteStore, Store, StoreError};
 
 use crate::cli::{
     ActivitiesCommand, Cli, Command, ConfigCommand, ExportCommand, FetchCommand, GraphCommand,
-    ImportCommand, PlaceCommand, SortBy, Through,
+    ImportCommand, PlaceCommand,
 };
-
-/// The reference dataset, compiled into the binary so that `polis init` needs no files.
-#[derive(rust_embed::Embed)]
-#[folder = "../../data/reference/"]
-#[include = "*.toml"]
-#[include = "**/*.toml"]
-struct ReferenceDataset;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -90,72 +84,109 @@ fn report(error: &anyhow::Error) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// Who makes a change from the command line, for the audit log.
 fn who() -> String {
     std::env::var("USER")
         .map(|u| format!("cli:{u}"))
         .unwrap_or_else(|_| "cli".to_owned())
 }
 
-async fn open(settings: &settings::Settings) -> anyhow::Result<SqliteStore> {
-    Ok(SqliteStore::open(&settings.db).await?)
+/// A use case's error as the command line says it: a name that matches nothing points to
+/// `polis search`.
+fn cli_error(error: AppError) -> anyhow::Error {
+    match &error {
+        AppError::NotFound {
+            what: "place",
+            query,
+        } => {
+            anyhow::anyhow!("{error}: try `polis search {query}`")
+        }
+        AppError::NotFound { query, .. } => {
+            anyhow::anyhow!("{error}: give an id (see `polis search {query}`)")
+        }
+        _ => anyhow::Error::new(error),
+    }
 }
 
-/// Opens the store for reading, saying how to create it when it does not exist yet.
-async fn open_existing(settings: &settings::Settings) -> anyhow::Result<SqliteStore> {
-    if !settings.db.exists() {
-        bail!(
-            "no database at {}: run `polis init` first (or give --db / POLIS_DB)",
-            settings.db.display()
-        );
+trait OrCli<T> {
+    /// The error as the command line says it.
+    fn cli(self) -> anyhow::Result<T>;
+}
+
+impl<T> OrCli<T> for Result<T, AppError> {
+    fn cli(self) -> anyhow::Result<T> {
+        self.map_err(cli_error)
     }
-    open(settings).await
+}
+
+fn location(settings: &settings::Settings) -> Location {
+    Location::sqlite(&settings.db)
+}
+
+/// The app over an existing database, for commands that read.
+async fn existing(settings: &settings::Settings) -> anyhow::Result<App> {
+    App::open_existing(location(settings)).await.cli()
+}
+
+/// The app over the database, created when missing, for commands that write.
+async fn opened(settings: &settings::Settings) -> anyhow::Result<App> {
+    App::open(location(settings)).await.cli()
 }
 
 async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<()> {
     match command {
-        Command::Init { empty } => init(settings, empty).await,
-        Command::Serve { addr } => {
-            let store = open_existing(settings).await?;
+        Command::Init { empty } => {
+            let app = opened(settings).await?;
+            eprintln!("database: {}", app.location());
+            if empty {
+                eprintln!("created without the reference dataset (--empty)");
+                return Ok(());
+            }
+            let (name, report) = app.load_reference(&who()).await.cli()?;
+            output::apply_report(&name, &report, false, false)
+        }
+        Command::Serve { addr, limits } => {
+            let app = existing(settings).await?;
             eprintln!(
                 "polis API on http://{addr}/api/v1 (database {}); Ctrl-C stops it",
-                settings.db.display()
+                app.location()
             );
-            polis_http::serve(store, addr).await?;
+            polis_http::serve_with_config(app, addr, settings.http(&limits)).await?;
             Ok(())
         }
         Command::Import(ImportCommand::WikipediaList(args)) => {
             importing::import(
-                &open(settings).await?,
+                &opened(settings).await?,
                 polis_import::Format::WikipediaList,
                 &args,
-                who(),
+                &who(),
             )
             .await
         }
         Command::Import(ImportCommand::WikidataTsv(args)) => {
             importing::import(
-                &open(settings).await?,
+                &opened(settings).await?,
                 polis_import::Format::WikidataTsv,
                 &args,
-                who(),
+                &who(),
             )
             .await
         }
         Command::Import(ImportCommand::WikidataJson(args)) => {
             importing::import(
-                &open(settings).await?,
+                &opened(settings).await?,
                 polis_import::Format::WikidataJson,
                 &args,
-                who(),
+                &who(),
             )
             .await
         }
         Command::Import(ImportCommand::Memberships(args)) => {
             importing::import(
-                &open(settings).await?,
+                &opened(settings).await?,
                 polis_import::Format::Memberships,
                 &args,
-                who(),
+                &who(),
             )
             .await
         }
@@ -167,10 +198,10 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                 &text,
             )?;
             importing::import(
-                &open(settings).await?,
+                &opened(settings).await?,
                 polis_import::Format::MappedCsv(mapping),
                 &args,
-                who(),
+                &who(),
             )
             .await
         }
@@ -193,25 +224,26 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                     json: false,
                 };
                 importing::import(
-                    &open(settings).await?,
+                    &opened(settings).await?,
                     polis_import::Format::WikidataJson,
                     &args,
-                    who(),
+                    &who(),
                 )
                 .await?;
             }
             Ok(())
         }
         Command::Resolve(args) => {
-            let store = if settings.db.exists() {
-                Some(open(settings).await?)
+            let app = if settings.db.exists() {
+                Some(opened(settings).await?)
             } else {
                 None
             };
-            importing::resolve(&settings.db, store.as_ref(), &args, who()).await
+            importing::resolve(&settings.db, app.as_ref(), &args, &who()).await
         }
         Command::Unresolved { limit, json } => {
-            importing::unresolved(&open_existing(settings).await?, limit, json).await
+            let queue = existing(settings).await?.unresolved(limit).await.cli()?;
+            importing::unresolved(&queue, json)
         }
         Command::Import(ImportCommand::Bundle {
             path,
@@ -219,54 +251,42 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             json,
         }) => {
             let bundle = polis_bundle::read(&path)?;
-            let store = open(settings).await?;
-            apply_bundle(&store, &bundle, &path, dry_run, json).await
+            let app = opened(settings).await?;
+            let report = app
+                .apply_bundle(&bundle, &path, dry_run, &who())
+                .await
+                .cli()?;
+            output::apply_report(&bundle.manifest.name, &report, dry_run, json)
         }
         Command::Export(ExportCommand::Bundle { path, name }) => {
-            let store = open_existing(settings).await?;
-            let data = store.load().await?;
+            let snapshot = existing(settings).await?.snapshot().await.cli()?;
             let manifest = Manifest {
                 name,
                 description: None,
             };
-            let n_files = polis_bundle::write(&path, &manifest, &data)?;
+            let n_files = polis_bundle::write(&path, &manifest, snapshot.data())?;
             eprintln!(
                 "wrote {} records in {n_files} files to {}",
-                data.len(),
+                snapshot.data().len(),
                 path.display()
             );
             Ok(())
         }
         Command::Place(PlaceCommand::Show { place, as_of, json }) => {
-            let store = open_existing(settings).await?;
-            let places = store.find_places(&place).await?;
-            let Some(first) = places.first() else {
-                bail!("no place has the id or name '{place}': try `polis search {place}`");
-            };
-            let data = store.load().await?;
-            let filter = TieFilter {
-                place: Some(first.id.clone()),
-                as_of,
-                ..TieFilter::default()
-            };
-            let ties = polis_analysis::list_ties(&data, &filter);
-            output::place(first, &places[1..], &ties, &data, json)
+            let snapshot = existing(settings).await?.snapshot().await.cli()?;
+            output::place(&snapshot.place(&place, as_of).cli()?, json)
         }
         Command::Ties(args) => {
-            let store = open_existing(settings).await?;
-            let place = match &args.place {
-                Some(query) => Some(resolve_place(&store, query).await?),
-                None => None,
-            };
-            let data = store.load().await?;
-            let filter = TieFilter {
-                place,
-                country: args.country.map(|c| c.to_ascii_uppercase()),
-                kind: args.kind,
-                status: args.status,
-                as_of: args.as_of,
-            };
-            let mut rows = polis_analysis::list_ties(&data, &filter);
+            let snapshot = existing(settings).await?.snapshot().await.cli()?;
+            let mut rows = snapshot
+                .ties(&TiesQuery {
+                    place: args.place,
+                    country: args.country,
+                    kind: args.kind,
+                    status: args.status,
+                    as_of: args.as_of,
+                })
+                .cli()?;
             let total = rows.len();
             if args.limit > 0 {
                 rows.truncate(args.limit);
@@ -274,70 +294,36 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             output::ties(&rows, total, args.as_of, args.json)
         }
         Command::Stats(args) => {
-            let store = open_existing(settings).await?;
-            let place = match &args.place {
-                Some(query) => Some(resolve_place(&store, query).await?),
-                None => None,
-            };
-            let data = store.load().await?;
-            let query = StatsQuery {
-                place,
-                country: args.country.map(|c| c.to_ascii_uppercase()),
-                as_of: args.as_of,
-                partner_countries: args
-                    .partner_country
-                    .map(|c| std::collections::BTreeSet::from([c.to_ascii_uppercase()])),
-                count_unknown: false,
-            };
-            output::stats(&polis_analysis::stats(&data, &query), args.json)
+            let snapshot = existing(settings).await?.snapshot().await.cli()?;
+            let stats = snapshot
+                .stats(&StatsRequest {
+                    place: args.place,
+                    country: args.country,
+                    partner_country: args.partner_country,
+                    as_of: args.as_of,
+                })
+                .cli()?;
+            output::stats(&stats, args.json)
         }
         Command::Changes { from, to, json } => {
-            let data = open_existing(settings).await?.load().await?;
-            output::changes(&polis_analysis::changes(&data, from, to), json)
+            let snapshot = existing(settings).await?.snapshot().await.cli()?;
+            output::changes(&snapshot.changes(from, to), json)
         }
         Command::Quality { json } => {
-            let store = open_existing(settings).await?;
-            let data = store.load().await?;
-            let unresolved: Vec<String> = store
-                .unresolved(u32::MAX)
-                .await?
-                .into_iter()
-                .map(|q| {
-                    format!(
-                        "{} ({}) at {}:{}",
-                        q.name,
-                        q.country.unwrap_or_default(),
-                        q.batch,
-                        q.line
-                    )
-                })
-                .collect();
-            let report = polis_analysis::quality(&data, &unresolved);
+            let report = existing(settings).await?.quality().await.cli()?;
             output::quality(&report, json)?;
             if report.n_errors > 0 {
-                bail!("the data has {} error(s)", report.n_errors);
+                anyhow::bail!("the data has {} error(s)", report.n_errors);
             }
             Ok(())
         }
         Command::Dormant { years, as_of, json } => {
-            let data = open_existing(settings).await?.load().await?;
-            let as_of = as_of.unwrap_or_else(today);
-            output::dormant(
-                &polis_analysis::dormant(&data, years, as_of),
-                years,
-                as_of,
-                json,
-            )
+            let snapshot = existing(settings).await?.snapshot().await.cli()?;
+            output::dormant(&snapshot.dormant(years, as_of), json)
         }
         Command::Figures { country, json } => {
-            let data = open_existing(settings).await?.load().await?;
-            let country = country.map(|c| c.to_ascii_uppercase());
-            let rows = polis_analysis::compare_figures(
-                &data,
-                country.as_deref(),
-                &polis_analysis::geo::continent_countries,
-            );
-            output::figures(&rows, json)
+            let snapshot = existing(settings).await?.snapshot().await.cli()?;
+            output::figures(&snapshot.figures(country.as_ref()), json)
         }
         Command::Graph(GraphCommand::Path {
             from,
@@ -347,43 +333,17 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             max,
             json,
         }) => {
-            let mut data = open_existing(settings).await?.load().await?;
-            let through = match through {
-                Some(through) => through,
-                None => {
-                    let is_place = |q: &str| {
-                        polis_core::text::fold(q).is_empty()
-                            || data.places.iter().any(|p| {
-                                p.id == q
-                                    || p.all_names().any(|n| {
-                                        polis_core::text::fold(n) == polis_core::text::fold(q)
-                                    })
-                            })
-                    };
-                    if is_place(&from) && is_place(&to) {
-                        Through::Ties
-                    } else {
-                        Through::All
-                    }
-                }
-            };
-            match through {
-                Through::Ties => {
-                    data.relations.clear();
-                    data.memberships.clear();
-                    data.activities.clear();
-                    data.actors.clear();
-                    data.networks.clear();
-                }
-                Through::Relations => {
-                    data.ties.clear();
-                    data.memberships.clear();
-                    data.activities.clear();
-                }
-                Through::All => {}
-            }
-            let chains = polis_analysis::connect(&data, &from, &to, as_of.as_ref(), max.max(1))?;
-            output::chains(&from, &to, &chains, json)
+            let snapshot = existing(settings).await?.snapshot().await.cli()?;
+            let answer = snapshot
+                .path(&PathQuery {
+                    from,
+                    to,
+                    through,
+                    as_of,
+                    max_chains: max,
+                })
+                .cli()?;
+            output::chains(&answer, json)
         }
         Command::Graph(GraphCommand::Metrics {
             top,
@@ -394,33 +354,18 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             seed,
             json,
         }) => {
-            let started = std::time::Instant::now();
-            let data = open_existing(settings).await?.load().await?;
-            let loaded = started.elapsed();
-            let snapshot = polis_analysis::network::Snapshot::build(&data, as_of.as_ref())?;
-            tracing::info!(
-                load_ms = loaded.as_secs_f64() * 1e3,
-                snapshot_ms = started.elapsed().as_secs_f64() * 1e3,
-                places = snapshot.place_ids.len(),
-                ties = snapshot.graph.n_edges(),
-                "network snapshot built from the store"
-            );
-            let query = polis_analysis::network::MetricsQuery {
-                as_of,
-                country: country.map(|c| c.to_ascii_uppercase()),
-                top,
-                sort_by: match sort {
-                    SortBy::Betweenness => polis_analysis::network::SortBy::Betweenness,
-                    SortBy::Pagerank => polis_analysis::network::SortBy::Pagerank,
-                    SortBy::Degree => polis_analysis::network::SortBy::Degree,
-                },
-                sampled_sources: sampled,
-                seed,
-            };
-            output::metrics(
-                &polis_analysis::network::metrics_on(&data, &snapshot, &query)?,
-                json,
-            )
+            let snapshot = existing(settings).await?.snapshot().await.cli()?;
+            let metrics = snapshot
+                .metrics(&MetricsRequest {
+                    top,
+                    country,
+                    as_of,
+                    sort,
+                    sampled,
+                    seed,
+                })
+                .cli()?;
+            output::metrics(&metrics, json)
         }
         Command::Recommend {
             place,
@@ -432,76 +377,57 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             seed,
             json,
         } => {
-            let store = open_existing(settings).await?;
+            let snapshot = existing(settings).await?.snapshot().await.cli()?;
             if evaluate {
-                let data = store.load().await?;
-                return output::evaluation(
-                    &polis_analysis::recommend::evaluate(&data, fraction, seed, as_of.as_ref())?,
-                    json,
-                );
+                let evaluation = snapshot
+                    .evaluate_recommendations(fraction, seed, as_of)
+                    .cli()?;
+                return output::evaluation(&evaluation, json);
             }
-            let place = resolve_place(&store, place.as_deref().unwrap_or_default()).await?;
-            let data = store.load().await?;
-            output::recommendations(
-                &polis_analysis::recommend::recommend(
-                    &data,
-                    &place,
+            let recommendations = snapshot
+                .recommend(
+                    place.as_deref().unwrap_or_default(),
                     top,
                     theme.as_deref(),
-                    as_of.as_ref(),
-                )?,
-                json,
-            )
+                    as_of,
+                )
+                .cli()?;
+            output::recommendations(&recommendations, json)
         }
         Command::Export(ExportCommand::Csv { path }) => {
-            let data = open_existing(settings).await?.load().await?;
-            write_export(
-                &path,
-                &polis_analysis::export::ties_csv(&data)?,
-                data.ties.len(),
-            )
+            export(settings, ExportFormat::Csv, &path).await
         }
         Command::Export(ExportCommand::Geojson { path }) => {
-            let data = open_existing(settings).await?.load().await?;
-            write_export(
-                &path,
-                &serde_json::to_string(&polis_analysis::export::geojson(&data))?,
-                data.ties.len(),
-            )
+            export(settings, ExportFormat::Geojson, &path).await
         }
         Command::Export(ExportCommand::Graphml { path }) => {
-            let data = open_existing(settings).await?.load().await?;
-            write_export(
-                &path,
-                &polis_analysis::export::graphml(&data),
-                data.ties.len(),
-            )
+            export(settings, ExportFormat::Graphml, &path).await
         }
         Command::Export(ExportCommand::Gexf { path }) => {
-            let data = open_existing(settings).await?.load().await?;
-            write_export(&path, &polis_analysis::export::gexf(&data), data.ties.len())
+            export(settings, ExportFormat::Gexf, &path).await
         }
         Command::Activities(ActivitiesCommand::Totals { kind, json }) => {
-            let data = open_existing(settings).await?.load().await?;
-            output::totals(&polis_analysis::quantity_totals(&data, kind), json)
+            let snapshot = existing(settings).await?.snapshot().await.cli()?;
+            output::totals(&snapshot.activity_totals(kind), json)
         }
         Command::Clauses { tag, text, json } => {
-            if tag.is_none() && text.is_none() {
-                bail!("give --tag or --text (or both), e.g. --tag one_china_clause");
-            }
-            let data = open_existing(settings).await?.load().await?;
+            let snapshot = existing(settings).await?.snapshot().await.cli()?;
             output::clauses(
-                &polis_analysis::clause_search(&data, tag.as_deref(), text.as_deref()),
+                &snapshot.clauses(tag.as_deref(), text.as_deref()).cli()?,
                 json,
             )
         }
         Command::Search { query, limit, json } => {
-            let store = open_existing(settings).await?;
-            output::search(&store.search(&query, limit).await?, json)
+            let hits = existing(settings)
+                .await?
+                .search(&query, limit)
+                .await
+                .cli()?;
+            output::search(&hits, json)
         }
         Command::Audit { limit, json } => {
-            let store = open_existing(settings).await?;
-            output::audit(&store.audit_log(limit).await?, json)
+            let entries = existing(settings).await?.audit(limit).await.cli()?;
+            output::audit(&entries, json)
         }
         Command::Config(ConfigCommand::Example) => {
             out!("{}", settings::EXAMPLE.trim_end());
@@ -512,97 +438,27 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             out!("log = {:?}", settings.log);
             let cache = settings.cache_dir.as_ref().map(|d| d.display().to_string());
             out!("cache_dir = {:?}", cache.unwrap_or_default());
+            // The server's settings with `POLIS_HTTP_*` applied, as `polis serve` would use
+            // them without flags.
+            let http = settings.http(&cli::ServeLimits::from_env()?);
+            out!();
+            out!("[http]");
+            out!("{}", toml::to_string(&http)?.trim_end());
             Ok(())
         }
     }
 }
 
-fn write_export(path: &Path, contents: &str, n_ties: usize) -> anyhow::Result<()> {
-    std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))?;
-    eprintln!("wrote {n_ties} ties to {}", path.display());
-    Ok(())
-}
-
-/// Today's date (UTC).
-fn today() -> polis_core::PartialDate {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0) as i64;
-    polis_core::PartialDate::from_days_since_epoch(days)
-}
-
-/// A place id from an id or a name; an ambiguous name is an error that lists the choices.
-async fn resolve_place(store: &SqliteStore, query: &str) -> anyhow::Result<String> {
-    let places = store.find_places(query).await?;
-    match places.as_slice() {
-        [] => bail!("no place has the id or name '{query}': try `polis search {query}`"),
-        [one] => Ok(one.id.clone()),
-        [first, ..] if first.id == query => Ok(first.id.clone()),
-        many => bail!(
-            "'{query}' names {} places: {}; give an id",
-            many.len(),
-            many.iter()
-                .map(|p| format!("{} ({})", p.id, p.country.as_deref().unwrap_or("??")))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-async fn init(settings: &settings::Settings, empty: bool) -> anyhow::Result<()> {
-    let store = open(settings).await?;
-    eprintln!("database: {}", settings.db.display());
-    if empty {
-        eprintln!("created without the reference dataset (--empty)");
-        return Ok(());
-    }
-    let root = Path::new("data/reference");
-    let files: Vec<(PathBuf, Vec<u8>)> = ReferenceDataset::iter()
-        .filter_map(|name| {
-            ReferenceDataset::get(&name)
-                .map(|file| (root.join(name.as_ref()), file.data.into_owned()))
-        })
-        .collect();
-    let bundle = polis_bundle::read_files(root, &root.join("bundle.toml"), files)
-        .context("the built-in reference dataset does not read; this is a bug in this build")?;
-    apply_bundle(&store, &bundle, root, false, false).await
-}
-
-async fn apply_bundle(
-    store: &SqliteStore,
-    bundle: &polis_bundle::Bundle,
+/// `polis export csv|geojson|graphml|gexf PATH`.
+async fn export(
+    settings: &settings::Settings,
+    format: ExportFormat,
     path: &Path,
-    dry_run: bool,
-    json: bool,
 ) -> anyhow::Result<()> {
-    let change = ChangeContext {
-        who: who(),
-        context: format!("import bundle {}", path.display()),
-    };
-    let result = if dry_run {
-        store.check(&bundle.data).await
-    } else {
-        store.apply(&bundle.data, &change).await
-    };
-    match result {
-        Ok(report) => output::apply_report(&bundle.manifest.name, &report, dry_run, json),
-        Err(StoreError::Invalid(invalid)) => {
-            let shown = 50;
-            let mut message = format!(
-                "{}: {} problem(s); nothing was written:",
-                path.display(),
-                invalid.0.len()
-            );
-            for violation in invalid.0.iter().take(shown) {
-                message.push_str("\n  ");
-                message.push_str(&bundle.describe(violation));
-            }
-            if invalid.0.len() > shown {
-                message.push_str(&format!("\n  ... and {} more", invalid.0.len() - shown));
-            }
-            bail!(message)
-        }
-        Err(other) => Err(other.into()),
-    }
+    let snapshot = existing(settings).await?.snapshot().await.cli()?;
+    let export = snapshot.export(format).cli()?;
+    std::fs::write(path, &export.body)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!("wrote {} ties to {}", export.n_ties, path.display());
+    Ok(())
 }

@@ -2,8 +2,8 @@
 //! docs/cli.md.
 
 use polis_analysis::{Stats, TieRow};
-use polis_core::{Dataset, PartialDate, Place};
-use polis_store::{ApplyReport, AuditEntry, SearchHit};
+use polis_core::PartialDate;
+use polis_store::{ApplyReport, SearchHit};
 use serde::Serialize;
 
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
@@ -93,35 +93,13 @@ pub fn apply_report(
     Ok(())
 }
 
-#[derive(Serialize)]
-struct PlaceOutput<'a> {
-    place: &'a Place,
-    /// Other places the same name matched.
-    also_matched: Vec<&'a str>,
-    ties: &'a [TieRow],
-    memberships: Vec<&'a polis_core::Membership>,
-}
-
-pub fn place(
-    place: &Place,
-    others: &[Place],
-    ties: &[TieRow],
-    data: &Dataset,
-    json: bool,
-) -> anyhow::Result<()> {
-    let memberships: Vec<&polis_core::Membership> = data
-        .memberships
-        .iter()
-        .filter(|m| m.member == place.id)
-        .collect();
+pub fn place(view: &polis_app::PlaceView<'_>, json: bool) -> anyhow::Result<()> {
     if json {
-        return print_json(&PlaceOutput {
-            place,
-            also_matched: others.iter().map(|p| p.id.as_str()).collect(),
-            ties,
-            memberships,
-        });
+        return print_json(view);
     }
+    let place = view.place;
+    let memberships = &view.memberships;
+    let ties = &view.ties;
     crate::out!("{} ({})", place.name, place.id);
     crate::out!("  level: {}", place.level);
     if let Some(country) = &place.country {
@@ -163,7 +141,7 @@ pub fn place(
         crate::out!("  GeoNames: {g}");
     }
     crate::out!("  sources: {}", place.sources.join(", "));
-    for m in &memberships {
+    for m in memberships.iter() {
         let span = match (&m.start, &m.end) {
             (Some(s), Some(e)) => format!(" {s} to {e}"),
             (Some(s), None) => format!(" since {s}"),
@@ -171,15 +149,8 @@ pub fn place(
         };
         crate::out!("  member of: {}{span}", m.network);
     }
-    if !others.is_empty() {
-        crate::out!(
-            "  the name also matches: {}",
-            others
-                .iter()
-                .map(|p| p.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+    if !view.also_matched.is_empty() {
+        crate::out!("  the name also matches: {}", view.also_matched.join(", "));
     }
     crate::out!();
     if ties.is_empty() {
@@ -334,7 +305,7 @@ pub fn search(hits: &[SearchHit], json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn audit(entries: &[AuditEntry], json: bool) -> anyhow::Result<()> {
+pub fn audit(entries: &[polis_app::AuditView], json: bool) -> anyhow::Result<()> {
     if json {
         return print_json(&entries);
     }
@@ -450,15 +421,11 @@ pub fn quality(report: &polis_analysis::QualityReport, json: bool) -> anyhow::Re
     Ok(())
 }
 
-pub fn dormant(
-    ties: &[polis_analysis::DormantTie],
-    years: u16,
-    as_of: PartialDate,
-    json: bool,
-) -> anyhow::Result<()> {
+pub fn dormant(answer: &polis_app::DormantAnswer, json: bool) -> anyhow::Result<()> {
     if json {
-        return print_json(&serde_json::json!({"years": years, "as_of": as_of, "ties": ties}));
+        return print_json(answer);
     }
+    let (ties, years, as_of) = (&answer.ties, answer.years, answer.as_of);
     let rows: Vec<Vec<String>> = ties
         .iter()
         .map(|t| {
@@ -527,15 +494,11 @@ pub fn figures(rows: &[polis_analysis::FigureComparison], json: bool) -> anyhow:
     Ok(())
 }
 
-pub fn chains(
-    from: &str,
-    to: &str,
-    chains: &[polis_analysis::Chain],
-    json: bool,
-) -> anyhow::Result<()> {
+pub fn chains(answer: &polis_app::PathAnswer, json: bool) -> anyhow::Result<()> {
     if json {
-        return print_json(&serde_json::json!({"from": from, "to": to, "chains": chains}));
+        return print_json(answer);
     }
+    let (from, to, chains) = (&answer.from, &answer.to, &answer.chains);
     if chains.is_empty() {
         crate::out!("'{from}' and '{to}' are not connected");
         return Ok(());

@@ -16,6 +16,8 @@ pub struct FileSettings {
     pub log: Option<String>,
     /// Directory for derived data (the gazetteer's name index); empty: no cache.
     pub cache_dir: Option<PathBuf>,
+    /// The server's limits and CORS (`polis serve`).
+    pub http: Option<polis_http::HttpConfig>,
 }
 
 /// The settings in force.
@@ -25,6 +27,33 @@ pub struct Settings {
     pub log: String,
     /// Where derived data is cached, if anywhere.
     pub cache_dir: Option<PathBuf>,
+    /// The server's settings from the file (flags and `POLIS_HTTP_*` are laid over them by
+    /// [`Settings::http`]).
+    pub http: polis_http::HttpConfig,
+}
+
+impl Settings {
+    /// The server's settings: the file's `[http]` table with the flags and environment
+    /// variables of `polis serve` over it.
+    pub fn http(&self, limits: &crate::cli::ServeLimits) -> polis_http::HttpConfig {
+        let mut http = self.http.clone();
+        if let Some(rate) = limits.rate_per_second {
+            http.rate_per_second = rate;
+        }
+        if let Some(burst) = limits.burst {
+            http.burst = burst;
+        }
+        if let Some(bytes) = limits.body_limit_bytes {
+            http.body_limit_bytes = bytes;
+        }
+        if let Some(seconds) = limits.request_timeout_seconds {
+            http.request_timeout_seconds = seconds;
+        }
+        if let Some(milliseconds) = limits.snapshot_poll_milliseconds {
+            http.snapshot_poll_milliseconds = milliseconds;
+        }
+        http
+    }
 }
 
 /// Where the config file is by default: `$XDG_CONFIG_HOME/polis/polis.toml` on Linux, the
@@ -74,6 +103,7 @@ pub fn resolve(
         db: db_flag.or(file.db).unwrap_or_else(default_db_path),
         log: log_flag.or(file.log).unwrap_or_else(|| "warn".to_owned()),
         cache_dir,
+        http: file.http.unwrap_or_default(),
     })
 }
 
@@ -104,4 +134,20 @@ pub const EXAMPLE: &str = r#"# polis configuration. Every key is optional. Prece
 # Where derived data is cached (the gazetteer's name index, about 12 MB); "" turns the cache
 # off. Env: POLIS_CACHE_DIR. Default: $XDG_CACHE_HOME/polis (~/.cache/polis).
 # cache_dir = "/var/cache/polis"
+
+# The server (`polis serve`); docs/api.md. Each key also has an environment variable
+# (POLIS_HTTP_RATE_PER_SECOND, ...) and a flag of `polis serve` (--rate-per-second, ...).
+[http]
+# Requests per second each client IP address may make on average; 0 turns the limit off.
+# rate_per_second = 100
+# Requests a client may make at once before the average applies.
+# burst = 200
+# The largest request body accepted, in bytes; larger ones get 413.
+# body_limit_bytes = 1048576
+# How long a request may take, in seconds, before it gets 503 `timeout`.
+# request_timeout_seconds = 30
+# Origins whose browser pages may call the API (CORS); empty turns CORS off.
+# cors_allowed_origins = ["https://example.org"]
+# How often to look for changes made by other processes (imports), in milliseconds.
+# snapshot_poll_milliseconds = 500
 "#;

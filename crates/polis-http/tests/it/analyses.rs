@@ -65,7 +65,8 @@ async fn partners_for_amsterdam_on_climate_are_abroad_new_and_explained() {
     );
 
     // The command's function, with its defaults, gives the same bytes.
-    let data = &server.state.snapshot().data;
+    let snapshot = server.state.app().current().expect("a snapshot");
+    let data = snapshot.data();
     let expected =
         polis_analysis::recommend::recommend(data, "nl-amsterdam", 10, Some("climate"), None)
             .expect("the finder answers");
@@ -108,6 +109,7 @@ sources = ["deck"]
         .expect("the extra bundle reads");
     server
         .state
+        .app()
         .store()
         .apply(
             &bundle.data,
@@ -153,7 +155,8 @@ async fn the_evaluation_compares_three_methods_and_is_reproducible() {
             assert!((0.0..=1.0).contains(&value), "{figure} = {value}");
         }
     }
-    let data = &server.state.snapshot().data;
+    let snapshot = server.state.app().current().expect("a snapshot");
+    let data = snapshot.data();
     let expected =
         polis_analysis::recommend::evaluate(data, 0.1, 0, None).expect("the evaluation runs");
     assert_eq!(
@@ -194,7 +197,8 @@ async fn network_metrics_list_every_place_with_a_pagerank_summing_to_one() {
 
     // The defaults are the command's: top 20, betweenness, exact, seed 0.
     let default = server.get("/api/v1/graph/metrics").await;
-    let data = &server.state.snapshot().data;
+    let snapshot = server.state.app().current().expect("a snapshot");
+    let data = snapshot.data();
     let expected = polis_analysis::network::metrics(
         data,
         &MetricsQuery {

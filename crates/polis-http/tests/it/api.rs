@@ -287,7 +287,7 @@ async fn exports_have_their_content_types() {
 }
 
 #[tokio::test]
-async fn a_former_id_redirects_after_a_reload() {
+async fn a_write_through_the_store_is_seen_by_the_running_server_and_redirects() {
     let server = Server::start().await;
     let before = server.get("/api/v1/places/cz-brunn").await;
     crate::check_error(&before, StatusCode::NOT_FOUND, "not_found");
@@ -309,6 +309,7 @@ sources = ["deck"]
         .expect("the extra bundle reads");
     server
         .state
+        .app()
         .store()
         .apply(
             &bundle.data,
@@ -319,12 +320,26 @@ sources = ["deck"]
         )
         .await
         .expect("the extra bundle applies");
-    // The snapshot is what requests read: nothing changes until it is reloaded.
-    let stale = server.get("/api/v1/places/cz-brno").await;
-    assert_eq!(stale.status, StatusCode::NOT_FOUND);
-    server.state.reload().await.expect("the snapshot reloads");
-    let redirected = server.get("/api/v1/places/cz-brunn").await.ok_json();
+    // Written behind the server's back, as another process would: the server follows the
+    // store's version and swaps in a new snapshot on its own, without a restart or SIGHUP.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let redirected = loop {
+        let answer = server.get("/api/v1/places/cz-brunn").await;
+        if answer.status == StatusCode::OK {
+            break answer.ok_json();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the change was not seen within 5 s: {}",
+            answer.body
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
     assert_eq!(redirected["place"]["id"], "cz-brno");
+    // SIGHUP's reload still works, and changes nothing more.
+    server.state.reload().await.expect("the snapshot reloads");
+    let again = server.get("/api/v1/places/cz-brunn").await.ok_json();
+    assert_eq!(again["place"]["id"], "cz-brno");
 }
 
 /// The snapshot finds the same places, in the same order, as the store's SQL lookup, for
@@ -333,7 +348,7 @@ sources = ["deck"]
 async fn the_snapshot_finds_places_as_the_store_does() {
     let (_dir, store) = reference_store().await;
     let data = store.load().await.expect("the data loads");
-    let snapshot = polis_http::Snapshot::new(data.clone());
+    let snapshot = polis_app::Snapshot::new(data.clone(), 0);
     let mut queries: Vec<String> = Vec::new();
     for place in &data.places {
         queries.push(place.id.clone());
@@ -430,6 +445,7 @@ async fn the_unresolved_queue_is_served_most_often_named_first() {
     };
     server
         .state
+        .app()
         .store()
         .apply_import(
             &polis_core::Dataset::default(),

@@ -88,7 +88,11 @@ impl Server {
 
     pub async fn start_with(config: HttpConfig) -> Server {
         let (dir, store) = reference_store().await;
-        let state = AppState::new(store, config).await.expect("the state loads");
+        let app = polis_app::App::with_store(
+            store,
+            polis_app::Location::sqlite(dir.path().join("polis.db")),
+        );
+        let state = AppState::new(app, config).await.expect("the state loads");
         let listener = polis_http::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
             .expect("a free port on 127.0.0.1");

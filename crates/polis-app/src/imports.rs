@@ -1,0 +1,300 @@
+//! Importing real sources and resolving names: read what the registry has, let
+//! `polis-import` resolve and merge, and store the result with its unresolved queue and its
+//! run record in one transaction; the gazetteer's candidates for a name or a file of names;
+//! a person's decision about what a name means.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use polis_import::{Decision, Format, ImportInput, ImportReport};
+use polis_store::{ApplyReport, ChangeContext, NameDecision, QueuedName, Store};
+use serde::Serialize;
+
+use crate::{App, AppError};
+
+/// The largest file an importer reads (the biggest real source is a few MB).
+pub const MAX_IMPORT_BYTES: usize = 512 * 1024 * 1024;
+
+/// Reports how far a long job has come: `(done, total)`.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// One import: the file's bytes as read by the edge, and the options every importer takes.
+pub struct ImportRequest {
+    pub format: Format,
+    /// How to name the file in errors (the path as the user gave it).
+    pub file_label: String,
+    /// The file's own name, recorded on the batch.
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub source_title: Option<String>,
+    pub source_url: Option<String>,
+    /// When the source saw its ties as existing.
+    pub observed: Option<polis_core::PartialDate>,
+    /// Resolve and report without writing anything.
+    pub dry_run: bool,
+}
+
+/// What an import did.
+#[derive(Debug, Serialize)]
+pub struct ImportOutcome {
+    pub dry_run: bool,
+    pub seconds: f64,
+    #[serde(flatten)]
+    pub report: ImportReport,
+    pub stored: ApplyReport,
+}
+
+fn gazetteer() -> Result<&'static polis_gazetteer::Gazetteer, AppError> {
+    polis_gazetteer::Gazetteer::embedded()
+        .map_err(|e| AppError::Internal(format!("the embedded gazetteer does not load: {e}")))
+}
+
+/// Starts loading the gazetteer on its own thread, so that the first question that needs
+/// it does not wait as long.
+pub fn preload_gazetteer() {
+    std::thread::spawn(|| gazetteer().is_ok());
+}
+
+impl App {
+    /// Imports a file of a real source: every name resolved against the registry and the
+    /// gazetteer, rows merged into ties with per-row evidence, the unknown names queued,
+    /// all in one transaction (or nothing, with `dry_run`).
+    pub async fn import(
+        &self,
+        request: ImportRequest,
+        who: &str,
+        progress: Progress<'_>,
+    ) -> Result<ImportOutcome, AppError> {
+        let started = Instant::now();
+        // Loading the gazetteer takes longer than reading the file and the registry: start it
+        // now, on its own thread; `gazetteer()` below waits for it.
+        preload_gazetteer();
+        if request.bytes.len() > MAX_IMPORT_BYTES {
+            return Err(AppError::BadInput(format!(
+                "{}: {} bytes; an import file holds at most {MAX_IMPORT_BYTES} bytes",
+                request.file_label,
+                request.bytes.len()
+            )));
+        }
+        let format = request.format;
+        let parsed = polis_import::parse(&format, &request.file_label, &request.bytes)?;
+        tracing::info!(
+            seconds = started.elapsed().as_secs_f64(),
+            rows = parsed.n_rows,
+            "parsed"
+        );
+        let store = self.store();
+        let existing = store.load().await?;
+        let decisions: HashMap<String, Decision> = store
+            .decisions()
+            .await?
+            .into_iter()
+            .map(|(key, d)| {
+                let decision = match d {
+                    NameDecision::Place(id) => Decision::Place(id),
+                    NameDecision::Geonames(g) => Decision::Geonames(g),
+                };
+                (key, decision)
+            })
+            .collect();
+        tracing::info!(
+            seconds = started.elapsed().as_secs_f64(),
+            records = existing.len(),
+            "registry loaded"
+        );
+        let gazetteer = gazetteer()?;
+        tracing::info!(
+            seconds = started.elapsed().as_secs_f64(),
+            "gazetteer loaded"
+        );
+        let sha256 = polis_import::sha256_hex(&request.bytes);
+        let total = parsed.rows.len() as u64 + parsed.memberships.len() as u64;
+        let tick = |done: u64| progress(done, total);
+        let input = ImportInput {
+            format: format.name(),
+            file: &request.file_name,
+            sha256: &sha256,
+            source_title: request
+                .source_title
+                .clone()
+                .unwrap_or_else(|| format.default_source_title().to_owned()),
+            source_url: request.source_url.clone(),
+            observed: request.observed,
+            gazetteer,
+            existing: &existing,
+            decisions: &decisions,
+            progress: &tick,
+        };
+        let output = polis_import::build(&input, parsed);
+        tracing::info!(
+            seconds = started.elapsed().as_secs_f64(),
+            "resolved and merged"
+        );
+        let queue: Vec<QueuedName> = output
+            .queue
+            .iter()
+            .map(|(key, u)| QueuedName {
+                key: key.clone(),
+                name: u.name.clone(),
+                country: u.country.clone(),
+                batch: output.report.batch.clone(),
+                line: i64::try_from(u.line).unwrap_or(i64::MAX),
+                occurrences: i64::try_from(u.occurrences).unwrap_or(i64::MAX),
+                best_guess: u.best_guess.clone(),
+            })
+            .collect();
+        let change = ChangeContext {
+            who: who.to_owned(),
+            context: format!("import {} {}", format.name(), request.file_name),
+        };
+        let stored = if request.dry_run {
+            store.check(&output.records).await?
+        } else {
+            let stored = store
+                .apply_import(&output.records, &change, &output.report.batch, &queue)
+                .await?;
+            store
+                .record_import_run(&polis_store::ImportRun {
+                    format: format.name().to_owned(),
+                    file: request.file_name.clone(),
+                    sha256: sha256.clone(),
+                    report: serde_json::to_value(&output.report).map_err(AppError::internal)?,
+                })
+                .await?;
+            self.changed().await?;
+            stored
+        };
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), "stored");
+        let polis_import::ImportOutput {
+            records, report, ..
+        } = output;
+        // An import of the whole world holds tens of thousands of records: free them on
+        // another thread rather than make the caller wait for it.
+        std::thread::spawn(move || drop((existing, records)));
+        Ok(ImportOutcome {
+            dry_run: request.dry_run,
+            seconds: started.elapsed().as_secs_f64(),
+            report,
+            stored,
+        })
+    }
+
+    /// Remembers what a name (with its country field) means, for every later import, and
+    /// takes it off the unresolved queue.
+    pub async fn decide(
+        &self,
+        name: &str,
+        country: Option<&str>,
+        decision: DecisionRequest,
+        who: &str,
+    ) -> Result<NameDecision, AppError> {
+        let decision = match decision {
+            DecisionRequest::Place(place) => {
+                let snapshot = self.snapshot().await?;
+                if snapshot.place_by_id(&place).is_none() {
+                    return Err(AppError::BadInput(format!(
+                        "no place has the id '{place}': give a registry place id (see `polis search`)"
+                    )));
+                }
+                NameDecision::Place(place)
+            }
+            DecisionRequest::Geonames(id) => {
+                if gazetteer()?.place_by_geonameid(id).is_none() {
+                    return Err(AppError::BadInput(format!(
+                        "the gazetteer has no GeoNames id {id}: pick one from `polis resolve '{name}'`"
+                    )));
+                }
+                NameDecision::Geonames(id)
+            }
+        };
+        let key = polis_import::resolve::decision_key(name, country);
+        self.store()
+            .record_decision(
+                &key,
+                &decision,
+                &ChangeContext {
+                    who: who.to_owned(),
+                    context: format!("resolve '{name}'"),
+                },
+            )
+            .await?;
+        self.changed().await?;
+        Ok(decision)
+    }
+}
+
+/// What a person decided a name means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecisionRequest {
+    /// A place of the registry, by id.
+    Place(String),
+    /// A place of the gazetteer, by GeoNames id.
+    Geonames(u32),
+}
+
+/// Ranked candidates for a name from the embedded gazetteer, each with why it matched.
+pub fn candidates(
+    name: &str,
+    country: Option<&str>,
+    limit: usize,
+) -> Result<Vec<polis_import::resolve::CandidateView>, AppError> {
+    Ok(polis_import::resolve::candidate_views(
+        gazetteer()?,
+        name,
+        country,
+        limit,
+    ))
+}
+
+/// One row of a file of names, with its best confident candidate.
+#[derive(Debug, Serialize)]
+pub struct CandidateRow {
+    pub line: u64,
+    pub name: String,
+    pub country: Option<String>,
+    pub resolved: bool,
+    pub best: Option<polis_import::resolve::CandidateView>,
+}
+
+/// Resolves every row of a CSV with a `name` column and an optional `country` column.
+pub fn resolve_rows(file_label: &str, bytes: &[u8]) -> Result<Vec<CandidateRow>, AppError> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let header = reader
+        .headers()
+        .map_err(|e| AppError::BadInput(format!("{file_label}: cannot read the header: {e}")))?
+        .clone();
+    let Some(name_column) = header.iter().position(|h| h.trim() == "name") else {
+        return Err(AppError::BadInput(format!(
+            "{file_label}:1: no `name` column; the file needs a header with `name` and optionally `country`, found {:?}",
+            header.iter().collect::<Vec<_>>()
+        )));
+    };
+    let country_column = header.iter().position(|h| h.trim() == "country");
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record
+            .map_err(|e| AppError::BadInput(format!("{file_label}: cannot read a row: {e}")))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let name = record.get(name_column).unwrap_or("").trim().to_owned();
+        let country = country_column
+            .and_then(|c| record.get(c))
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty());
+        let best = if name.is_empty() {
+            None
+        } else {
+            candidates(&name, country.as_deref(), 1)?
+                .into_iter()
+                .next()
+                .filter(|c| c.confident)
+        };
+        rows.push(CandidateRow {
+            line,
+            name,
+            country,
+            resolved: best.is_some(),
+            best,
+        });
+    }
+    Ok(rows)
+}

@@ -1,0 +1,302 @@
+//! The service layer of polis: every use case, written once, and the one API that every
+//! edge calls. The CLI, the HTTP API and the web UI only parse their input into the types
+//! here, call [`App`] (or a [`Snapshot`] it hands out) and format the answer, as
+//! rust-analyzer's LSP server only translates to and from its `ide` crate.
+//!
+//! Questions are answered from an in-memory [`Snapshot`] of the store (see `snapshot.rs`);
+//! changes go through the store in one transaction each, after which the app swaps in a new
+//! snapshot, so readers never block and never see half a change.
+
+mod error;
+mod imports;
+pub mod options;
+mod reference;
+mod snapshot;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError, RwLock};
+
+use polis_store::{ApplyReport, AuditEntry, ChangeContext, QueuedName, SearchHit, Store};
+
+pub use error::AppError;
+pub use imports::{
+    CandidateRow, DecisionRequest, ImportOutcome, ImportRequest, MAX_IMPORT_BYTES, Progress,
+    candidates, preload_gazetteer, resolve_rows,
+};
+pub use options::{CountryCode, ExportFormat, MetricSort, Through, today};
+pub use polis_store::StoreError;
+pub use snapshot::{
+    DormantAnswer, Export, MetricsRequest, PathAnswer, PathQuery, PlaceView, Snapshot,
+    StatsRequest, TiesQuery,
+};
+
+/// The store polis runs on.
+pub type Backend = polis_store::SqliteStore;
+
+/// Where the data lives: today a SQLite file.
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub path: PathBuf,
+}
+
+impl Location {
+    pub fn sqlite(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into() }
+    }
+
+    /// Does the database exist already?
+    pub fn exists(&self) -> bool {
+        self.path.exists()
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.path.display())
+    }
+}
+
+/// The application: the store, and the snapshot of it that questions are answered from.
+/// Cloning is cheap; clones share the snapshot.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Backend,
+    location: Location,
+    snapshot: RwLock<Option<Arc<Snapshot>>>,
+    /// Serialises reloads, so that a burst of writes loads the store once per change rather
+    /// than once per waiting caller.
+    reloading: tokio::sync::Mutex<()>,
+}
+
+impl App {
+    /// Opens the store at `location`, creating an empty database when there is none.
+    pub async fn open(location: Location) -> Result<Self, AppError> {
+        let store = Backend::open(&location.path).await?;
+        Ok(Self::with_store(store, location))
+    }
+
+    /// Opens the store at `location`, which must exist: reading commands say how to create it.
+    pub async fn open_existing(location: Location) -> Result<Self, AppError> {
+        if !location.exists() {
+            return Err(AppError::NoDatabase(location.to_string()));
+        }
+        Self::open(location).await
+    }
+
+    /// An app over an already opened store (tests, and servers that open it themselves).
+    pub fn with_store(store: Backend, location: Location) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                location,
+                snapshot: RwLock::new(None),
+                reloading: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
+    /// Where the data lives.
+    pub fn location(&self) -> &Location {
+        &self.inner.location
+    }
+
+    /// The store, for the edges that need a capability this API does not wrap yet.
+    pub fn store(&self) -> &Backend {
+        &self.inner.store
+    }
+
+    /// The snapshot in force, loading the first one if there is none yet. Never waits for
+    /// the store once a snapshot exists: [`App::refresh`] replaces it.
+    pub async fn snapshot(&self) -> Result<Arc<Snapshot>, AppError> {
+        if let Some(snapshot) = self.current() {
+            return Ok(snapshot);
+        }
+        self.reload().await?;
+        self.current()
+            .ok_or_else(|| AppError::Internal("the snapshot did not load".to_owned()))
+    }
+
+    /// The snapshot in force, if one has been loaded.
+    pub fn current(&self) -> Option<Arc<Snapshot>> {
+        self.inner
+            .snapshot
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Loads every record again and swaps the snapshot; readers holding the old one finish
+    /// on it. Returns the number of records loaded.
+    pub async fn reload(&self) -> Result<usize, AppError> {
+        let _one_at_a_time = self.inner.reloading.lock().await;
+        self.load_and_swap().await
+    }
+
+    /// Reloads the snapshot when the store has changed since it was loaded (by this process
+    /// or another one). Returns whether it reloaded. Cheap when nothing changed: one query.
+    pub async fn refresh(&self) -> Result<bool, AppError> {
+        let _one_at_a_time = self.inner.reloading.lock().await;
+        let version = self.inner.store.version().await?;
+        if self.current().is_some_and(|s| s.version() == version) {
+            return Ok(false);
+        }
+        self.load_and_swap().await?;
+        Ok(true)
+    }
+
+    async fn load_and_swap(&self) -> Result<usize, AppError> {
+        let started = std::time::Instant::now();
+        // The version is read before the records: a change committed in between makes the
+        // next refresh load again rather than be missed.
+        let version = self.inner.store.version().await?;
+        let data = self.inner.store.load().await?;
+        let n_records = data.len();
+        let snapshot = tokio::task::spawn_blocking(move || Snapshot::new(data, version))
+            .await
+            .map_err(AppError::internal)?;
+        *self
+            .inner
+            .snapshot
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(snapshot));
+        tracing::info!(
+            n_records,
+            version,
+            seconds = started.elapsed().as_secs_f64(),
+            "snapshot loaded"
+        );
+        Ok(n_records)
+    }
+
+    /// After a committed change: bring the snapshot up to date, if one is in use.
+    async fn changed(&self) -> Result<(), AppError> {
+        if self.current().is_some() {
+            self.refresh().await?;
+        }
+        Ok(())
+    }
+
+    /// Full-text search over places, actors, networks and documents, in any script.
+    pub async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, AppError> {
+        Ok(self.inner.store.search(query, clamp(limit)).await?)
+    }
+
+    /// The newest audit entries, newest first, each record's states as JSON.
+    pub async fn audit(&self, limit: usize) -> Result<Vec<AuditView>, AppError> {
+        let entries = self.inner.store.audit_log(clamp(limit)).await?;
+        Ok(entries.into_iter().map(AuditView::from).collect())
+    }
+
+    /// The names imports could not resolve, the most named first.
+    pub async fn unresolved(&self, limit: usize) -> Result<Vec<QueuedName>, AppError> {
+        Ok(self.inner.store.unresolved(clamp(limit)).await?)
+    }
+
+    /// The data-quality report, with the unresolved queue.
+    pub async fn quality(&self) -> Result<polis_analysis::QualityReport, AppError> {
+        let snapshot = self.snapshot().await?;
+        let queue = self.inner.store.unresolved(u32::MAX).await?;
+        tokio::task::spawn_blocking(move || snapshot.quality(&queue))
+            .await
+            .map_err(AppError::internal)
+    }
+
+    /// Loads the built-in reference dataset (repeatable: loading it again changes nothing).
+    /// Returns the bundle's name and what was stored.
+    pub async fn load_reference(&self, who: &str) -> Result<(String, ApplyReport), AppError> {
+        let bundle = reference::bundle()?;
+        let report = self
+            .apply_bundle(&bundle, Path::new(reference::LABEL), false, who)
+            .await?;
+        Ok((bundle.manifest.name, report))
+    }
+
+    /// Lays a bundle's records over the stored ones in one transaction (or only checks,
+    /// with `dry_run`). A bundle that breaks a rule writes nothing, and the error lists the
+    /// first 50 violations with their files and lines.
+    pub async fn apply_bundle(
+        &self,
+        bundle: &polis_bundle::Bundle,
+        path: &Path,
+        dry_run: bool,
+        who: &str,
+    ) -> Result<ApplyReport, AppError> {
+        let change = ChangeContext {
+            who: who.to_owned(),
+            context: format!("import bundle {}", path.display()),
+        };
+        let result = if dry_run {
+            self.inner.store.check(&bundle.data).await
+        } else {
+            self.inner.store.apply(&bundle.data, &change).await
+        };
+        match result {
+            Ok(report) => {
+                if !dry_run {
+                    self.changed().await?;
+                }
+                Ok(report)
+            }
+            Err(StoreError::Invalid(invalid)) => {
+                const SHOWN: usize = 50;
+                let mut message = format!(
+                    "{}: {} problem(s); nothing was written:",
+                    path.display(),
+                    invalid.0.len()
+                );
+                for violation in invalid.0.iter().take(SHOWN) {
+                    message.push_str("\n  ");
+                    message.push_str(&bundle.describe(violation));
+                }
+                if invalid.0.len() > SHOWN {
+                    message.push_str(&format!("\n  ... and {} more", invalid.0.len() - SHOWN));
+                }
+                Err(AppError::Invalid(message))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+}
+
+/// One entry of the audit log: who changed which record when, in what context, and the
+/// record's JSON before and after (a creation has no `before`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditView {
+    pub seq: i64,
+    pub at: String,
+    pub who: String,
+    pub context: String,
+    pub record_kind: String,
+    pub record_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+impl From<AuditEntry> for AuditView {
+    fn from(entry: AuditEntry) -> Self {
+        // The store keeps each state as JSON text; an unreadable one is shown as text.
+        let embedded = |record: Option<String>| {
+            record
+                .map(|text| serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+        };
+        Self {
+            seq: entry.seq,
+            at: entry.at,
+            who: entry.who,
+            context: entry.context,
+            record_kind: entry.record_kind,
+            record_id: entry.record_id,
+            before: embedded(entry.before),
+            after: embedded(entry.after),
+        }
+    }
+}
+
+/// A count for the store, which takes `u32`.
+fn clamp(limit: usize) -> u32 {
+    u32::try_from(limit).unwrap_or(u32::MAX)
+}

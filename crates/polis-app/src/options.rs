@@ -1,0 +1,183 @@
+//! The options every edge takes, defined once: each parses with `FromStr` (clap, the HTTP
+//! parameters and the UI's forms all use it) and names what it accepts when a value is
+//! refused. The defaults of every flag and parameter live here too.
+
+use std::str::FromStr;
+
+use polis_core::PartialDate;
+
+pub use polis_analysis::network::SortBy as MetricSort;
+
+/// How many ties `polis ties` prints and `/ties` answers when not told: the CLI prints every
+/// one, the API pages by this many.
+pub const DEFAULT_PAGE_SIZE: usize = 100;
+/// The most items one page (ties, hits, audit entries, metric rows) may hold over the API.
+pub const MAX_PAGE_SIZE: usize = 1000;
+/// Years without recorded activity that make an active tie dormant.
+pub const DEFAULT_DORMANT_YEARS: u16 = 5;
+/// Places listed by the network metrics.
+pub const DEFAULT_METRICS_TOP: usize = 20;
+/// Chains of the shortest length that a path question answers with.
+pub const DEFAULT_MAX_CHAINS: usize = 3;
+/// Candidate partners the partner finder lists.
+pub const DEFAULT_RECOMMEND_TOP: usize = 10;
+/// The share of real ties the partner finder's evaluation holds out.
+pub const DEFAULT_HELD_OUT_FRACTION: f64 = 0.1;
+/// Hits a search answers with.
+pub const DEFAULT_SEARCH_LIMIT: usize = 20;
+/// Audit entries listed.
+pub const DEFAULT_AUDIT_LIMIT: usize = 20;
+/// Names of the unresolved queue listed.
+pub const DEFAULT_UNRESOLVED_LIMIT: usize = 50;
+/// Gazetteer candidates listed for a name.
+pub const DEFAULT_CANDIDATES: usize = 5;
+
+/// Today's date (UTC): the default reference date of every question that needs one.
+pub fn today() -> PartialDate {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0);
+    PartialDate::from_days_since_epoch(i64::try_from(days).unwrap_or(0))
+}
+
+/// What a path may follow, as `polis graph path --through` and `/path?through=` take it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Through {
+    /// Places and ties only.
+    Ties,
+    /// Actors' relations only (and the actors, places and networks they name).
+    Relations,
+    /// Relations, ties, memberships and activities.
+    All,
+}
+
+impl Through {
+    /// Every accepted value.
+    pub const NAMES: [&'static str; 3] = ["ties", "relations", "all"];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Through::Ties => "ties",
+            Through::Relations => "relations",
+            Through::All => "all",
+        }
+    }
+}
+
+impl FromStr for Through {
+    type Err = polis_core::UnknownValue;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "ties" => Ok(Through::Ties),
+            "relations" => Ok(Through::Relations),
+            "all" => Ok(Through::All),
+            _ => Err(polis_core::UnknownValue {
+                what: "through",
+                value: text.to_owned(),
+                accepted: Self::NAMES.join(", "),
+            }),
+        }
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code, upper-cased (`cz` → `CZ`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CountryCode(String);
+
+impl CountryCode {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for CountryCode {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        if text.len() == 2 && text.bytes().all(|b| b.is_ascii_alphabetic()) {
+            Ok(CountryCode(text.to_ascii_uppercase()))
+        } else {
+            Err(format!(
+                "'{text}' is not a country code: use an ISO 3166-1 alpha-2 code such as CZ or CN"
+            ))
+        }
+    }
+}
+
+/// The formats the tie network exports to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Geojson,
+    Graphml,
+    Gexf,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 4] = [
+        ExportFormat::Csv,
+        ExportFormat::Geojson,
+        ExportFormat::Graphml,
+        ExportFormat::Gexf,
+    ];
+
+    /// The media type of the file.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "text/csv; charset=utf-8",
+            ExportFormat::Geojson => "application/geo+json",
+            ExportFormat::Graphml => "application/graphml+xml",
+            ExportFormat::Gexf => "application/gexf+xml",
+        }
+    }
+
+    /// The file name a browser saves it under.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "ties.csv",
+            ExportFormat::Geojson => "ties.geojson",
+            ExportFormat::Graphml => "ties.graphml",
+            ExportFormat::Gexf => "ties.gexf",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every option type parses each of its listed names back to itself, and refuses an
+    /// unknown one with a message that lists them all.
+    #[test]
+    fn options_parse_what_they_list_and_name_it_when_refusing() {
+        for name in Through::NAMES {
+            assert_eq!(name.parse::<Through>().unwrap().as_str(), name);
+        }
+        for name in MetricSort::NAMES {
+            assert_eq!(name.parse::<MetricSort>().unwrap().as_str(), name);
+        }
+        let refused = "shortest".parse::<Through>().unwrap_err().to_string();
+        assert!(refused.contains("ties, relations, all"), "{refused}");
+        let refused = "rank".parse::<MetricSort>().unwrap_err().to_string();
+        assert!(
+            refused.contains("betweenness, pagerank, degree"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn country_codes_are_two_letters_upper_cased() {
+        assert_eq!("cz".parse::<CountryCode>().unwrap().as_str(), "CZ");
+        for bad in ["CZE", "C", "1Z", "", "Česko"] {
+            assert!(bad.parse::<CountryCode>().is_err(), "{bad}");
+        }
+    }
+}

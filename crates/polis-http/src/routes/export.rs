@@ -1,0 +1,94 @@
+//! The tie network as files for other tools.
+
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::response::Response;
+use polis_app::ExportFormat;
+
+use super::on_snapshot;
+use crate::error::ApiError;
+use crate::params::{ApiQuery, NoParams};
+use crate::state::AppState;
+
+/// The export as a download, with a name for browsers that save it.
+async fn exported(state: &AppState, format: ExportFormat) -> Result<Response, ApiError> {
+    on_snapshot(state, move |snapshot| {
+        let export = snapshot.export(format)?;
+        Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(format.content_type()),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_str(&format!(
+                        "attachment; filename=\"{}\"",
+                        format.file_name()
+                    ))
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+                ),
+            ],
+            export.body,
+        )
+            .into_response())
+    })
+    .await
+}
+
+/// Every tie as one CSV row. As `polis export csv`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/export/ties.csv",
+    tag = "export",
+    responses((status = 200, description = "One row per tie", content_type = "text/csv", body = String))
+)]
+pub(crate) async fn export_csv(
+    State(state): State<AppState>,
+    _: ApiQuery<NoParams>,
+) -> Result<Response, ApiError> {
+    exported(&state, ExportFormat::Csv).await
+}
+
+/// Places as points and ties as lines. As `polis export geojson`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/export/ties.geojson",
+    tag = "export",
+    responses((status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = Object))
+)]
+pub(crate) async fn export_geojson(
+    State(state): State<AppState>,
+    _: ApiQuery<NoParams>,
+) -> Result<Response, ApiError> {
+    exported(&state, ExportFormat::Geojson).await
+}
+
+/// The tie network as GraphML. As `polis export graphml`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/export/ties.graphml",
+    tag = "export",
+    responses((status = 200, description = "GraphML (Gephi, yEd, networkx, igraph)", content_type = "application/graphml+xml", body = String))
+)]
+pub(crate) async fn export_graphml(
+    State(state): State<AppState>,
+    _: ApiQuery<NoParams>,
+) -> Result<Response, ApiError> {
+    exported(&state, ExportFormat::Graphml).await
+}
+
+/// The tie network as GEXF 1.3 with time intervals. As `polis export gexf`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/export/ties.gexf",
+    tag = "export",
+    responses((status = 200, description = "GEXF 1.3 with time intervals, for Gephi's timeline", content_type = "application/gexf+xml", body = String))
+)]
+pub(crate) async fn export_gexf(
+    State(state): State<AppState>,
+    _: ApiQuery<NoParams>,
+) -> Result<Response, ApiError> {
+    exported(&state, ExportFormat::Gexf).await
+}

@@ -1,0 +1,54 @@
+//! Health and the OpenAPI document.
+
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::response::Response;
+use serde::Serialize;
+
+use super::json;
+use crate::error::ApiError;
+use crate::params::{ApiQuery, NoParams};
+use crate::schema;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    n_records: usize,
+}
+
+/// Liveness, and how many records the snapshot holds.
+#[utoipa::path(
+    get,
+    path = "/api/v1/health",
+    tag = "meta",
+    responses((status = 200, description = "The server is up", body = schema::Health))
+)]
+pub(crate) async fn health(
+    State(state): State<AppState>,
+    _: ApiQuery<NoParams>,
+) -> Result<Response, ApiError> {
+    json(&Health {
+        status: "ok",
+        n_records: state.app().snapshot().await?.data().len(),
+    })
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "meta",
+    responses((status = 200, description = "The OpenAPI document of this API", content_type = "application/json", body = Object))
+)]
+pub(crate) async fn openapi_json(State(state): State<AppState>, _: ApiQuery<NoParams>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        state.openapi_json(),
+    )
+        .into_response()
+}

@@ -1,0 +1,168 @@
+//! The endpoints under `/api/v1`, by resource, each the HTTP form of a service-layer call
+//! (and of a `polis` command), and [`ROUTES`], the one table the router is built from and
+//! that the OpenAPI test checks. Handlers only parse parameters, call [`polis_app`] and
+//! turn the answer into JSON.
+
+pub(crate) mod analysis;
+pub(crate) mod audit;
+pub(crate) mod export;
+pub(crate) mod meta;
+pub(crate) mod places;
+pub(crate) mod resolution;
+pub(crate) mod search;
+pub(crate) mod ties;
+
+use std::sync::Arc;
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get};
+use polis_app::Snapshot;
+use serde::Serialize;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// One endpoint: its path (axum's syntax, which is also OpenAPI's) and its handlers.
+pub struct Route {
+    pub path: &'static str,
+    pub(crate) handler: fn() -> MethodRouter<AppState>,
+}
+
+/// Every route the router serves. A test fails when one of them is missing from the
+/// OpenAPI document, or the document lists a path that is not here.
+pub static ROUTES: &[Route] = &[
+    Route {
+        path: "/api/v1/health",
+        handler: || get(meta::health),
+    },
+    Route {
+        path: "/api/v1/openapi.json",
+        handler: || get(meta::openapi_json),
+    },
+    Route {
+        path: "/api/v1/places/{place}",
+        handler: || get(places::place),
+    },
+    Route {
+        path: "/api/v1/ties",
+        handler: || get(ties::ties),
+    },
+    Route {
+        path: "/api/v1/stats",
+        handler: || get(analysis::stats),
+    },
+    Route {
+        path: "/api/v1/changes",
+        handler: || get(analysis::changes),
+    },
+    Route {
+        path: "/api/v1/quality",
+        handler: || get(analysis::quality),
+    },
+    Route {
+        path: "/api/v1/dormant",
+        handler: || get(analysis::dormant),
+    },
+    Route {
+        path: "/api/v1/path",
+        handler: || get(analysis::path),
+    },
+    Route {
+        path: "/api/v1/graph/metrics",
+        handler: || get(analysis::graph_metrics),
+    },
+    Route {
+        path: "/api/v1/recommend/{place}",
+        handler: || get(analysis::recommend),
+    },
+    Route {
+        path: "/api/v1/recommend-evaluation",
+        handler: || get(analysis::recommend_evaluation),
+    },
+    Route {
+        path: "/api/v1/figures",
+        handler: || get(analysis::figures),
+    },
+    Route {
+        path: "/api/v1/activities/totals",
+        handler: || get(analysis::activity_totals),
+    },
+    Route {
+        path: "/api/v1/clauses",
+        handler: || get(analysis::clauses),
+    },
+    Route {
+        path: "/api/v1/search",
+        handler: || get(search::search),
+    },
+    Route {
+        path: "/api/v1/audit",
+        handler: || get(audit::audit),
+    },
+    Route {
+        path: "/api/v1/resolve",
+        handler: || get(resolution::resolve),
+    },
+    Route {
+        path: "/api/v1/unresolved",
+        handler: || get(resolution::unresolved),
+    },
+    Route {
+        path: "/api/v1/export/ties.csv",
+        handler: || get(export::export_csv),
+    },
+    Route {
+        path: "/api/v1/export/ties.geojson",
+        handler: || get(export::export_geojson),
+    },
+    Route {
+        path: "/api/v1/export/ties.graphml",
+        handler: || get(export::export_graphml),
+    },
+    Route {
+        path: "/api/v1/export/ties.gexf",
+        handler: || get(export::export_gexf),
+    },
+];
+
+/// The largest page of ties, search hits, audit entries or network metrics' places one
+/// request may ask for.
+pub const MAX_LIMIT: u64 = polis_app::options::MAX_PAGE_SIZE as u64;
+
+/// The answer to a path that no route has.
+pub(crate) async fn no_such_endpoint() -> ApiError {
+    ApiError::NotFound("no such endpoint: the endpoints are listed at /api/v1/openapi.json".into())
+}
+
+pub(crate) async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+/// A JSON response from any serializable value.
+fn json<T: Serialize + ?Sized>(value: &T) -> Result<Response, ApiError> {
+    let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
+}
+
+/// Runs `work` over the snapshot in force on the blocking pool, so that a long analysis
+/// does not hold up the threads that serve other requests.
+async fn on_snapshot<F>(state: &AppState, work: F) -> Result<Response, ApiError>
+where
+    F: FnOnce(&Snapshot) -> Result<Response, ApiError> + Send + 'static,
+{
+    let snapshot: Arc<Snapshot> = state.app().snapshot().await?;
+    tokio::task::spawn_blocking(move || work(&snapshot)).await?
+}
+
+/// A whole number parameter as the service layer takes it.
+fn size(value: u64) -> usize {
+    usize::try_from(value).unwrap_or(usize::MAX)
+}

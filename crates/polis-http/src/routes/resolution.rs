@@ -1,0 +1,102 @@
+//! Place names against the embedded gazetteer, and the unresolved-name queue.
+
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{MAX_LIMIT, json, size};
+use crate::error::{ApiError, ErrorBody};
+use crate::params::{self, ApiQuery};
+use crate::schema;
+use crate::state::AppState;
+
+/// Query parameters of `/resolve`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ResolveParams {
+    /// The place name, in any spelling, language or script; qualifiers such as "Province",
+    /// "County" or "(rural gmina)" say the level.
+    #[param(value_type = String, example = "Praha")]
+    name: Option<String>,
+    /// The country field, as sources write it: a name in a major language, an ISO code, or
+    /// "England, United Kingdom".
+    #[param(value_type = Option<String>, example = "Czech Republic")]
+    country: Option<String>,
+    /// At most this many candidates [default: 5].
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 50)]
+    limit: Option<String>,
+}
+
+/// Ranked candidates for a name from the embedded gazetteer, each with its coordinates,
+/// level, ids, confidence and why it matched. Imports take the first when it is confident
+/// (0.5 or more) and queue the name otherwise. As `polis resolve NAME --json`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/resolve",
+    tag = "resolution",
+    params(ResolveParams),
+    responses(
+        (status = 200, description = "The candidates, best first; empty when nothing matches", body = [schema::Candidate]),
+        (status = 400, description = "`name` is missing, or `limit` does not parse", body = ErrorBody),
+    )
+)]
+pub(crate) async fn resolve(
+    ApiQuery(params): ApiQuery<ResolveParams>,
+) -> Result<Response, ApiError> {
+    let name = params::required_text("name", params.name.as_deref(), "the place name to resolve")?;
+    let limit = params::number(
+        "limit",
+        params.limit.as_deref(),
+        polis_app::options::DEFAULT_CANDIDATES as u64,
+        1,
+        50,
+    )?;
+    let country = params.country.filter(|c| !c.trim().is_empty());
+    // The first request may have to wait for the gazetteer to load (see `serve`): off the
+    // async threads.
+    // The first request may have to wait for the gazetteer to load (see `serve`): off the
+    // async threads.
+    let candidates = tokio::task::spawn_blocking(move || {
+        polis_app::candidates(&name, country.as_deref(), size(limit))
+    })
+    .await??;
+    json(&candidates)
+}
+
+/// Query parameters of `/unresolved`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct UnresolvedParams {
+    /// At most this many names [default: 50].
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
+}
+
+/// The names imports could not resolve, waiting for a person's decision
+/// (`polis resolve NAME --confirm-geonames ID | --confirm-place ID`). As `polis unresolved`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/unresolved",
+    tag = "resolution",
+    params(UnresolvedParams),
+    responses(
+        (status = 200, description = "The queue, the names named most often first, then by import batch and line", body = [schema::UnresolvedName]),
+        (status = 400, description = "`limit` does not parse", body = ErrorBody),
+    )
+)]
+pub(crate) async fn unresolved(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<UnresolvedParams>,
+) -> Result<Response, ApiError> {
+    let limit = params::number(
+        "limit",
+        params.limit.as_deref(),
+        polis_app::options::DEFAULT_UNRESOLVED_LIMIT as u64,
+        1,
+        MAX_LIMIT,
+    )?;
+    json(&state.app().unresolved(size(limit)).await?)
+}
