@@ -88,23 +88,50 @@ pub fn components_of<T: ToSchema>() -> BTreeMap<String, RefOr<Schema>> {
     schemas.into_iter().collect()
 }
 
-/// An object whose keys are the names of a closed vocabulary and whose values are counts:
-/// for maps keyed by a kind or status, so that the keys are described from the type's list.
-pub fn counts_by<T: ToSchema>(description: &str) -> Object {
+/// A map from names to counts (`{"sister_city": 12}`), its keys described by `names`.
+fn counts(names: Schema) -> Object {
+    let count = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(0))
+        .build();
     let mut object = ObjectBuilder::new()
         .schema_type(Type::Object)
-        .description(Some(description))
-        .additional_properties(Some(RefOr::T(Schema::Object(
-            ObjectBuilder::new()
-                .schema_type(Type::Integer)
-                .minimum(Some(0))
-                .build(),
-        ))))
+        .additional_properties(Some(RefOr::T(Schema::Object(count))))
         .build();
-    if let RefOr::T(Schema::Object(names)) = T::schema() {
-        object.property_names = Some(Box::new(Schema::Object(names)));
-    }
+    object.property_names = Some(Box::new(names));
     object
+}
+
+/// A map from the names of a closed vocabulary to counts, the keys listed from the
+/// vocabulary's own schema (`by_kind`, `by_status`). A type whose schema is a reference
+/// (which `propertyNames` cannot hold here) only constrains the keys to strings.
+pub fn counts_by<T: ToSchema>() -> Object {
+    counts(match T::schema() {
+        RefOr::T(names) => names,
+        RefOr::Ref(_) => Schema::Object(ObjectBuilder::new().schema_type(Type::String).build()),
+    })
+}
+
+/// A map from the given names to counts, for keys that are a vocabulary plus a few more
+/// (`unknown` beside the place levels).
+pub fn counts_by_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Object {
+    let names: Vec<&str> = names.into_iter().collect();
+    counts(Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(names))
+            .build(),
+    ))
+}
+
+/// A map from years (`"1973"`: JSON keys are strings) to counts.
+pub fn counts_by_year() -> Object {
+    counts(Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[1-9][0-9]{0,3}$"))
+            .build(),
+    ))
 }
 
 /// One place where a JSON value departs from its schema.
