@@ -10,6 +10,7 @@ use crate::PlaceIndex;
 
 /// One lifecycle event inside the window.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangedEvent {
     pub kind: EventKind,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -24,6 +25,7 @@ pub struct ChangedEvent {
 
 /// A tie that changed.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangedTie {
     pub id: String,
     pub a_name: String,
@@ -35,12 +37,15 @@ pub struct ChangedTie {
 
 /// The changes between two dates.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Changes {
     pub from: PartialDate,
     pub to: PartialDate,
     /// Events certainly inside the window, by kind.
+    #[cfg_attr(feature = "openapi", schema(schema_with = polis_core::openapi::counts_by::<polis_core::EventKind>))]
     pub events_by_kind: BTreeMap<String, u64>,
     /// Events that may fall inside the window, by kind.
+    #[cfg_attr(feature = "openapi", schema(schema_with = polis_core::openapi::counts_by::<polis_core::EventKind>))]
     pub possible_events_by_kind: BTreeMap<String, u64>,
     pub ties: Vec<ChangedTie>,
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::PlaceIndex;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DormantTie {
     pub id: String,
     pub a_name: String,

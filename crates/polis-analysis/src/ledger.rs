@@ -10,6 +10,7 @@ use serde::Serialize;
 
 /// The total of one item in one unit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuantityTotal {
     pub item: String,
     pub unit: String,
@@ -58,6 +59,7 @@ pub fn quantity_totals(data: &Dataset, kind: Option<ActivityKind>) -> Vec<Quanti
 
 /// A tie that an article's document belongs to, and how it ended, if it did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClauseTie {
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,6 +74,7 @@ pub struct ClauseTie {
 
 /// One article that matched.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClauseHit {
     pub document: String,
     pub document_title: String,

@@ -63,6 +63,7 @@ impl Snapshot {
 
 /// The metrics of one place.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlaceMetrics {
     pub id: String,
     pub name: String,
@@ -84,6 +85,7 @@ pub struct PlaceMetrics {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommunityMetrics {
     pub community: u32,
     pub size: usize,
@@ -95,6 +97,7 @@ pub struct CommunityMetrics {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GraphMetrics {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<PartialDate>,

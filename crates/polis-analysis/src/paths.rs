@@ -10,6 +10,7 @@ use serde::Serialize;
 
 /// A node of the stakeholder graph.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Node {
     /// `actor`, `place`, `network` or `activity`.
     pub kind: &'static str,
@@ -19,6 +20,7 @@ pub struct Node {
 
 /// One link of a chain, read from `from` to `to`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Link {
     pub from: String,
     pub to: String,
@@ -39,6 +41,7 @@ pub struct Link {
 
 /// A chain from the start to the end.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Chain {
     pub nodes: Vec<Node>,
     pub links: Vec<Link>,

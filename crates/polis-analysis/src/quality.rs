@@ -22,6 +22,7 @@ pub const COORDINATE_CONFLICT_KM: f64 = 10.0;
 pub const POPULATION_CONFLICT_SHARE: f64 = 0.10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Error,
@@ -30,6 +31,7 @@ pub enum Severity {
 
 /// One kind of finding, with its count and the first examples.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Check {
     pub check: &'static str,
     pub severity: Severity,
@@ -39,6 +41,7 @@ pub struct Check {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QualityReport {
     pub n_errors: u64,
     pub n_warnings: u64,

@@ -42,6 +42,7 @@ pub enum RecommendError {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recommendation {
     pub id: String,
     pub name: String,
@@ -60,6 +61,7 @@ pub struct Recommendation {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recommendations {
     pub place: String,
     pub name: String,
@@ -418,6 +420,7 @@ type PairScore<'a> = &'a dyn Fn(u32, u32) -> f64;
 
 /// One method's figures on held-out ties.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MethodEvaluation {
     pub method: String,
     /// Probability that a held-out tie outscores a random non-tie (0.5 is chance).
@@ -432,6 +435,7 @@ pub struct MethodEvaluation {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evaluation {
     pub seed: u64,
     pub held_out_fraction: f64,

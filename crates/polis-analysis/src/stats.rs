@@ -35,6 +35,7 @@ pub struct StatsQuery {
 /// The counts, in the shape the seed deck quotes ("2,669 pairs with 549 provinces and
 /// 1,694 cities in 138 countries").
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stats {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
@@ -51,19 +52,25 @@ pub struct Stats {
     /// Distinct partner places.
     pub n_partner_places: u64,
     /// Distinct partner places by level (`country`, `region`, `city`, `district`).
+    #[cfg_attr(feature = "openapi", schema(schema_with = places_by_level_schema))]
     pub partner_places_by_level: BTreeMap<String, u64>,
     /// Distinct countries of the partner places.
     pub n_partner_countries: u64,
     /// Distinct places in the country with a counted tie (country scope only), by level.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = places_by_level_schema))]
     pub local_places_by_level: BTreeMap<String, u64>,
     /// Counted ties by kind.
+    #[cfg_attr(feature = "openapi", schema(schema_with = polis_core::openapi::counts_by::<polis_core::TieKind>))]
     pub by_kind: BTreeMap<String, u64>,
     /// Every tie in scope by its status on the date, counted or not.
+    #[cfg_attr(feature = "openapi", schema(schema_with = polis_core::openapi::counts_by::<polis_core::TieStatus>))]
     pub by_status: BTreeMap<String, u64>,
     /// Ties in scope by the year they were signed (ties with a signing date).
+    #[cfg_attr(feature = "openapi", schema(schema_with = polis_core::openapi::counts_by_year))]
     pub signed_by_year: BTreeMap<u16, u64>,
     /// Ties in scope by the year they were terminated.
+    #[cfg_attr(feature = "openapi", schema(schema_with = polis_core::openapi::counts_by_year))]
     pub terminated_by_year: BTreeMap<u16, u64>,
     /// The counted partners' countries, most ties first (at most 20).
     pub top_partner_countries: Vec<(String, u64)>,
@@ -76,6 +83,7 @@ pub struct Stats {
 
 /// The distribution of distances between partners.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Distances {
     /// Ties measured (both ends with coordinates).
     pub n: u64,
@@ -87,7 +95,26 @@ pub struct Distances {
     pub max: f64,
     /// Ties per band: `<100`, `100-500`, `500-1000`, `1000-2000`, `2000-5000`, `5000-10000`,
     /// `>=10000` km.
+    #[cfg_attr(feature = "openapi", schema(schema_with = bands_schema))]
     pub bands: BTreeMap<String, u64>,
+}
+
+/// The keys of `partner_places_by_level`: the place levels, and `unknown` for a partner
+/// the registry has no record of.
+#[cfg(feature = "openapi")]
+fn places_by_level_schema() -> utoipa::openapi::schema::Object {
+    polis_core::openapi::counts_by_names(
+        polis_core::PlaceLevel::ALL
+            .iter()
+            .map(|level| level.as_str())
+            .chain(["unknown"]),
+    )
+}
+
+/// The keys of `Distances::bands`, from the list the histogram is built from.
+#[cfg(feature = "openapi")]
+fn bands_schema() -> utoipa::openapi::schema::Object {
+    polis_core::openapi::counts_by_names(BANDS.iter().map(|(_, name)| *name))
 }
 
 /// Bands of the distance histogram, upper bounds in km.
@@ -292,6 +319,7 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
 
 /// A reported figure beside the value polis computes for the same metric, scope and date.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FigureComparison {
     pub id: String,
     pub metric: String,

@@ -20,6 +20,7 @@ pub struct TieFilter {
 
 /// One tie as listed: its ends, names, countries and status on the date.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TieRow {
     pub id: String,
     pub kind: TieKind,

@@ -8,6 +8,8 @@ pub mod date;
 pub mod geo;
 pub mod ids;
 pub mod model;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod status;
 pub mod text;
 pub mod validate;

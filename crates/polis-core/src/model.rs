@@ -166,6 +166,7 @@ vocabulary! {
 
 /// A name of a place or an actor in one language or script.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Name {
     pub text: String,
@@ -178,6 +179,7 @@ pub struct Name {
 
 /// A population figure as one source gives it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Population {
     pub value: u64,
@@ -188,6 +190,7 @@ pub struct Population {
 
 /// Coordinates as one source gives them (WGS 84 degrees).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Coordinates {
     pub lat: f64,
@@ -200,6 +203,7 @@ pub struct Coordinates {
 /// Values that sources can disagree on (population, coordinates, names) are lists with one
 /// entry per source; see [`Place::shown_population`] for which one is shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Place {
     pub id: String,
@@ -255,6 +259,7 @@ impl Place {
 
 /// A dated step in a tie's lifecycle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TieEvent {
     pub kind: EventKind,
@@ -277,6 +282,7 @@ pub struct TieEvent {
 
 /// One source's statement that a tie exists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
     pub source: String,
@@ -299,6 +305,7 @@ pub struct Evidence {
 
 /// An agreement between two places, stored with its two ends in canonical order (`a < b`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Tie {
     pub id: String,
@@ -364,6 +371,7 @@ impl Tie {
 
 /// A multilateral city network.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Network {
     pub id: String,
@@ -384,6 +392,7 @@ pub struct Network {
 
 /// A place's or an actor's membership of a network.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Membership {
     pub network: String,
@@ -412,6 +421,7 @@ impl Membership {
 
 /// A person or an organisation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
     pub id: String,
@@ -431,6 +441,7 @@ pub struct Actor {
 
 /// A dated, typed relation from an actor to a place or another actor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Relation {
     pub from: String,
@@ -458,6 +469,7 @@ impl Relation {
 /// A quantity of an item with its unit ("151.5 billion masks" is 151.5e9 of item "masks",
 /// unit "piece").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Quantity {
     pub item: String,
@@ -470,6 +482,7 @@ pub struct Quantity {
 
 /// A dated action with participants: a visit, aid, a conference, a project.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Activity {
     pub id: String,
@@ -502,6 +515,7 @@ pub struct Activity {
 
 /// One article of a document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Article {
     /// The article's number or label as the text gives it ("1", "5.2", "preamble").
@@ -518,6 +532,7 @@ pub struct Article {
 
 /// The text of an agreement, an MoU, a report or a speech, split into articles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     pub id: String,
@@ -539,6 +554,7 @@ pub struct Document {
 
 /// A citation. Every other record points at one or more of these.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub id: String,
@@ -562,6 +578,7 @@ pub struct Source {
 
 /// One run of an importer over one file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Batch {
     pub id: String,
@@ -577,6 +594,7 @@ pub struct Batch {
 
 /// A statistic someone published, kept beside what polis computes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReportedFigure {
     pub id: String,

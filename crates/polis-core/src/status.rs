@@ -72,8 +72,10 @@ impl std::str::FromStr for TieStatus {
 
 /// The status on a date, with the statuses still possible when it is unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusAsOf {
     pub status: TieStatus,
+    /// When `status` is `unknown`: the statuses the recorded dates allow; absent otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub possible: Vec<TieStatus>,
 }

@@ -355,25 +355,56 @@ impl<'a> Resolver<'a> {
 
 /// One ranked candidate for a name, as `polis resolve --json` and the API's `/resolve` show it.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CandidateView {
+    /// The name as GeoNames (or ISO 3166-2 for subdivisions) writes it.
     pub name: String,
     /// ISO 3166-1 alpha-2 code.
     pub country: String,
+    /// The first-level unit (state, province, region) the place is in, where known.
     pub admin1: Option<String>,
+    /// The second-level unit (county, district) the place is in, where known.
     pub admin2: Option<String>,
     /// ISO 3166-2 code of the first-level unit the place is in, or of the unit itself.
     pub subdivision: Option<String>,
     /// `city`, `municipality`, `county`, `region` or `country`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = level_schema))]
     pub level: &'static str,
+    /// Latitude in WGS 84 degrees, where known.
     pub lat: Option<f64>,
+    /// Longitude in WGS 84 degrees, where known.
     pub lon: Option<f64>,
+    /// Inhabitants, as GeoNames counts them, where known.
     pub population: Option<u64>,
+    /// The GeoNames id.
     pub geonames: Option<u32>,
     /// From 0 to 1; imports accept a candidate from 0.5 ([`Candidate::is_confident`]).
     pub confidence: f32,
+    /// Whether an import would take the candidate (its confidence is 0.5 or more).
     pub confident: bool,
     /// Why the candidate matched and how it was ranked, in words.
     pub explanation: String,
+}
+
+/// The schema of [`CandidateView::level`]: the names of every gazetteer level.
+#[cfg(feature = "openapi")]
+fn level_schema() -> utoipa::openapi::schema::Object {
+    use polis_gazetteer::Level;
+    // The match fails to compile when the gazetteer gains a level, so the list cannot drift.
+    let every_level = |level: Level| match level {
+        Level::City | Level::Municipality | Level::County | Level::Region | Level::Country => level,
+    };
+    let levels = [
+        Level::City,
+        Level::Municipality,
+        Level::County,
+        Level::Region,
+        Level::Country,
+    ];
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(levels.map(|l| every_level(l).as_str())))
+        .build()
 }
 
 /// The best `limit` candidates for `name`, with an optional country field ("Czech Republic",

@@ -1,0 +1,5 @@
+//! Integration tests of polis-analysis through its public API. With the `openapi` feature,
+//! the schemas of the result types are checked against the JSON real results produce.
+
+#[cfg(feature = "openapi")]
+mod schemas;
