@@ -64,8 +64,16 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     // The gazetteer's name index is cached across runs: building it is most of its load time.
-    if let Some(dir) = &settings.cache_dir {
-        polis_gazetteer::Gazetteer::cache_index_in(dir.clone());
+    // Commands that resolve names start the load now, with the cache, on a thread of its own;
+    // their `Gazetteer::embedded()` calls wait for it. Other commands never load it.
+    let resolves_names = match &cli.command {
+        Command::Import(ImportCommand::Bundle { .. }) => false,
+        Command::Import(_) | Command::Resolve(_) | Command::Serve { .. } => true,
+        Command::Fetch(FetchCommand::Wikidata { import, .. }) => *import,
+        _ => false,
+    };
+    if let Some(dir) = settings.cache_dir.as_ref().filter(|_| resolves_names) {
+        polis_gazetteer::Gazetteer::preload_embedded(polis_gazetteer::IndexCache::in_dir(dir));
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
