@@ -4,6 +4,7 @@
 //! a person's decision about what a name means.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use polis_import::{Decision, Format, ImportInput, ImportReport};
@@ -44,15 +45,104 @@ pub struct ImportOutcome {
     pub stored: ApplyReport,
 }
 
-fn gazetteer() -> Result<&'static polis_gazetteer::Gazetteer, AppError> {
-    polis_gazetteer::Gazetteer::embedded()
-        .map_err(|e| AppError::Internal(format!("the embedded gazetteer does not load: {e}")))
+/// Name resolution against the embedded gazetteer, whose name index is cached in a
+/// directory (when one is given) so that later processes load it in a third of the time.
+#[derive(Debug, Clone, Default)]
+pub struct Resolver {
+    cache_dir: Option<PathBuf>,
 }
 
-/// Starts loading the gazetteer on its own thread, so that the first question that needs
-/// it does not wait as long.
-pub fn preload_gazetteer() {
-    std::thread::spawn(|| gazetteer().is_ok());
+impl Resolver {
+    /// A resolver that caches the gazetteer's name index in `cache_dir` (none: no cache).
+    pub fn new(cache_dir: Option<PathBuf>) -> Self {
+        Self { cache_dir }
+    }
+
+    /// The gazetteer, loaded on first use (by this call or a [`Resolver::preload`]).
+    pub fn gazetteer(&self) -> Result<&'static polis_gazetteer::Gazetteer, AppError> {
+        match &self.cache_dir {
+            Some(dir) => polis_gazetteer::Gazetteer::embedded_cached(
+                &polis_gazetteer::IndexCache::in_dir(dir),
+            ),
+            None => polis_gazetteer::Gazetteer::embedded(),
+        }
+        .map_err(|e| AppError::Internal(format!("the embedded gazetteer does not load: {e}")))
+    }
+
+    /// Starts loading the gazetteer on its own thread, so that the first question that needs
+    /// it waits less (or not at all); later calls of [`Resolver::gazetteer`] wait for it.
+    pub fn preload(&self) {
+        match &self.cache_dir {
+            Some(dir) => polis_gazetteer::Gazetteer::preload_embedded(
+                polis_gazetteer::IndexCache::in_dir(dir),
+            ),
+            None => {
+                std::thread::spawn(|| polis_gazetteer::Gazetteer::embedded().is_ok());
+            }
+        }
+    }
+
+    /// Ranked candidates for a name from the embedded gazetteer, each with why it matched.
+    pub fn candidates(
+        &self,
+        name: &str,
+        country: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<polis_import::resolve::CandidateView>, AppError> {
+        Ok(polis_import::resolve::candidate_views(
+            self.gazetteer()?,
+            name,
+            country,
+            limit,
+        ))
+    }
+
+    /// Resolves every row of a CSV with a `name` column and an optional `country` column.
+    pub fn resolve_rows(
+        &self,
+        file_label: &str,
+        bytes: &[u8],
+    ) -> Result<Vec<CandidateRow>, AppError> {
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+        let header = reader
+            .headers()
+            .map_err(|e| AppError::BadInput(format!("{file_label}: cannot read the header: {e}")))?
+            .clone();
+        let Some(name_column) = header.iter().position(|h| h.trim() == "name") else {
+            return Err(AppError::BadInput(format!(
+                "{file_label}:1: no `name` column; the file needs a header with `name` and optionally `country`, found {:?}",
+                header.iter().collect::<Vec<_>>()
+            )));
+        };
+        let country_column = header.iter().position(|h| h.trim() == "country");
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record
+                .map_err(|e| AppError::BadInput(format!("{file_label}: cannot read a row: {e}")))?;
+            let line = record.position().map_or(0, |p| p.line());
+            let name = record.get(name_column).unwrap_or("").trim().to_owned();
+            let country = country_column
+                .and_then(|c| record.get(c))
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty());
+            let best = if name.is_empty() {
+                None
+            } else {
+                self.candidates(&name, country.as_deref(), 1)?
+                    .into_iter()
+                    .next()
+                    .filter(|c| c.confident)
+            };
+            rows.push(CandidateRow {
+                line,
+                name,
+                country,
+                resolved: best.is_some(),
+                best,
+            });
+        }
+        Ok(rows)
+    }
 }
 
 impl App {
@@ -68,7 +158,7 @@ impl App {
         let started = Instant::now();
         // Loading the gazetteer takes longer than reading the file and the registry: start it
         // now, on its own thread; `gazetteer()` below waits for it.
-        preload_gazetteer();
+        self.resolver().preload();
         if request.bytes.len() > MAX_IMPORT_BYTES {
             return Err(AppError::BadInput(format!(
                 "{}: {} bytes; an import file holds at most {MAX_IMPORT_BYTES} bytes",
@@ -102,7 +192,7 @@ impl App {
             records = existing.len(),
             "registry loaded"
         );
-        let gazetteer = gazetteer()?;
+        let gazetteer = self.resolver().gazetteer()?;
         tracing::info!(
             seconds = started.elapsed().as_secs_f64(),
             "gazetteer loaded"
@@ -199,7 +289,12 @@ impl App {
                 NameDecision::Place(place)
             }
             DecisionRequest::Geonames(id) => {
-                if gazetteer()?.place_by_geonameid(id).is_none() {
+                if self
+                    .resolver()
+                    .gazetteer()?
+                    .place_by_geonameid(id)
+                    .is_none()
+                {
                     return Err(AppError::BadInput(format!(
                         "the gazetteer has no GeoNames id {id}: pick one from `polis resolve '{name}'`"
                     )));
@@ -232,20 +327,6 @@ pub enum DecisionRequest {
     Geonames(u32),
 }
 
-/// Ranked candidates for a name from the embedded gazetteer, each with why it matched.
-pub fn candidates(
-    name: &str,
-    country: Option<&str>,
-    limit: usize,
-) -> Result<Vec<polis_import::resolve::CandidateView>, AppError> {
-    Ok(polis_import::resolve::candidate_views(
-        gazetteer()?,
-        name,
-        country,
-        limit,
-    ))
-}
-
 /// One row of a file of names, with its best confident candidate.
 #[derive(Debug, Serialize)]
 pub struct CandidateRow {
@@ -254,47 +335,4 @@ pub struct CandidateRow {
     pub country: Option<String>,
     pub resolved: bool,
     pub best: Option<polis_import::resolve::CandidateView>,
-}
-
-/// Resolves every row of a CSV with a `name` column and an optional `country` column.
-pub fn resolve_rows(file_label: &str, bytes: &[u8]) -> Result<Vec<CandidateRow>, AppError> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let header = reader
-        .headers()
-        .map_err(|e| AppError::BadInput(format!("{file_label}: cannot read the header: {e}")))?
-        .clone();
-    let Some(name_column) = header.iter().position(|h| h.trim() == "name") else {
-        return Err(AppError::BadInput(format!(
-            "{file_label}:1: no `name` column; the file needs a header with `name` and optionally `country`, found {:?}",
-            header.iter().collect::<Vec<_>>()
-        )));
-    };
-    let country_column = header.iter().position(|h| h.trim() == "country");
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record
-            .map_err(|e| AppError::BadInput(format!("{file_label}: cannot read a row: {e}")))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let name = record.get(name_column).unwrap_or("").trim().to_owned();
-        let country = country_column
-            .and_then(|c| record.get(c))
-            .map(|c| c.trim().to_owned())
-            .filter(|c| !c.is_empty());
-        let best = if name.is_empty() {
-            None
-        } else {
-            candidates(&name, country.as_deref(), 1)?
-                .into_iter()
-                .next()
-                .filter(|c| c.confident)
-        };
-        rows.push(CandidateRow {
-            line,
-            name,
-            country,
-            resolved: best.is_some(),
-            best,
-        });
-    }
-    Ok(rows)
 }

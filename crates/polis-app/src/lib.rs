@@ -21,7 +21,7 @@ use polis_store::{ApplyReport, AuditEntry, ChangeContext, QueuedName, SearchHit,
 pub use error::AppError;
 pub use imports::{
     CandidateRow, DecisionRequest, ImportOutcome, ImportRequest, MAX_IMPORT_BYTES, Progress,
-    candidates, preload_gazetteer, resolve_rows,
+    Resolver,
 };
 pub use options::{CountryCode, ExportFormat, MetricSort, Through, today};
 pub use polis_store::StoreError;
@@ -66,6 +66,7 @@ pub struct App {
 struct Inner {
     store: Backend,
     location: Location,
+    resolver: Resolver,
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     /// Serialises reloads, so that a burst of writes loads the store once per change rather
     /// than once per waiting caller.
@@ -74,29 +75,41 @@ struct Inner {
 
 impl App {
     /// Opens the store at `location`, creating an empty database when there is none.
-    pub async fn open(location: Location) -> Result<Self, AppError> {
+    pub async fn open(location: Location, resolver: Resolver) -> Result<Self, AppError> {
         let store = Backend::open(&location.path).await?;
-        Ok(Self::with_store(store, location))
+        Ok(Self::with_store_and_resolver(store, location, resolver))
     }
 
     /// Opens the store at `location`, which must exist: reading commands say how to create it.
-    pub async fn open_existing(location: Location) -> Result<Self, AppError> {
+    pub async fn open_existing(location: Location, resolver: Resolver) -> Result<Self, AppError> {
         if !location.exists() {
             return Err(AppError::NoDatabase(location.to_string()));
         }
-        Self::open(location).await
+        Self::open(location, resolver).await
     }
 
     /// An app over an already opened store (tests, and servers that open it themselves).
     pub fn with_store(store: Backend, location: Location) -> Self {
+        Self::with_store_and_resolver(store, location, Resolver::default())
+    }
+
+    /// An app over an opened store that resolves names with `resolver` (which says where the
+    /// gazetteer's index is cached).
+    pub fn with_store_and_resolver(store: Backend, location: Location, resolver: Resolver) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
                 location,
+                resolver,
                 snapshot: RwLock::new(None),
                 reloading: tokio::sync::Mutex::new(()),
             }),
         }
+    }
+
+    /// Name resolution against the gazetteer.
+    pub fn resolver(&self) -> &Resolver {
+        &self.inner.resolver
     }
 
     /// Where the data lives.

@@ -2,8 +2,10 @@
 //! and informal variants, "Region, Country" forms and first-level subdivisions standing in for
 //! a country ("England", "Wales, United Kingdom", "Azores, Portugal").
 
+use polis_core::text::fold;
+
 use crate::data::{KeyKind, NONE, lookup};
-use crate::{Gazetteer, Level, fold, strip_qualifiers};
+use crate::{Gazetteer, Level, strip_qualifiers};
 
 /// A country of ISO 3166-1 (plus XK, Kosovo) with its names.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,12 +1,15 @@
 //! Loads the embedded `data/gazetteer.tsv.gz` (written by `tools/gazetteer/build.py`) into
-//! column vectors and a sorted hash index over folded names.
+//! column vectors, and builds the sorted hash index over their folded names. Everything here
+//! is pure: whether an index comes from a cache is the business of whoever builds the
+//! gazetteer (`Gazetteer::load_cached`).
 
 use std::collections::HashMap;
 use std::io::Read;
 
+use polis_core::text::{fold, fold_into};
+
 use crate::Level;
 use crate::error::GazetteerError;
-use crate::normalize::fold_into;
 
 /// The compressed gazetteer, embedded at compile time.
 pub(crate) static EMBEDDED: &[u8] = include_bytes!("../data/gazetteer.tsv.gz");
@@ -96,6 +99,40 @@ pub(crate) struct IndexEntry {
     pub kind: KeyKind,
 }
 
+/// The parsed data before its name index: what the index is built from.
+pub(crate) struct Parsed {
+    text: String,
+    source: String,
+    countries: Vec<CountryRecord>,
+    regions: Vec<RegionRecord>,
+    places: Places,
+}
+
+impl Parsed {
+    /// Places and regions: the bound of the entity numbers an index may hold.
+    pub(crate) fn n_entities(&self) -> usize {
+        self.places.name.len() + self.regions.len()
+    }
+
+    /// Folds every name and sorts the entries: most of a load's time.
+    pub(crate) fn build_index(&self) -> NameIndex {
+        build_index(&self.text, &self.places, &self.regions)
+    }
+
+    /// The tables, with their name index (built by [`Parsed::build_index`] or read back from
+    /// an earlier build).
+    pub(crate) fn with_index(self, index: NameIndex) -> Tables {
+        Tables {
+            text: self.text,
+            source: self.source,
+            countries: self.countries,
+            regions: self.regions,
+            places: self.places,
+            index,
+        }
+    }
+}
+
 pub(crate) struct Tables {
     pub text: String,
     pub source: String,
@@ -116,7 +153,9 @@ pub(crate) struct NameIndex {
 pub(crate) const PREFIX_BITS: u32 = 18;
 
 impl NameIndex {
-    fn new(entries: Vec<IndexEntry>) -> NameIndex {
+    /// The index over `entries`, which must be sorted by (hash, entity, slot), as
+    /// [`Parsed::build_index`] leaves them and the cache checks a file's are.
+    pub(crate) fn from_sorted(entries: Vec<IndexEntry>) -> NameIndex {
         let n_buckets = 1usize << PREFIX_BITS;
         let mut starts = Vec::with_capacity(n_buckets + 1);
         let mut position = 0usize;
@@ -130,6 +169,11 @@ impl NameIndex {
         }
         starts.push(entries.len() as u32);
         NameIndex { entries, starts }
+    }
+
+    /// The entries, sorted by (hash, entity, slot).
+    pub(crate) fn entries(&self) -> &[IndexEntry] {
+        &self.entries
     }
 
     /// Index entries whose key is `folded`.
@@ -251,8 +295,8 @@ fn delta(text: &str, previous: &mut i64, line: usize) -> Result<Option<i64>, Gaz
     Ok(Some(*previous))
 }
 
-/// Decompresses and parses the embedded data and builds the name index.
-pub(crate) fn load() -> Result<Tables, GazetteerError> {
+/// Decompresses and parses the embedded data; the name index is built separately.
+pub(crate) fn load() -> Result<Parsed, GazetteerError> {
     // The gzip trailer's last four bytes are the decompressed size: reserving it up front
     // spares the doubling reallocations, which with a copying allocator briefly held twice
     // the 18 MB text.
@@ -270,7 +314,7 @@ pub(crate) fn load() -> Result<Tables, GazetteerError> {
     parse(text)
 }
 
-fn parse(text: String) -> Result<Tables, GazetteerError> {
+fn parse(text: String) -> Result<Parsed, GazetteerError> {
     let mut lines = Lines {
         text: &text,
         position: 0,
@@ -444,22 +488,12 @@ fn parse(text: String) -> Result<Tables, GazetteerError> {
         }
     }
 
-    let n_entities = places.name.len() + regions.len();
-    let index = match crate::index_cache::read(n_entities) {
-        Some(entries) => NameIndex::new(entries),
-        None => {
-            let index = build_index(&text, &places, &regions);
-            crate::index_cache::write(&index.entries);
-            index
-        }
-    };
-    Ok(Tables {
+    Ok(Parsed {
         text,
         source,
         countries,
         regions,
         places,
-        index,
     })
 }
 
@@ -563,7 +597,7 @@ fn build_index(text: &str, places: &Places, regions: &[RegionRecord]) -> NameInd
     index.sort_unstable_by_key(|e| (e.hash, e.entity, e.slot));
     // One entry per (key, entity): the lowest slot, so a main name wins over its duplicates.
     index.dedup_by(|later, earlier| later.hash == earlier.hash && later.entity == earlier.entity);
-    NameIndex::new(index)
+    NameIndex::from_sorted(index)
 }
 
 /// Index entries of the regions in `range` (entity numbers start at `offset`): main names and
@@ -617,10 +651,10 @@ pub(crate) fn country_index(countries: &[CountryRecord]) -> HashMap<String, Vec<
         }
     };
     for (i, country) in countries.iter().enumerate() {
-        add(crate::fold(&country.name), i, "en");
-        add(crate::fold(&country.official_name), i, "en");
+        add(fold(&country.name), i, "en");
+        add(fold(&country.official_name), i, "en");
         for (lang, name) in &country.names {
-            add(crate::fold(name), i, lang);
+            add(fold(name), i, lang);
         }
     }
     map

@@ -4,8 +4,9 @@
 
 use std::collections::HashSet;
 
+use polis_core::text::fold_into;
+
 use crate::data::{Tables, key_hash};
-use crate::normalize::fold_into;
 
 /// A folded key that matched within the allowed distance.
 #[derive(Debug, Clone)]

@@ -2,11 +2,12 @@
 //!
 //! Building the index (folding every name and sorting about a million entries) is two thirds
 //! of the gazetteer's load time. The index depends on nothing but the embedded data and this
-//! crate's code, so the first load writes it to a file in a directory the program chooses
-//! ([`crate::Gazetteer::cache_index_in`]) and later loads read it back. The file is named by a
-//! fingerprint of the embedded data and of the crate's version, so a new build never reads an
-//! old index; a file that is short, damaged or inconsistent with the data is ignored and
-//! rewritten. Without a directory (the library's default, and in tests), nothing is cached.
+//! crate's code, so a load given an [`IndexCache`] ([`crate::Gazetteer::load_cached`]) writes
+//! it to a file in the cache's directory the first time and reads it back later. The file is
+//! named by a fingerprint of the embedded data and of the crate's version, so a new build
+//! never reads an old index; a file that is short, damaged or inconsistent with the data is
+//! ignored and rewritten. This is the gazetteer's only file: a load without a cache (the
+//! library's default, and in tests) touches none.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,16 +15,63 @@ use std::sync::OnceLock;
 
 use crate::data::{EMBEDDED, IndexEntry, KeyKind};
 
-static CACHE_DIR: OnceLock<PathBuf> = OnceLock::new();
-
 /// What the file starts with, before the fingerprint and the number of entries.
 const MAGIC: &[u8; 8] = b"polisgz1";
 /// Bytes an entry takes: hash, entity, slot, kind, padding.
 const ENTRY_BYTES: usize = 16;
 
-/// Sets the directory for the cached index; the first call wins. Returns whether it was set.
-pub(crate) fn set_dir(dir: PathBuf) -> bool {
-    CACHE_DIR.set(dir).is_ok()
+/// Where the name index is kept across processes: a directory the program chooses (polis
+/// uses its cache directory setting). Give it to [`crate::Gazetteer::load_cached`] or
+/// [`crate::Gazetteer::embedded_cached`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexCache {
+    dir: PathBuf,
+}
+
+impl IndexCache {
+    /// A cache in `dir`, created on the first write if it does not exist.
+    pub fn in_dir(dir: impl Into<PathBuf>) -> IndexCache {
+        IndexCache { dir: dir.into() }
+    }
+
+    /// The directory the index file is kept in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file holding the index of this build's data.
+    pub fn file(&self) -> PathBuf {
+        path_in(&self.dir, fingerprint())
+    }
+
+    /// The cached index entries, if the directory holds a sound copy for this data.
+    /// `n_entities` bounds the entity numbers; the entries must be sorted as the index needs.
+    pub(crate) fn read(&self, n_entities: usize) -> Option<Vec<IndexEntry>> {
+        let fingerprint = fingerprint();
+        let bytes = std::fs::read(path_in(&self.dir, fingerprint)).ok()?;
+        decode(&bytes, fingerprint, n_entities)
+    }
+
+    /// Writes the index for later loads. Failing to write (a read-only home, a full disk)
+    /// costs only the next load's time, so it is not an error.
+    pub(crate) fn write(&self, entries: &[IndexEntry]) {
+        let dir = &self.dir;
+        let fingerprint = fingerprint();
+        let bytes = encode(entries, fingerprint);
+        let path = path_in(dir, fingerprint);
+        // Written under a temporary name and renamed, so a reader never sees half a file.
+        let temporary = dir.join(format!(
+            "gazetteer-index-{fingerprint:016x}.{}.tmp",
+            std::process::id()
+        ));
+        let written = std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::File::create(&temporary))
+            .and_then(|mut file| file.write_all(&bytes))
+            .and_then(|()| std::fs::rename(&temporary, &path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+    }
 }
 
 /// FNV-1a of the embedded data, the crate version and the index layout: what the cached index
@@ -33,13 +81,27 @@ fn fingerprint() -> u64 {
     *FINGERPRINT.get_or_init(compute_fingerprint)
 }
 
+/// Names whose keys show how [`polis_core::text::fold`] treats each script: the index holds
+/// hashes of folded names, so a build that folds differently must not read an older build's
+/// file even when the data and the crate version are the same.
+const FOLD_PROBES: &[&str] = &[
+    "Chişinău Chișinău Łódź Straße Tromsø Ærø Þórshöfn İstanbul Ｔｏｋｙｏ L'Aquila",
+    "Київ ΑΘΗΝΑΣ Αθήνα القاهرة ירושלים თბილისი Երևան กรุงเทพ",
+    "北京市 布拉格 プラハ ニューヨーク・シティ 서울특별시 Plze\u{30c}",
+];
+
 fn compute_fingerprint() -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let probes: Vec<String> = FOLD_PROBES
+        .iter()
+        .map(|probe| polis_core::text::fold(probe))
+        .collect();
     let layout = format!(
-        "{}|{}|{}",
+        "{}|{}|{}|{}",
         env!("CARGO_PKG_VERSION"),
         crate::data::PREFIX_BITS,
-        ENTRY_BYTES
+        ENTRY_BYTES,
+        probes.join("|")
     );
     // Eight bytes at a time: the data is 6 MB, and a byte-wise loop would cost 20 ms.
     let mut chunks = EMBEDDED.chunks_exact(8);
@@ -58,15 +120,6 @@ fn compute_fingerprint() -> u64 {
 
 fn path_in(dir: &Path, fingerprint: u64) -> PathBuf {
     dir.join(format!("gazetteer-index-{fingerprint:016x}.bin"))
-}
-
-/// The cached index entries, if the directory is set and holds a sound copy for this data.
-/// `n_entities` bounds the entity numbers; the entries must be sorted as the index needs.
-pub(crate) fn read(n_entities: usize) -> Option<Vec<IndexEntry>> {
-    let dir = CACHE_DIR.get()?;
-    let fingerprint = fingerprint();
-    let bytes = std::fs::read(path_in(dir, fingerprint)).ok()?;
-    decode(&bytes, fingerprint, n_entities)
 }
 
 fn decode(bytes: &[u8], fingerprint: u64, n_entities: usize) -> Option<Vec<IndexEntry>> {
@@ -127,29 +180,6 @@ fn encode(entries: &[IndexEntry], fingerprint: u64) -> Vec<u8> {
         bytes.push(0);
     }
     bytes
-}
-
-/// Writes the index for later loads, if a directory is set. Failing to write (a read-only
-/// home, a full disk) costs only the next load's time, so it is not an error.
-pub(crate) fn write(entries: &[IndexEntry]) {
-    let Some(dir) = CACHE_DIR.get() else {
-        return;
-    };
-    let fingerprint = fingerprint();
-    let bytes = encode(entries, fingerprint);
-    let path = path_in(dir, fingerprint);
-    // Written under a temporary name and renamed, so a reader never sees half a file.
-    let temporary = dir.join(format!(
-        "gazetteer-index-{fingerprint:016x}.{}.tmp",
-        std::process::id()
-    ));
-    let written = std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::File::create(&temporary))
-        .and_then(|mut file| file.write_all(&bytes))
-        .and_then(|()| std::fs::rename(&temporary, &path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,11 @@
 //! project's name normalisation and a ranked, explained resolution of place and country names.
 //!
 //! The data is compiled into the binary (`data/gazetteer.tsv.gz`, made by
-//! `tools/gazetteer/build.py`); there is no IO at run time. Place data is from GeoNames,
-//! geonames.org (CC BY 4.0); see `data/ATTRIBUTION.md`.
+//! `tools/gazetteer/build.py`). The only file the crate touches is the optional cache of its
+//! derived name index, in a directory the caller names ([`IndexCache`],
+//! [`Gazetteer::load_cached`]). Names are folded with `polis_core::text::fold`, as everywhere
+//! else in polis. Place data is from GeoNames, geonames.org (CC BY 4.0); see
+//! `data/ATTRIBUTION.md`.
 //!
 //! ```
 //! use polis_gazetteer::{Gazetteer, MIN_CONFIDENCE};
@@ -28,12 +31,11 @@ use std::sync::OnceLock;
 
 pub use country::{Country, CountryMatch, CountryMethod};
 pub use error::GazetteerError;
-pub use normalize::{
-    LevelHint, Qualified, Script, fold, is_han_or_kana, script_of, search_key, strip_qualifiers,
-};
+pub use index_cache::IndexCache;
+pub use normalize::{LevelHint, Qualified, Script, script_of, strip_qualifiers};
 pub use resolve::{Candidate, Evidence, MIN_CONFIDENCE, Method};
 
-use data::{NONE, Tables};
+use data::{NONE, NameIndex, Tables};
 
 /// The kind of place a gazetteer entry is, from smallest to largest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -123,13 +125,37 @@ impl std::fmt::Debug for Gazetteer {
     }
 }
 
+/// The process-wide gazetteer of [`Gazetteer::embedded`] and [`Gazetteer::embedded_cached`].
 static EMBEDDED_GAZETTEER: OnceLock<Result<Gazetteer, GazetteerError>> = OnceLock::new();
 
 impl Gazetteer {
-    /// Decompresses and indexes the embedded data. Prefer [`Gazetteer::embedded`], which does
-    /// this once per process.
+    /// Decompresses and indexes the embedded data, touching no file. Prefer
+    /// [`Gazetteer::embedded`], which does this once per process.
     pub fn load() -> Result<Gazetteer, GazetteerError> {
-        let tables = data::load()?;
+        Gazetteer::load_from(None)
+    }
+
+    /// [`Gazetteer::load`], with the name index read from `cache` when it holds a sound copy
+    /// for this build, and written there when it does not: later loads then skip folding a
+    /// million names (about two thirds of the load time).
+    pub fn load_cached(cache: &IndexCache) -> Result<Gazetteer, GazetteerError> {
+        Gazetteer::load_from(Some(cache))
+    }
+
+    fn load_from(cache: Option<&IndexCache>) -> Result<Gazetteer, GazetteerError> {
+        let parsed = data::load()?;
+        let cached = cache.and_then(|cache| cache.read(parsed.n_entities()));
+        let index = match cached {
+            Some(entries) => NameIndex::from_sorted(entries),
+            None => {
+                let index = parsed.build_index();
+                if let Some(cache) = cache {
+                    cache.write(index.entries());
+                }
+                index
+            }
+        };
+        let tables = parsed.with_index(index);
         let country_index = data::country_index(&tables.countries);
         let mut country_fuzzy_keys: Vec<(String, usize)> = country_index
             .iter()
@@ -181,17 +207,48 @@ impl Gazetteer {
         })
     }
 
-    /// Keeps the name index in `dir` across processes: the first load writes it, later loads
-    /// read it instead of folding a million names (about two thirds of the load time). Call it
-    /// before the first [`Gazetteer::embedded`]; the first call wins, and returns `true`.
-    pub fn cache_index_in(dir: std::path::PathBuf) -> bool {
-        index_cache::set_dir(dir)
+    /// The process-wide gazetteer, loaded on first use (without a cache, unless
+    /// [`Gazetteer::embedded_cached`] or [`Gazetteer::preload_embedded`] loaded it first).
+    /// A call while another thread loads it waits for that load.
+    pub fn embedded() -> Result<&'static Gazetteer, GazetteerError> {
+        Gazetteer::embedded_from(None, None)
     }
 
-    /// The process-wide gazetteer, loaded on first use.
-    pub fn embedded() -> Result<&'static Gazetteer, GazetteerError> {
+    /// The same process-wide gazetteer as [`Gazetteer::embedded`], loaded with
+    /// [`Gazetteer::load_cached`] if this is the first call; if it is already loaded, `cache`
+    /// is not used.
+    pub fn embedded_cached(cache: &IndexCache) -> Result<&'static Gazetteer, GazetteerError> {
+        Gazetteer::embedded_from(Some(cache), None)
+    }
+
+    /// Starts [`Gazetteer::embedded_cached`] on a thread of its own and returns once the load
+    /// has begun, so every later [`Gazetteer::embedded`] call waits for this load (with the
+    /// cache) instead of starting another. A program calls it at start-up when its command
+    /// will need the gazetteer, so that the load overlaps reading its input.
+    pub fn preload_embedded(cache: IndexCache) {
+        let (started, has_started) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("gazetteer".to_owned())
+            .spawn(move || Gazetteer::embedded_from(Some(&cache), Some(started)).is_ok());
+        // The sender is dropped without a message when the gazetteer was already loaded (or
+        // the thread did not start): either way there is nothing to wait for.
+        if spawned.is_ok() {
+            let _ = has_started.recv();
+        }
+    }
+
+    fn embedded_from(
+        cache: Option<&IndexCache>,
+        started: Option<std::sync::mpsc::Sender<()>>,
+    ) -> Result<&'static Gazetteer, GazetteerError> {
         EMBEDDED_GAZETTEER
-            .get_or_init(Gazetteer::load)
+            .get_or_init(|| {
+                // Within `get_or_init`: from here on, other callers wait for this load.
+                if let Some(started) = started {
+                    let _ = started.send(());
+                }
+                Gazetteer::load_from(cache)
+            })
             .as_ref()
             .map_err(Clone::clone)
     }

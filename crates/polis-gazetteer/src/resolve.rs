@@ -3,9 +3,11 @@
 //! admin context and level hint, then ranked with population breaking ties; every candidate
 //! says how it was found.
 
+use polis_core::text::fold;
+
 use crate::data::{IndexEntry, KeyKind, NONE, lookup};
 use crate::fuzzy::FuzzyIndex;
-use crate::normalize::{LevelHint, Script, fold, script_of, strip_qualifiers};
+use crate::normalize::{LevelHint, Script, script_of, strip_qualifiers};
 use crate::{CountryMatch, Gazetteer, Level, Place};
 
 /// Below this confidence a caller must treat a name as unresolved rather than use the
@@ -24,7 +26,7 @@ const MAX_CANDIDATES: usize = 10;
 pub enum Method {
     /// The gazetteer's main name, spelt the same.
     ExactName,
-    /// The main name after [`fold`](crate::fold): case, diacritics, punctuation differ.
+    /// The main name after [`fold`](polis_core::text::fold): case, diacritics, punctuation differ.
     FoldedName,
     /// One of GeoNames' alternate names (exonyms, endonyms, other scripts: Praha, 布拉格).
     /// GeoNames' alternate names in this data carry no language tag, so the script is given.

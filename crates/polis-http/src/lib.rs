@@ -123,7 +123,7 @@ pub async fn serve_with_config(
 ) -> Result<(), HttpError> {
     // `/resolve` needs the gazetteer: load it now, on its own thread, so that the first
     // request does not wait for it.
-    polis_app::preload_gazetteer();
+    app.resolver().preload();
     let state = AppState::new(app, config).await?;
     let listener = bind(addr).await?;
     let local = listener.local_addr().unwrap_or(addr);

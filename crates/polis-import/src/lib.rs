@@ -10,6 +10,7 @@
 
 pub mod build;
 pub mod formats;
+mod legacy_key;
 pub mod report;
 pub mod resolve;
 

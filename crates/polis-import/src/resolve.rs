@@ -33,8 +33,40 @@ pub enum Decision {
 }
 
 /// The key a decision is remembered under: the folded name and the folded country field.
+/// Names whose letters are Latin or CJK have the key they had before polis's two folds were
+/// merged; for names in other scripts see [`legacy_decision_key`].
 pub fn decision_key(name: &str, country: Option<&str>) -> String {
     format!("{}|{}", fold(name), country.map(fold).unwrap_or_default())
+}
+
+/// The key an older polis remembered a decision under, where it differs from
+/// [`decision_key`]: names and country fields with Cyrillic, Greek, Arabic or other letters
+/// that the old fold transliterated (Київ → "kiyiv"). Only read, never written, so that a
+/// database's decisions keep working; ASCII text never has one.
+pub fn legacy_decision_key(name: &str, country: Option<&str>) -> Option<String> {
+    if name.is_ascii() && country.is_none_or(str::is_ascii) {
+        return None;
+    }
+    let legacy = format!(
+        "{}|{}",
+        crate::legacy_key::legacy_fold(name),
+        country
+            .map(crate::legacy_key::legacy_fold)
+            .unwrap_or_default()
+    );
+    (legacy != decision_key(name, country)).then_some(legacy)
+}
+
+/// The decision remembered for a name and country field: under its [`decision_key`], or
+/// else under the [`legacy_decision_key`] an older polis recorded it with.
+pub fn find_decision<'d>(
+    decisions: &'d HashMap<String, Decision>,
+    name: &str,
+    country: Option<&str>,
+) -> Option<&'d Decision> {
+    decisions
+        .get(&decision_key(name, country))
+        .or_else(|| decisions.get(&legacy_decision_key(name, country)?))
 }
 
 /// Where a resolved name points.
@@ -236,9 +268,7 @@ impl<'a> Resolver<'a> {
         if self.decisions.is_empty() {
             return None;
         }
-        let decision = self
-            .decisions
-            .get(&decision_key(&end.name, end.country.as_deref()))?;
+        let decision = find_decision(self.decisions, &end.name, end.country.as_deref())?;
         let target = match decision {
             Decision::Place(id) => Some(Target::Registry(id.clone())),
             Decision::Geonames(g) => self

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use polis_app::{App, DecisionRequest, ImportRequest};
+use polis_app::{App, DecisionRequest, ImportRequest, Resolver};
 use polis_import::{Format, ImportReport};
 use polis_store::QueuedName;
 
@@ -168,12 +168,13 @@ fn print_report(r: &ImportReport, stored: &polis_store::ApplyReport, dry_run: bo
 
 pub async fn resolve(
     db: &Path,
+    resolver: &Resolver,
     app: Option<&App>,
     args: &ResolveArgs,
     who: &str,
 ) -> anyhow::Result<()> {
     if let Some(file) = &args.file {
-        return resolve_file(file, args.json);
+        return resolve_file(resolver, file, args.json);
     }
     let name = args.name.as_deref().unwrap_or_default();
     let decision = match (&args.confirm_place, args.confirm_geonames) {
@@ -195,7 +196,9 @@ pub async fn resolve(
         );
         return Ok(());
     }
-    let found = polis_app::candidates(name, args.country.as_deref(), args.limit).cli()?;
+    let found = resolver
+        .candidates(name, args.country.as_deref(), args.limit)
+        .cli()?;
     if args.json {
         return print_json(&found);
     }
@@ -248,9 +251,11 @@ pub async fn resolve(
     Ok(())
 }
 
-fn resolve_file(path: &Path, json: bool) -> anyhow::Result<()> {
+fn resolve_file(resolver: &Resolver, path: &Path, json: bool) -> anyhow::Result<()> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let rows = polis_app::resolve_rows(&path.display().to_string(), &bytes).cli()?;
+    let rows = resolver
+        .resolve_rows(&path.display().to_string(), &bytes)
+        .cli()?;
     if json {
         return print_json(&rows);
     }

@@ -36,7 +36,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use polis_app::{
-    App, AppError, ExportFormat, Location, MetricsRequest, PathQuery, StatsRequest, TiesQuery,
+    App, AppError, ExportFormat, Location, MetricsRequest, PathQuery, Resolver, StatsRequest,
+    TiesQuery,
 };
 use polis_bundle::Manifest;
 
@@ -57,10 +58,6 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    // The gazetteer's name index is cached across runs: building it is most of its load time.
-    if let Some(dir) = &settings.cache_dir {
-        polis_gazetteer::Gazetteer::cache_index_in(dir.clone());
-    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -123,14 +120,23 @@ fn location(settings: &settings::Settings) -> Location {
     Location::sqlite(&settings.db)
 }
 
+/// Name resolution, with the gazetteer's index cached where the settings say.
+fn resolver(settings: &settings::Settings) -> Resolver {
+    Resolver::new(settings.cache_dir.clone())
+}
+
 /// The app over an existing database, for commands that read.
 async fn existing(settings: &settings::Settings) -> anyhow::Result<App> {
-    App::open_existing(location(settings)).await.cli()
+    App::open_existing(location(settings), resolver(settings))
+        .await
+        .cli()
 }
 
 /// The app over the database, created when missing, for commands that write.
 async fn opened(settings: &settings::Settings) -> anyhow::Result<App> {
-    App::open(location(settings)).await.cli()
+    App::open(location(settings), resolver(settings))
+        .await
+        .cli()
 }
 
 async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<()> {
@@ -239,7 +245,14 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             } else {
                 None
             };
-            importing::resolve(&settings.db, app.as_ref(), &args, &who()).await
+            importing::resolve(
+                &settings.db,
+                &resolver(settings),
+                app.as_ref(),
+                &args,
+                &who(),
+            )
+            .await
         }
         Command::Unresolved { limit, json } => {
             let queue = existing(settings).await?.unresolved(limit).await.cli()?;

@@ -1,6 +1,7 @@
-//! Integration tests of polis-gazetteer through its public API: normalisation, country
+//! Integration tests of polis-gazetteer through its public API: the index cache, qualifiers, country
 //! resolution, place resolution, and a real-data check on the Wikipedia twin-town list.
 
+mod cache;
 mod country;
 mod normalize;
 mod real_data;

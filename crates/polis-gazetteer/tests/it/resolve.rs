@@ -64,6 +64,19 @@ const TIANJIN: u32 = 1792947;
 const CHISINAU: u32 = 618426;
 
 #[test]
+fn every_script_folds_to_the_index_key() {
+    check("北京", None, Expect::Id(1816670)); // Beijing
+    check("北京市", Some("China"), Expect::Id(1816670));
+    check("서울", None, Expect::Id(1835848)); // Seoul
+    check("Київ", Some("Ukraine"), Expect::Id(703448)); // Kyiv
+    check("КИЇВ", Some("UA"), Expect::Id(703448));
+    check("Αθήνα", Some("Greece"), Expect::Id(264371)); // Athens
+    check("القاهرة", Some("Egypt"), Expect::Id(360630)); // Cairo
+    check("CHIŞINĂU", Some("MD"), Expect::Id(CHISINAU));
+    check("Plzen", Some("CZ"), Expect::Id(3068160)); // Plzeň
+}
+
+#[test]
 fn exonyms_and_other_scripts() {
     check("Prague", Some("Czech Republic"), Expect::Id(PRAGUE));
     check("Praha", Some("Czech Republic"), Expect::Id(PRAGUE));

@@ -43,6 +43,7 @@ pub(crate) struct ResolveParams {
     )
 )]
 pub(crate) async fn resolve(
+    State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ResolveParams>,
 ) -> Result<Response, ApiError> {
     let name = params::required_text("name", params.name.as_deref(), "the place name to resolve")?;
@@ -58,8 +59,9 @@ pub(crate) async fn resolve(
     // async threads.
     // The first request may have to wait for the gazetteer to load (see `serve`): off the
     // async threads.
+    let resolver = state.app().resolver().clone();
     let candidates = tokio::task::spawn_blocking(move || {
-        polis_app::candidates(&name, country.as_deref(), size(limit))
+        resolver.candidates(&name, country.as_deref(), size(limit))
     })
     .await??;
     json(&candidates)
