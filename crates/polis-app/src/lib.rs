@@ -24,6 +24,7 @@ pub use imports::{
     Resolver,
 };
 pub use options::{CountryCode, ExportFormat, MetricSort, Through, today};
+pub use polis_import::resolve::CandidateView;
 pub use polis_store::StoreError;
 pub use snapshot::{
     DormantAnswer, Export, MetricsRequest, PathAnswer, PathQuery, PlaceView, Snapshot,
@@ -278,6 +279,7 @@ impl App {
 /// One entry of the audit log: who changed which record when, in what context, and the
 /// record's JSON before and after (a creation has no `before`).
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditView {
     pub seq: i64,
     pub at: String,
@@ -285,8 +287,26 @@ pub struct AuditView {
     pub context: String,
     pub record_kind: String,
     pub record_id: String,
+    /// The record's JSON before the change; none for a creation.
+    #[cfg_attr(feature = "openapi", schema(schema_with = record_state_schema))]
     pub before: Option<serde_json::Value>,
+    /// The record's JSON after the change.
+    #[cfg_attr(feature = "openapi", schema(schema_with = record_state_schema))]
     pub after: Option<serde_json::Value>,
+}
+
+/// A record's state in the audit log: the JSON of whichever record kind it is, or null.
+#[cfg(feature = "openapi")]
+fn record_state_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+            Type::Object,
+            Type::Null,
+        ]))
+        .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+        .description(Some("The record's JSON (its bundle form), or null"))
+        .build()
 }
 
 impl From<AuditEntry> for AuditView {

@@ -32,6 +32,7 @@ pub struct Snapshot {
 
 /// A place with its ties and memberships: `polis place show`, `/places/{place}`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlaceView<'a> {
     pub place: &'a Place,
     /// The other places the query matched (a name several places share).
@@ -74,11 +75,22 @@ pub struct PathQuery {
 
 /// The chains found, with what was followed.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PathAnswer {
     pub from: String,
     pub to: String,
+    /// What the chains follow: `ties`, `relations` or `all`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = through_schema))]
     pub through: &'static str,
     pub chains: Vec<polis_analysis::Chain>,
+}
+
+#[cfg(feature = "openapi")]
+fn through_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(Through::NAMES))
+        .build()
 }
 
 /// The network metrics asked for: `polis graph metrics`, `/graph/metrics`.
@@ -107,6 +119,7 @@ impl Default for MetricsRequest {
 
 /// Dormant ties on a date: `polis dormant`, `/dormant`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DormantAnswer {
     pub years: u16,
     pub as_of: PartialDate,

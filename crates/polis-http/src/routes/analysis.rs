@@ -30,7 +30,7 @@ pub(crate) struct StatsParams {
     #[param(value_type = Option<schema::CountryCode>, inline)]
     partner_country: Option<String>,
     /// The date (YYYY, YYYY-MM or YYYY-MM-DD) [default: now].
-    #[param(value_type = Option<schema::PartialDate>, inline)]
+    #[param(value_type = Option<polis_core::PartialDate>, inline)]
     as_of: Option<String>,
 }
 
@@ -42,7 +42,7 @@ pub(crate) struct StatsParams {
     tag = "analysis",
     params(StatsParams),
     responses(
-        (status = 200, description = "The counts: n_ties, n_domestic_ties, n_partner_places, partner_places_by_level, n_partner_countries, local_places_by_level, by_kind, by_status, signed_by_year, terminated_by_year, top_partner_countries, hhi_partner_countries, distance_km", body = Object),
+        (status = 200, description = "The counts: n_ties, n_domestic_ties, n_partner_places, partner_places_by_level, n_partner_countries, local_places_by_level, by_kind, by_status, signed_by_year, terminated_by_year, top_partner_countries, hhi_partner_countries, distance_km", body = polis_analysis::Stats),
         (status = 400, description = "A parameter does not parse", body = ErrorBody),
     )
 )]
@@ -75,10 +75,10 @@ pub(crate) async fn stats(
 #[into_params(parameter_in = Query)]
 pub(crate) struct ChangesParams {
     /// The start of the window (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[param(value_type = schema::PartialDate, inline)]
+    #[param(value_type = polis_core::PartialDate, inline)]
     from: Option<String>,
     /// The end of the window (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[param(value_type = schema::PartialDate, inline)]
+    #[param(value_type = polis_core::PartialDate, inline)]
     to: Option<String>,
 }
 
@@ -90,7 +90,7 @@ pub(crate) struct ChangesParams {
     tag = "analysis",
     params(ChangesParams),
     responses(
-        (status = 200, description = "from, to, events_by_kind, possible_events_by_kind, and ties: [{id, a_name, b_name, before, after, events}]", body = Object),
+        (status = 200, description = "The events in the window by kind, and the ties whose status differs", body = polis_analysis::Changes),
         (status = 400, description = "`from` or `to` is missing or does not parse", body = ErrorBody),
     )
 )]
@@ -111,7 +111,7 @@ pub(crate) async fn changes(
     path = "/api/v1/quality",
     tag = "analysis",
     responses(
-        (status = 200, description = "n_errors, n_warnings, and checks: [{check, severity, description, count, examples}]", body = Object),
+        (status = 200, description = "The checks with their counts and examples", body = polis_analysis::QualityReport),
     )
 )]
 pub(crate) async fn quality(
@@ -130,7 +130,7 @@ pub(crate) struct DormantParams {
     #[param(value_type = Option<u16>, minimum = 1, maximum = 1000)]
     years: Option<String>,
     /// The reference date (YYYY, YYYY-MM or YYYY-MM-DD) [default: today].
-    #[param(value_type = Option<schema::PartialDate>, inline)]
+    #[param(value_type = Option<polis_core::PartialDate>, inline)]
     as_of: Option<String>,
 }
 
@@ -141,7 +141,7 @@ pub(crate) struct DormantParams {
     tag = "analysis",
     params(DormantParams),
     responses(
-        (status = 200, description = "The dormant ties", body = schema::DormantResponse),
+        (status = 200, description = "The dormant ties", body = polis_app::DormantAnswer),
         (status = 400, description = "A parameter does not parse", body = ErrorBody),
     )
 )]
@@ -180,7 +180,7 @@ pub(crate) struct PathParams {
     #[param(value_type = Option<schema::Through>, inline)]
     through: Option<String>,
     /// Only links in force on this date (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[param(value_type = Option<schema::PartialDate>, inline)]
+    #[param(value_type = Option<polis_core::PartialDate>, inline)]
     as_of: Option<String>,
     /// At most this many chains of the shortest length [default: 3].
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
@@ -194,7 +194,7 @@ pub(crate) struct PathParams {
     tag = "analysis",
     params(PathParams),
     responses(
-        (status = 200, description = "The chains; an empty list when the two are not connected", body = schema::PathResponse),
+        (status = 200, description = "The chains; an empty list when the two are not connected", body = polis_app::PathAnswer),
         (status = 400, description = "A parameter is missing or does not parse, or a name is ambiguous", body = ErrorBody),
         (status = 404, description = "Nothing has the id or name given as `from` or `to`", body = ErrorBody),
     )
@@ -232,7 +232,7 @@ pub(crate) struct GraphMetricsParams {
     #[param(value_type = Option<schema::CountryCode>, inline)]
     country: Option<String>,
     /// The network on this date (YYYY, YYYY-MM or YYYY-MM-DD) [default: now].
-    #[param(value_type = Option<schema::PartialDate>, inline)]
+    #[param(value_type = Option<polis_core::PartialDate>, inline)]
     as_of: Option<String>,
     /// Order the places by this metric [default: `betweenness`].
     #[param(value_type = Option<schema::MetricSort>, inline)]
@@ -254,7 +254,7 @@ pub(crate) struct GraphMetricsParams {
     tag = "analysis",
     params(GraphMetricsParams),
     responses(
-        (status = 200, description = "The network's summary, its largest communities, and the places best first", body = schema::GraphMetrics),
+        (status = 200, description = "The network's summary, its largest communities, and the places best first", body = polis_analysis::network::GraphMetrics),
         (status = 400, description = "A parameter does not parse", body = ErrorBody),
     )
 )]
@@ -298,7 +298,7 @@ pub(crate) struct RecommendParams {
     #[param(value_type = Option<String>, example = "climate")]
     theme: Option<String>,
     /// The network on this date (YYYY, YYYY-MM or YYYY-MM-DD) [default: now].
-    #[param(value_type = Option<schema::PartialDate>, inline)]
+    #[param(value_type = Option<polis_core::PartialDate>, inline)]
     as_of: Option<String>,
 }
 
@@ -313,7 +313,7 @@ pub(crate) struct RecommendParams {
         RecommendParams,
     ),
     responses(
-        (status = 200, description = "The candidates, best first", body = schema::Recommendations),
+        (status = 200, description = "The candidates, best first", body = polis_analysis::recommend::Recommendations),
         (status = 400, description = "A parameter does not parse, or the name is ambiguous", body = ErrorBody),
         (status = 404, description = "No place has this id or name", body = ErrorBody),
     )
@@ -350,7 +350,7 @@ pub(crate) struct EvaluationParams {
     #[param(value_type = Option<u64>, minimum = 0)]
     seed: Option<String>,
     /// The network on this date (YYYY, YYYY-MM or YYYY-MM-DD) [default: now].
-    #[param(value_type = Option<schema::PartialDate>, inline)]
+    #[param(value_type = Option<polis_core::PartialDate>, inline)]
     as_of: Option<String>,
 }
 
@@ -363,7 +363,7 @@ pub(crate) struct EvaluationParams {
     tag = "analysis",
     params(EvaluationParams),
     responses(
-        (status = 200, description = "The split and one evaluation per method", body = schema::Evaluation),
+        (status = 200, description = "The split and one evaluation per method", body = polis_analysis::recommend::Evaluation),
         (status = 400, description = "A parameter does not parse, or too few ties are in force on the date to hold some out", body = ErrorBody),
     )
 )]
@@ -402,7 +402,7 @@ pub(crate) struct FiguresParams {
     tag = "analysis",
     params(FiguresParams),
     responses(
-        (status = 200, description = "One comparison per reported figure", body = [schema::FigureComparison]),
+        (status = 200, description = "One comparison per reported figure", body = [polis_analysis::FigureComparison]),
         (status = 400, description = "A parameter does not parse", body = ErrorBody),
     )
 )]
@@ -423,7 +423,7 @@ pub(crate) async fn figures(
 #[into_params(parameter_in = Query)]
 pub(crate) struct TotalsParams {
     /// Only activities of this kind [default: every kind].
-    #[param(value_type = Option<schema::ActivityKind>, inline)]
+    #[param(value_type = Option<polis_core::ActivityKind>, inline)]
     kind: Option<String>,
 }
 
@@ -435,7 +435,7 @@ pub(crate) struct TotalsParams {
     tag = "analysis",
     params(TotalsParams),
     responses(
-        (status = 200, description = "One total per item and unit, sorted by item and unit", body = [schema::QuantityTotal]),
+        (status = 200, description = "One total per item and unit, sorted by item and unit", body = [polis_analysis::QuantityTotal]),
         (status = 400, description = "A parameter does not parse", body = ErrorBody),
     )
 )]
@@ -473,7 +473,7 @@ pub(crate) struct ClausesParams {
     tag = "analysis",
     params(ClausesParams),
     responses(
-        (status = 200, description = "The matching articles, in document order", body = [schema::ClauseHit]),
+        (status = 200, description = "The matching articles, in document order", body = [polis_analysis::ClauseHit]),
         (status = 400, description = "Neither `tag` nor `text` is given", body = ErrorBody),
     )
 )]

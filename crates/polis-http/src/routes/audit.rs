@@ -8,7 +8,6 @@ use utoipa::IntoParams;
 use super::{MAX_LIMIT, json, size};
 use crate::error::{ApiError, ErrorBody};
 use crate::params::{self, ApiQuery};
-use crate::schema;
 use crate::state::AppState;
 
 /// Query parameters of `/audit`.
@@ -28,7 +27,7 @@ pub(crate) struct AuditParams {
     tag = "audit",
     params(AuditParams),
     responses(
-        (status = 200, description = "The entries, newest first", body = [schema::AuditEntry]),
+        (status = 200, description = "The entries, newest first", body = [polis_app::AuditView]),
         (status = 400, description = "`limit` does not parse", body = ErrorBody),
     )
 )]

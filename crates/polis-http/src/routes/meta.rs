@@ -9,12 +9,15 @@ use serde::Serialize;
 use super::json;
 use crate::error::ApiError;
 use crate::params::{ApiQuery, NoParams};
-use crate::schema;
 use crate::state::AppState;
 
-#[derive(Serialize)]
-struct Health {
+/// The server is up.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Health {
+    /// Always `ok`.
+    #[schema(example = "ok")]
     status: &'static str,
+    /// How many records the snapshot in force holds.
     n_records: usize,
 }
 
@@ -23,7 +26,7 @@ struct Health {
     get,
     path = "/api/v1/health",
     tag = "meta",
-    responses((status = 200, description = "The server is up", body = schema::Health))
+    responses((status = 200, description = "The server is up", body = Health))
 )]
 pub(crate) async fn health(
     State(state): State<AppState>,

@@ -10,7 +10,6 @@ use polis_core::PartialDate;
 use super::json;
 use crate::error::{ApiError, ErrorBody};
 use crate::params::{self, ApiPath, ApiQuery};
-use crate::schema;
 use crate::state::AppState;
 
 /// Query parameters of `/places/{place}`.
@@ -19,7 +18,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub(crate) struct PlaceParams {
     /// The date of the ties' status (YYYY, YYYY-MM or YYYY-MM-DD) [default: now].
-    #[param(value_type = Option<schema::PartialDate>, inline)]
+    #[param(value_type = Option<polis_core::PartialDate>, inline)]
     as_of: Option<String>,
 }
 
@@ -35,7 +34,7 @@ pub(crate) struct PlaceParams {
         PlaceParams,
     ),
     responses(
-        (status = 200, description = "The place; `also_matched` lists other places the name matched", body = schema::PlaceResponse),
+        (status = 200, description = "The place; `also_matched` lists other places the name matched", body = polis_app::PlaceView),
         (status = 400, description = "A parameter does not parse", body = ErrorBody),
         (status = 404, description = "No place has this id or name", body = ErrorBody),
     )

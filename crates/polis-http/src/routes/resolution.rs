@@ -38,7 +38,7 @@ pub(crate) struct ResolveParams {
     tag = "resolution",
     params(ResolveParams),
     responses(
-        (status = 200, description = "The candidates, best first; empty when nothing matches", body = [schema::Candidate]),
+        (status = 200, description = "The candidates, best first; empty when nothing matches", body = [polis_app::CandidateView]),
         (status = 400, description = "`name` is missing, or `limit` does not parse", body = ErrorBody),
     )
 )]

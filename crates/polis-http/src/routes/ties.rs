@@ -27,13 +27,13 @@ pub(crate) struct TiesParams {
     #[param(value_type = Option<schema::CountryCode>, inline)]
     country: Option<String>,
     /// Only ties of this kind.
-    #[param(value_type = Option<schema::TieKind>, inline)]
+    #[param(value_type = Option<polis_core::TieKind>, inline)]
     kind: Option<String>,
     /// Only ties with this status on the date.
-    #[param(value_type = Option<schema::TieStatus>, inline)]
+    #[param(value_type = Option<polis_core::TieStatus>, inline)]
     status: Option<String>,
     /// The date of the status (YYYY, YYYY-MM or YYYY-MM-DD) [default: now].
-    #[param(value_type = Option<schema::PartialDate>, inline)]
+    #[param(value_type = Option<polis_core::PartialDate>, inline)]
     as_of: Option<String>,
     /// At most this many ties [default: 100].
     #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
@@ -43,13 +43,16 @@ pub(crate) struct TiesParams {
     offset: Option<String>,
 }
 
-#[derive(Serialize)]
-struct TiesPage<'a> {
+/// One page of ties.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct TiesPage<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     as_of: Option<PartialDate>,
+    /// How many ties pass the filters, on every page together.
     total: usize,
     limit: u64,
     offset: u64,
+    /// The ties of this page, by id.
     items: &'a [TieRow],
 }
 
@@ -61,7 +64,7 @@ struct TiesPage<'a> {
     tag = "ties",
     params(TiesParams),
     responses(
-        (status = 200, description = "One page of the ties that pass the filters; `total` counts them all", body = schema::TiesPage),
+        (status = 200, description = "One page of the ties that pass the filters; `total` counts them all", body = TiesPage),
         (status = 400, description = "A parameter does not parse, or a place name is ambiguous", body = ErrorBody),
         (status = 404, description = "No place has the id or name given as `place`", body = ErrorBody),
     )

@@ -136,7 +136,7 @@ async fn response_bodies_have_the_documented_fields() {
         .get("/api/v1/places/cz-prague?as_of=2019-06-30")
         .await
         .ok_json();
-    check_fields(&document, "PlaceResponse", &place);
+    check_fields(&document, "PlaceView", &place);
     for tie in place["ties"].as_array().expect("ties") {
         check_fields(&document, "TieRow", tie);
         check_fields(&document, "StatusAsOf", &tie["status"]);
@@ -144,7 +144,7 @@ async fn response_bodies_have_the_documented_fields() {
     let page = server.get("/api/v1/ties?as_of=2019").await.ok_json();
     check_fields(&document, "TiesPage", &page);
     let dormant = server.get("/api/v1/dormant?years=1").await.ok_json();
-    check_fields(&document, "DormantResponse", &dormant);
+    check_fields(&document, "DormantAnswer", &dormant);
     for tie in dormant["ties"].as_array().expect("ties") {
         check_fields(&document, "DormantTie", tie);
     }
@@ -152,7 +152,7 @@ async fn response_bodies_have_the_documented_fields() {
         .get("/api/v1/path?from=prague-city-hall&to=cefc-china-energy&through=all")
         .await
         .ok_json();
-    check_fields(&document, "PathResponse", &path);
+    check_fields(&document, "PathAnswer", &path);
     for chain in path["chains"].as_array().expect("chains") {
         check_fields(&document, "Chain", chain);
         for node in chain["nodes"].as_array().expect("nodes") {
@@ -187,7 +187,7 @@ async fn response_bodies_have_the_documented_fields() {
         .as_array()
         .expect("entries")
     {
-        check_fields(&document, "AuditEntry", entry);
+        check_fields(&document, "AuditView", entry);
     }
     check_fields(
         &document,
@@ -342,5 +342,87 @@ fn docs_api_md_documents_every_endpoint_and_setting() {
             docs.contains(&format!("`{setting}`")),
             "docs/api.md does not document the setting `{setting}`"
         );
+    }
+}
+
+/// Every JSON endpoint's real answer matches the schema the document gives for it, all the
+/// way down (the schemas are derived from the types the answers are made of, so this fails
+/// when a field, a type or a vocabulary drifts).
+#[tokio::test]
+async fn every_json_answer_matches_its_documented_schema_recursively() {
+    let server = Server::start().await;
+    // The document the server serves is this one (`every_route_is_in_the_openapi_document`).
+    let openapi = polis_http::openapi();
+    let components = openapi
+        .components
+        .as_ref()
+        .map(|c| c.schemas.clone().into_iter().collect())
+        .unwrap_or_default();
+    let requests = [
+        ("/api/v1/health", "/api/v1/health"),
+        (
+            "/api/v1/places/{place}",
+            "/api/v1/places/Praha?as_of=2019-06-30",
+        ),
+        ("/api/v1/ties", "/api/v1/ties?as_of=2020"),
+        ("/api/v1/stats", "/api/v1/stats?country=CN&as_of=2019-12-31"),
+        (
+            "/api/v1/changes",
+            "/api/v1/changes?from=2019-06-30&to=2020-06-30",
+        ),
+        ("/api/v1/quality", "/api/v1/quality"),
+        ("/api/v1/dormant", "/api/v1/dormant?years=1"),
+        (
+            "/api/v1/path",
+            "/api/v1/path?from=prague-city-hall&to=cefc-china-energy&through=relations",
+        ),
+        (
+            "/api/v1/graph/metrics",
+            "/api/v1/graph/metrics?sampled=3&top=50",
+        ),
+        (
+            "/api/v1/recommend/{place}",
+            "/api/v1/recommend/Amsterdam?theme=climate",
+        ),
+        (
+            "/api/v1/recommend-evaluation",
+            "/api/v1/recommend-evaluation",
+        ),
+        ("/api/v1/figures", "/api/v1/figures"),
+        ("/api/v1/activities/totals", "/api/v1/activities/totals"),
+        ("/api/v1/clauses", "/api/v1/clauses?tag=one_china_clause"),
+        ("/api/v1/search", "/api/v1/search?q=praha"),
+        ("/api/v1/audit", "/api/v1/audit?limit=50"),
+        (
+            "/api/v1/resolve",
+            "/api/v1/resolve?name=Praha&country=Czechia",
+        ),
+        ("/api/v1/unresolved", "/api/v1/unresolved"),
+    ];
+    for (path, request) in requests {
+        let operation = openapi
+            .paths
+            .paths
+            .get(path)
+            .and_then(|item| item.get.as_ref())
+            .unwrap_or_else(|| panic!("{path} is not documented"));
+        let response = match operation.responses.responses.get("200") {
+            Some(utoipa::openapi::RefOr::T(response)) => response,
+            _ => panic!("{path}: no inline 200 response"),
+        };
+        let schema = response
+            .content
+            .get("application/json")
+            .and_then(|content| match content {
+                utoipa::openapi::RefOr::T(content) => content.schema.clone(),
+                utoipa::openapi::RefOr::Ref(_) => None,
+            })
+            .unwrap_or_else(|| panic!("{path}: the 200 answer has no JSON schema"));
+        let answer = server.get(request).await.ok_json();
+        if let Err(mismatches) =
+            polis_core::openapi::check_against_schema(&answer, &schema, &components)
+        {
+            panic!("{request}: {mismatches}");
+        }
     }
 }
