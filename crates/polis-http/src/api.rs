@@ -10,7 +10,7 @@ use polis_analysis::recommend::RecommendError;
 use polis_analysis::{StatsQuery, TieFilter, TieRow};
 use polis_core::{ActivityKind, Dataset, Membership, PartialDate, Place, TieKind, TieStatus};
 use polis_graph::GraphError;
-use polis_store::Store;
+use polis_store::{Audit, ResolutionQueue, Search};
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 

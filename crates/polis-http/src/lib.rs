@@ -11,7 +11,7 @@
 //! timeout and a per-IP rate limit ([`HttpConfig`]).
 //!
 //! ```no_run
-//! # async fn run(store: polis_store::SqliteStore) -> Result<(), polis_http::HttpError> {
+//! # async fn run(store: polis_store_sqlite::SqliteStore) -> Result<(), polis_http::HttpError> {
 //! polis_http::serve(store, "127.0.0.1:8080".parse().unwrap()).await
 //! # }
 //! ```
@@ -108,13 +108,16 @@ pub fn router(state: AppState) -> Router {
 
 /// Loads the snapshot from `store` and serves the API on `addr` with the default
 /// [`HttpConfig`] until Ctrl-C (or SIGTERM), then finishes the requests in flight.
-pub async fn serve(store: polis_store::SqliteStore, addr: SocketAddr) -> Result<(), HttpError> {
+pub async fn serve(
+    store: polis_store_sqlite::SqliteStore,
+    addr: SocketAddr,
+) -> Result<(), HttpError> {
     serve_with_config(store, addr, HttpConfig::default()).await
 }
 
 /// [`serve`] with explicit settings. On Unix, SIGHUP reloads the snapshot from the store.
 pub async fn serve_with_config(
-    store: polis_store::SqliteStore,
+    store: polis_store_sqlite::SqliteStore,
     addr: SocketAddr,
     config: HttpConfig,
 ) -> Result<(), HttpError> {

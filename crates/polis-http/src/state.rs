@@ -8,7 +8,8 @@ use axum::http::HeaderValue;
 use bytes::Bytes;
 use polis_core::text::fold;
 use polis_core::{Dataset, Place};
-use polis_store::{SqliteStore, Store};
+use polis_store::Records;
+use polis_store_sqlite::SqliteStore;
 use tower_governor::governor::GovernorConfig;
 use tower_governor::key_extractor::PeerIpKeyExtractor;
 

@@ -8,7 +8,8 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use polis_import::{Decision, Format, ImportInput, ImportReport};
-use polis_store::{ChangeContext, NameDecision, QueuedName, SqliteStore, Store};
+use polis_store::{ChangeContext, NameDecision, QueuedName, Records, ResolutionQueue};
+use polis_store_sqlite::SqliteStore;
 use serde::Serialize;
 
 use crate::cli::{ImportArgs, ResolveArgs};
@@ -147,24 +148,28 @@ pub async fn import(
         who,
         context: format!("import {} {}", format.name(), file_name),
     };
+    let run = polis_store::ImportRun {
+        format: format.name().to_owned(),
+        file: file_name.clone(),
+        sha256: sha256.clone(),
+        report: serde_json::to_value(&output.report)?,
+    };
     let stored = if args.dry_run {
         store.check(&output.records).await?
     } else {
         store
-            .apply_import(&output.records, &change, &output.report.batch, &queue)
+            .apply_import(
+                polis_store::ImportWrite {
+                    records: &output.records,
+                    batch: &output.report.batch,
+                    queue: &queue,
+                    run: &run,
+                },
+                &change,
+            )
             .await?
     };
     tracing::info!(seconds = started.elapsed().as_secs_f64(), "stored");
-    if !args.dry_run {
-        store
-            .record_import_run(&polis_store::ImportRun {
-                format: format.name().to_owned(),
-                file: file_name.clone(),
-                sha256: sha256.clone(),
-                report: serde_json::to_value(&output.report)?,
-            })
-            .await?;
-    }
     let seconds = started.elapsed().as_secs_f64();
     if args.json {
         return print_json(&ImportOutput {

@@ -37,7 +37,8 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use polis_analysis::{StatsQuery, TieFilter};
 use polis_bundle::Manifest;
-use polis_store::{ChangeContext, SqliteStore, Store, StoreError};
+use polis_store::{Audit, ChangeContext, Records, ResolutionQueue, Search, StoreError};
+use polis_store_sqlite::SqliteStore;
 
 use crate::cli::{
     ActivitiesCommand, Cli, Command, ConfigCommand, ExportCommand, FetchCommand, GraphCommand,
