@@ -910,3 +910,187 @@ pub fn unmerge(
     plan.merge = MergeWrite::Forget(merge.id);
     Ok((plan, report))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture;
+
+    /// The store after writing `data` and then executing `plans`, as a backend would.
+    fn stored_of(data: &Dataset) -> Stored {
+        let mut stored = Stored {
+            data: data.clone(),
+            ..Stored::default()
+        };
+        for (kind, rows) in rows_of(data) {
+            for row in rows {
+                stored.raw.insert((kind, row.key), row.json.to_string());
+            }
+        }
+        stored
+    }
+
+    fn applied(stored: Stored, incoming: &Dataset) -> Result<Plan, StoreError> {
+        let (validation, diff) = apply(stored, incoming);
+        validation.run()?;
+        Ok(diff.plan())
+    }
+
+    #[test]
+    fn a_first_apply_creates_everything_and_audits_creations_without_their_json() {
+        let data = fixture::dataset();
+        let plan = applied(Stored::default(), &data).expect("valid");
+        assert_eq!(plan.report.n_created() as usize, data.len());
+        let written: usize = plan.upserts.iter().map(|(_, rows)| rows.len()).sum();
+        assert_eq!(written, data.len());
+        assert!(
+            plan.audit
+                .iter()
+                .all(|a| a.action == Action::Created && a.before.is_none() && a.after.is_none())
+        );
+        assert!(plan.rebuild_search);
+        assert!(
+            plan.names
+                .names
+                .iter()
+                .any(|n| n.place == "praha" && n.name == "布拉格")
+        );
+    }
+
+    #[test]
+    fn applying_what_is_stored_plans_nothing() {
+        let data = fixture::dataset();
+        let plan = applied(stored_of(&data), &data).expect("valid");
+        assert!(plan.is_empty(), "{plan:?}");
+        assert_eq!(plan.report.n_unchanged() as usize, data.len());
+        assert!(!plan.rebuild_search);
+    }
+
+    #[test]
+    fn an_update_keeps_both_states_and_rewrites_the_place_names() {
+        let data = fixture::dataset();
+        let mut incoming = Dataset::default();
+        let mut taipei = data
+            .places
+            .iter()
+            .find(|p| p.id == "taipei")
+            .cloned()
+            .expect("taipei");
+        taipei.name = "Taipei City".into();
+        incoming.places.push(taipei);
+        let plan = applied(stored_of(&data), &incoming).expect("valid");
+        assert_eq!(plan.report.updated.get("place"), Some(&1));
+        let audit = &plan.audit[0];
+        assert_eq!(audit.action, Action::Updated);
+        assert!(
+            audit
+                .before
+                .as_deref()
+                .is_some_and(|b| b.contains("\"Taipei\""))
+        );
+        assert!(
+            audit
+                .after
+                .as_deref()
+                .is_some_and(|a| a.contains("Taipei City"))
+        );
+        assert_eq!(plan.names.clear, ["taipei"]);
+    }
+
+    #[test]
+    fn a_merge_plans_the_removal_the_redirect_and_what_unmerge_needs() {
+        let data = fixture::dataset();
+        let (plan, report) =
+            merge(stored_of(&data), RecordKind::Place, "prag", "praha").expect("merges");
+        assert!(
+            plan.deletes
+                .iter()
+                .any(|(k, keys)| *k == RecordKind::Place && keys == &["prag"])
+        );
+        assert!(
+            plan.names
+                .redirects
+                .contains(&("prag".to_owned(), "praha".to_owned()))
+        );
+        assert_eq!(report.combined_ties, ["beijing--prag -> beijing--praha"]);
+        let MergeWrite::Remember(log) = &plan.merge else {
+            panic!("a merge is remembered: {:?}", plan.merge)
+        };
+        let removed = log
+            .changes
+            .iter()
+            .find(|c| c.kind == RecordKind::Place && c.key == "prag")
+            .expect("prag's removal is kept");
+        assert!(removed.before.is_some() && removed.after.is_none());
+        assert!(plan.audit.iter().any(|a| a.action == Action::Merged));
+        assert!(
+            plan.audit
+                .iter()
+                .any(|a| a.action == Action::Removed && a.key == "prag")
+        );
+    }
+
+    #[test]
+    fn violations_after_dropped_stale_records_point_into_the_incoming_list() {
+        let data = fixture::dataset();
+        let (plan, _) =
+            merge(stored_of(&data), RecordKind::Place, "prag", "praha").expect("merges");
+        let MergeWrite::Remember(log) = plan.merge else {
+            panic!("remembered")
+        };
+        let mut after = data.clone();
+        after.places.retain(|p| p.id != "prag");
+        let mut stored = stored_of(&after);
+        // The stored state as the merge left it, from the plan's own record of it.
+        for change in &log.changes {
+            match &change.after {
+                Some(json) => {
+                    stored
+                        .raw
+                        .insert((change.kind, change.key.clone()), json.clone());
+                }
+                None => {
+                    stored.raw.remove(&(change.kind, change.key.clone()));
+                }
+            }
+        }
+        stored.merges.push(StoredMerge { id: 1, log });
+        // `prag` (first place here) is stale; the bad place after it is incoming index 1.
+        let mut incoming = Dataset::default();
+        incoming.places.push(
+            data.places
+                .iter()
+                .find(|p| p.id == "prag")
+                .cloned()
+                .expect("prag"),
+        );
+        let mut bad = data.places[0].clone();
+        bad.id = "bad-country".into();
+        bad.country = Some("cz".into());
+        incoming.places.push(bad);
+        let (validation, _) = apply(stored, &incoming);
+        let Err(StoreError::Invalid(invalid)) = validation.run() else {
+            panic!("the bad country is refused")
+        };
+        let violation = invalid
+            .0
+            .iter()
+            .find(|v| v.field == "country")
+            .expect("named");
+        assert_eq!((violation.id.as_str(), violation.index), ("bad-country", 1));
+    }
+
+    #[test]
+    fn a_referenced_record_is_not_deleted() {
+        let data = fixture::dataset();
+        let Err(StoreError::Referenced { referrers, .. }) =
+            delete(stored_of(&data), RecordKind::Source, "s2")
+        else {
+            panic!("s2 is cited")
+        };
+        assert!(referrers.contains(&(RecordKind::Place, "prag".to_owned())));
+        let plan = delete(stored_of(&data), RecordKind::Figure, "cz-ties-2019").expect("deletes");
+        assert_eq!(plan.report.removed.get("figure"), Some(&1));
+        assert!(plan.search.is_none());
+    }
+}
