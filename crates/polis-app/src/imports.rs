@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use polis_import::{Decision, Format, ImportInput, ImportReport};
-use polis_store::{ApplyReport, ChangeContext, NameDecision, QueuedName, Store};
+use polis_store::{
+    ApplyReport, ChangeContext, ImportWrite, NameDecision, QueuedName, Records, ResolutionQueue,
+};
 use serde::Serialize;
 
 use crate::{App, AppError};
@@ -240,16 +242,23 @@ impl App {
         let stored = if request.dry_run {
             store.check(&output.records).await?
         } else {
+            // The records, the queue of this batch and the run's record: one transaction.
+            let run = polis_store::ImportRun {
+                format: format.name().to_owned(),
+                file: request.file_name.clone(),
+                sha256: sha256.clone(),
+                report: serde_json::to_value(&output.report).map_err(AppError::internal)?,
+            };
             let stored = store
-                .apply_import(&output.records, &change, &output.report.batch, &queue)
-                .await?;
-            store
-                .record_import_run(&polis_store::ImportRun {
-                    format: format.name().to_owned(),
-                    file: request.file_name.clone(),
-                    sha256: sha256.clone(),
-                    report: serde_json::to_value(&output.report).map_err(AppError::internal)?,
-                })
+                .apply_import(
+                    ImportWrite {
+                        records: &output.records,
+                        batch: &output.report.batch,
+                        queue: &queue,
+                        run: &run,
+                    },
+                    &change,
+                )
                 .await?;
             self.changed().await?;
             stored

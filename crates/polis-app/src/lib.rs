@@ -16,7 +16,10 @@ mod snapshot;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
 
-use polis_store::{ApplyReport, AuditEntry, ChangeContext, QueuedName, SearchHit, Store};
+use polis_store::{
+    ApplyReport, Audit, AuditEntry, ChangeContext, QueuedName, Records, ResolutionQueue, Search,
+    SearchHit,
+};
 
 pub use error::AppError;
 pub use imports::{
@@ -32,7 +35,7 @@ pub use snapshot::{
 };
 
 /// The store polis runs on.
-pub type Backend = polis_store::SqliteStore;
+pub type Backend = polis_store_sqlite::SqliteStore;
 
 /// Where the data lives: today a SQLite file.
 #[derive(Debug, Clone)]

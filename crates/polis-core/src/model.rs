@@ -436,6 +436,9 @@ pub struct Actor {
     pub country: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Ids this actor had before another actor was merged into it; they redirect here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_ids: Vec<String>,
     pub sources: Vec<String>,
 }
 

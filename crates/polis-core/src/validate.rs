@@ -221,6 +221,21 @@ pub fn validate(data: &Dataset) -> Result<(), ValidationError> {
         }
     }
 
+    for (i, actor) in data.actors.iter().enumerate() {
+        for former in &actor.former_ids {
+            if c.actors.contains(former.as_str()) {
+                c.push(
+                    "actor",
+                    &actor.id,
+                    i,
+                    "former_ids",
+                    former,
+                    "a former id must not also be a live actor id".into(),
+                );
+            }
+        }
+    }
+
     for (i, batch) in data.batches.iter().enumerate() {
         c.reference("batch", &batch.id, i, "source", &batch.source, &["source"]);
     }

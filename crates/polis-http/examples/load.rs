@@ -17,7 +17,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use polis_http::{AppState, HttpConfig};
-use polis_store::{ChangeContext, SqliteStore, Store};
+use polis_store::{ChangeContext, Records};
+use polis_store_sqlite::SqliteStore;
 
 struct Options {
     seconds: u64,

@@ -1,9 +1,12 @@
 //! The bundle reader never panics, whatever the bytes, and reports a line inside the file;
-//! and a bundle written by `to_files` reads back into the same records.
+//! and a bundle written by `to_files` reads back into the same records, redirects of merged
+//! records included.
 
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
+
+mod redirects;
 
 const VALID: &str = r#"format = "polis-bundle"
 version = 1

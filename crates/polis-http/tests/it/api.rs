@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use polis_store::{ChangeContext, Store};
+use polis_store::{ChangeContext, Records};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -448,17 +448,25 @@ async fn the_unresolved_queue_is_served_most_often_named_first() {
         .app()
         .store()
         .apply_import(
-            &polis_core::Dataset::default(),
+            polis_store::ImportWrite {
+                records: &polis_core::Dataset::default(),
+                batch: "wikipedia-list-000000000000",
+                queue: &[
+                    queued(9, 1, "Plévenon"),
+                    queued(7, 1, "Murbach"),
+                    queued(12, 3, "Guidel"),
+                ],
+                run: &polis_store::ImportRun {
+                    format: "wikipedia-list".into(),
+                    file: "test.csv".into(),
+                    sha256: "0".repeat(64),
+                    report: serde_json::json!({}),
+                },
+            },
             &polis_store::ChangeContext {
                 who: "test".into(),
                 context: "queue two names".into(),
             },
-            "wikipedia-list-000000000000",
-            &[
-                queued(9, 1, "Plévenon"),
-                queued(7, 1, "Murbach"),
-                queued(12, 3, "Guidel"),
-            ],
         )
         .await
         .expect("the queue is written");

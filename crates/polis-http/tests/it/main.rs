@@ -11,7 +11,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use polis_http::{AppState, HttpConfig};
-use polis_store::{ChangeContext, SqliteStore, Store};
+use polis_store::{ChangeContext, Records};
+use polis_store_sqlite::SqliteStore;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::Value;

@@ -1,0 +1,873 @@
+//! The polis store on an embedded SQLite database (WAL mode, foreign keys on, migrations in
+//! `migrations/sqlite`): [`SqliteStore`] implements `polis_store::Store`. This crate holds
+//! SQL only. What a write does is decided by `polis_store::plan`; this crate loads the rows
+//! the planner needs and executes its plan in one transaction.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use polis_core::text::fold;
+use polis_core::{Dataset, Place, Tie};
+use polis_store::plan::{
+    self, AuditRow, MergeLog, MergeWrite, Plan, Row, SearchRow, Stored, StoredMerge,
+};
+use polis_store::{
+    ApplyReport, Audit, AuditEntry, BoxFuture, ChangeContext, ImportRun, ImportWrite, MergeReport,
+    NameDecision, QueuedName, RecordKind, Records, ResolutionQueue, Search, SearchHit, StoreError,
+};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{QueryBuilder, Row as _, Sqlite, SqlitePool, Transaction};
+
+/// The embedded SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+fn db(error: sqlx::Error) -> StoreError {
+    StoreError::backend(error)
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file at `path` and brings its schema up to
+    /// date.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
+                path: path.to_owned(),
+                source: Box::new(e),
+            })?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Open {
+                path: path.to_owned(),
+                source: Box::new(source),
+            })?;
+        MIGRATOR.run(&pool).await.map_err(StoreError::backend)?;
+        Ok(Self { pool })
+    }
+
+    /// An in-memory database, for tests.
+    pub async fn open_in_memory() -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")
+            .map_err(db)?
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(db)?;
+        MIGRATOR.run(&pool).await.map_err(StoreError::backend)?;
+        Ok(Self { pool })
+    }
+}
+
+/// A record kind's table: its name, its key column, and its other columns before `data`
+/// (the values of [`RecordKind::indexed_fields`], in that order).
+struct Table {
+    table: &'static str,
+    key: &'static str,
+    columns: &'static [&'static str],
+}
+
+fn table(kind: RecordKind) -> Table {
+    let (table, key, columns): (&str, &str, &[&str]) = match kind {
+        RecordKind::Source => ("sources", "id", &[]),
+        RecordKind::Batch => ("batches", "id", &["format", "sha256"]),
+        RecordKind::Place => ("places", "id", &["level", "name", "country", "parent"]),
+        RecordKind::Tie => ("ties", "id", &["a", "b", "kind"]),
+        RecordKind::Network => ("networks", "id", &["name"]),
+        RecordKind::Membership => ("memberships", "key", &["network", "member"]),
+        RecordKind::Actor => ("actors", "id", &["kind", "name"]),
+        RecordKind::Relation => ("relations", "key", &["from_id", "to_id", "kind"]),
+        RecordKind::Activity => ("activities", "id", &["kind"]),
+        RecordKind::Document => ("documents", "id", &["kind", "title"]),
+        RecordKind::Figure => ("figures", "id", &[]),
+    };
+    Table {
+        table,
+        key,
+        columns,
+    }
+}
+
+/// SQLite allows 32,766 bound parameters a statement; stay well below.
+const MAX_PARAMS: usize = 30_000;
+
+async fn upsert(
+    tx: &mut Transaction<'_, Sqlite>,
+    spec: &Table,
+    rows: &[Row],
+) -> Result<(), sqlx::Error> {
+    let width = spec.columns.len() + 2;
+    let head = format!(
+        "INSERT INTO {} ({}, {}data) ",
+        spec.table,
+        spec.key,
+        spec.columns
+            .iter()
+            .map(|c| format!("{c}, "))
+            .collect::<String>()
+    );
+    let tail = format!(
+        " ON CONFLICT({}) DO UPDATE SET {}data = excluded.data",
+        spec.key,
+        spec.columns
+            .iter()
+            .map(|c| format!("{c} = excluded.{c}, "))
+            .collect::<String>()
+    );
+    // Table and column names come from the constant `table` list; every value is bound.
+    let queries = rows.chunks(MAX_PARAMS / width).map(|chunk| {
+        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(&head);
+        query.push_values(chunk, |mut b, row| {
+            b.push_bind(&row.key);
+            for value in &row.columns {
+                b.push_bind(value);
+            }
+            b.push_bind(&*row.json);
+        });
+        query.push(&tail);
+        query
+    });
+    execute_all(tx, queries).await
+}
+
+/// Executes the statements in order, building each next one while SQLite runs the one
+/// before on its worker thread: binding 30,000 values takes about as long as inserting them.
+async fn execute_all(
+    tx: &mut Transaction<'_, Sqlite>,
+    mut queries: impl Iterator<Item = QueryBuilder<Sqlite>>,
+) -> Result<(), sqlx::Error> {
+    let Some(mut current) = queries.next() else {
+        return Ok(());
+    };
+    loop {
+        // `biased` polls the statement first, which hands it to the worker, and then builds
+        // the next one here.
+        let (done, next) = tokio::join!(biased; current.build().execute(&mut **tx), async {
+            queries.next()
+        });
+        done?;
+        match next {
+            Some(query) => current = query,
+            None => return Ok(()),
+        }
+    }
+}
+
+async fn insert_rows<const N: usize>(
+    tx: &mut Transaction<'_, Sqlite>,
+    head: &str,
+    rows: &[[&str; N]],
+) -> Result<(), sqlx::Error> {
+    let queries = rows.chunks(MAX_PARAMS / N).map(|chunk| {
+        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(head);
+        query.push_values(chunk, |mut b, row| {
+            for value in row {
+                b.push_bind(*value);
+            }
+        });
+        query
+    });
+    execute_all(tx, queries).await
+}
+
+async fn insert_audit(
+    tx: &mut Transaction<'_, Sqlite>,
+    at: &str,
+    change: &ChangeContext,
+    rows: &[AuditRow],
+) -> Result<(), sqlx::Error> {
+    let queries = rows.chunks(MAX_PARAMS / 8).map(|chunk| {
+        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO audit_log (at, who, context, action, record_kind, record_id, before, after) ",
+        );
+        query.push_values(chunk, |mut b, row| {
+            b.push_bind(at)
+                .push_bind(&change.who)
+                .push_bind(&change.context)
+                .push_bind(row.action.as_str())
+                .push_bind(row.record_kind)
+                .push_bind(&row.key)
+                .push_bind(row.before.as_deref())
+                .push_bind(row.after.as_deref());
+        });
+        query
+    });
+    execute_all(tx, queries).await
+}
+
+/// Every stored record, decoded and as JSON, and the merges in effect.
+async fn load_stored(
+    executor: &mut sqlx::SqliteConnection,
+    with_merges: bool,
+) -> Result<Stored, StoreError> {
+    let mut stored = Stored::default();
+    for kind in RecordKind::ALL {
+        let spec = table(kind);
+        // The table and key names come from the constant `table` list.
+        let sql = format!(
+            "SELECT {}, data FROM {} ORDER BY {}",
+            spec.key, spec.table, spec.key
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&mut *executor)
+            .await
+            .map_err(db)?;
+        for row in rows {
+            let key: String = row.try_get(0).map_err(db)?;
+            let json: String = row.try_get(1).map_err(db)?;
+            plan::decode_into(&mut stored.data, kind, &json).map_err(|e| StoreError::Corrupt {
+                kind: kind.as_str(),
+                id: key.clone(),
+                message: e.to_string(),
+            })?;
+            stored.raw.insert((kind, key), json);
+        }
+    }
+    if with_merges {
+        let rows = sqlx::query("SELECT id, log FROM merges ORDER BY id")
+            .fetch_all(&mut *executor)
+            .await
+            .map_err(db)?;
+        for row in rows {
+            let id: i64 = row.try_get(0).map_err(db)?;
+            let json: String = row.try_get(1).map_err(db)?;
+            let log: MergeLog = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+                kind: "merge",
+                id: id.to_string(),
+                message: e.to_string(),
+            })?;
+            stored.merges.push(StoredMerge { id, log });
+        }
+    }
+    Ok(stored)
+}
+
+fn now() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    // Seconds since the epoch, written as an RFC 3339 UTC timestamp.
+    let days = (seconds / 86_400) as i64;
+    let secs = seconds % 86_400;
+    let date = polis_core::PartialDate::from_days_since_epoch(days);
+    let (y, m, d) = date.first_day();
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+async fn rebuild_search(
+    tx: &mut Transaction<'_, Sqlite>,
+    rows: &[SearchRow],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM search").execute(&mut **tx).await?;
+    let borrowed: Vec<[&str; 4]> = rows
+        .iter()
+        .map(|r| [r.kind, r.id.as_str(), r.label.as_str(), r.key.as_str()])
+        .collect();
+    insert_rows(tx, "INSERT INTO search (kind, id, label, key) ", &borrowed).await
+}
+
+/// Executes a plan's record, name, merge and audit writes into the open transaction (the
+/// search index is the caller's: an apply only has its rows after validation).
+async fn execute(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan: &Plan,
+    change: &ChangeContext,
+    started: std::time::Instant,
+) -> Result<(), sqlx::Error> {
+    let at = now();
+    for (kind, rows) in &plan.upserts {
+        upsert(&mut *tx, &table(*kind), rows).await?;
+    }
+    for (kind, keys) in &plan.deletes {
+        let spec = table(*kind);
+        let sql = format!("DELETE FROM {} WHERE {} = ?", spec.table, spec.key);
+        for key in keys {
+            // The table and key names come from the constant `table` list.
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(key)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        "write: records written"
+    );
+    for place in &plan.names.clear {
+        sqlx::query("DELETE FROM place_names WHERE place_id = ?")
+            .bind(place)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("DELETE FROM place_redirects WHERE place_id = ?")
+            .bind(place)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let name_rows: Vec<[&str; 3]> = plan
+        .names
+        .names
+        .iter()
+        .map(|n| [n.place.as_str(), n.key.as_str(), n.name.as_str()])
+        .collect();
+    insert_rows(
+        &mut *tx,
+        "INSERT INTO place_names (place_id, key, name) ",
+        &name_rows,
+    )
+    .await?;
+    let redirect_rows: Vec<[&str; 2]> = plan
+        .names
+        .redirects
+        .iter()
+        .map(|(o, p)| [o.as_str(), p.as_str()])
+        .collect();
+    insert_rows(
+        &mut *tx,
+        "INSERT OR REPLACE INTO place_redirects (old_id, place_id) ",
+        &redirect_rows,
+    )
+    .await?;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        "write: names written"
+    );
+    match &plan.merge {
+        MergeWrite::Nothing => {}
+        MergeWrite::Remember(log) => {
+            let json = serde_json::to_string(log).unwrap_or_default();
+            sqlx::query(
+                "INSERT INTO merges (at, kind, old_id, into_id, log) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&at)
+            .bind(log.kind.as_str())
+            .bind(&log.old)
+            .bind(&log.into)
+            .bind(json)
+            .execute(&mut **tx)
+            .await?;
+        }
+        MergeWrite::Forget(id) => {
+            sqlx::query("DELETE FROM merges WHERE id = ?")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    insert_audit(&mut *tx, &at, change, &plan.audit).await
+}
+
+async fn write_queue(
+    tx: &mut Transaction<'_, Sqlite>,
+    batch: &str,
+    names: &[QueuedName],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM unresolved_names WHERE batch = ?")
+        .bind(batch)
+        .execute(&mut **tx)
+        .await?;
+    let queries = names.chunks(MAX_PARAMS / 7).map(|chunk| {
+        let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO unresolved_names (key, name, country, batch, line, occurrences, best_guess) ",
+        );
+        query.push_values(chunk, |mut b, name| {
+            b.push_bind(&name.key)
+                .push_bind(&name.name)
+                .push_bind(&name.country)
+                .push_bind(&name.batch)
+                .push_bind(name.line)
+                .push_bind(name.occurrences)
+                .push_bind(&name.best_guess);
+        });
+        query.push(
+            " ON CONFLICT(key) DO UPDATE SET name = excluded.name, country = excluded.country, \
+             batch = excluded.batch, line = excluded.line, occurrences = excluded.occurrences, \
+             best_guess = excluded.best_guess",
+        );
+        query
+    });
+    execute_all(tx, queries).await
+}
+
+async fn write_run(tx: &mut Transaction<'_, Sqlite>, run: &ImportRun) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO import_runs (at, format, file, sha256, report) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(now())
+    .bind(&run.format)
+    .bind(&run.file)
+    .bind(&run.sha256)
+    .bind(run.report.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Which of the whole-store operations to plan.
+enum Operation<'a> {
+    Delete(&'a str),
+    Merge { old: &'a str, into: &'a str },
+    Unmerge(&'a str),
+}
+
+impl SqliteStore {
+    async fn apply_or_check(
+        &self,
+        incoming: &Dataset,
+        change: &ChangeContext,
+        write: bool,
+        import: Option<ImportWrite<'_>>,
+    ) -> Result<ApplyReport, StoreError> {
+        let started = std::time::Instant::now();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let stored = load_stored(&mut tx, true).await?;
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "apply: loaded");
+        let (validation, diff) = plan::apply(stored, incoming);
+        // Validation reads the merged records on its own thread while the changes are
+        // planned and written into the transaction here; nothing is committed (and a check
+        // returns nothing) until it has passed. A write that fails because the data is
+        // invalid reports the validation error, which says what is wrong.
+        let validating = tokio::task::spawn_blocking(move || validation.run());
+        let plan = diff.plan();
+        let written = if write {
+            execute(&mut tx, &plan, change, started).await
+        } else {
+            Ok(())
+        };
+        let merged = match validating.await {
+            Ok(done) => done?,
+            Err(error) => std::panic::resume_unwind(error.into_panic()),
+        };
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            "apply: validated"
+        );
+        written.map_err(db)?;
+        if !write {
+            // A check: the transaction is dropped, so nothing is written.
+            return Ok(plan.report);
+        }
+        if plan.rebuild_search {
+            rebuild_search(&mut tx, &plan::search_rows(&merged))
+                .await
+                .map_err(db)?;
+        }
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            "apply: search rebuilt"
+        );
+        if let Some(import) = import {
+            write_queue(&mut tx, import.batch, import.queue)
+                .await
+                .map_err(db)?;
+            write_run(&mut tx, import.run).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            "apply: committed"
+        );
+        Ok(plan.report)
+    }
+
+    /// Plans and executes a delete, merge or unmerge in one transaction.
+    async fn operate(
+        &self,
+        kind: RecordKind,
+        operation: Operation<'_>,
+        change: &ChangeContext,
+    ) -> Result<(ApplyReport, Option<MergeReport>), StoreError> {
+        let started = std::time::Instant::now();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let stored = load_stored(&mut tx, true).await?;
+        let (plan, merge) = match operation {
+            Operation::Delete(id) => (plan::delete(stored, kind, id)?, None),
+            Operation::Merge { old, into } => {
+                let (plan, report) = plan::merge(stored, kind, old, into)?;
+                (plan, Some(report))
+            }
+            Operation::Unmerge(old) => {
+                let (plan, report) = plan::unmerge(stored, kind, old)?;
+                (plan, Some(report))
+            }
+        };
+        // Records are rewritten in an order that can pass through states in which a
+        // reference dangles (a restored tie before its place); checked at commit.
+        sqlx::query("PRAGMA defer_foreign_keys = ON")
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        execute(&mut tx, &plan, change, started).await.map_err(db)?;
+        if let Some(rows) = &plan.search {
+            rebuild_search(&mut tx, rows).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok((plan.report, merge))
+    }
+
+    /// Places whose id, former id or any name matches `query` (names compared folded),
+    /// an exact id first, then the most populous. Kept for the command line until the
+    /// service layer answers it from its snapshot.
+    pub async fn find_places(&self, query: &str) -> Result<Vec<Place>, StoreError> {
+        let key = fold(query);
+        let rows = sqlx::query(
+            "SELECT data FROM places WHERE id = ?1 \
+             UNION SELECT p.data FROM place_redirects r JOIN places p ON p.id = r.place_id WHERE r.old_id = ?1 \
+             UNION SELECT p.data FROM place_names n JOIN places p ON p.id = n.place_id WHERE n.key = ?2",
+        )
+        .bind(query)
+        .bind(&key)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let mut places = Vec::with_capacity(rows.len());
+        for row in rows {
+            let json: String = row.try_get(0).map_err(db)?;
+            places.push(
+                serde_json::from_str::<Place>(&json).map_err(|e| StoreError::Corrupt {
+                    kind: "place",
+                    id: query.to_owned(),
+                    message: e.to_string(),
+                })?,
+            );
+        }
+        places.sort_by(|x, y| {
+            (y.id == query)
+                .cmp(&(x.id == query))
+                .then_with(|| {
+                    let pop = |p: &Place| p.shown_population().map_or(0, |p| p.value);
+                    pop(y).cmp(&pop(x))
+                })
+                .then_with(|| x.id.cmp(&y.id))
+        });
+        Ok(places)
+    }
+
+    /// The ties with `place_id` at one end. Kept for the command line until the service
+    /// layer answers it from its snapshot.
+    pub async fn ties_of(&self, place_id: &str) -> Result<Vec<Tie>, StoreError> {
+        let rows = sqlx::query("SELECT id, data FROM ties WHERE a = ?1 OR b = ?1 ORDER BY id")
+            .bind(place_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.into_iter()
+            .map(|row| {
+                let id: String = row.try_get(0).map_err(db)?;
+                let json: String = row.try_get(1).map_err(db)?;
+                serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+                    kind: "tie",
+                    id,
+                    message: e.to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
+impl Records for SqliteStore {
+    fn load(&self) -> BoxFuture<'_, Result<Dataset, StoreError>> {
+        Box::pin(async move {
+            let mut connection = self.pool.acquire().await.map_err(db)?;
+            Ok(load_stored(&mut connection, false).await?.data)
+        })
+    }
+
+    fn version(&self) -> BoxFuture<'_, Result<i64, StoreError>> {
+        Box::pin(async move {
+            sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM audit_log")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db)
+        })
+    }
+
+    fn apply<'a>(
+        &'a self,
+        incoming: &'a Dataset,
+        change: &'a ChangeContext,
+    ) -> BoxFuture<'a, Result<ApplyReport, StoreError>> {
+        Box::pin(self.apply_or_check(incoming, change, true, None))
+    }
+
+    fn check<'a>(
+        &'a self,
+        incoming: &'a Dataset,
+    ) -> BoxFuture<'a, Result<ApplyReport, StoreError>> {
+        Box::pin(async move {
+            let change = ChangeContext {
+                who: String::new(),
+                context: String::new(),
+            };
+            self.apply_or_check(incoming, &change, false, None).await
+        })
+    }
+
+    fn apply_import<'a>(
+        &'a self,
+        import: ImportWrite<'a>,
+        change: &'a ChangeContext,
+    ) -> BoxFuture<'a, Result<ApplyReport, StoreError>> {
+        Box::pin(self.apply_or_check(import.records, change, true, Some(import)))
+    }
+
+    fn delete<'a>(
+        &'a self,
+        kind: RecordKind,
+        id: &'a str,
+        change: &'a ChangeContext,
+    ) -> BoxFuture<'a, Result<ApplyReport, StoreError>> {
+        Box::pin(async move { Ok(self.operate(kind, Operation::Delete(id), change).await?.0) })
+    }
+
+    fn merge<'a>(
+        &'a self,
+        kind: RecordKind,
+        old: &'a str,
+        into: &'a str,
+        change: &'a ChangeContext,
+    ) -> BoxFuture<'a, Result<MergeReport, StoreError>> {
+        Box::pin(async move {
+            let (_, report) = self
+                .operate(kind, Operation::Merge { old, into }, change)
+                .await?;
+            report.ok_or_else(|| StoreError::Conflict("the merge planned no report".into()))
+        })
+    }
+
+    fn unmerge<'a>(
+        &'a self,
+        kind: RecordKind,
+        old: &'a str,
+        change: &'a ChangeContext,
+    ) -> BoxFuture<'a, Result<MergeReport, StoreError>> {
+        Box::pin(async move {
+            let (_, report) = self.operate(kind, Operation::Unmerge(old), change).await?;
+            report.ok_or_else(|| StoreError::Conflict("the unmerge planned no report".into()))
+        })
+    }
+}
+
+impl ResolutionQueue for SqliteStore {
+    fn unresolved(&self, limit: u32) -> BoxFuture<'_, Result<Vec<QueuedName>, StoreError>> {
+        Box::pin(async move {
+            // The names that would unlock the most ties first.
+            let rows = sqlx::query("SELECT key, name, country, batch, line, occurrences, best_guess FROM unresolved_names ORDER BY occurrences DESC, batch, line LIMIT ?")
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
+            rows.into_iter()
+                .map(|row| {
+                    Ok(QueuedName {
+                        key: row.try_get(0)?,
+                        name: row.try_get(1)?,
+                        country: row.try_get(2)?,
+                        batch: row.try_get(3)?,
+                        line: row.try_get(4)?,
+                        occurrences: row.try_get(5)?,
+                        best_guess: row.try_get(6)?,
+                    })
+                })
+                .collect::<Result<_, sqlx::Error>>()
+                .map_err(db)
+        })
+    }
+
+    fn decisions(&self) -> BoxFuture<'_, Result<Vec<(String, NameDecision)>, StoreError>> {
+        Box::pin(async move {
+            let rows =
+                sqlx::query("SELECT key, place_id, geonames FROM name_decisions ORDER BY key")
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db)?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                let key: String = row.try_get(0).map_err(db)?;
+                let place: Option<String> = row.try_get(1).map_err(db)?;
+                let geonames: Option<i64> = row.try_get(2).map_err(db)?;
+                let decision = match (place, geonames) {
+                    (Some(place), _) => NameDecision::Place(place),
+                    (None, Some(g)) => NameDecision::Geonames(u32::try_from(g).map_err(|_| {
+                        StoreError::Corrupt {
+                            kind: "decision",
+                            id: key.clone(),
+                            message: format!("GeoNames id {g} out of range"),
+                        }
+                    })?),
+                    (None, None) => {
+                        return Err(StoreError::Corrupt {
+                            kind: "decision",
+                            id: key,
+                            message: "neither a place nor a GeoNames id".into(),
+                        });
+                    }
+                };
+                out.push((key, decision));
+            }
+            Ok(out)
+        })
+    }
+
+    fn record_decision<'a>(
+        &'a self,
+        key: &'a str,
+        decision: &'a NameDecision,
+        change: &'a ChangeContext,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db)?;
+            let before: Option<String> = sqlx::query_scalar(
+                "SELECT coalesce(place_id, CAST(geonames AS TEXT)) FROM name_decisions WHERE key = ?",
+            )
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
+            let (place, geonames, after) = match decision {
+                NameDecision::Place(id) => (Some(id.clone()), None, id.clone()),
+                NameDecision::Geonames(g) => (None, Some(i64::from(*g)), format!("geonames:{g}")),
+            };
+            sqlx::query("INSERT OR REPLACE INTO name_decisions (key, place_id, geonames, who, at) VALUES (?, ?, ?, ?, ?)")
+                .bind(key)
+                .bind(&place)
+                .bind(geonames)
+                .bind(&change.who)
+                .bind(now())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            sqlx::query("DELETE FROM unresolved_names WHERE key = ?")
+                .bind(key)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            let row = AuditRow {
+                record_kind: "name_decision",
+                key: key.to_owned(),
+                action: plan::Action::Decided,
+                before,
+                after: Some(Arc::from(after)),
+            };
+            insert_audit(&mut tx, &now(), change, std::slice::from_ref(&row))
+                .await
+                .map_err(db)?;
+            tx.commit().await.map_err(db)?;
+            Ok(())
+        })
+    }
+}
+
+impl Search for SqliteStore {
+    fn search<'a>(
+        &'a self,
+        query: &'a str,
+        limit: u32,
+    ) -> BoxFuture<'a, Result<Vec<SearchHit>, StoreError>> {
+        Box::pin(async move {
+            // Every token of the folded query, quoted so that FTS5 syntax in user text is
+            // inert, and matched as a prefix.
+            let terms: Vec<String> = fold(query)
+                .split_whitespace()
+                .map(|t| format!("\"{}\"*", t.replace('"', "")))
+                .collect();
+            if terms.is_empty() {
+                return Ok(Vec::new());
+            }
+            let rows = sqlx::query(
+                "SELECT kind, id, label FROM search WHERE key MATCH ? ORDER BY rank LIMIT ?",
+            )
+            .bind(terms.join(" "))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+            rows.into_iter()
+                .map(|row| {
+                    Ok(SearchHit {
+                        kind: row.try_get(0)?,
+                        id: row.try_get(1)?,
+                        label: row.try_get(2)?,
+                    })
+                })
+                .collect::<Result<_, sqlx::Error>>()
+                .map_err(db)
+        })
+    }
+}
+
+impl Audit for SqliteStore {
+    fn audit_log(&self, limit: u32) -> BoxFuture<'_, Result<Vec<AuditEntry>, StoreError>> {
+        Box::pin(async move {
+            // A creation is logged without its state (an import creates tens of thousands of
+            // records, and copying each would double what it writes): the state it created is
+            // the `before` of the record's next logged change, or, while there is none, the
+            // record as it is now. Entries from before the `action` column are created (no
+            // before) or updated.
+            let rows = sqlx::query(
+                "SELECT a.seq, a.at, a.who, a.context, \
+                 coalesce(a.action, CASE WHEN a.before IS NULL THEN 'created' ELSE 'updated' END), \
+                 a.record_kind, a.record_id, a.before, \
+                 COALESCE(a.after, CASE WHEN a.before IS NULL THEN \
+                     (SELECT n.before FROM audit_log n WHERE n.record_kind = a.record_kind \
+                      AND n.record_id = a.record_id AND n.seq > a.seq ORDER BY n.seq LIMIT 1) END) \
+                 FROM audit_log a ORDER BY a.seq DESC LIMIT ?",
+            )
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+            let mut entries = Vec::with_capacity(rows.len());
+            for row in rows {
+                let mut entry = AuditEntry {
+                    seq: row.try_get(0).map_err(db)?,
+                    at: row.try_get(1).map_err(db)?,
+                    who: row.try_get(2).map_err(db)?,
+                    context: row.try_get(3).map_err(db)?,
+                    action: row.try_get(4).map_err(db)?,
+                    record_kind: row.try_get(5).map_err(db)?,
+                    record_id: row.try_get(6).map_err(db)?,
+                    before: row.try_get(7).map_err(db)?,
+                    after: row.try_get(8).map_err(db)?,
+                };
+                if entry.action == "created"
+                    && entry.after.is_none()
+                    && let Ok(kind) = entry.record_kind.parse::<RecordKind>()
+                {
+                    let spec = table(kind);
+                    // The table and key names come from the constant `table` list.
+                    let sql = format!("SELECT data FROM {} WHERE {} = ?", spec.table, spec.key);
+                    entry.after = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                        .bind(&entry.record_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db)?;
+                }
+                entries.push(entry);
+            }
+            Ok(entries)
+        })
+    }
+}

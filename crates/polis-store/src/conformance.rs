@@ -1,0 +1,514 @@
+//! The conformance suite: the properties every backend must have, one async function per
+//! property, each taking a fresh, empty store. A backend's integration test calls every one
+//! (see `polis-store-sqlite/tests/it/main.rs`). They panic with a message when a property
+//! fails, as tests do.
+
+use polis_core::Dataset;
+
+use crate::fixture;
+use crate::{
+    ChangeContext, ImportRun, ImportWrite, NameDecision, QueuedName, RecordKind, Store, StoreError,
+};
+
+fn change(context: &str) -> ChangeContext {
+    ChangeContext {
+        who: "conformance".into(),
+        context: context.into(),
+    }
+}
+
+fn sorted(mut data: Dataset) -> Dataset {
+    data.sort();
+    data
+}
+
+/// Applies the fixture to `store` and returns it, sorted as a store loads it.
+pub async fn seed(store: &dyn Store) -> Dataset {
+    let data = fixture::dataset();
+    store
+        .apply(&data, &change("seed"))
+        .await
+        .expect("the fixture applies");
+    sorted(data)
+}
+
+/// An apply stores every record as given and reports each as created.
+pub async fn apply(store: &dyn Store) {
+    let data = fixture::dataset();
+    let report = store.apply(&data, &change("apply")).await.expect("applies");
+    assert_eq!(report.n_created() as usize, data.len(), "{report:?}");
+    assert_eq!(
+        report.n_updated() + report.n_unchanged() + report.n_removed(),
+        0
+    );
+    assert_eq!(store.load().await.expect("loads"), sorted(data));
+}
+
+/// Applying the same records twice changes nothing the second time.
+pub async fn idempotence(store: &dyn Store) {
+    let data = seed(store).await;
+    let version = store.version().await.expect("version");
+    let again = store.apply(&data, &change("again")).await.expect("applies");
+    assert_eq!(again.n_unchanged() as usize, data.len(), "{again:?}");
+    assert_eq!(again.n_created() + again.n_updated() + again.n_removed(), 0);
+    assert_eq!(store.version().await.expect("version"), version);
+    assert_eq!(store.load().await.expect("loads"), data);
+}
+
+/// An apply with one invalid record writes nothing at all, and says what is wrong.
+pub async fn all_or_nothing(store: &dyn Store) {
+    let mut data = fixture::dataset();
+    data.ties[0].b = "nowhere".into();
+    match store.apply(&data, &change("invalid")).await {
+        Err(StoreError::Invalid(invalid)) => {
+            assert!(
+                invalid
+                    .0
+                    .iter()
+                    .any(|v| v.value == "nowhere" && v.field == "b"),
+                "{invalid:?}"
+            );
+        }
+        other => panic!("an invalid apply must be refused, got {other:?}"),
+    }
+    assert!(store.load().await.expect("loads").is_empty());
+    assert_eq!(store.version().await.expect("version"), 0);
+    assert!(store.audit_log(10).await.expect("audit").is_empty());
+    // The same through an import: the queue and the run are not written either.
+    let queue = [queued("ghost|cz", "Ghost", 3)];
+    let run = import_run();
+    let import = ImportWrite {
+        records: &data,
+        batch: "b1",
+        queue: &queue,
+        run: &run,
+    };
+    assert!(
+        store
+            .apply_import(import, &change("invalid import"))
+            .await
+            .is_err()
+    );
+    assert!(store.unresolved(10).await.expect("queue").is_empty());
+}
+
+/// Every created, updated and removed record has an audit entry with its states.
+pub async fn audit(store: &dyn Store) {
+    let data = seed(store).await;
+    let log = store.audit_log(1000).await.expect("audit");
+    assert_eq!(log.len(), data.len());
+    assert!(
+        log.iter()
+            .all(|e| e.action == "created" && e.before.is_none())
+    );
+    let praha = log
+        .iter()
+        .find(|e| e.record_kind == "place" && e.record_id == "praha")
+        .expect("the creation of praha is logged");
+    assert!(praha.after.as_deref().is_some_and(|a| a.contains("Prague")));
+
+    let mut edited = Dataset::default();
+    let mut place = data
+        .places
+        .iter()
+        .find(|p| p.id == "taipei")
+        .cloned()
+        .expect("taipei");
+    place.name = "Taipei City".into();
+    edited.places.push(place);
+    let report = store
+        .apply(&edited, &change("rename"))
+        .await
+        .expect("applies");
+    assert_eq!(report.n_updated(), 1);
+    let newest = &store.audit_log(1).await.expect("audit")[0];
+    assert_eq!(
+        (newest.action.as_str(), newest.record_id.as_str()),
+        ("updated", "taipei")
+    );
+    assert!(
+        newest
+            .before
+            .as_deref()
+            .is_some_and(|b| b.contains("\"Taipei\""))
+    );
+    assert!(
+        newest
+            .after
+            .as_deref()
+            .is_some_and(|a| a.contains("Taipei City"))
+    );
+    assert_eq!(newest.context, "rename");
+
+    store
+        .delete(RecordKind::Figure, "cz-ties-2019", &change("delete"))
+        .await
+        .expect("an unreferenced record deletes");
+    let newest = &store.audit_log(1).await.expect("audit")[0];
+    assert_eq!(
+        (newest.action.as_str(), newest.record_id.as_str()),
+        ("removed", "cz-ties-2019")
+    );
+    assert!(
+        newest
+            .before
+            .as_deref()
+            .is_some_and(|b| b.contains("\"ties\""))
+    );
+    assert!(newest.after.is_none());
+}
+
+/// Search ignores diacritics and finds names in any script, by part of a name.
+pub async fn search(store: &dyn Store) {
+    seed(store).await;
+    let ids = |hits: Vec<crate::SearchHit>| hits.into_iter().map(|h| h.id).collect::<Vec<_>>();
+    assert!(ids(store.search("Hrib", 10).await.expect("searches")).contains(&"hrib".to_owned()));
+    assert!(ids(store.search("布拉格", 10).await.expect("searches")).contains(&"praha".to_owned()));
+    assert!(ids(store.search("北京", 10).await.expect("searches")).contains(&"beijing".to_owned()));
+    assert!(store.search("zzzz", 10).await.expect("searches").is_empty());
+    assert!(store.search("  ", 10).await.expect("searches").is_empty());
+}
+
+fn queued(key: &str, name: &str, occurrences: i64) -> QueuedName {
+    QueuedName {
+        key: key.into(),
+        name: name.into(),
+        country: Some("CZ".into()),
+        batch: "b1".into(),
+        line: 2,
+        occurrences,
+        best_guess: None,
+    }
+}
+
+fn import_run() -> ImportRun {
+    ImportRun {
+        format: "test".into(),
+        file: "test.csv".into(),
+        sha256: "0".repeat(64),
+        report: serde_json::json!({"rows": 1}),
+    }
+}
+
+/// The unresolved queue lists the most named first; an import replaces its batch's
+/// entries; a decision is remembered and takes its name off the queue.
+pub async fn resolution_queue(store: &dyn Store) {
+    let run = import_run();
+    let empty = Dataset::default();
+    let first = [queued("brno|cz", "Brno", 1), queued("plzen|cz", "Plzeň", 5)];
+    let import = ImportWrite {
+        records: &empty,
+        batch: "b1",
+        queue: &first,
+        run: &run,
+    };
+    store
+        .apply_import(import, &change("import"))
+        .await
+        .expect("imports");
+    let names: Vec<String> = store
+        .unresolved(10)
+        .await
+        .expect("queue")
+        .into_iter()
+        .map(|q| q.name)
+        .collect();
+    assert_eq!(names, ["Plzeň", "Brno"]);
+    assert_eq!(store.unresolved(1).await.expect("queue").len(), 1);
+
+    let second = [queued("brno|cz", "Brno", 2)];
+    let import = ImportWrite {
+        records: &empty,
+        batch: "b1",
+        queue: &second,
+        run: &run,
+    };
+    store
+        .apply_import(import, &change("again"))
+        .await
+        .expect("imports");
+    assert_eq!(store.unresolved(10).await.expect("queue"), second.to_vec());
+
+    let version = store.version().await.expect("version");
+    let decision = NameDecision::Geonames(3_078_610);
+    store
+        .record_decision("brno|cz", &decision, &change("decide"))
+        .await
+        .expect("decides");
+    assert!(store.unresolved(10).await.expect("queue").is_empty());
+    assert_eq!(
+        store.decisions().await.expect("decisions"),
+        [("brno|cz".to_owned(), decision)]
+    );
+    let replaced = NameDecision::Place("praha".into());
+    store
+        .record_decision("brno|cz", &replaced, &change("decide again"))
+        .await
+        .expect("decides");
+    assert_eq!(
+        store.decisions().await.expect("decisions"),
+        [("brno|cz".to_owned(), replaced)]
+    );
+    assert!(store.version().await.expect("version") > version);
+    let newest = &store.audit_log(1).await.expect("audit")[0];
+    assert_eq!(newest.action, "decided");
+    assert_eq!(newest.before.as_deref(), Some("3078610"));
+}
+
+/// A merge moves every reference and combines ties that become one; data from before the
+/// merge re-applies without changing anything; a merged id is redirected; unmerge restores
+/// exactly what was there, and refuses when the records changed since.
+pub async fn merge_redirect_unmerge(store: &dyn Store) {
+    let before = seed(store).await;
+    let report = store
+        .merge(RecordKind::Place, "prag", "praha", &change("merge"))
+        .await
+        .expect("merges");
+    assert_eq!(report.combined_ties, ["beijing--prag -> beijing--praha"]);
+    assert_eq!(report.moved.get("tie"), Some(&2));
+    let after = store.load().await.expect("loads");
+    assert!(after.places.iter().all(|p| p.id != "prag"));
+    let praha = after
+        .places
+        .iter()
+        .find(|p| p.id == "praha")
+        .expect("praha");
+    assert_eq!(praha.former_ids, ["prag"]);
+    let mut without_redirects = after.clone();
+    without_redirects
+        .places
+        .iter_mut()
+        .for_each(|p| p.former_ids.clear());
+    let text = format!("{without_redirects:?}");
+    assert!(
+        !text.contains("\"prag\""),
+        "a reference to prag is left: {text}"
+    );
+    let tie = after
+        .ties
+        .iter()
+        .find(|t| t.id == "beijing--praha")
+        .expect("the combined tie");
+    assert_eq!(tie.themes, ["culture", "economy"]);
+    assert_eq!(tie.evidence[0].listed_by.as_deref(), Some("praha"));
+    assert_eq!(after.memberships.len(), 1);
+    assert_eq!(after.memberships[0].sources, ["s1", "s2"]);
+    let moved = after
+        .ties
+        .iter()
+        .find(|t| t.id == "prag--taipei")
+        .expect("moved tie");
+    assert_eq!((moved.a.as_str(), moved.b.as_str()), ("praha", "taipei"));
+    assert!(
+        store
+            .audit_log(100)
+            .await
+            .expect("audit")
+            .iter()
+            .any(|e| e.action == "merged")
+    );
+
+    // The data from before the merge changes nothing now.
+    let again = store
+        .apply(&before, &change("old data"))
+        .await
+        .expect("old data applies");
+    assert_eq!(again.n_created() + again.n_updated(), 0, "{again:?}");
+    assert_eq!(store.load().await.expect("loads"), after);
+    // A new record naming the merged id is redirected.
+    let mut new = Dataset::default();
+    new.places.push(
+        serde_json::from_value(serde_json::json!({"id": "praha-2", "level": "district",
+            "name": "Praha 2", "parent": "prag", "sources": ["s1"]}))
+        .expect("a place"),
+    );
+    store
+        .apply(&new, &change("redirect"))
+        .await
+        .expect("applies");
+    let loaded = store.load().await.expect("loads");
+    let district = loaded
+        .places
+        .iter()
+        .find(|p| p.id == "praha-2")
+        .expect("stored");
+    assert_eq!(district.parent.as_deref(), Some("praha"));
+    // Other content under the merged id is refused, naming the merge.
+    let mut changed = Dataset::default();
+    let mut prag = before
+        .places
+        .iter()
+        .find(|p| p.id == "prag")
+        .cloned()
+        .expect("prag");
+    prag.name = "Prag (edited)".into();
+    changed.places.push(prag);
+    match store.apply(&changed, &change("edit merged")).await {
+        Err(StoreError::Invalid(invalid)) => {
+            assert!(
+                invalid.0.iter().any(|v| v.problem.contains("unmerge")),
+                "{invalid:?}"
+            );
+        }
+        other => panic!("editing a merged record must be refused, got {other:?}"),
+    }
+    store
+        .delete(RecordKind::Place, "praha-2", &change("tidy"))
+        .await
+        .expect("deletes");
+
+    // An edit since the merge blocks the unmerge.
+    let mut edit = Dataset::default();
+    let mut moved = moved.clone();
+    moved.themes.push("trade".into());
+    edit.ties.push(moved.clone());
+    store.apply(&edit, &change("edit")).await.expect("applies");
+    match store
+        .unmerge(RecordKind::Place, "prag", &change("unmerge"))
+        .await
+    {
+        Err(StoreError::Conflict(message)) => {
+            assert!(message.contains("prag--taipei"), "{message}")
+        }
+        other => panic!("unmerge after an edit must conflict, got {other:?}"),
+    }
+    moved.themes.pop();
+    let mut undo = Dataset::default();
+    undo.ties.push(moved);
+    store
+        .apply(&undo, &change("undo edit"))
+        .await
+        .expect("applies");
+
+    store
+        .unmerge(RecordKind::Place, "prag", &change("unmerge"))
+        .await
+        .expect("unmerges");
+    assert_eq!(store.load().await.expect("loads"), before);
+    assert!(matches!(
+        store
+            .unmerge(RecordKind::Place, "prag", &change("twice"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store
+            .merge(
+                RecordKind::Tie,
+                "beijing--prag",
+                "beijing--praha",
+                &change("tie")
+            )
+            .await,
+        Err(StoreError::Unsupported { .. })
+    ));
+    assert!(matches!(
+        store
+            .merge(RecordKind::Place, "nowhere", "praha", &change("unknown"))
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+
+    // Actors merge too.
+    store
+        .merge(
+            RecordKind::Actor,
+            "zdenek-hrib",
+            "hrib",
+            &change("merge actor"),
+        )
+        .await
+        .expect("merges actors");
+    let merged = store.load().await.expect("loads");
+    assert_eq!(merged.actors.len(), 1);
+    assert_eq!(merged.actors[0].former_ids, ["zdenek-hrib"]);
+    assert_eq!(merged.figures[0].reporter.as_deref(), Some("hrib"));
+    assert!(merged.relations.iter().all(|r| r.from == "hrib"));
+}
+
+/// A referenced record cannot be deleted, and the refusal lists every referrer; an
+/// unreferenced one can.
+pub async fn delete(store: &dyn Store) {
+    seed(store).await;
+    match store
+        .delete(RecordKind::Place, "prag", &change("delete"))
+        .await
+    {
+        Err(error @ StoreError::Referenced { .. }) => {
+            assert!(error.is_user_error());
+            let StoreError::Referenced { referrers, .. } = error else {
+                unreachable!("matched above")
+            };
+            for expected in [
+                (RecordKind::Place, "praha-1"),
+                (RecordKind::Tie, "beijing--prag"),
+                (RecordKind::Tie, "prag--taipei"),
+                (RecordKind::Membership, "c40|prag"),
+                (RecordKind::Relation, "hrib|mayor_of|prag|2018-11"),
+                (RecordKind::Activity, "visit-2019"),
+                (RecordKind::Document, "agreement-2016"),
+            ] {
+                assert!(
+                    referrers
+                        .iter()
+                        .any(|(k, id)| (*k, id.as_str()) == expected),
+                    "{expected:?} missing from {referrers:?}"
+                );
+            }
+        }
+        other => panic!("deleting a referenced place must be refused, got {other:?}"),
+    }
+    assert!(
+        store
+            .load()
+            .await
+            .expect("loads")
+            .places
+            .iter()
+            .any(|p| p.id == "prag")
+    );
+    let report = store
+        .delete(RecordKind::Place, "praha-1", &change("delete"))
+        .await
+        .expect("an unreferenced place deletes");
+    assert_eq!(report.removed.get("place"), Some(&1));
+    assert!(
+        store
+            .load()
+            .await
+            .expect("loads")
+            .places
+            .iter()
+            .all(|p| p.id != "praha-1")
+    );
+    assert!(matches!(
+        store
+            .delete(RecordKind::Place, "praha-1", &change("again"))
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+/// The version grows with every write that changes something, and only then.
+pub async fn version(store: &dyn Store) {
+    let start = store.version().await.expect("version");
+    seed(store).await;
+    let seeded_version = store.version().await.expect("version");
+    assert!(seeded_version > start);
+    store
+        .apply(&fixture::dataset(), &change("again"))
+        .await
+        .expect("applies");
+    assert_eq!(store.version().await.expect("version"), seeded_version);
+    store
+        .delete(RecordKind::Figure, "cz-ties-2019", &change("delete"))
+        .await
+        .expect("deletes");
+    let deleted = store.version().await.expect("version");
+    assert!(deleted > seeded_version);
+    store
+        .merge(RecordKind::Place, "prag", "praha", &change("merge"))
+        .await
+        .expect("merges");
+    assert!(store.version().await.expect("version") > deleted);
+}
