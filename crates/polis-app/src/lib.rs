@@ -332,6 +332,59 @@ impl From<AuditEntry> for AuditView {
     }
 }
 
+impl App {
+    /// Merges the place or actor `old` into `into`: every reference moves, `old` becomes a
+    /// redirect to `into`, in one audited transaction.
+    pub async fn merge(
+        &self,
+        kind: polis_store::RecordKind,
+        old: &str,
+        into: &str,
+        who: &str,
+    ) -> Result<polis_store::MergeReport, AppError> {
+        let change = ChangeContext {
+            who: who.to_owned(),
+            context: format!("merge {} {old} into {into}", kind.as_str()),
+        };
+        let report = self.inner.store.merge(kind, old, into, &change).await?;
+        self.changed().await?;
+        Ok(report)
+    }
+
+    /// Undoes the merge of `old` exactly, or refuses when a record it would restore was
+    /// changed since.
+    pub async fn unmerge(
+        &self,
+        kind: polis_store::RecordKind,
+        old: &str,
+        who: &str,
+    ) -> Result<polis_store::MergeReport, AppError> {
+        let change = ChangeContext {
+            who: who.to_owned(),
+            context: format!("unmerge {} {old}", kind.as_str()),
+        };
+        let report = self.inner.store.unmerge(kind, old, &change).await?;
+        self.changed().await?;
+        Ok(report)
+    }
+
+    /// Deletes a record that nothing references; otherwise refuses, listing the referrers.
+    pub async fn delete(
+        &self,
+        kind: polis_store::RecordKind,
+        id: &str,
+        who: &str,
+    ) -> Result<ApplyReport, AppError> {
+        let change = ChangeContext {
+            who: who.to_owned(),
+            context: format!("delete {} {id}", kind.as_str()),
+        };
+        let report = self.inner.store.delete(kind, id, &change).await?;
+        self.changed().await?;
+        Ok(report)
+    }
+}
+
 /// A count for the store, which takes `u32`.
 fn clamp(limit: usize) -> u32 {
     u32::try_from(limit).unwrap_or(u32::MAX)

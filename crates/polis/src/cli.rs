@@ -486,6 +486,14 @@ pub enum PlaceCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Merge place OLD into INTO: every tie, membership, relation, activity and document
+    /// moves to INTO, and OLD keeps working as a redirect (undo with `unmerge`).
+    #[command(after_help = "Example:\n  polis place merge cz-brunn cz-brno")]
+    Merge { old: String, into: String },
+    /// Undo the merge of OLD exactly (refused when the records were edited since).
+    Unmerge { old: String },
+    /// Delete a place that nothing references (otherwise the referrers are listed).
+    Delete { id: String },
 }
 
 #[derive(Debug, Args)]

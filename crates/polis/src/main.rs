@@ -289,6 +289,40 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             let snapshot = existing(settings).await?.snapshot().await.cli()?;
             output::place(&snapshot.place(&place, as_of).cli()?, json)
         }
+        Command::Place(PlaceCommand::Merge { old, into }) => {
+            let report = existing(settings)
+                .await?
+                .merge(polis_store::RecordKind::Place, &old, &into, &who())
+                .await
+                .cli()?;
+            out!(
+                "merged {} into {}: {} reference(s) moved, {} tie(s) combined; '{}' now redirects",
+                report.old_id,
+                report.into,
+                report.moved.values().sum::<u64>(),
+                report.combined_ties.len(),
+                report.old_id
+            );
+            Ok(())
+        }
+        Command::Place(PlaceCommand::Unmerge { old }) => {
+            let report = existing(settings)
+                .await?
+                .unmerge(polis_store::RecordKind::Place, &old, &who())
+                .await
+                .cli()?;
+            out!("unmerged {} from {}", report.old_id, report.into);
+            Ok(())
+        }
+        Command::Place(PlaceCommand::Delete { id }) => {
+            existing(settings)
+                .await?
+                .delete(polis_store::RecordKind::Place, &id, &who())
+                .await
+                .cli()?;
+            out!("deleted place {id}");
+            Ok(())
+        }
         Command::Ties(args) => {
             let snapshot = existing(settings).await?.snapshot().await.cli()?;
             let mut rows = snapshot

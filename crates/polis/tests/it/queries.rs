@@ -195,3 +195,48 @@ fn changes_between_two_dates() {
         .json();
     insta::assert_json_snapshot!("changes_2019_2020", changes);
 }
+
+/// Issue 9: a place merged into another keeps working as a redirect for `place show` and
+/// `ties --place`, the merge can be undone, and deleting a place that ties reference is
+/// refused with the referrers.
+#[test]
+fn issue_9_merge_redirects_unmerge_restores_and_delete_names_referrers() {
+    let polis = Polis::new();
+    polis.ok(&["init"]);
+    let duplicate = write_bundle(
+        &polis,
+        "duplicate.toml",
+        "[[place]]\nid = \"cz-praha-duplicate\"\nlevel = \"city\"\nname = \"Praha (duplicate)\"\ncountry = \"CZ\"\nsources = [\"deck\"]\n",
+    );
+    polis.ok(&["import", "bundle", &duplicate]);
+    let before = polis.ok(&["ties", "--place", "cz-prague", "--json"]).json();
+
+    polis.ok(&["place", "merge", "cz-praha-duplicate", "cz-prague"]);
+    let shown = polis
+        .ok(&["place", "show", "cz-praha-duplicate", "--json"])
+        .json();
+    assert_eq!(shown["place"]["id"], "cz-prague", "{shown:#}");
+    let via_redirect = polis
+        .ok(&["ties", "--place", "cz-praha-duplicate", "--json"])
+        .json();
+    assert_eq!(via_redirect["total"], before["total"]);
+
+    polis.ok(&["place", "unmerge", "cz-praha-duplicate"]);
+    let restored = polis
+        .ok(&["place", "show", "cz-praha-duplicate", "--json"])
+        .json();
+    assert_eq!(
+        restored["place"]["id"], "cz-praha-duplicate",
+        "{restored:#}"
+    );
+
+    let refused = polis.run(&["place", "delete", "cz-prague"]);
+    assert!(!refused.ok, "deleting a referenced place must fail");
+    assert!(refused.stderr.contains("tie"), "{}", refused.stderr);
+    assert!(polis.run(&["place", "show", "cz-prague"]).ok);
+
+    polis.ok(&["place", "delete", "cz-praha-duplicate"]);
+    let gone = polis.run(&["place", "show", "cz-praha-duplicate"]);
+    assert!(!gone.ok, "the deleted place is gone");
+    assert!(gone.stderr.contains("no place"), "{}", gone.stderr);
+}
