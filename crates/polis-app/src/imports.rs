@@ -8,9 +8,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use polis_import::{Decision, Format, ImportInput, ImportReport};
-use polis_store::{
-    ApplyReport, ChangeContext, ImportWrite, NameDecision, QueuedName, Records, ResolutionQueue,
-};
+use polis_store::{ApplyReport, ChangeContext, ImportWrite, NameDecision, QueuedName};
 use serde::Serialize;
 
 use crate::{App, AppError};

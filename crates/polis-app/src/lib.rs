@@ -16,10 +16,7 @@ mod snapshot;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
 
-use polis_store::{
-    ApplyReport, Audit, AuditEntry, ChangeContext, QueuedName, Records, ResolutionQueue, Search,
-    SearchHit,
-};
+use polis_store::{ApplyReport, AuditEntry, ChangeContext, QueuedName, SearchHit, Store};
 
 pub use error::AppError;
 pub use imports::{
@@ -34,29 +31,61 @@ pub use snapshot::{
     StatsRequest, TiesQuery,
 };
 
-/// The store polis runs on.
-pub type Backend = polis_store_sqlite::SqliteStore;
+/// The store polis runs on: any backend, behind the store traits.
+pub type Backend = Arc<dyn Store>;
 
-/// Where the data lives: today a SQLite file.
-#[derive(Debug, Clone)]
-pub struct Location {
-    pub path: PathBuf,
+/// Where the data lives: a SQLite file, or a PostgreSQL database named by its URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    Postgres(String),
 }
 
 impl Location {
     pub fn sqlite(path: impl Into<PathBuf>) -> Self {
-        Self { path: path.into() }
+        Self::Sqlite(path.into())
     }
 
-    /// Does the database exist already?
+    /// A `postgres://` or `postgresql://` URL names a PostgreSQL database; anything else is
+    /// the path of a SQLite file.
+    pub fn parse(text: &str) -> Self {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Self::Postgres(text.to_owned())
+        } else {
+            Self::Sqlite(PathBuf::from(text))
+        }
+    }
+
+    /// Does the database exist already? A server database is taken to exist: opening it
+    /// says whether it answers.
     pub fn exists(&self) -> bool {
-        self.path.exists()
+        match self {
+            Self::Sqlite(path) => path.exists(),
+            Self::Postgres(_) => true,
+        }
     }
 }
 
 impl std::fmt::Display for Location {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.path.display())
+        match self {
+            Self::Sqlite(path) => write!(f, "{}", path.display()),
+            Self::Postgres(url) => write!(f, "{}", without_password(url)),
+        }
+    }
+}
+
+/// `url` with any password replaced by `***`, for messages and logs.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((credentials, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match credentials.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
     }
 }
 
@@ -80,7 +109,14 @@ struct Inner {
 impl App {
     /// Opens the store at `location`, creating an empty database when there is none.
     pub async fn open(location: Location, resolver: Resolver) -> Result<Self, AppError> {
-        let store = Backend::open(&location.path).await?;
+        let store: Backend = match &location {
+            Location::Sqlite(path) => Arc::new(polis_store_sqlite::SqliteStore::open(path).await?),
+            Location::Postgres(_) => {
+                return Err(AppError::BadInput(format!(
+                    "{location}: this build of polis has no PostgreSQL backend; give a SQLite file path"
+                )));
+            }
+        };
         Ok(Self::with_store_and_resolver(store, location, resolver))
     }
 

@@ -175,7 +175,7 @@ async fn reference_state() -> (tempfile::TempDir, AppState) {
         ..HttpConfig::default()
     };
     let app = polis_app::App::with_store(
-        store,
+        std::sync::Arc::new(store),
         polis_app::Location::sqlite(existing.unwrap_or_else(|| dir.path().join("polis.db"))),
     );
     let state = AppState::new(app, config).await.expect("the state loads");

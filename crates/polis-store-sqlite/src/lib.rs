@@ -8,8 +8,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use polis_core::Dataset;
 use polis_core::text::fold;
-use polis_core::{Dataset, Place, Tie};
 use polis_store::plan::{
     self, AuditRow, MergeLog, MergeWrite, Plan, Row, SearchRow, Stored, StoredMerge,
 };
@@ -316,44 +316,6 @@ async fn execute(
         seconds = started.elapsed().as_secs_f64(),
         "write: records written"
     );
-    for place in &plan.names.clear {
-        sqlx::query("DELETE FROM place_names WHERE place_id = ?")
-            .bind(place)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("DELETE FROM place_redirects WHERE place_id = ?")
-            .bind(place)
-            .execute(&mut **tx)
-            .await?;
-    }
-    let name_rows: Vec<[&str; 3]> = plan
-        .names
-        .names
-        .iter()
-        .map(|n| [n.place.as_str(), n.key.as_str(), n.name.as_str()])
-        .collect();
-    insert_rows(
-        &mut *tx,
-        "INSERT INTO place_names (place_id, key, name) ",
-        &name_rows,
-    )
-    .await?;
-    let redirect_rows: Vec<[&str; 2]> = plan
-        .names
-        .redirects
-        .iter()
-        .map(|(o, p)| [o.as_str(), p.as_str()])
-        .collect();
-    insert_rows(
-        &mut *tx,
-        "INSERT OR REPLACE INTO place_redirects (old_id, place_id) ",
-        &redirect_rows,
-    )
-    .await?;
-    tracing::debug!(
-        seconds = started.elapsed().as_secs_f64(),
-        "write: names written"
-    );
     match &plan.merge {
         MergeWrite::Nothing => {}
         MergeWrite::Remember(log) => {
@@ -525,65 +487,6 @@ impl SqliteStore {
         }
         tx.commit().await.map_err(db)?;
         Ok((plan.report, merge))
-    }
-
-    /// Places whose id, former id or any name matches `query` (names compared folded),
-    /// an exact id first, then the most populous. Kept for the command line until the
-    /// service layer answers it from its snapshot.
-    pub async fn find_places(&self, query: &str) -> Result<Vec<Place>, StoreError> {
-        let key = fold(query);
-        let rows = sqlx::query(
-            "SELECT data FROM places WHERE id = ?1 \
-             UNION SELECT p.data FROM place_redirects r JOIN places p ON p.id = r.place_id WHERE r.old_id = ?1 \
-             UNION SELECT p.data FROM place_names n JOIN places p ON p.id = n.place_id WHERE n.key = ?2",
-        )
-        .bind(query)
-        .bind(&key)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        let mut places = Vec::with_capacity(rows.len());
-        for row in rows {
-            let json: String = row.try_get(0).map_err(db)?;
-            places.push(
-                serde_json::from_str::<Place>(&json).map_err(|e| StoreError::Corrupt {
-                    kind: "place",
-                    id: query.to_owned(),
-                    message: e.to_string(),
-                })?,
-            );
-        }
-        places.sort_by(|x, y| {
-            (y.id == query)
-                .cmp(&(x.id == query))
-                .then_with(|| {
-                    let pop = |p: &Place| p.shown_population().map_or(0, |p| p.value);
-                    pop(y).cmp(&pop(x))
-                })
-                .then_with(|| x.id.cmp(&y.id))
-        });
-        Ok(places)
-    }
-
-    /// The ties with `place_id` at one end. Kept for the command line until the service
-    /// layer answers it from its snapshot.
-    pub async fn ties_of(&self, place_id: &str) -> Result<Vec<Tie>, StoreError> {
-        let rows = sqlx::query("SELECT id, data FROM ties WHERE a = ?1 OR b = ?1 ORDER BY id")
-            .bind(place_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
-        rows.into_iter()
-            .map(|row| {
-                let id: String = row.try_get(0).map_err(db)?;
-                let json: String = row.try_get(1).map_err(db)?;
-                serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
-                    kind: "tie",
-                    id,
-                    message: e.to_string(),
-                })
-            })
-            .collect()
     }
 }
 

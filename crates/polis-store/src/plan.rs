@@ -122,24 +122,6 @@ pub struct AuditRow {
     pub after: Option<Arc<str>>,
 }
 
-/// One name of a place, folded for lookups.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlaceName {
-    pub place: String,
-    pub key: String,
-    pub name: String,
-}
-
-/// The place-name and redirect rows to rewrite: first drop those of `clear`, then insert.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NameRewrite {
-    /// Stored places whose names and redirects are dropped (changed or removed places).
-    pub clear: Vec<String>,
-    pub names: Vec<PlaceName>,
-    /// (former id, place id).
-    pub redirects: Vec<(String, String)>,
-}
-
 /// What to change in the backend's record of merges.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub enum MergeWrite {
@@ -153,7 +135,7 @@ pub enum MergeWrite {
 
 /// Everything a write does, for a backend to execute in one transaction, in this order:
 /// upserts (kinds in [`RecordKind::ALL`] order, so a record comes after what it refers
-/// to), deletes (in reverse order), names, the merge record, audit rows, then the search
+/// to), deletes (in reverse order), the merge record, audit rows, then the search
 /// index.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
@@ -161,7 +143,6 @@ pub struct Plan {
     pub upserts: Vec<(RecordKind, Vec<Row>)>,
     pub deletes: Vec<(RecordKind, Vec<String>)>,
     pub audit: Vec<AuditRow>,
-    pub names: NameRewrite,
     /// The search index must be rebuilt from the records as they are after the write.
     pub rebuild_search: bool,
     /// Its rows, where the planner has the whole result (delete, merge, unmerge); for an
@@ -443,7 +424,6 @@ impl Apply<'_> {
     pub fn plan(self) -> Plan {
         let mut plan = Plan::default();
         plan.report.unchanged = self.stale;
-        let mut changed_places: HashSet<String> = HashSet::new();
         for (kind, rows) in rows_of(&self.incoming) {
             let mut to_write = Vec::new();
             for row in rows {
@@ -469,12 +449,6 @@ impl Apply<'_> {
                             before: before.cloned(),
                             after: before.map(|_| row.json.clone()),
                         });
-                        if kind == RecordKind::Place {
-                            if before.is_some() {
-                                plan.names.clear.push(row.key.clone());
-                            }
-                            changed_places.insert(row.key.clone());
-                        }
                         to_write.push(row);
                     }
                 }
@@ -484,28 +458,7 @@ impl Apply<'_> {
                 plan.upserts.push((kind, to_write));
             }
         }
-        add_names(&mut plan.names, &self.incoming, &changed_places);
         plan
-    }
-}
-
-/// The names and redirects of the places of `data` named in `changed`.
-fn add_names(names: &mut NameRewrite, data: &Dataset, changed: &HashSet<String>) {
-    for place in data.places.iter().filter(|p| changed.contains(&p.id)) {
-        let mut seen = HashSet::new();
-        for name in place.all_names() {
-            let key = fold(name);
-            if seen.insert((key.clone(), name)) {
-                names.names.push(PlaceName {
-                    place: place.id.clone(),
-                    key,
-                    name: name.to_owned(),
-                });
-            }
-        }
-        for former in &place.former_ids {
-            names.redirects.push((former.clone(), place.id.clone()));
-        }
     }
 }
 
@@ -515,7 +468,6 @@ fn diff(raw: &RawRecords, after: &Dataset) -> (Plan, Vec<RecordChange>) {
     let mut plan = Plan::default();
     let mut changes = Vec::new();
     let mut present: HashSet<(RecordKind, String)> = HashSet::new();
-    let mut changed_places = HashSet::new();
     for (kind, rows) in rows_of(after) {
         let mut to_write = Vec::new();
         for row in rows {
@@ -547,12 +499,6 @@ fn diff(raw: &RawRecords, after: &Dataset) -> (Plan, Vec<RecordChange>) {
                 before: stored.cloned(),
                 after: stored.map(|_| row.json.clone()),
             });
-            if kind == RecordKind::Place {
-                if stored.is_some() {
-                    plan.names.clear.push(row.key.clone());
-                }
-                changed_places.insert(row.key.clone());
-            }
             to_write.push(row);
         }
         if !to_write.is_empty() {
@@ -590,13 +536,9 @@ fn diff(raw: &RawRecords, after: &Dataset) -> (Plan, Vec<RecordChange>) {
                 after: None,
             });
         }
-        if *kind == RecordKind::Place {
-            plan.names.clear.extend(keys.iter().cloned());
-        }
         plan.rebuild_search |= kind.is_searched();
         plan.deletes.push((*kind, keys));
     }
-    add_names(&mut plan.names, after, &changed_places);
     (plan, changes)
 }
 
@@ -949,12 +891,6 @@ mod tests {
                 .all(|a| a.action == Action::Created && a.before.is_none() && a.after.is_none())
         );
         assert!(plan.rebuild_search);
-        assert!(
-            plan.names
-                .names
-                .iter()
-                .any(|n| n.place == "praha" && n.name == "布拉格")
-        );
     }
 
     #[test]
@@ -967,7 +903,7 @@ mod tests {
     }
 
     #[test]
-    fn an_update_keeps_both_states_and_rewrites_the_place_names() {
+    fn an_update_keeps_both_states() {
         let data = fixture::dataset();
         let mut incoming = Dataset::default();
         let mut taipei = data
@@ -994,7 +930,6 @@ mod tests {
                 .as_deref()
                 .is_some_and(|a| a.contains("Taipei City"))
         );
-        assert_eq!(plan.names.clear, ["taipei"]);
     }
 
     #[test]
@@ -1007,10 +942,17 @@ mod tests {
                 .iter()
                 .any(|(k, keys)| *k == RecordKind::Place && keys == &["prag"])
         );
+        let survivor = plan
+            .upserts
+            .iter()
+            .filter(|(k, _)| *k == RecordKind::Place)
+            .flat_map(|(_, rows)| rows)
+            .find(|row| row.key == "praha")
+            .expect("the survivor is rewritten");
         assert!(
-            plan.names
-                .redirects
-                .contains(&("prag".to_owned(), "praha".to_owned()))
+            survivor.json.contains("\"former_ids\":[\"prag\"]"),
+            "the old id becomes a redirect: {}",
+            survivor.json
         );
         assert_eq!(report.combined_ties, ["beijing--prag -> beijing--praha"]);
         let MergeWrite::Remember(log) = &plan.merge else {

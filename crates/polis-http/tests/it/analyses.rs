@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use polis_analysis::network::{MetricsQuery, SortBy};
-use polis_store::{ChangeContext, Records};
+use polis_store::ChangeContext;
 use reqwest::StatusCode;
 use serde_json::Value;
 

@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use polis_store::{ChangeContext, Records};
+use polis_store::ChangeContext;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::{Server, reference_store};
+use crate::Server;
 
 fn ids(items: &Value) -> Vec<String> {
     items
@@ -340,40 +340,6 @@ sources = ["deck"]
     server.state.reload().await.expect("the snapshot reloads");
     let again = server.get("/api/v1/places/cz-brunn").await.ok_json();
     assert_eq!(again["place"]["id"], "cz-brno");
-}
-
-/// The snapshot finds the same places, in the same order, as the store's SQL lookup, for
-/// every id, former id and name in the reference data, and for names in other cases.
-#[tokio::test]
-async fn the_snapshot_finds_places_as_the_store_does() {
-    let (_dir, store) = reference_store().await;
-    let data = store.load().await.expect("the data loads");
-    let snapshot = polis_app::Snapshot::new(data.clone(), 0);
-    let mut queries: Vec<String> = Vec::new();
-    for place in &data.places {
-        queries.push(place.id.clone());
-        queries.extend(place.former_ids.iter().cloned());
-        for name in place.all_names() {
-            queries.push(name.to_owned());
-            queries.push(name.to_uppercase());
-        }
-    }
-    queries.extend(["nowhere".to_owned(), String::new(), "  ".to_owned()]);
-    for query in &queries {
-        let from_store: Vec<String> = store
-            .find_places(query)
-            .await
-            .expect("the store answers")
-            .into_iter()
-            .map(|p| p.id)
-            .collect();
-        let from_snapshot: Vec<String> = snapshot
-            .find_places(query)
-            .into_iter()
-            .map(|p| p.id.clone())
-            .collect();
-        assert_eq!(from_snapshot, from_store, "query '{query}'");
-    }
 }
 
 #[tokio::test]

@@ -90,7 +90,7 @@ impl Server {
     pub async fn start_with(config: HttpConfig) -> Server {
         let (dir, store) = reference_store().await;
         let app = polis_app::App::with_store(
-            store,
+            std::sync::Arc::new(store),
             polis_app::Location::sqlite(dir.path().join("polis.db")),
         );
         let state = AppState::new(app, config).await.expect("the state loads");
