@@ -68,6 +68,9 @@ pub enum Command {
     /// Places.
     #[command(subcommand)]
     Place(PlaceCommand),
+    /// Merge, unmerge or delete people and organisations.
+    #[command(subcommand)]
+    Actor(EditCommand),
     /// List ties with their status, now or on a date.
     #[command(
         after_help = "Examples:\n  polis ties --place cz-prague\n  polis ties --country CN --status terminated\n  polis ties --as-of 1973-03-01 --json"
@@ -486,13 +489,23 @@ pub enum PlaceCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Merge place OLD into INTO: every tie, membership, relation, activity and document
-    /// moves to INTO, and OLD keeps working as a redirect (undo with `unmerge`).
-    #[command(after_help = "Example:\n  polis place merge cz-brunn cz-brno")]
+    #[command(flatten)]
+    Edit(EditCommand),
+}
+
+/// Merge, unmerge and delete, for places and actors alike.
+#[derive(Debug, Subcommand)]
+pub enum EditCommand {
+    /// Merge OLD into INTO: every reference to OLD (ties, memberships, relations,
+    /// activities, documents) moves to INTO in one transaction, and OLD keeps working as a
+    /// redirect (undo with `unmerge`).
+    #[command(
+        after_help = "Examples:\n  polis place merge cz-brunn cz-brno\n  polis actor merge cefc-china-energy-co cefc-china-energy"
+    )]
     Merge { old: String, into: String },
     /// Undo the merge of OLD exactly (refused when the records were edited since).
     Unmerge { old: String },
-    /// Delete a place that nothing references (otherwise the referrers are listed).
+    /// Delete a record that nothing references (otherwise the referrers are listed).
     Delete { id: String },
 }
 

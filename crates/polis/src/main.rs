@@ -42,8 +42,8 @@ use polis_app::{
 use polis_bundle::Manifest;
 
 use crate::cli::{
-    ActivitiesCommand, Cli, Command, ConfigCommand, ExportCommand, FetchCommand, GraphCommand,
-    ImportCommand, PlaceCommand,
+    ActivitiesCommand, Cli, Command, ConfigCommand, EditCommand, ExportCommand, FetchCommand,
+    GraphCommand, ImportCommand, PlaceCommand,
 };
 
 fn main() -> ExitCode {
@@ -114,6 +114,37 @@ impl<T> OrCli<T> for Result<T, AppError> {
     fn cli(self) -> anyhow::Result<T> {
         self.map_err(cli_error)
     }
+}
+
+/// `place merge|unmerge|delete` and `actor merge|unmerge|delete`.
+async fn record_edit(
+    settings: &settings::Settings,
+    kind: polis_store::RecordKind,
+    edit: EditCommand,
+) -> anyhow::Result<()> {
+    let app = existing(settings).await?;
+    match edit {
+        EditCommand::Merge { old, into } => {
+            let report = app.merge(kind, &old, &into, &who()).await.cli()?;
+            out!(
+                "merged {} into {}: {} reference(s) moved, {} tie(s) combined; '{}' now redirects",
+                report.old_id,
+                report.into,
+                report.moved.values().sum::<u64>(),
+                report.combined_ties.len(),
+                report.old_id
+            );
+        }
+        EditCommand::Unmerge { old } => {
+            let report = app.unmerge(kind, &old, &who()).await.cli()?;
+            out!("unmerged {} from {}", report.old_id, report.into);
+        }
+        EditCommand::Delete { id } => {
+            app.delete(kind, &id, &who()).await.cli()?;
+            out!("deleted {} {id}", kind.as_str());
+        }
+    }
+    Ok(())
 }
 
 fn location(settings: &settings::Settings) -> Location {
@@ -289,40 +320,10 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             let snapshot = existing(settings).await?.snapshot().await.cli()?;
             output::place(&snapshot.place(&place, as_of).cli()?, json)
         }
-        Command::Place(PlaceCommand::Merge { old, into }) => {
-            let report = existing(settings)
-                .await?
-                .merge(polis_store::RecordKind::Place, &old, &into, &who())
-                .await
-                .cli()?;
-            out!(
-                "merged {} into {}: {} reference(s) moved, {} tie(s) combined; '{}' now redirects",
-                report.old_id,
-                report.into,
-                report.moved.values().sum::<u64>(),
-                report.combined_ties.len(),
-                report.old_id
-            );
-            Ok(())
+        Command::Place(PlaceCommand::Edit(edit)) => {
+            record_edit(settings, polis_store::RecordKind::Place, edit).await
         }
-        Command::Place(PlaceCommand::Unmerge { old }) => {
-            let report = existing(settings)
-                .await?
-                .unmerge(polis_store::RecordKind::Place, &old, &who())
-                .await
-                .cli()?;
-            out!("unmerged {} from {}", report.old_id, report.into);
-            Ok(())
-        }
-        Command::Place(PlaceCommand::Delete { id }) => {
-            existing(settings)
-                .await?
-                .delete(polis_store::RecordKind::Place, &id, &who())
-                .await
-                .cli()?;
-            out!("deleted place {id}");
-            Ok(())
-        }
+        Command::Actor(edit) => record_edit(settings, polis_store::RecordKind::Actor, edit).await,
         Command::Ties(args) => {
             let snapshot = existing(settings).await?.snapshot().await.cli()?;
             let mut rows = snapshot

@@ -342,6 +342,84 @@ sources = ["deck"]
     assert_eq!(again["place"]["id"], "cz-brno");
 }
 
+/// Issue 9: after a real merge through the service layer, the API follows the old id for
+/// the place and its ties, and after unmerge the old place answers as itself again.
+#[tokio::test]
+async fn issue_9_the_api_follows_a_merged_place_and_forgets_it_after_unmerge() {
+    let server = Server::start().await;
+    let app = server.state.app();
+    let duplicate = r#"format = "polis-bundle"
+version = 1
+name = "duplicate"
+
+[[place]]
+id = "cz-praha-duplicate"
+level = "city"
+name = "Praha (duplicate)"
+country = "CZ"
+sources = ["deck"]
+
+[[tie]]
+id = "cz-praha-duplicate--de-duisburg"
+a = "cz-praha-duplicate"
+b = "de-duisburg"
+kind = "friendship_city"
+sources = ["deck"]
+"#;
+    let path = PathBuf::from("duplicate.toml");
+    let bundle = polis_bundle::read_files(&path, &path, vec![(path.clone(), duplicate.into())])
+        .expect("the duplicate bundle reads");
+    app.apply_bundle(&bundle, &path, false, "test")
+        .await
+        .expect("the duplicate applies");
+    let ties_before = server.get("/api/v1/ties?place=cz-prague").await.ok_json();
+
+    app.merge(
+        polis_store::RecordKind::Place,
+        "cz-praha-duplicate",
+        "cz-prague",
+        "test",
+    )
+    .await
+    .expect("the merge applies");
+    let merged = server
+        .get("/api/v1/places/cz-praha-duplicate")
+        .await
+        .ok_json();
+    assert_eq!(merged["place"]["id"], "cz-prague", "{merged:#}");
+    assert!(
+        merged["place"]["former_ids"]
+            .as_array()
+            .is_some_and(|ids| ids.iter().any(|id| id == "cz-praha-duplicate")),
+        "{merged:#}"
+    );
+    let via_old = server
+        .get("/api/v1/ties?place=cz-praha-duplicate")
+        .await
+        .ok_json();
+    let via_new = server.get("/api/v1/ties?place=cz-prague").await.ok_json();
+    assert_eq!(via_old, via_new, "the old id gives the survivor's ties");
+    assert_eq!(
+        via_new["total"].as_u64().expect("a total"),
+        ties_before["total"].as_u64().expect("a total") + 1,
+        "the duplicate's tie moved to Prague: {via_new:#}"
+    );
+
+    app.unmerge(polis_store::RecordKind::Place, "cz-praha-duplicate", "test")
+        .await
+        .expect("the unmerge applies");
+    let restored = server
+        .get("/api/v1/places/cz-praha-duplicate")
+        .await
+        .ok_json();
+    assert_eq!(
+        restored["place"]["id"], "cz-praha-duplicate",
+        "{restored:#}"
+    );
+    let after = server.get("/api/v1/ties?place=cz-prague").await.ok_json();
+    assert_eq!(after["total"], ties_before["total"]);
+}
+
 #[tokio::test]
 async fn resolve_ranks_and_explains_gazetteer_candidates() {
     let server = Server::start().await;

@@ -240,3 +240,53 @@ fn issue_9_merge_redirects_unmerge_restores_and_delete_names_referrers() {
     assert!(!gone.ok, "the deleted place is gone");
     assert!(gone.stderr.contains("no place"), "{}", gone.stderr);
 }
+
+/// Issue 9: actors merge, unmerge and delete as places do: references move, the old id
+/// redirects in bundles, and a referenced actor cannot be deleted.
+#[test]
+fn issue_9_actors_merge_unmerge_and_refuse_deletion_while_referenced() {
+    let polis = Polis::new();
+    polis.ok(&["init"]);
+    let duplicate = write_bundle(
+        &polis,
+        "duplicate-actor.toml",
+        "[[actor]]\nid = \"cefc-duplicate\"\nkind = \"organisation\"\norganisation = \"company\"\nname = \"CEFC (duplicate)\"\ncountry = \"CN\"\nsources = [\"deck\"]\n\n[[relation]]\nfrom = \"cefc-duplicate\"\nkind = \"owns\"\nto = \"cefc-europe\"\nsources = [\"deck\"]\n",
+    );
+    polis.ok(&["import", "bundle", &duplicate]);
+
+    let refused = polis.run(&["actor", "delete", "cefc-duplicate"]);
+    assert!(!refused.ok, "deleting a referenced actor must fail");
+    assert!(refused.stderr.contains("relation"), "{}", refused.stderr);
+
+    let merged = polis.ok(&["actor", "merge", "cefc-duplicate", "cefc-china-energy"]);
+    assert!(merged.stdout.contains("now redirects"), "{}", merged.stdout);
+    let export = polis.path("merged");
+    polis.ok(&["export", "bundle", export.to_str().unwrap()]);
+    let actors = std::fs::read_to_string(export.join("actors.toml")).expect("actors exported");
+    assert!(!actors.contains("id = \"cefc-duplicate\""), "{actors}");
+    assert!(
+        actors.contains("former_ids = [\"cefc-duplicate\"]"),
+        "{actors}"
+    );
+    // Relations are written with the actors.
+    assert!(!actors.contains("from = \"cefc-duplicate\""), "{actors}");
+    assert!(
+        actors.contains("from = \"cefc-china-energy\"\nkind = \"owns\"\nto = \"cefc-europe\""),
+        "the relation moved: {actors}"
+    );
+
+    polis.ok(&["actor", "unmerge", "cefc-duplicate"]);
+    let again = polis.path("unmerged");
+    polis.ok(&["export", "bundle", again.to_str().unwrap()]);
+    let actors = std::fs::read_to_string(again.join("actors.toml")).expect("actors exported");
+    assert!(actors.contains("id = \"cefc-duplicate\""), "{actors}");
+    assert!(actors.contains("from = \"cefc-duplicate\""), "{actors}");
+
+    let unknown = polis.run(&["actor", "merge", "nobody-at-all", "cefc-china-energy"]);
+    assert!(!unknown.ok);
+    assert!(
+        unknown.stderr.contains("nobody-at-all"),
+        "{}",
+        unknown.stderr
+    );
+}
