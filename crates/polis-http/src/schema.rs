@@ -1,11 +1,7 @@
-//! Schemas for the OpenAPI document: closed vocabularies described from the core's own
-//! lists (so the document cannot drift from what the parameters accept), and the shapes of
-//! the response bodies, which a test checks against real responses.
-// The two body types are never built: they describe the JSON of the store's search hits
-// and queue entries.
-#![expect(dead_code, reason = "schema-only types: described, never constructed")]
+//! Schemas of the OpenAPI document's parameters: closed vocabularies described from the
+//! core's own lists, so the document cannot drift from what the parameters accept. Response
+//! bodies use the answer types' own derived schemas.
 
-use utoipa::ToSchema;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{Object, ObjectBuilder, Schema, Type};
 
@@ -53,29 +49,3 @@ schema_from_fn! {
         .build()
 }
 
-/// One hit of a full-text search.
-#[derive(ToSchema)]
-pub struct SearchHit {
-    /// `place`, `actor`, `network` or `document`.
-    kind: String,
-    id: String,
-    label: String,
-}
-/// A name waiting in the unresolved queue.
-#[derive(ToSchema)]
-pub struct UnresolvedName {
-    /// The folded name and country field: what a decision is remembered under.
-    key: String,
-    name: String,
-    #[schema(nullable)]
-    country: Option<String>,
-    /// The import batch that last saw it.
-    batch: String,
-    /// The first line of that batch's file that names it.
-    line: i64,
-    /// How many times that file names it: what resolving it would unlock.
-    occurrences: i64,
-    /// The best candidate below the confidence threshold, in words.
-    #[schema(nullable)]
-    best_guess: Option<String>,
-}

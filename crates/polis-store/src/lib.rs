@@ -160,7 +160,9 @@ pub struct MergeReport {
 
 /// One hit of a full-text search.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
+    /// `place`, `actor`, `network` or `document`.
     pub kind: String,
     pub id: String,
     pub label: String,
@@ -196,16 +198,22 @@ pub struct ImportRun {
 
 /// A name waiting in the unresolved queue.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = UnresolvedName))]
 pub struct QueuedName {
-    /// The folded name and country field, as `polis_import::resolve::decision_key` makes it.
+    /// The folded name and country field, as `polis_import::resolve::decision_key` makes it:
+    /// what a decision is remembered under.
     pub key: String,
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub country: Option<String>,
+    /// The import batch that last saw it.
     pub batch: String,
     /// The first line of that batch's file that names it.
     pub line: i64,
-    /// How many times that file names it.
+    /// How many times that file names it: what resolving it would unlock.
     pub occurrences: i64,
+    /// The best candidate below the confidence threshold, in words.
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub best_guess: Option<String>,
 }
 

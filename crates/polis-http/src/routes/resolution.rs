@@ -8,7 +8,6 @@ use utoipa::IntoParams;
 use super::{MAX_LIMIT, json, size};
 use crate::error::{ApiError, ErrorBody};
 use crate::params::{self, ApiQuery};
-use crate::schema;
 use crate::state::AppState;
 
 /// Query parameters of `/resolve`.
@@ -85,7 +84,7 @@ pub(crate) struct UnresolvedParams {
     tag = "resolution",
     params(UnresolvedParams),
     responses(
-        (status = 200, description = "The queue, the names named most often first, then by import batch and line", body = [schema::UnresolvedName]),
+        (status = 200, description = "The queue, the names named most often first, then by import batch and line", body = [polis_store::QueuedName]),
         (status = 400, description = "`limit` does not parse", body = ErrorBody),
     )
 )]

@@ -8,7 +8,6 @@ use utoipa::IntoParams;
 use super::{MAX_LIMIT, json, size};
 use crate::error::{ApiError, ErrorBody};
 use crate::params::{self, ApiQuery};
-use crate::schema;
 use crate::state::AppState;
 
 /// Query parameters of `/search`.
@@ -32,7 +31,7 @@ pub(crate) struct SearchParams {
     tag = "search",
     params(SearchParams),
     responses(
-        (status = 200, description = "The hits, best first", body = [schema::SearchHit]),
+        (status = 200, description = "The hits, best first", body = [polis_store::SearchHit]),
         (status = 400, description = "`q` is missing, or `limit` does not parse", body = ErrorBody),
     )
 )]
