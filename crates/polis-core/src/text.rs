@@ -22,6 +22,28 @@ pub fn is_cjk(c: char) -> bool {
         | '\u{20000}'..='\u{323AF}') // CJK extensions B and later
 }
 
+/// Names whose keys show how [`fold`] treats each script. Whatever stores folded keys
+/// (the gazetteer's cached index, a database's search index) records [`fold_fingerprint`]
+/// and rebuilds its keys when a build folds differently.
+pub const FOLD_PROBES: &[&str] = &[
+    "Chişinău Chișinău Łódź Straße Tromsø Ærø Þórshöfn İstanbul Ｔｏｋｙｏ L'Aquila",
+    "Київ ΑΘΗΝΑΣ Αθήνα القاهرة ירושלים თბილისი Երևան กรุงเทพ",
+    "北京市 布拉格 プラハ ニューヨーク・シティ 서울특별시 Plze\u{30c}",
+];
+
+/// A 31-bit FNV-1a hash of the folds of [`FOLD_PROBES`]: equal for two builds that fold
+/// every script alike. Positive, so it fits SQLite's `user_version`.
+pub fn fold_fingerprint() -> i32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for probe in FOLD_PROBES {
+        for byte in fold(probe).bytes().chain([b'|']) {
+            hash ^= u32::from(byte);
+            hash = hash.wrapping_mul(0x0100_0193);
+        }
+    }
+    i32::try_from(hash >> 1).unwrap_or(i32::MAX)
+}
+
 /// Folds a name into the key used for matching and search: Unicode NFKC, lower case, Latin
 /// diacritics and special letters folded to ASCII (`ł`→`l`, `ß`→`ss`, `ø`→`o`, `æ`→`ae`,
 /// cedilla and comma below alike), every run of whitespace, punctuation or hyphens collapsed

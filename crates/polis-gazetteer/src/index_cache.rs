@@ -81,18 +81,9 @@ fn fingerprint() -> u64 {
     *FINGERPRINT.get_or_init(compute_fingerprint)
 }
 
-/// Names whose keys show how [`polis_core::text::fold`] treats each script: the index holds
-/// hashes of folded names, so a build that folds differently must not read an older build's
-/// file even when the data and the crate version are the same.
-const FOLD_PROBES: &[&str] = &[
-    "Chişinău Chișinău Łódź Straße Tromsø Ærø Þórshöfn İstanbul Ｔｏｋｙｏ L'Aquila",
-    "Київ ΑΘΗΝΑΣ Αθήνα القاهرة ירושלים თბილისი Երևան กรุงเทพ",
-    "北京市 布拉格 プラハ ニューヨーク・シティ 서울특별시 Plze\u{30c}",
-];
-
 fn compute_fingerprint() -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let probes: Vec<String> = FOLD_PROBES
+    let probes: Vec<String> = polis_core::text::FOLD_PROBES
         .iter()
         .map(|probe| polis_core::text::fold(probe))
         .collect();

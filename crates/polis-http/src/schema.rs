@@ -48,4 +48,3 @@ schema_from_fn! {
         .enum_values(Some(polis_app::MetricSort::NAMES))
         .build()
 }
-

@@ -58,7 +58,47 @@ impl SqliteStore {
                 source: Box::new(source),
             })?;
         MIGRATOR.run(&pool).await.map_err(StoreError::backend)?;
-        Ok(Self { pool })
+        let store = Self { pool };
+        store.refold_search().await?;
+        Ok(store)
+    }
+
+    /// Rebuilds the search index when it was written by a build that folds names differently
+    /// (its `user_version` holds the fold's fingerprint), so that a database made before the
+    /// one fold finds Cyrillic, Greek and Arabic names by their current keys. Free when the
+    /// fingerprint matches: one pragma.
+    async fn refold_search(&self) -> Result<(), StoreError> {
+        let fingerprint = polis_core::text::fold_fingerprint();
+        let stored: i32 = sqlx::query_scalar("PRAGMA user_version")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        if stored == fingerprint {
+            return Ok(());
+        }
+        let data = self.load().await?;
+        let started = std::time::Instant::now();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        rebuild_search(&mut tx, &plan::search_rows(&data))
+            .await
+            .map_err(db)?;
+        // A pragma takes no bound parameter; the value is an integer computed here.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA user_version = {fingerprint}"
+        )))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        if stored != 0 || !data.places.is_empty() {
+            tracing::info!(
+                stored,
+                fingerprint,
+                seconds = started.elapsed().as_secs_f64(),
+                "search index rebuilt for the current fold"
+            );
+        }
+        Ok(())
     }
 
     /// An in-memory database, for tests.
@@ -72,7 +112,9 @@ impl SqliteStore {
             .await
             .map_err(db)?;
         MIGRATOR.run(&pool).await.map_err(StoreError::backend)?;
-        Ok(Self { pool })
+        let store = Self { pool };
+        store.refold_search().await?;
+        Ok(store)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use polis_store::{ChangeContext, Records, Store, conformance};
+use polis_store::{ChangeContext, Records, Search, Store, conformance};
 use polis_store_sqlite::SqliteStore;
 
 async fn on_file() -> (tempfile::TempDir, SqliteStore) {
@@ -95,4 +95,46 @@ async fn a_file_reopens_with_its_records_and_merges() {
         .unmerge(polis_store::RecordKind::Place, "prag", &change)
         .await
         .expect("the merge survives a reopen");
+}
+
+/// A database whose search index was written by a build that folded names differently is
+/// re-indexed when it is opened, once: the fold's fingerprint is kept in `user_version`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_index_from_another_fold_is_rebuilt_on_open() {
+    let (dir, store) = on_file().await;
+    conformance::seed(&store).await;
+    drop(store);
+    let path = dir.path().join("polis.db");
+    let raw = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display()))
+        .await
+        .expect("a raw connection");
+    // What an older build left: other keys, and no fingerprint.
+    sqlx::query("UPDATE search SET key = 'stale' WHERE id = 'praha'")
+        .execute(&raw)
+        .await
+        .expect("the index is edited");
+    sqlx::query("PRAGMA user_version = 0")
+        .execute(&raw)
+        .await
+        .expect("the fingerprint is cleared");
+    let stale: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM search WHERE search MATCH '\"praha\"'")
+            .fetch_all(&raw)
+            .await
+            .expect("the index answers");
+    assert!(!stale.contains(&"praha".to_owned()), "{stale:?}");
+    raw.close().await;
+
+    let reopened = SqliteStore::open(&path).await.expect("reopens");
+    let hits = reopened.search("Praha", 5).await.expect("searches");
+    assert!(hits.iter().any(|h| h.id == "praha"), "{hits:?}");
+    drop(reopened);
+    let raw = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display()))
+        .await
+        .expect("a raw connection");
+    let version: i32 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(&raw)
+        .await
+        .expect("the pragma answers");
+    assert_eq!(version, polis_core::text::fold_fingerprint());
 }
