@@ -116,6 +116,15 @@ impl<T> OrCli<T> for Result<T, AppError> {
     }
 }
 
+/// `polis import FORMAT FILE`, by the one import use case.
+async fn run_import(
+    settings: &settings::Settings,
+    format: polis_import::Format,
+    args: &crate::cli::ImportArgs,
+) -> anyhow::Result<()> {
+    importing::import(&opened(settings).await?, format, args, &who()).await
+}
+
 /// `place merge|unmerge|delete` and `actor merge|unmerge|delete`.
 async fn record_edit(
     settings: &settings::Settings,
@@ -192,40 +201,16 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             Ok(())
         }
         Command::Import(ImportCommand::WikipediaList(args)) => {
-            importing::import(
-                &opened(settings).await?,
-                polis_import::Format::WikipediaList,
-                &args,
-                &who(),
-            )
-            .await
+            run_import(settings, polis_import::Format::WikipediaList, &args).await
         }
         Command::Import(ImportCommand::WikidataTsv(args)) => {
-            importing::import(
-                &opened(settings).await?,
-                polis_import::Format::WikidataTsv,
-                &args,
-                &who(),
-            )
-            .await
+            run_import(settings, polis_import::Format::WikidataTsv, &args).await
         }
         Command::Import(ImportCommand::WikidataJson(args)) => {
-            importing::import(
-                &opened(settings).await?,
-                polis_import::Format::WikidataJson,
-                &args,
-                &who(),
-            )
-            .await
+            run_import(settings, polis_import::Format::WikidataJson, &args).await
         }
         Command::Import(ImportCommand::Memberships(args)) => {
-            importing::import(
-                &opened(settings).await?,
-                polis_import::Format::Memberships,
-                &args,
-                &who(),
-            )
-            .await
+            run_import(settings, polis_import::Format::Memberships, &args).await
         }
         Command::Import(ImportCommand::Csv { args, mapping }) => {
             let text = std::fs::read_to_string(&mapping)
@@ -234,13 +219,7 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                 &mapping.display().to_string(),
                 &text,
             )?;
-            importing::import(
-                &opened(settings).await?,
-                polis_import::Format::MappedCsv(mapping),
-                &args,
-                &who(),
-            )
-            .await
+            run_import(settings, polis_import::Format::MappedCsv(mapping), &args).await
         }
         Command::Fetch(FetchCommand::Wikidata {
             out,
@@ -260,13 +239,7 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                     observed: None,
                     json: false,
                 };
-                importing::import(
-                    &opened(settings).await?,
-                    polis_import::Format::WikidataJson,
-                    &args,
-                    &who(),
-                )
-                .await?;
+                run_import(settings, polis_import::Format::WikidataJson, &args).await?;
             }
             Ok(())
         }
