@@ -114,7 +114,7 @@ pub struct QualityFlag {
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dossier<'a> {
-    #[serde(flatten)]
+    /// What `/places/{place}` answers.
     pub view: PlaceView<'a>,
     /// The places it lies in, nearest first.
     pub parents: Vec<&'a Place>,

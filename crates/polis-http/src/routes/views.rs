@@ -12,6 +12,11 @@ use crate::error::{ApiError, ErrorBody};
 use crate::params::{self, ApiPath, ApiQuery};
 use crate::state::AppState;
 
+/// `/map` takes no parameters, and refuses any.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoParams {}
+
 /// Every place with coordinates, and every tie between two of them with its status today
 /// and at the end of every year its status changed (as `status_as_of` derives it); the
 /// places with ties but no coordinates are counted. The web map draws this.
@@ -23,7 +28,10 @@ use crate::state::AppState;
         (status = 200, description = "The map's layer", body = polis_app::MapLayer),
     )
 )]
-pub(crate) async fn map(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub(crate) async fn map(
+    State(state): State<AppState>,
+    ApiQuery(NoParams {}): ApiQuery<NoParams>,
+) -> Result<Response, ApiError> {
     on_snapshot(&state, |snapshot| json(&snapshot.map_layer())).await
 }
 
