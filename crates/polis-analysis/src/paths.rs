@@ -301,3 +301,71 @@ pub fn connect(
     }
     Ok(chains)
 }
+
+/// The records within a few links of one record, and the links among them: the stakeholder
+/// network the web explorer draws around a case.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Neighbourhood {
+    /// The record the walk started from.
+    pub center: Node,
+    /// How many links away the walk went.
+    pub depth: usize,
+    /// The records reached, the centre first, then by distance.
+    pub nodes: Vec<Node>,
+    /// Every link (in force on the date) between two records reached.
+    pub links: Vec<Link>,
+    /// True when the walk stopped at `max_nodes` records.
+    pub truncated: bool,
+}
+
+/// The records within `depth` links of `center` (an id or a name), through links in force
+/// on `as_of`, stopping at `max_nodes` records.
+pub fn neighbourhood(
+    data: &Dataset,
+    center: &str,
+    depth: usize,
+    as_of: Option<&PartialDate>,
+    max_nodes: usize,
+) -> Result<Neighbourhood, PathError> {
+    let g = build(data, as_of);
+    let start = find(&g, data, center)?;
+    let mut distance = vec![usize::MAX; g.nodes.len()];
+    distance[start] = 0;
+    let mut reached = vec![start];
+    let mut queue = VecDeque::from([start]);
+    let mut truncated = false;
+    'walk: while let Some(v) = queue.pop_front() {
+        if distance[v] >= depth {
+            continue;
+        }
+        for &(w, _, _) in &g.adjacency[v] {
+            if distance[w] == usize::MAX {
+                if reached.len() >= max_nodes {
+                    truncated = true;
+                    break 'walk;
+                }
+                distance[w] = distance[v] + 1;
+                reached.push(w);
+                queue.push_back(w);
+            }
+        }
+    }
+    let mut seen_links = vec![false; g.links.len()];
+    let mut links = Vec::new();
+    for &v in &reached {
+        for &(w, link, _) in &g.adjacency[v] {
+            if distance[w] != usize::MAX && !seen_links[link] {
+                seen_links[link] = true;
+                links.push(g.links[link].clone());
+            }
+        }
+    }
+    Ok(Neighbourhood {
+        center: g.nodes[start].clone(),
+        depth,
+        nodes: reached.iter().map(|&i| g.nodes[i].clone()).collect(),
+        links,
+        truncated,
+    })
+}

@@ -12,6 +12,7 @@ mod imports;
 pub mod options;
 mod reference;
 mod snapshot;
+mod views;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
@@ -29,6 +30,10 @@ pub use polis_store::StoreError;
 pub use snapshot::{
     DormantAnswer, Export, MetricsRequest, PathAnswer, PathQuery, PlaceView, Snapshot,
     StatsRequest, TiesQuery,
+};
+pub use views::{
+    DEFAULT_NEIGHBOURHOOD_DEPTH, Dossier, MAX_NEIGHBOURHOOD_NODES, MapLayer, MapNetwork, MapPlace,
+    MapTie, QualityFlag, Stakeholder, TieView,
 };
 
 /// The store polis runs on: any backend, behind the store traits.

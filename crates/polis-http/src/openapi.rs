@@ -6,7 +6,7 @@
 use utoipa::OpenApi;
 
 use crate::error::{ErrorBody, ErrorCode, ErrorDetail};
-use crate::routes::{analysis, audit, export, meta, places, resolution, search, ties};
+use crate::routes::{analysis, audit, export, meta, places, resolution, search, ties, views};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,6 +25,10 @@ use crate::routes::{analysis, audit, export, meta, places, resolution, search, t
         meta::openapi_json,
         places::place,
         ties::ties,
+        views::map,
+        views::tie,
+        views::dossier,
+        views::neighbourhood,
         analysis::stats,
         analysis::changes,
         analysis::quality,

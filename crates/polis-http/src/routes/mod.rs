@@ -11,6 +11,7 @@ pub(crate) mod places;
 pub(crate) mod resolution;
 pub(crate) mod search;
 pub(crate) mod ties;
+pub(crate) mod views;
 
 use std::sync::Arc;
 
@@ -45,8 +46,24 @@ pub static ROUTES: &[Route] = &[
         handler: || get(places::place),
     },
     Route {
+        path: "/api/v1/places/{place}/dossier",
+        handler: || get(views::dossier),
+    },
+    Route {
         path: "/api/v1/ties",
         handler: || get(ties::ties),
+    },
+    Route {
+        path: "/api/v1/ties/{tie}",
+        handler: || get(views::tie),
+    },
+    Route {
+        path: "/api/v1/map",
+        handler: || get(views::map),
+    },
+    Route {
+        path: "/api/v1/graph/neighbourhood",
+        handler: || get(views::neighbourhood),
     },
     Route {
         path: "/api/v1/stats",

@@ -365,6 +365,16 @@ async fn every_json_answer_matches_its_documented_schema_recursively() {
             "/api/v1/places/Praha?as_of=2019-06-30",
         ),
         ("/api/v1/ties", "/api/v1/ties?as_of=2020"),
+        ("/api/v1/ties/{tie}", "/api/v1/ties/cn-beijing--cz-prague"),
+        ("/api/v1/map", "/api/v1/map"),
+        (
+            "/api/v1/places/{place}/dossier",
+            "/api/v1/places/Praha/dossier",
+        ),
+        (
+            "/api/v1/graph/neighbourhood",
+            "/api/v1/graph/neighbourhood?of=cz-prague&depth=2",
+        ),
         ("/api/v1/stats", "/api/v1/stats?country=CN&as_of=2019-12-31"),
         (
             "/api/v1/changes",

@@ -1,0 +1,150 @@
+//! The JSON behind the web pages that no command had before: the world map's layer, a tie
+//! with what it cites, a place's dossier, and the stakeholder network around a record.
+
+use axum::extract::State;
+use axum::response::Response;
+use polis_core::PartialDate;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{json, on_snapshot};
+use crate::error::{ApiError, ErrorBody};
+use crate::params::{self, ApiPath, ApiQuery};
+use crate::state::AppState;
+
+/// `/map` takes no parameters, and refuses any.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoParams {}
+
+/// Every place with coordinates, and every tie between two of them with its status today
+/// and at the end of every year its status changed (as `status_as_of` derives it); the
+/// places with ties but no coordinates are counted. The web map draws this.
+#[utoipa::path(
+    get,
+    path = "/api/v1/map",
+    tag = "places",
+    responses(
+        (status = 200, description = "The map's layer", body = polis_app::MapLayer),
+    )
+)]
+pub(crate) async fn map(
+    State(state): State<AppState>,
+    ApiQuery(NoParams {}): ApiQuery<NoParams>,
+) -> Result<Response, ApiError> {
+    on_snapshot(&state, |snapshot| json(&snapshot.map_layer())).await
+}
+
+/// Query parameters of `/ties/{tie}` and `/places/{place}/dossier`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AsOfParams {
+    /// The date of the status (YYYY, YYYY-MM or YYYY-MM-DD) [default: now].
+    #[param(value_type = Option<polis_core::PartialDate>, inline)]
+    as_of: Option<String>,
+}
+
+/// A tie by id: both places, its status, its events and evidence, and every source,
+/// document (with tagged articles) and actor it cites.
+#[utoipa::path(
+    get,
+    path = "/api/v1/ties/{tie}",
+    tag = "ties",
+    params(
+        ("tie" = String, Path, description = "The tie's id"),
+        AsOfParams,
+    ),
+    responses(
+        (status = 200, description = "The tie", body = polis_app::TieView),
+        (status = 400, description = "A parameter does not parse", body = ErrorBody),
+        (status = 404, description = "No tie has this id", body = ErrorBody),
+    )
+)]
+pub(crate) async fn tie(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(params): ApiQuery<AsOfParams>,
+) -> Result<Response, ApiError> {
+    let as_of = params::optional::<PartialDate>("as_of", params.as_of.as_deref())?;
+    let snapshot = state.app().snapshot().await?;
+    json(&snapshot.tie(&id, as_of)?)
+}
+
+/// A place's dossier: what `/places/{place}` answers, with its parents, its ties in full,
+/// activities, documents, stakeholders, degree, recommended partners, the quality findings
+/// that name it, and every source cited.
+#[utoipa::path(
+    get,
+    path = "/api/v1/places/{place}/dossier",
+    tag = "places",
+    params(
+        ("place" = String, Path, description = "An id, a former id, or a name in any script, URL-encoded"),
+        AsOfParams,
+    ),
+    responses(
+        (status = 200, description = "The dossier", body = polis_app::Dossier),
+        (status = 400, description = "A parameter does not parse", body = ErrorBody),
+        (status = 404, description = "No place has this id or name", body = ErrorBody),
+    )
+)]
+pub(crate) async fn dossier(
+    State(state): State<AppState>,
+    ApiPath(query): ApiPath<String>,
+    ApiQuery(params): ApiQuery<AsOfParams>,
+) -> Result<Response, ApiError> {
+    let as_of = params::optional::<PartialDate>("as_of", params.as_of.as_deref())?;
+    on_snapshot(&state, move |snapshot| {
+        json(&snapshot.dossier(&query, as_of)?)
+    })
+    .await
+}
+
+/// Query parameters of `/graph/neighbourhood`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct NeighbourhoodParams {
+    /// The record at the centre: an id or a name of an actor, place, network or activity.
+    #[param(value_type = String, example = "cz-prague")]
+    of: Option<String>,
+    /// How many links away to walk, 1 to 4 [default: 2].
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 4)]
+    depth: Option<String>,
+    /// Only links in force on this date (YYYY, YYYY-MM or YYYY-MM-DD) [default: every link].
+    #[param(value_type = Option<polis_core::PartialDate>, inline)]
+    as_of: Option<String>,
+}
+
+/// The stakeholder network around a record: every actor, place, network and activity
+/// within `depth` links (relations, ties, memberships, participation), and the links among
+/// them, at most 300 records. The web explorer draws this.
+#[utoipa::path(
+    get,
+    path = "/api/v1/graph/neighbourhood",
+    tag = "analysis",
+    params(NeighbourhoodParams),
+    responses(
+        (status = 200, description = "The records reached and their links", body = polis_analysis::Neighbourhood),
+        (status = 400, description = "A parameter is missing or does not parse, or a name is ambiguous", body = ErrorBody),
+        (status = 404, description = "No record has this id or name", body = ErrorBody),
+    )
+)]
+pub(crate) async fn neighbourhood(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<NeighbourhoodParams>,
+) -> Result<Response, ApiError> {
+    let of = params::required_text("of", params.of.as_deref(), "the record at the centre")?;
+    let depth = params::number(
+        "depth",
+        params.depth.as_deref(),
+        polis_app::DEFAULT_NEIGHBOURHOOD_DEPTH as u64,
+        1,
+        4,
+    )?;
+    let as_of = params::optional::<PartialDate>("as_of", params.as_of.as_deref())?;
+    on_snapshot(&state, move |snapshot| {
+        json(&snapshot.neighbourhood(&of, super::size(depth), as_of)?)
+    })
+    .await
+}
