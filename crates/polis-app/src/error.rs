@@ -35,6 +35,23 @@ pub enum AppError {
     /// A graph computation failed for a reason of the request's own values.
     #[error("{0}")]
     Graph(#[source] polis_graph::GraphError),
+    /// No token, or one that is unknown, revoked or expired.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The principal's role does not allow this, or a rule forbids it (approving one's own
+    /// proposal, raising one's own role).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The change conflicts with the state of things (the last admin, a reviewed proposal).
+    #[error("{0}")]
+    Conflict(String),
+    /// A proposal's records changed since it was proposed: both diffs, to compare.
+    #[error("{message}")]
+    Stale {
+        message: String,
+        proposed: Vec<crate::proposals::ChangeView>,
+        current: Vec<crate::proposals::ChangeView>,
+    },
     /// Something that is not the user's fault: a computation, the gazetteer, a task.
     #[error("{0}")]
     Internal(String),
@@ -50,8 +67,12 @@ impl AppError {
             | AppError::NoDatabase(_)
             | AppError::Invalid(_)
             | AppError::Import(_)
-            | AppError::Graph(_) => true,
-            AppError::Store(StoreError::Invalid(_)) => true,
+            | AppError::Graph(_)
+            | AppError::Unauthenticated(_)
+            | AppError::Forbidden(_)
+            | AppError::Conflict(_)
+            | AppError::Stale { .. } => true,
+            AppError::Store(error) if error.is_user_error() => true,
             AppError::Store(_) | AppError::Internal(_) => false,
         }
     }

@@ -7,9 +7,11 @@
 //! changes go through the store in one transaction each, after which the app swaps in a new
 //! snapshot, so readers never block and never see half a change.
 
+pub mod accounts;
 mod error;
 mod imports;
 pub mod options;
+pub mod proposals;
 mod reference;
 mod snapshot;
 mod views;
@@ -19,6 +21,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use polis_store::{ApplyReport, AuditEntry, ChangeContext, QueuedName, SearchHit, Store};
 
+pub use accounts::{CreatedToken, Principal, TokenView, UserView};
 pub use error::AppError;
 pub use imports::{
     CandidateRow, DecisionRequest, ImportOutcome, ImportRequest, MAX_IMPORT_BYTES, Progress,
@@ -27,6 +30,8 @@ pub use imports::{
 pub use options::{CountryCode, ExportFormat, MetricSort, Through, today};
 pub use polis_import::resolve::CandidateView;
 pub use polis_store::StoreError;
+pub use polis_store::{ChainReport, ProposalStatus, ProposedChange, RecordKind, Role};
+pub use proposals::{AuditVerification, ChangeView, ProposalView, ReviewOutcome};
 pub use snapshot::{
     DormantAnswer, Export, MetricsRequest, PathAnswer, PathQuery, PlaceView, Snapshot,
     StatsRequest, TiesQuery,

@@ -138,6 +138,10 @@ impl From<polis_app::AppError> for ApiError {
             | AppError::Invalid(_)
             | AppError::Import(_)
             | AppError::Graph(_)
+            | AppError::Unauthenticated(_)
+            | AppError::Forbidden(_)
+            | AppError::Conflict(_)
+            | AppError::Stale { .. }
             | AppError::Store(polis_store::StoreError::Invalid(_)) => {
                 ApiError::BadRequest(error.to_string())
             }

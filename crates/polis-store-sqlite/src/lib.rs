@@ -10,12 +10,14 @@ use std::time::Duration;
 
 use polis_core::Dataset;
 use polis_core::text::fold;
+use polis_store::chain::{ChainHead, EntryFieldsOwned};
 use polis_store::plan::{
     self, AuditRow, MergeLog, MergeWrite, Plan, Row, SearchRow, Stored, StoredMerge,
 };
 use polis_store::{
-    ApplyReport, Audit, AuditEntry, BoxFuture, ChangeContext, ImportRun, ImportWrite, MergeReport,
-    NameDecision, QueuedName, RecordKind, Records, ResolutionQueue, Search, SearchHit, StoreError,
+    ApplyReport, Audit, AuditEntry, BoxFuture, ChainRow, ChangeContext, ImportRun, ImportWrite,
+    MergeReport, NameDecision, ProposalStatus, QueuedName, RecordKind, Records, ResolutionQueue,
+    Review, Search, SearchHit, StoreError,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row as _, Sqlite, SqlitePool, Transaction};
@@ -25,6 +27,9 @@ use sqlx::{QueryBuilder, Row as _, Sqlite, SqlitePool, Transaction};
 pub struct SqliteStore {
     pool: SqlitePool,
 }
+
+mod accounts;
+mod proposals;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -60,6 +65,7 @@ impl SqliteStore {
         MIGRATOR.run(&pool).await.map_err(StoreError::backend)?;
         let store = Self { pool };
         store.refold_search().await?;
+        store.chain_existing_entries().await?;
         Ok(store)
     }
 
@@ -99,6 +105,26 @@ impl SqliteStore {
             );
         }
         Ok(())
+    }
+
+    /// Chains audit entries written before the hash chain existed (a no-op once done).
+    async fn chain_existing_entries(&self) -> Result<(), StoreError> {
+        let unhashed: Option<i64> =
+            sqlx::query_scalar("SELECT seq FROM audit_log WHERE hash IS NULL LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db)?;
+        if unhashed.is_some() {
+            let mut tx = self.pool.begin().await.map_err(db)?;
+            chain_unhashed(&mut tx).await.map_err(db)?;
+            tx.commit().await.map_err(db)?;
+        }
+        Ok(())
+    }
+
+    /// The pool, for this crate's other modules.
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     /// An in-memory database, for tests.
@@ -235,23 +261,126 @@ async fn insert_audit(
     change: &ChangeContext,
     rows: &[AuditRow],
 ) -> Result<(), sqlx::Error> {
-    let queries = rows.chunks(MAX_PARAMS / 8).map(|chunk| {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // The chain's head is read inside the write transaction, after the change's own writes
+    // took the database's write lock, so no other writer can link to the same head.
+    let mut head = chain_head(&mut *tx).await?;
+    let linked: Vec<(&AuditRow, i64, String)> = rows
+        .iter()
+        .map(|row| {
+            let (seq, hash) = head.link(EntryFieldsOwned {
+                at,
+                who: &change.who,
+                context: &change.context,
+                action: Some(row.action.as_str()),
+                record_kind: row.record_kind,
+                record_id: &row.key,
+                before: row.before.as_deref(),
+                after: row.after.as_deref(),
+            });
+            (row, seq, hash)
+        })
+        .collect();
+    let queries = linked.chunks(MAX_PARAMS / 10).map(|chunk| {
         let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO audit_log (at, who, context, action, record_kind, record_id, before, after) ",
+            "INSERT INTO audit_log (seq, at, who, context, action, record_kind, record_id, before, after, hash) ",
         );
-        query.push_values(chunk, |mut b, row| {
-            b.push_bind(at)
+        query.push_values(chunk, |mut b, (row, seq, hash)| {
+            b.push_bind(*seq)
+                .push_bind(at)
                 .push_bind(&change.who)
                 .push_bind(&change.context)
                 .push_bind(row.action.as_str())
                 .push_bind(row.record_kind)
                 .push_bind(&row.key)
                 .push_bind(row.before.as_deref())
-                .push_bind(row.after.as_deref());
+                .push_bind(row.after.as_deref())
+                .push_bind(hash);
         });
         query
     });
     execute_all(tx, queries).await
+}
+
+/// The last chained audit entry, chaining any entries that have no hash yet (those written
+/// before migration 0006) first.
+async fn chain_head(connection: &mut sqlx::SqliteConnection) -> Result<ChainHead, sqlx::Error> {
+    let last: Option<(i64, Option<String>)> =
+        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *connection)
+            .await?;
+    match last {
+        None => Ok(ChainHead::default()),
+        Some((seq, Some(hash))) => Ok(ChainHead { seq, hash }),
+        Some((_, None)) => chain_unhashed(connection).await,
+    }
+}
+
+/// Chains the entries without a hash, in seq order after the last hashed one, renumbering
+/// them without gaps, and returns the new head. Runs in the caller's transaction.
+async fn chain_unhashed(connection: &mut sqlx::SqliteConnection) -> Result<ChainHead, sqlx::Error> {
+    let hashed: Option<(i64, String)> = sqlx::query_as(
+        "SELECT seq, hash FROM audit_log WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_optional(&mut *connection)
+    .await?;
+    let mut head = hashed
+        .map(|(seq, hash)| ChainHead { seq, hash })
+        .unwrap_or_default();
+    let rows = read_chain_rows(&mut *connection, head.seq, u32::MAX).await?;
+    for row in rows {
+        let (seq, hash) = head.link(EntryFieldsOwned {
+            at: &row.at,
+            who: &row.who,
+            context: &row.context,
+            action: row.action.as_deref(),
+            record_kind: &row.record_kind,
+            record_id: &row.record_id,
+            before: row.before.as_deref(),
+            after: row.after.as_deref(),
+        });
+        sqlx::query("UPDATE audit_log SET seq = ?, hash = ? WHERE seq = ?")
+            .bind(seq)
+            .bind(&hash)
+            .bind(row.seq)
+            .execute(&mut *connection)
+            .await?;
+    }
+    Ok(head)
+}
+
+/// Audit entries after `after_seq`, oldest first, as stored.
+async fn read_chain_rows(
+    connection: &mut sqlx::SqliteConnection,
+    after_seq: i64,
+    limit: u32,
+) -> Result<Vec<ChainRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT seq, at, who, context, action, record_kind, record_id, before, after, hash \
+         FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
+    )
+    .bind(after_seq)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *connection)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(ChainRow {
+                seq: row.try_get(0)?,
+                at: row.try_get(1)?,
+                who: row.try_get(2)?,
+                context: row.try_get(3)?,
+                action: row.try_get(4)?,
+                record_kind: row.try_get(5)?,
+                record_id: row.try_get(6)?,
+                before: row.try_get(7)?,
+                after: row.try_get(8)?,
+                hash: row.try_get(9)?,
+            })
+        })
+        .collect()
 }
 
 /// Every stored record, decoded and as JSON, and the merges in effect.
@@ -443,6 +572,7 @@ impl SqliteStore {
         change: &ChangeContext,
         write: bool,
         import: Option<ImportWrite<'_>>,
+        review: Option<Review<'_>>,
     ) -> Result<ApplyReport, StoreError> {
         let started = std::time::Instant::now();
         let mut tx = self.pool.begin().await.map_err(db)?;
@@ -488,6 +618,9 @@ impl SqliteStore {
                 .map_err(db)?;
             write_run(&mut tx, import.run).await.map_err(db)?;
         }
+        if let Some(review) = review {
+            proposals::mark_reviewed(&mut tx, review, ProposalStatus::Approved, change).await?;
+        }
         tx.commit().await.map_err(db)?;
         tracing::debug!(
             seconds = started.elapsed().as_secs_f64(),
@@ -502,6 +635,7 @@ impl SqliteStore {
         kind: RecordKind,
         operation: Operation<'_>,
         change: &ChangeContext,
+        review: Option<Review<'_>>,
     ) -> Result<(ApplyReport, Option<MergeReport>), StoreError> {
         let started = std::time::Instant::now();
         let mut tx = self.pool.begin().await.map_err(db)?;
@@ -526,6 +660,9 @@ impl SqliteStore {
         execute(&mut tx, &plan, change, started).await.map_err(db)?;
         if let Some(rows) = &plan.search {
             rebuild_search(&mut tx, rows).await.map_err(db)?;
+        }
+        if let Some(review) = review {
+            proposals::mark_reviewed(&mut tx, review, ProposalStatus::Approved, change).await?;
         }
         tx.commit().await.map_err(db)?;
         Ok((plan.report, merge))
@@ -554,7 +691,7 @@ impl Records for SqliteStore {
         incoming: &'a Dataset,
         change: &'a ChangeContext,
     ) -> BoxFuture<'a, Result<ApplyReport, StoreError>> {
-        Box::pin(self.apply_or_check(incoming, change, true, None))
+        Box::pin(self.apply_or_check(incoming, change, true, None, None))
     }
 
     fn check<'a>(
@@ -566,7 +703,8 @@ impl Records for SqliteStore {
                 who: String::new(),
                 context: String::new(),
             };
-            self.apply_or_check(incoming, &change, false, None).await
+            self.apply_or_check(incoming, &change, false, None, None)
+                .await
         })
     }
 
@@ -575,7 +713,7 @@ impl Records for SqliteStore {
         import: ImportWrite<'a>,
         change: &'a ChangeContext,
     ) -> BoxFuture<'a, Result<ApplyReport, StoreError>> {
-        Box::pin(self.apply_or_check(import.records, change, true, Some(import)))
+        Box::pin(self.apply_or_check(import.records, change, true, Some(import), None))
     }
 
     fn delete<'a>(
@@ -584,7 +722,12 @@ impl Records for SqliteStore {
         id: &'a str,
         change: &'a ChangeContext,
     ) -> BoxFuture<'a, Result<ApplyReport, StoreError>> {
-        Box::pin(async move { Ok(self.operate(kind, Operation::Delete(id), change).await?.0) })
+        Box::pin(async move {
+            Ok(self
+                .operate(kind, Operation::Delete(id), change, None)
+                .await?
+                .0)
+        })
     }
 
     fn merge<'a>(
@@ -596,7 +739,7 @@ impl Records for SqliteStore {
     ) -> BoxFuture<'a, Result<MergeReport, StoreError>> {
         Box::pin(async move {
             let (_, report) = self
-                .operate(kind, Operation::Merge { old, into }, change)
+                .operate(kind, Operation::Merge { old, into }, change, None)
                 .await?;
             report.ok_or_else(|| StoreError::Conflict("the merge planned no report".into()))
         })
@@ -609,7 +752,9 @@ impl Records for SqliteStore {
         change: &'a ChangeContext,
     ) -> BoxFuture<'a, Result<MergeReport, StoreError>> {
         Box::pin(async move {
-            let (_, report) = self.operate(kind, Operation::Unmerge(old), change).await?;
+            let (_, report) = self
+                .operate(kind, Operation::Unmerge(old), change, None)
+                .await?;
             report.ok_or_else(|| StoreError::Conflict("the unmerge planned no report".into()))
         })
     }
@@ -813,6 +958,19 @@ impl Audit for SqliteStore {
                 entries.push(entry);
             }
             Ok(entries)
+        })
+    }
+
+    fn audit_chain(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Vec<ChainRow>, StoreError>> {
+        Box::pin(async move {
+            let mut connection = self.pool.acquire().await.map_err(db)?;
+            read_chain_rows(&mut connection, after_seq, limit)
+                .await
+                .map_err(db)
         })
     }
 }

@@ -512,3 +512,267 @@ pub async fn version(store: &dyn Store) {
         .expect("merges");
     assert!(store.version().await.expect("version") > deleted);
 }
+
+/// Every stored audit entry chains to the one before it, across every kind of write
+/// (records, decisions, users, tokens, proposals), and the chain verifies.
+pub async fn audit_chain(store: &dyn Store) {
+    use crate::chain::Verifier;
+    seed(store).await;
+    let user = crate::User {
+        name: "ana".into(),
+        role: crate::Role::Editor,
+        password_hash: None,
+        created_at: "2026-01-01T00:00:00Z".into(),
+    };
+    store.add_user(&user, &change("user")).await.expect("adds");
+    store
+        .delete(
+            RecordKind::Figure,
+            &fixture::dataset().figures[0].id,
+            &change("delete"),
+        )
+        .await
+        .expect("deletes");
+    let rows = store.audit_chain(0, u32::MAX).await.expect("reads");
+    assert!(rows.len() > 2, "{rows:?}");
+    let mut verifier = Verifier::default();
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row.seq, i as i64 + 1, "entries are numbered without gaps");
+        assert!(row.hash.is_some(), "entry {} has a hash", row.seq);
+        verifier.push(row);
+    }
+    let report = verifier.finish();
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!(report.n_entries as usize, rows.len());
+    // Paging: the entries after a seq.
+    let tail = store
+        .audit_chain(rows.len() as i64 - 1, 10)
+        .await
+        .expect("reads");
+    assert_eq!(tail, rows[rows.len() - 1..].to_vec());
+    // A changed field breaks the chain at that entry.
+    let mut altered = rows.clone();
+    altered[1].who = "mallory".into();
+    let mut verifier = Verifier::default();
+    altered.iter().for_each(|r| verifier.push(r));
+    assert_eq!(verifier.finish().first_broken.expect("broken").seq, 2);
+}
+
+/// Users and tokens are stored as given, found by name and by hash, and each change is
+/// audited without secrets.
+pub async fn accounts(store: &dyn Store) {
+    use crate::{Role, Token, User};
+    let ana = User {
+        name: "ana".into(),
+        role: Role::Editor,
+        password_hash: Some("$argon2id$v=19$secret".into()),
+        created_at: "2026-01-01T00:00:00Z".into(),
+    };
+    store.add_user(&ana, &change("user")).await.expect("adds");
+    let again = store.add_user(&ana, &change("user")).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    assert_eq!(store.user("ana").await.expect("reads"), Some(ana.clone()));
+    assert_eq!(store.user("bob").await.expect("reads"), None);
+    store
+        .set_role("ana", Role::Reviewer, &change("role"))
+        .await
+        .expect("sets");
+    assert_eq!(store.users().await.expect("lists")[0].role, Role::Reviewer);
+    let missing = store.set_role("bob", Role::Admin, &change("role")).await;
+    assert!(
+        matches!(missing, Err(StoreError::Missing { .. })),
+        "{missing:?}"
+    );
+    store
+        .set_password("ana", None, &change("password"))
+        .await
+        .expect("clears");
+    assert_eq!(
+        store
+            .user("ana")
+            .await
+            .expect("reads")
+            .expect("ana")
+            .password_hash,
+        None
+    );
+
+    let token = Token {
+        id: "t1".into(),
+        user: "ana".into(),
+        sha256: "ab".repeat(32),
+        created_at: "2026-01-01T00:00:00Z".into(),
+        expires: Some("2027-01-01".into()),
+        revoked_at: None,
+    };
+    store
+        .add_token(&token, &change("token"))
+        .await
+        .expect("adds");
+    let orphan = Token {
+        id: "t2".into(),
+        user: "nobody".into(),
+        sha256: "cd".repeat(32),
+        ..token.clone()
+    };
+    assert!(matches!(
+        store.add_token(&orphan, &change("token")).await,
+        Err(StoreError::Missing { .. })
+    ));
+    assert_eq!(
+        store.token_by_hash(&token.sha256).await.expect("finds"),
+        Some(token.clone())
+    );
+    assert_eq!(
+        store.token_by_hash(&"00".repeat(32)).await.expect("finds"),
+        None
+    );
+    store
+        .revoke_token("t1", "2026-02-01T00:00:00Z", &change("revoke"))
+        .await
+        .expect("revokes");
+    let revoked = store
+        .token_by_hash(&token.sha256)
+        .await
+        .expect("finds")
+        .expect("kept");
+    assert_eq!(revoked.revoked_at.as_deref(), Some("2026-02-01T00:00:00Z"));
+    assert!(matches!(
+        store
+            .revoke_token("t1", "2026-02-02T00:00:00Z", &change("revoke"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store
+            .revoke_token("t9", "2026-02-02T00:00:00Z", &change("revoke"))
+            .await,
+        Err(StoreError::Missing { .. })
+    ));
+    assert_eq!(store.tokens().await.expect("lists").len(), 1);
+    let log = store.audit_log(100).await.expect("reads");
+    assert!(
+        log.iter()
+            .any(|e| e.record_kind == "user" && e.record_id == "ana")
+    );
+    assert!(
+        log.iter()
+            .any(|e| e.record_kind == "token" && e.record_id == "t1")
+    );
+    for entry in &log {
+        for state in [&entry.before, &entry.after].into_iter().flatten() {
+            assert!(
+                !state.contains("argon2") && !state.contains(&token.sha256),
+                "{state}"
+            );
+        }
+    }
+}
+
+/// A proposal is stored open; approving it applies its change and marks it approved in one
+/// transaction, and a reviewed proposal cannot be reviewed again.
+pub async fn proposals(store: &dyn Store) {
+    use crate::{Approved, Proposal, ProposalStatus, Review};
+    let data = fixture::dataset();
+    let new = |comment: &str| Proposal {
+        id: 0,
+        author: "ana".into(),
+        created_at: "2026-01-01T00:00:00Z".into(),
+        comment: comment.into(),
+        change: r#"{"operation":"apply","bundle":""}"#.into(),
+        diff: "[]".into(),
+        status: ProposalStatus::Open,
+        reviewer: None,
+        review_comment: None,
+        reviewed_at: None,
+    };
+    let first = store
+        .add_proposal(&new("first"), &change("propose"))
+        .await
+        .expect("adds");
+    let second = store
+        .add_proposal(&new("second"), &change("propose"))
+        .await
+        .expect("adds");
+    assert_ne!(first, second);
+    let open = store
+        .proposals(Some(ProposalStatus::Open))
+        .await
+        .expect("lists");
+    assert_eq!(
+        open.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![second, first]
+    );
+    let review = |id| Review {
+        id,
+        reviewer: "rita",
+        comment: "fine",
+        at: "2026-01-02T00:00:00Z",
+    };
+    let report = store
+        .approve_proposal(review(first), Approved::Apply(&data), &change("approve"))
+        .await
+        .expect("approves");
+    assert!(
+        matches!(report, crate::ApprovedReport::Applied(r) if r.n_created() as usize == data.len())
+    );
+    assert_eq!(store.load().await.expect("loads"), sorted(data.clone()));
+    let stored = store.proposal(first).await.expect("reads").expect("kept");
+    assert_eq!(stored.status, ProposalStatus::Approved);
+    assert_eq!(stored.reviewer.as_deref(), Some("rita"));
+    // Approving again is refused, and applies nothing.
+    let version = store.version().await.expect("version");
+    let again = store
+        .approve_proposal(
+            review(first),
+            Approved::Apply(&Dataset::default()),
+            &change("again"),
+        )
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    assert_eq!(store.version().await.expect("version"), version);
+    // A failing change leaves the proposal open.
+    let mut invalid = data.clone();
+    invalid.ties[0].a = "nowhere".into();
+    let failed = store
+        .approve_proposal(
+            review(second),
+            Approved::Apply(&invalid),
+            &change("approve"),
+        )
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(
+        store
+            .proposal(second)
+            .await
+            .expect("reads")
+            .expect("kept")
+            .status,
+        ProposalStatus::Open
+    );
+    store
+        .reject_proposal(review(second), &change("reject"))
+        .await
+        .expect("rejects");
+    assert_eq!(
+        store
+            .proposal(second)
+            .await
+            .expect("reads")
+            .expect("kept")
+            .status,
+        ProposalStatus::Rejected
+    );
+    assert!(matches!(
+        store
+            .reject_proposal(review(second), &change("reject"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.reject_proposal(review(999), &change("reject")).await,
+        Err(StoreError::Missing { .. })
+    ));
+    assert_eq!(store.proposal(999).await.expect("reads"), None);
+}

@@ -15,14 +15,22 @@ use std::path::PathBuf;
 use polis_core::{Dataset, UnknownValue, ValidationError};
 use serde::Serialize;
 
+pub mod accounts;
+pub mod chain;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 #[cfg(any(test, feature = "conformance"))]
 pub mod fixture;
 pub mod plan;
+pub mod proposals;
 mod records;
 mod rewrite;
 
+pub use accounts::{Accounts, Role, Token, User};
+pub use chain::{ChainReport, ChainRow};
+pub use proposals::{
+    Approved, ApprovedReport, Proposal, ProposalStatus, Proposals, ProposedChange, Review,
+};
 pub use records::RecordKind;
 
 /// A boxed future, so that the store traits can be used as `dyn Store`.
@@ -39,6 +47,9 @@ pub enum StoreError {
     /// No stored record of that kind has that id or key.
     #[error("no {kind} '{id}' is stored")]
     NotFound { kind: RecordKind, id: String },
+    /// No stored user, token or proposal has that name or id.
+    #[error("no {what} '{id}' is stored")]
+    Missing { what: &'static str, id: String },
     /// Other records point at the record, so it cannot be deleted.
     #[error("the {kind} '{id}' is referenced by {}: change or delete those first", describe_referrers(.referrers))]
     Referenced {
@@ -98,6 +109,7 @@ impl StoreError {
             self,
             StoreError::Invalid(_)
                 | StoreError::NotFound { .. }
+                | StoreError::Missing { .. }
                 | StoreError::Referenced { .. }
                 | StoreError::Conflict(_)
                 | StoreError::Unsupported { .. }
@@ -313,11 +325,18 @@ pub trait Search: Send + Sync {
 pub trait Audit: Send + Sync {
     /// The newest audit entries, newest first.
     fn audit_log(&self, limit: u32) -> BoxFuture<'_, Result<Vec<AuditEntry>, StoreError>>;
+    /// The stored entries after `after_seq`, oldest first, at most `limit`, exactly as
+    /// stored (with their hashes), for [`chain::Verifier`].
+    fn audit_chain(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Vec<ChainRow>, StoreError>>;
 }
 
 /// What polis needs from a database.
-pub trait Store: Records + ResolutionQueue + Search + Audit {}
-impl<T: Records + ResolutionQueue + Search + Audit> Store for T {}
+pub trait Store: Records + ResolutionQueue + Search + Audit + Accounts + Proposals {}
+impl<T: Records + ResolutionQueue + Search + Audit + Accounts + Proposals> Store for T {}
 
 impl std::str::FromStr for RecordKind {
     type Err = UnknownValue;

@@ -48,6 +48,9 @@ conformance!(
     merge_redirect_unmerge,
     delete,
     version,
+    audit_chain,
+    accounts,
+    proposals,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

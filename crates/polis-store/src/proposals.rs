@@ -1,0 +1,174 @@
+//! Proposals: a change an editor asks for, waiting for a reviewer. The [`Proposals`] trait
+//! only stores them and applies an approved one in one transaction with its status; the
+//! rules (who may approve, validation, staleness) live in the service layer.
+
+use polis_core::Dataset;
+use serde::{Deserialize, Serialize};
+
+use crate::plan::RecordChange;
+use crate::records::{RecordKind, rows_of};
+use crate::{ApplyReport, BoxFuture, ChangeContext, MergeReport, StoreError};
+
+/// What a proposal would do, as stored (JSON). A bundle fragment is kept as its TOML text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "operation")]
+pub enum ProposedChange {
+    /// Lay these records (a one-file bundle, TOML) over the stored ones.
+    Apply {
+        bundle: String,
+    },
+    Delete {
+        kind: RecordKind,
+        id: String,
+    },
+    Merge {
+        kind: RecordKind,
+        old: String,
+        into: String,
+    },
+    Unmerge {
+        kind: RecordKind,
+        old: String,
+    },
+}
+
+/// Where a proposal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalStatus {
+    Open,
+    Approved,
+    Rejected,
+}
+
+impl ProposalStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ProposalStatus::Open => "open",
+            ProposalStatus::Approved => "approved",
+            ProposalStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "open" => Some(Self::Open),
+            "approved" => Some(Self::Approved),
+            "rejected" => Some(Self::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// A stored proposal. `change` and `diff` are JSON text: a [`ProposedChange`] and the
+/// [`RecordChange`]s it made against the records when it was proposed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub id: i64,
+    pub author: String,
+    pub created_at: String,
+    pub comment: String,
+    pub change: String,
+    pub diff: String,
+    pub status: ProposalStatus,
+    pub reviewer: Option<String>,
+    pub review_comment: Option<String>,
+    pub reviewed_at: Option<String>,
+}
+
+/// A reviewer's decision about an open proposal.
+#[derive(Debug, Clone, Copy)]
+pub struct Review<'a> {
+    pub id: i64,
+    pub reviewer: &'a str,
+    pub comment: &'a str,
+    pub at: &'a str,
+}
+
+/// An approved proposal's change, decoded, as the store executes it.
+#[derive(Debug, Clone, Copy)]
+pub enum Approved<'a> {
+    Apply(&'a Dataset),
+    Delete {
+        kind: RecordKind,
+        id: &'a str,
+    },
+    Merge {
+        kind: RecordKind,
+        old: &'a str,
+        into: &'a str,
+    },
+    Unmerge {
+        kind: RecordKind,
+        old: &'a str,
+    },
+}
+
+/// What applying an approved proposal did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ApprovedReport {
+    Applied(ApplyReport),
+    Merged(MergeReport),
+}
+
+/// Stored proposals. Every write is audited (record kind `proposal`).
+pub trait Proposals: Send + Sync {
+    /// Stores a new open proposal (its id and status are the store's) and returns its id.
+    fn add_proposal<'a>(
+        &'a self,
+        proposal: &'a Proposal,
+        change: &'a ChangeContext,
+    ) -> BoxFuture<'a, Result<i64, StoreError>>;
+    /// The proposals with this status (all when none), newest first.
+    fn proposals(
+        &self,
+        status: Option<ProposalStatus>,
+    ) -> BoxFuture<'_, Result<Vec<Proposal>, StoreError>>;
+    fn proposal(&self, id: i64) -> BoxFuture<'_, Result<Option<Proposal>, StoreError>>;
+    /// Marks an open proposal rejected; [`StoreError::Conflict`] when it is not open.
+    fn reject_proposal<'a>(
+        &'a self,
+        review: Review<'a>,
+        change: &'a ChangeContext,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Executes `approved` (as `apply`, `delete`, `merge` or `unmerge` would) and marks the
+    /// proposal approved, in ONE transaction; [`StoreError::Conflict`] when it is not open.
+    fn approve_proposal<'a>(
+        &'a self,
+        review: Review<'a>,
+        approved: Approved<'a>,
+        change: &'a ChangeContext,
+    ) -> BoxFuture<'a, Result<ApprovedReport, StoreError>>;
+}
+
+/// The records of `incoming` that differ from those of `current` with the same kind and
+/// key: each with its JSON in `current` (none for a new record) and in `incoming`.
+pub fn record_changes(current: &Dataset, incoming: &Dataset) -> Vec<RecordChange> {
+    let current_rows = rows_of(current);
+    let mut changes = Vec::new();
+    for ((kind, rows), (_, stored)) in rows_of(incoming).into_iter().zip(current_rows) {
+        let stored: std::collections::HashMap<&str, &str> =
+            stored.iter().map(|r| (r.key.as_str(), &*r.json)).collect();
+        for row in rows {
+            let before = stored.get(row.key.as_str()).map(|s| (*s).to_owned());
+            if before.as_deref() == Some(&*row.json) {
+                continue;
+            }
+            changes.push(RecordChange {
+                kind,
+                key: row.key.clone(),
+                before,
+                after: Some(row.json.to_string()),
+            });
+        }
+    }
+    changes
+}
+
+/// The JSON of the record of `kind` with `key` in `data`, if there is one.
+pub fn record_json(data: &Dataset, kind: RecordKind, key: &str) -> Option<String> {
+    crate::records::rows_of_kind(data, kind)
+        .into_iter()
+        .find(|r| r.key == key)
+        .map(|r| r.json.to_string())
+}
