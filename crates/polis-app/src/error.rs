@@ -160,3 +160,20 @@ mod tests {
         }
     }
 }
+
+/// A path or neighbourhood whose end is unknown or names several records.
+impl From<polis_analysis::PathError> for AppError {
+    fn from(error: polis_analysis::PathError) -> Self {
+        match error {
+            polis_analysis::PathError::NotFound(query) => AppError::NotFound {
+                what: "actor, place, network or activity",
+                query,
+            },
+            polis_analysis::PathError::Ambiguous { query, ids } => AppError::Ambiguous {
+                what: "record",
+                query,
+                choices: ids,
+            },
+        }
+    }
+}

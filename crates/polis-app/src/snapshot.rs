@@ -392,17 +392,7 @@ impl Snapshot {
             query.as_of.as_ref(),
             query.max_chains.max(1),
         )
-        .map_err(|error| match error {
-            polis_analysis::PathError::NotFound(query) => AppError::NotFound {
-                what: "actor, place, network or activity",
-                query,
-            },
-            polis_analysis::PathError::Ambiguous { query, ids } => AppError::Ambiguous {
-                what: "record",
-                query,
-                choices: ids,
-            },
-        })?;
+        .map_err(AppError::from)?;
         Ok(PathAnswer {
             from: query.from.clone(),
             to: query.to.clone(),

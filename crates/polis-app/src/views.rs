@@ -415,17 +415,7 @@ impl Snapshot {
             as_of.as_ref(),
             MAX_NEIGHBOURHOOD_NODES,
         )
-        .map_err(|error| match error {
-            polis_analysis::PathError::NotFound(query) => AppError::NotFound {
-                what: "actor, place, network or activity",
-                query,
-            },
-            polis_analysis::PathError::Ambiguous { query, ids } => AppError::Ambiguous {
-                what: "record",
-                query,
-                choices: ids,
-            },
-        })
+        .map_err(AppError::from)
     }
 }
 
