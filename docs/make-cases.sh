@@ -24,9 +24,15 @@ run ties --place Prague
 run clauses --tag one_china_clause
 echo "## Who connects the Prague city hall to CEFC"
 echo
-echo "Through people's and organisations' relations only (each link cites its sources):"
+echo "A chain counts only when all its dated links were in force at one time (each link cites its sources; the window is when the whole chain held):"
 echo
-run graph path prague-city-hall cefc-china-energy --through relations --max 2
+run graph path prague-city-hall cefc-china-energy --max 2
+echo "Through people's and organisations' relations alone there is no such chain:"
+echo
+run graph path prague-city-hall cefc-china-energy --through relations
+echo "Ignoring time finds one, and it would mislead: Andrej Babiš took over the office of Prime Minister from Bohuslav Sobotka in 2017-12, so the two were never in it together and the chain never held:"
+echo
+run graph path prague-city-hall cefc-china-energy --through relations --ignore-time --max 1
 echo "## China's computed tie counts beside CPAFFC's reported figures"
 echo
 echo "Coverage is computed / reported. The reference dataset records only a handful of Chinese ties, so coverage is low by design: it says how far the registry is from the complete picture. The last section shows it after importing the public lists."
@@ -68,7 +74,7 @@ api() {
   echo
 }
 api "/api/v1/ties?place=cz-prague&as_of=2019-06-30" 30
-api "/api/v1/path?from=prague-city-hall&to=cefc-china-energy&through=relations&max=1" 16
+api "/api/v1/path?from=prague-city-hall&to=cefc-china-energy&max=1" 16
 api "/api/v1/figures?country=CN" 22
 api "/api/v1/changes?from=2019-06-30&to=2020-06-30" 12
 api "/api/v1/activities/totals?kind=aid" 12

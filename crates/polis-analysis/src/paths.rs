@@ -1,6 +1,13 @@
 //! "Who connects X to Y": shortest chains between any two records (actors, places, networks,
 //! activities) across relations, ties, memberships and activity participation, optionally
 //! only through links in force on a date.
+//!
+//! By default a chain must have held as a whole: there must be a time at which every dated
+//! link of it was certainly in force ([`TimeRule::Together`]). Two office-holders who
+//! followed each other in one office are not connected through it. With partial dates
+//! "certainly" is read strictly: a link that ends in `2017-12` and one that starts in
+//! `2017-12` may not have overlapped, so they do not join. Undated links (no start and no
+//! end) constrain nothing and are marked `undated` in the answer.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -36,7 +43,42 @@ pub struct Link {
     pub end: Option<PartialDate>,
     /// True when the link was recorded in the opposite direction (`to` → `from`).
     pub reversed: bool,
+    /// True when the link has neither a start nor an end date: it constrains no time window,
+    /// and a chain through it holds only as far as the undated link does.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub undated: bool,
     pub sources: Vec<String>,
+}
+
+/// When a chain held as a whole: from the latest start of its dated links to the earliest
+/// end. `None` for an open side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HeldWindow {
+    /// The latest start of the chain's dated links; absent when none has a start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<PartialDate>,
+    /// The earliest end of the chain's dated links; absent when none has ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<PartialDate>,
+    /// How many links of the chain are undated, so the window does not cover them.
+    pub undated_links: usize,
+}
+
+/// How time limits a chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeRule {
+    /// Every dated link of the chain was certainly in force at one time (the default).
+    #[default]
+    Together,
+    /// As `Together`, and that time falls within `from ..= until` (each side's whole span:
+    /// `2015..2016` is 2015-01-01 to 2016-12-31).
+    Within {
+        from: PartialDate,
+        until: PartialDate,
+    },
+    /// Dates are ignored: any chain of links (what paths were before time was followed).
+    Ignore,
 }
 
 /// A chain from the start to the end.
@@ -45,6 +87,9 @@ pub struct Link {
 pub struct Chain {
     pub nodes: Vec<Node>,
     pub links: Vec<Link>,
+    /// When the whole chain held; absent when time was ignored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held: Option<HeldWindow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -81,10 +126,11 @@ impl Graph {
         }
     }
 
-    fn add_link(&mut self, link: Link) {
+    fn add_link(&mut self, mut link: Link) {
         let (Some(&x), Some(&y)) = (self.index.get(&link.from), self.index.get(&link.to)) else {
             return;
         };
+        link.undated = link.start.is_none() && link.end.is_none();
         let n = self.links.len();
         self.adjacency[x].push((y, n, false));
         self.adjacency[y].push((x, n, true));
@@ -132,6 +178,7 @@ fn build(data: &Dataset, as_of: Option<&PartialDate>) -> Graph {
                 start: r.start,
                 end: r.end,
                 reversed: false,
+                undated: false,
                 sources: r.sources.clone(),
             });
         }
@@ -158,6 +205,7 @@ fn build(data: &Dataset, as_of: Option<&PartialDate>) -> Graph {
             start: tie.signed(),
             end: tie.terminated(),
             reversed: false,
+            undated: false,
             sources,
         });
     }
@@ -171,6 +219,7 @@ fn build(data: &Dataset, as_of: Option<&PartialDate>) -> Graph {
                 start: m.start,
                 end: m.end,
                 reversed: false,
+                undated: false,
                 sources: m.sources.clone(),
             });
         }
@@ -188,6 +237,7 @@ fn build(data: &Dataset, as_of: Option<&PartialDate>) -> Graph {
                 start: activity.start,
                 end: activity.end,
                 reversed: false,
+                undated: false,
                 sources: activity.sources.clone(),
             });
         }
@@ -234,13 +284,14 @@ fn find(g: &Graph, data: &Dataset, query: &str) -> Result<usize, PathError> {
     }
 }
 
-/// Up to `max_chains` shortest chains from `from` to `to` (ids or names). An empty list
-/// means they are not connected.
+/// Up to `max_chains` shortest chains from `from` to `to` (ids or names), under `time`. An
+/// empty list means they are not connected (at any one time, unless time is ignored).
 pub fn connect(
     data: &Dataset,
     from: &str,
     to: &str,
     as_of: Option<&PartialDate>,
+    time: TimeRule,
     max_chains: usize,
 ) -> Result<Vec<Chain>, PathError> {
     let g = build(data, as_of);
@@ -249,9 +300,236 @@ pub fn connect(
         return Ok(vec![Chain {
             nodes: vec![g.nodes[source].clone()],
             links: Vec::new(),
+            held: (time != TimeRule::Ignore).then_some(HeldWindow {
+                from: None,
+                until: None,
+                undated_links: 0,
+            }),
         }]);
     }
-    // Breadth-first search recording every shortest-path predecessor.
+    let steps = match time {
+        TimeRule::Ignore => shortest_ignoring_time(&g, source, target, max_chains),
+        TimeRule::Together => shortest_held_together(&g, source, target, Bounds::OPEN, max_chains),
+        TimeRule::Within { from, until } => {
+            let bounds = Bounds {
+                latest_start: Some(from.first_day()),
+                earliest_end: Some(until.last_day()),
+            };
+            shortest_held_together(&g, source, target, bounds, max_chains)
+        }
+    };
+    Ok(steps
+        .into_iter()
+        .map(|steps| {
+            let mut nodes = vec![g.nodes[source].clone()];
+            let mut links = Vec::new();
+            for &(w, link, reversed) in &steps {
+                nodes.push(g.nodes[w].clone());
+                let mut l = g.links[link].clone();
+                l.reversed = reversed;
+                links.push(l);
+            }
+            let held = (time != TimeRule::Ignore).then(|| held_window(&links));
+            Chain { nodes, links, held }
+        })
+        .collect())
+}
+
+/// The window in which every dated link of a chain held: from the latest start to the
+/// earliest end.
+fn held_window(links: &[Link]) -> HeldWindow {
+    let from = links
+        .iter()
+        .filter_map(|l| l.start)
+        .max_by_key(|d| d.last_day());
+    let until = links
+        .iter()
+        .filter_map(|l| l.end)
+        .min_by_key(|d| d.first_day());
+    HeldWindow {
+        from,
+        until,
+        undated_links: links.iter().filter(|l| l.undated).count(),
+    }
+}
+
+/// A day as (year, month, day), comparable.
+type Day = (u16, u8, u8);
+
+/// What a partial chain demands of the next link: every link so far certainly started by
+/// `latest_start` (the last day its start may denote) and certainly lasted until
+/// `earliest_end` (the first day its end may denote). `None` is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Bounds {
+    latest_start: Option<Day>,
+    earliest_end: Option<Day>,
+}
+
+impl Bounds {
+    const OPEN: Bounds = Bounds {
+        latest_start: None,
+        earliest_end: None,
+    };
+
+    /// The bounds after adding `link`, or `None` when the link and some link already in the
+    /// chain were not certainly in force at one time. Checking the new link against the
+    /// chain's latest start and earliest end checks it against every link of the chain
+    /// (intervals on a line that overlap pairwise share a point).
+    fn with(self, link: &Link) -> Option<Bounds> {
+        let start = link.start.map(|d| d.last_day());
+        let end = link.end.map(|d| d.first_day());
+        if let (Some(s), Some(e)) = (start, self.earliest_end)
+            && s > e
+        {
+            return None;
+        }
+        if let (Some(s), Some(e)) = (self.latest_start, end)
+            && s > e
+        {
+            return None;
+        }
+        Some(Bounds {
+            latest_start: self.latest_start.max(start),
+            earliest_end: match (self.earliest_end, end) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
+        })
+    }
+
+    /// True when every link that `self` would accept, `other` accepts too: `self` is at
+    /// least as strict, so a chain with `other` can do whatever one with `self` can.
+    fn at_least_as_strict_as(self, other: Bounds) -> bool {
+        let start_ok = match (self.latest_start, other.latest_start) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(a), Some(b)) => a >= b,
+        };
+        let end_ok = match (self.earliest_end, other.earliest_end) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(a), Some(b)) => a <= b,
+        };
+        start_ok && end_ok
+    }
+}
+
+/// One partial chain in the time-aware search.
+struct Label {
+    node: usize,
+    level: usize,
+    bounds: Bounds,
+    /// The label this one extends, and the link used.
+    parent: Option<(usize, usize, bool)>,
+}
+
+/// At most this many partial chains are explored, so that a dense, heavily dated graph
+/// cannot make one question run for minutes; the search answers with what it found.
+const MAX_LABELS: usize = 2_000_000;
+
+/// The shortest chains from `source` to `target` whose links all held at one time (within
+/// `initial`). A breadth-first search over partial chains, where a node may be reached again
+/// by a longer chain only when that chain leaves a wider window than every shorter one did:
+/// the shortest chain that holds together may be longer than the shortest chain.
+fn shortest_held_together(
+    g: &Graph,
+    source: usize,
+    target: usize,
+    initial: Bounds,
+    max_chains: usize,
+) -> Vec<Vec<Step>> {
+    let mut labels = vec![Label {
+        node: source,
+        level: 0,
+        bounds: initial,
+        parent: None,
+    }];
+    // Per node, the labels that reached it (indexes into `labels`).
+    let mut at: Vec<Vec<usize>> = vec![Vec::new(); g.nodes.len()];
+    at[source].push(0);
+    let mut frontier = vec![0usize];
+    let mut found: Vec<usize> = Vec::new();
+    while !frontier.is_empty() && found.is_empty() && labels.len() < MAX_LABELS {
+        let mut next = Vec::new();
+        for &l in &frontier {
+            let (node, level, bounds) = (labels[l].node, labels[l].level, labels[l].bounds);
+            for &(w, link, reversed) in &g.adjacency[node] {
+                if on_chain(&labels, l, w) {
+                    continue;
+                }
+                let Some(extended) = bounds.with(&g.links[link]) else {
+                    continue;
+                };
+                // Drop the new chain when a shorter one reached `w` with a window at least as
+                // wide, or when `max_chains` of the same length already did.
+                let mut same_level_as_wide = 0;
+                let dominated = at[w].iter().any(|&other| {
+                    let other = &labels[other];
+                    if !extended.at_least_as_strict_as(other.bounds) {
+                        return false;
+                    }
+                    if other.level < level + 1 {
+                        return true;
+                    }
+                    same_level_as_wide += 1;
+                    same_level_as_wide >= max_chains
+                });
+                if dominated {
+                    continue;
+                }
+                let index = labels.len();
+                labels.push(Label {
+                    node: w,
+                    level: level + 1,
+                    bounds: extended,
+                    parent: Some((l, link, reversed)),
+                });
+                at[w].push(index);
+                if w == target {
+                    found.push(index);
+                } else {
+                    next.push(index);
+                }
+            }
+        }
+        frontier = next;
+    }
+    found
+        .into_iter()
+        .take(max_chains)
+        .map(|mut l| {
+            let mut steps = Vec::new();
+            while let Some((parent, link, reversed)) = labels[l].parent {
+                steps.push((labels[l].node, link, reversed));
+                l = parent;
+            }
+            steps.reverse();
+            steps
+        })
+        .collect()
+}
+
+/// Is `node` already on the chain that ends at label `l`?
+fn on_chain(labels: &[Label], mut l: usize, node: usize) -> bool {
+    loop {
+        if labels[l].node == node {
+            return true;
+        }
+        match labels[l].parent {
+            Some((parent, _, _)) => l = parent,
+            None => return false,
+        }
+    }
+}
+
+/// The shortest chains, whatever their dates: a breadth-first search recording every
+/// shortest-path predecessor, then up to `max_chains` walks back from the target.
+fn shortest_ignoring_time(
+    g: &Graph,
+    source: usize,
+    target: usize,
+    max_chains: usize,
+) -> Vec<Vec<Step>> {
     let n = g.nodes.len();
     let mut distance = vec![usize::MAX; n];
     let mut predecessors: Vec<Vec<Step>> = vec![Vec::new(); n];
@@ -272,7 +550,7 @@ pub fn connect(
         }
     }
     if distance[target] == usize::MAX {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     // Walk the predecessors back from the target, depth first, until enough chains.
     let mut chains = Vec::new();
@@ -282,15 +560,8 @@ pub fn connect(
             break;
         }
         if v == source {
-            let mut nodes = vec![g.nodes[source].clone()];
-            let mut links = Vec::new();
-            for &(w, link, reversed) in suffix.iter().rev() {
-                nodes.push(g.nodes[w].clone());
-                let mut l = g.links[link].clone();
-                l.reversed = reversed;
-                links.push(l);
-            }
-            chains.push(Chain { nodes, links });
+            // `suffix` holds (node reached, link, reversed) from the target back.
+            chains.push(suffix.into_iter().rev().collect());
             continue;
         }
         for &(p, link, reversed) in predecessors[v].iter().rev() {
@@ -299,7 +570,7 @@ pub fn connect(
             stack.push((p, next));
         }
     }
-    Ok(chains)
+    chains
 }
 
 /// The records within a few links of one record, and the links among them: the stakeholder

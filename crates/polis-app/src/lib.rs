@@ -27,7 +27,8 @@ pub use imports::{
     CandidateRow, DecisionRequest, ImportOutcome, ImportRequest, MAX_IMPORT_BYTES, Progress,
     Resolver,
 };
-pub use options::{CountryCode, ExportFormat, MetricSort, Through, today};
+pub use options::{CountryCode, DateWindow, ExportFormat, MetricSort, Through, path_time, today};
+pub use polis_analysis::TimeRule;
 pub use polis_import::resolve::CandidateView;
 pub use polis_store::StoreError;
 pub use polis_store::{ChainReport, ProposalStatus, ProposedChange, RecordKind, Role};

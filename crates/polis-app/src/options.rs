@@ -41,6 +41,59 @@ pub fn today() -> PartialDate {
     PartialDate::from_days_since_epoch(i64::try_from(days).unwrap_or(0))
 }
 
+/// A window of time, `FROM..TO` (each YYYY, YYYY-MM or YYYY-MM-DD, each side covering its
+/// whole span: `2015..2016` is 2015-01-01 to 2016-12-31), as `polis graph path --during` and
+/// `/path?during=` take it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateWindow {
+    pub from: PartialDate,
+    pub until: PartialDate,
+}
+
+impl FromStr for DateWindow {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let accepted =
+            "FROM..TO, each YYYY, YYYY-MM or YYYY-MM-DD, FROM not after TO (e.g. 2015..2018-06)";
+        let Some((from, until)) = text.split_once("..") else {
+            return Err(format!("'{text}' is not a window of time: give {accepted}"));
+        };
+        let parse = |side: &str, what: &str| {
+            side.trim().parse::<PartialDate>().map_err(|error| {
+                format!(
+                    "'{text}' is not a window of time: its {what} '{side}' {error}; give {accepted}"
+                )
+            })
+        };
+        let (from, until) = (parse(from, "start")?, parse(until, "end")?);
+        if from.first_day() > until.last_day() {
+            return Err(format!(
+                "'{text}' is not a window of time: it ends before it starts; give {accepted}"
+            ));
+        }
+        Ok(Self { from, until })
+    }
+}
+
+/// How a path question treats time: chains that held together (the default), within a
+/// window, or dates ignored.
+pub fn path_time(
+    during: Option<DateWindow>,
+    ignore_time: bool,
+) -> Result<polis_analysis::TimeRule, crate::AppError> {
+    match (during, ignore_time) {
+        (Some(_), true) => Err(crate::AppError::BadInput(
+            "a window of time (during) and ignoring time (ignore_time) exclude each other: give one".into(),
+        )),
+        (Some(window), false) => Ok(polis_analysis::TimeRule::Within {
+            from: window.from,
+            until: window.until,
+        }),
+        (None, true) => Ok(polis_analysis::TimeRule::Ignore),
+        (None, false) => Ok(polis_analysis::TimeRule::Together),
+    }
+}
+
 /// What a path may follow, as `polis graph path --through` and `/path?through=` take it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Through {

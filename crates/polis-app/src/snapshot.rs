@@ -70,6 +70,8 @@ pub struct PathQuery {
     /// What to follow [default: ties when both ends are places, else all].
     pub through: Option<Through>,
     pub as_of: Option<PartialDate>,
+    /// Whether the chain's links must have held at one time [default: they must].
+    pub time: polis_analysis::TimeRule,
     pub max_chains: usize,
 }
 
@@ -390,6 +392,7 @@ impl Snapshot {
             &query.from,
             &query.to,
             query.as_of.as_ref(),
+            query.time,
             query.max_chains.max(1),
         )
         .map_err(AppError::from)?;

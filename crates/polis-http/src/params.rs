@@ -125,3 +125,14 @@ pub fn fraction(name: &str, raw: Option<&str>, default: f64) -> Result<f64, ApiE
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoParams {}
+
+/// A yes-or-no parameter: `true` or `false` (absent: false).
+pub fn flag(name: &str, raw: Option<&str>) -> Result<bool, ApiError> {
+    match present(raw) {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(ApiError::BadRequest(format!(
+            "query parameter `{name}`: '{other}' is not accepted: give true or false"
+        ))),
+    }
+}

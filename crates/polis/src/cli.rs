@@ -432,9 +432,10 @@ pub enum GraphCommand {
     },
     /// The shortest chains between two records. Between two places it follows ties only
     /// (unless --through all); otherwise it follows relations, ties, memberships and
-    /// activities, answering "who connects X to Y".
+    /// activities, answering "who connects X to Y". A chain counts only when all its dated
+    /// links were in force at one time; the answer gives that window and marks undated links.
     #[command(
-        after_help = "Examples:\n  polis graph path Prague Beijing\n  polis graph path prague-city-hall cefc-china-energy --through relations\n  polis graph path \"Zdeněk Hřib\" Taipei --as-of 2020-02-01 --json"
+        after_help = "Examples:\n  polis graph path Prague Beijing\n  polis graph path prague-city-hall cefc-china-energy --through relations\n  polis graph path prague-city-hall cefc-china-energy --during 2016..2017\n  polis graph path \"Zdeněk Hřib\" Taipei --as-of 2020-02-01 --json"
     )]
     Path {
         from: String,
@@ -446,6 +447,12 @@ pub enum GraphCommand {
         /// Only links in force on this date.
         #[arg(long, value_name = "DATE")]
         as_of: Option<PartialDate>,
+        /// Only chains that held together at some time within FROM..TO (e.g. 2015..2018-06).
+        #[arg(long, value_name = "FROM..TO", conflicts_with = "ignore_time")]
+        during: Option<polis_app::DateWindow>,
+        /// Ignore dates: any chain of links, even of people never in office together.
+        #[arg(long)]
+        ignore_time: bool,
         /// At most this many chains of the shortest length.
         #[arg(long, default_value_t = options::DEFAULT_MAX_CHAINS)]
         max: usize,

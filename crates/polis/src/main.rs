@@ -351,9 +351,12 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             to,
             through,
             as_of,
+            during,
+            ignore_time,
             max,
             json,
         }) => {
+            let time = polis_app::path_time(during, ignore_time).cli()?;
             let snapshot = existing(settings).await?.snapshot().await.cli()?;
             let answer = snapshot
                 .path(&PathQuery {
@@ -361,6 +364,7 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                     to,
                     through,
                     as_of,
+                    time,
                     max_chains: max,
                 })
                 .cli()?;

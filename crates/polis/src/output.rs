@@ -500,7 +500,9 @@ pub fn chains(answer: &polis_app::PathAnswer, json: bool) -> anyhow::Result<()> 
     }
     let (from, to, chains) = (&answer.from, &answer.to, &answer.chains);
     if chains.is_empty() {
-        crate::out!("'{from}' and '{to}' are not connected");
+        crate::out!(
+            "'{from}' and '{to}' are not connected by a chain whose links held at one time (--ignore-time drops that rule)"
+        );
         return Ok(());
     }
     crate::out!(
@@ -509,7 +511,22 @@ pub fn chains(answer: &polis_app::PathAnswer, json: bool) -> anyhow::Result<()> 
         chains[0].links.len()
     );
     for (n, chain) in chains.iter().enumerate() {
-        crate::out!("{}.", n + 1);
+        match &chain.held {
+            Some(held) => {
+                let from = held.from.map_or("(open)".to_owned(), |d| d.to_string());
+                let until = held.until.map_or("(open)".to_owned(), |d| d.to_string());
+                let undated = match held.undated_links {
+                    0 => String::new(),
+                    1 => "; 1 link is undated".to_owned(),
+                    k => format!("; {k} links are undated"),
+                };
+                crate::out!(
+                    "{}. held together from {from} until {until}{undated}",
+                    n + 1
+                );
+            }
+            None => crate::out!("{}. (dates ignored)", n + 1),
+        }
         crate::out!(
             "   {} [{} {}]",
             chain.nodes[0].name,
@@ -531,7 +548,7 @@ pub fn chains(answer: &polis_app::PathAnswer, json: bool) -> anyhow::Result<()> 
                 (Some(s), Some(e)) => format!(" {s} to {e}"),
                 (Some(s), None) => format!(" from {s}"),
                 (None, Some(e)) => format!(" until {e}"),
-                _ => String::new(),
+                _ => " (undated)".to_owned(),
             };
             crate::out!(
                 "     {arrow}{role}{span}  [sources: {}]",

@@ -1,5 +1,6 @@
 //! Integration tests of polis-analysis through its public API. With the `openapi` feature,
 //! the schemas of the result types are checked against the JSON real results produce.
 
+mod paths;
 #[cfg(feature = "openapi")]
 mod schemas;

@@ -112,8 +112,15 @@ fn changes_dormancy_and_quality_match_their_schemas() {
 #[test]
 fn chains_metrics_and_partners_match_their_schemas() {
     let data = reference();
-    let chains = connect(&data, "prague-city-hall", "cefc-china-energy", None, 3)
-        .expect("the two are known");
+    let chains = connect(
+        &data,
+        "prague-city-hall",
+        "cefc-china-energy",
+        None,
+        TimeRule::Ignore,
+        3,
+    )
+    .expect("the two are known");
     assert!(!chains.is_empty(), "they are connected");
     check_all(&chains);
 

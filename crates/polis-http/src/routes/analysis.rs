@@ -182,6 +182,14 @@ pub(crate) struct PathParams {
     /// Only links in force on this date (YYYY, YYYY-MM or YYYY-MM-DD).
     #[param(value_type = Option<polis_core::PartialDate>, inline)]
     as_of: Option<String>,
+    /// Only chains that held together at some time within `FROM..TO` (each YYYY, YYYY-MM or
+    /// YYYY-MM-DD).
+    #[param(value_type = Option<String>, example = "2015..2018-06")]
+    during: Option<String>,
+    /// `true`: ignore dates (any chain of links, even of people never in office together)
+    /// [default: false: every dated link of a chain must have held at one time].
+    #[param(value_type = Option<bool>)]
+    ignore_time: Option<String>,
     /// At most this many chains of the shortest length [default: 3].
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     max: Option<String>,
@@ -209,6 +217,10 @@ pub(crate) async fn path(
         to: params::required_text("to", params.to.as_deref(), END)?,
         through: params::optional::<Through>("through", params.through.as_deref())?,
         as_of: params::optional::<PartialDate>("as_of", params.as_of.as_deref())?,
+        time: polis_app::path_time(
+            params::optional::<polis_app::DateWindow>("during", params.during.as_deref())?,
+            params::flag("ignore_time", params.ignore_time.as_deref())?,
+        )?,
         max_chains: size(params::number(
             "max",
             params.max.as_deref(),

@@ -149,15 +149,65 @@ async fn ties_come_a_page_at_a_time_with_a_stable_total() {
 }
 
 #[tokio::test]
-async fn a_path_through_relations_connects_city_hall_to_cefc() {
+async fn issue_10_a_path_holds_together_in_time_unless_time_is_ignored() {
     let server = Server::start().await;
-    let body = server
+    // Through relations alone, the only chains pass from Babiš to Sobotka through the
+    // office one took over from the other: never in office together, so no connection.
+    let together = server
         .get("/api/v1/path?from=prague-city-hall&to=cefc-china-energy&through=relations")
+        .await
+        .ok_json();
+    assert_eq!(together["chains"], Value::Array(vec![]), "{together}");
+    // Through everything, the chains that held together come with their window.
+    let all = server
+        .get("/api/v1/path?from=prague-city-hall&to=cefc-china-energy")
+        .await
+        .ok_json();
+    let chains = all["chains"].as_array().expect("chains");
+    assert!(!chains.is_empty(), "{all}");
+    for chain in chains {
+        assert!(chain["held"].is_object(), "{chain}");
+    }
+    // A window in which none of them held finds none.
+    let before = server
+        .get("/api/v1/path?from=prague-city-hall&to=cefc-china-energy&during=2000..2005")
+        .await
+        .ok_json();
+    assert_eq!(before["chains"], Value::Array(vec![]), "{before}");
+    for (url, needle) in [
+        (
+            "/api/v1/path?from=prague-city-hall&to=cefc-china-energy&during=2019",
+            "`during`",
+        ),
+        (
+            "/api/v1/path?from=prague-city-hall&to=cefc-china-energy&during=2020..2019",
+            "ends before it starts",
+        ),
+        (
+            "/api/v1/path?from=prague-city-hall&to=cefc-china-energy&ignore_time=yes",
+            "true or false",
+        ),
+        (
+            "/api/v1/path?from=prague-city-hall&to=cefc-china-energy&during=2019..2020&ignore_time=true",
+            "exclude each other",
+        ),
+    ] {
+        let refused = server.get(url).await;
+        crate::check_error(&refused, StatusCode::BAD_REQUEST, "bad_request");
+        assert!(refused.body.contains(needle), "{url}: {}", refused.body);
+    }
+    // Ignoring time gives the chains through relations that do not hold together.
+    let body = server
+        .get("/api/v1/path?from=prague-city-hall&to=cefc-china-energy&through=relations&ignore_time=true")
         .await
         .ok_json();
     assert_eq!(body["through"], "relations");
     let chains = body["chains"].as_array().expect("chains");
     assert!(!chains.is_empty(), "{body}");
+    assert!(
+        chains.iter().all(|c| c.get("held").is_none()),
+        "no window when time is ignored: {body}"
+    );
     for chain in chains {
         let nodes = chain["nodes"].as_array().expect("nodes");
         assert_eq!(nodes.first().expect("a start")["id"], "prague-city-hall");

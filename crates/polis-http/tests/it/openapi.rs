@@ -384,7 +384,7 @@ async fn every_json_answer_matches_its_documented_schema_recursively() {
         ("/api/v1/dormant", "/api/v1/dormant?years=1"),
         (
             "/api/v1/path",
-            "/api/v1/path?from=prague-city-hall&to=cefc-china-energy&through=relations",
+            "/api/v1/path?from=prague-city-hall&to=cefc-china-energy&through=all",
         ),
         (
             "/api/v1/graph/metrics",
