@@ -113,6 +113,23 @@ pub(crate) fn recommend_error(error: polis_analysis::recommend::RecommendError) 
     }
 }
 
+/// A path or neighbourhood whose end is unknown or names several records.
+impl From<polis_analysis::PathError> for AppError {
+    fn from(error: polis_analysis::PathError) -> Self {
+        match error {
+            polis_analysis::PathError::NotFound(query) => AppError::NotFound {
+                what: "actor, place, network or activity",
+                query,
+            },
+            polis_analysis::PathError::Ambiguous { query, ids } => AppError::Ambiguous {
+                what: "record",
+                query,
+                choices: ids,
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,23 +174,6 @@ mod tests {
         ];
         for error in internal {
             assert!(!graph_error(error).is_users());
-        }
-    }
-}
-
-/// A path or neighbourhood whose end is unknown or names several records.
-impl From<polis_analysis::PathError> for AppError {
-    fn from(error: polis_analysis::PathError) -> Self {
-        match error {
-            polis_analysis::PathError::NotFound(query) => AppError::NotFound {
-                what: "actor, place, network or activity",
-                query,
-            },
-            polis_analysis::PathError::Ambiguous { query, ids } => AppError::Ambiguous {
-                what: "record",
-                query,
-                choices: ids,
-            },
         }
     }
 }

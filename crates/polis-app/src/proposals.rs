@@ -8,7 +8,7 @@ use std::path::Path;
 
 use polis_core::Dataset;
 use polis_store::plan::RecordChange;
-use polis_store::proposals::{record_changes, record_json};
+use polis_store::proposals::{expected_records, record_changes, record_json};
 use polis_store::{
     Approved, ApprovedReport, Proposal, ProposalStatus, ProposedChange, Review, Role, StoreError,
 };
@@ -105,7 +105,9 @@ fn operation_name(change: &ProposedChange) -> &'static str {
     }
 }
 
-/// Reads a proposal's bundle fragment: one TOML file of the bundle format.
+/// Reads a proposal's bundle fragment: one TOML file of the bundle format, with or without
+/// its manifest (`format = "polis-bundle"`, `version = 1`): a fragment of records alone is
+/// read as if a manifest stood beside it, so its line numbers stay its own.
 pub fn read_fragment(text: &str) -> Result<polis_bundle::Bundle, AppError> {
     if text.len() > MAX_PROPOSAL_BYTES {
         return Err(AppError::BadInput(format!(
@@ -114,12 +116,29 @@ pub fn read_fragment(text: &str) -> Result<polis_bundle::Bundle, AppError> {
         )));
     }
     let path = Path::new("proposal.toml");
-    polis_bundle::read_files(
-        path,
-        path,
-        vec![(path.to_owned(), text.as_bytes().to_vec())],
-    )
-    .map_err(|e| AppError::BadInput(e.to_string()))
+    let mut files = vec![(path.to_owned(), text.as_bytes().to_vec())];
+    let manifest = if has_manifest(text) {
+        path
+    } else {
+        let manifest = Path::new("bundle.toml");
+        files.push((
+            manifest.to_owned(),
+            b"format = \"polis-bundle\"\nversion = 1\nname = \"proposal\"\n".to_vec(),
+        ));
+        manifest
+    };
+    polis_bundle::read_files(path, manifest, files).map_err(|e| AppError::BadInput(e.to_string()))
+}
+
+/// Does the TOML text set `format` before its first table, as a bundle's manifest does?
+fn has_manifest(text: &str) -> bool {
+    text.lines()
+        .map(str::trim_start)
+        .take_while(|line| !line.starts_with('['))
+        .any(|line| {
+            line.strip_prefix("format")
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
 }
 
 fn view(proposal: Proposal) -> Result<ProposalView, AppError> {
@@ -166,7 +185,41 @@ fn invalid(bundle: Option<&polis_bundle::Bundle>, error: StoreError) -> AppError
     }
 }
 
+/// `Stale` with both diffs when the records a proposal changes are not as they were when it
+/// was proposed: a record's state differs, or a record it changed no longer needs changing.
+fn stale_error(id: i64, proposed: &[RecordChange], current: &[RecordChange]) -> Option<AppError> {
+    let before_then: std::collections::HashMap<(&str, &str), &Option<String>> = proposed
+        .iter()
+        .map(|c| ((c.kind.as_str(), c.key.as_str()), &c.before))
+        .collect();
+    let changed_since = current.iter().any(|c| {
+        before_then
+            .get(&(c.kind.as_str(), c.key.as_str()))
+            .is_none_or(|then| **then != c.before)
+    }) || proposed
+        .iter()
+        .any(|p| !current.iter().any(|c| c.kind == p.kind && c.key == p.key));
+    changed_since.then(|| AppError::Stale {
+        message: format!(
+            "the records proposal {id} changes were changed since it was proposed: compare `proposed` (its diff then) with `current` (its diff now), and propose again"
+        ),
+        proposed: change_views(proposed),
+        current: change_views(current),
+    })
+}
+
 impl App {
+    /// A change's diff against the records as they are in the store now (the snapshot is
+    /// refreshed first, so changes by other processes count).
+    async fn current_diff(
+        &self,
+        change: &ProposedChange,
+    ) -> Result<(Vec<RecordChange>, Option<polis_bundle::Bundle>), AppError> {
+        self.refresh().await?;
+        let snapshot = self.snapshot().await?;
+        self.diff_of(snapshot.data(), change)
+    }
+
     /// The records a change touches, as they are in `current`, and as it would leave them.
     fn diff_of(
         &self,
@@ -346,30 +399,14 @@ impl App {
             serde_json::from_str(&proposal.change).map_err(AppError::internal)?;
         let proposed: Vec<RecordChange> =
             serde_json::from_str(&proposal.diff).map_err(AppError::internal)?;
-        // The records as they are now, including changes by other processes.
-        self.refresh().await?;
-        let snapshot = self.snapshot().await?;
-        let (current, bundle) = self.diff_of(snapshot.data(), &change)?;
-        let before_then: std::collections::HashMap<(&str, &str), &Option<String>> = proposed
-            .iter()
-            .map(|c| ((c.kind.as_str(), c.key.as_str()), &c.before))
-            .collect();
-        let changed_since = current.iter().any(|c| {
-            before_then
-                .get(&(c.kind.as_str(), c.key.as_str()))
-                .is_none_or(|then| **then != c.before)
-        }) || proposed
-            .iter()
-            .any(|p| !current.iter().any(|c| c.kind == p.kind && c.key == p.key));
-        if changed_since {
-            return Err(AppError::Stale {
-                message: format!(
-                    "the records proposal {id} changes were changed since it was proposed: compare `proposed` (its diff then) with `current` (its diff now), and propose again"
-                ),
-                proposed: change_views(&proposed),
-                current: change_views(&current),
-            });
+        // The records as they are now, including changes by other processes. This check
+        // answers early with both diffs; the store checks again inside the approval's
+        // transaction, so a change landing after this point is refused as well.
+        let (current, bundle) = self.current_diff(&change).await?;
+        if let Some(stale) = stale_error(id, &proposed, &current) {
+            return Err(stale);
         }
+        let expected = expected_records(&proposed, bundle.as_ref().map(|b| &b.data));
         let at = now_utc();
         let review = Review {
             id,
@@ -404,11 +441,24 @@ impl App {
                 ));
             }
         };
-        let report = self
+        let report = match self
             .store()
-            .approve_proposal(review, approved, &audit)
+            .approve_proposal(review, approved, &expected, &audit)
             .await
-            .map_err(|e| invalid(bundle.as_ref(), e))?;
+        {
+            Ok(report) => report,
+            Err(StoreError::Stale { .. }) => {
+                // Changed between our check and the store's transaction: nothing was
+                // written; answer with the diffs as they are now.
+                let (current, _) = self.current_diff(&change).await?;
+                return Err(stale_error(id, &proposed, &current).unwrap_or_else(|| {
+                    AppError::Conflict(format!(
+                        "the records proposal {id} changes were changed while it was being approved: try again"
+                    ))
+                }));
+            }
+            Err(error) => return Err(invalid(bundle.as_ref(), error)),
+        };
         self.changed().await?;
         let report = match report {
             ApprovedReport::Applied(report) => report,

@@ -1,6 +1,8 @@
 //! The one error type of the API: each variant has one status and one stable code, and every
 //! error response, from a handler or from a layer, has the body
-//! `{"error": {"code": "...", "message": "..."}}`. Internal errors are logged, never shown.
+//! `{"error": {"code": "...", "message": "...", "details": ...}}` (`details` only where there
+//! is more to show: both diffs of a stale approval, every violation of an invalid change).
+//! Internal errors are logged, never shown.
 
 use std::any::Any;
 
@@ -23,10 +25,37 @@ pub enum ApiError {
     /// No such record, or no such endpoint.
     #[error("{0}")]
     NotFound(String),
-    #[error("this endpoint only answers GET (and HEAD)")]
+    #[error("this endpoint does not answer this method: /api/v1/openapi.json lists its methods")]
     MethodNotAllowed,
     #[error("the request body is larger than this server accepts")]
     PayloadTooLarge,
+    /// No token, or a token that is unknown, revoked or expired (401, with
+    /// `WWW-Authenticate: Bearer`).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The token's user may not do this (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request conflicts with the state of things (409): a reviewed proposal, the last
+    /// admin, a record others reference.
+    #[error("{0}")]
+    Conflict(String),
+    /// A proposal whose records changed since it was proposed (409); `details` holds both
+    /// diffs, `proposed` and `current`.
+    #[error("{message}")]
+    Stale {
+        message: String,
+        details: serde_json::Value,
+    },
+    /// A body that is not `application/json` (415).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// Well-formed input that breaks the rules (422); `details.violations` lists each.
+    #[error("{message}")]
+    Invalid {
+        message: String,
+        violations: Vec<String>,
+    },
     #[error("too many requests from this address: wait {wait_seconds} s and try again")]
     RateLimited { wait_seconds: u64 },
     #[error("the request took longer than this server allows")]
@@ -48,6 +77,12 @@ pub enum ErrorCode {
     RateLimited,
     Timeout,
     Internal,
+    Unauthenticated,
+    Forbidden,
+    Conflict,
+    Stale,
+    UnsupportedMediaType,
+    Invalid,
 }
 
 /// The body of every error response.
@@ -65,6 +100,12 @@ pub struct ErrorDetail {
         example = "query parameter `as_of`: '2019-13-01' has month out of range: months run from 01 to 12"
     )]
     pub message: String,
+    /// More to show, for some codes: `stale` has `{"proposed": [...], "current": [...]}`
+    /// (each a list of changed records with `before` and `after`), `invalid` has
+    /// `{"violations": ["...", ...]}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -83,6 +124,12 @@ impl ApiError {
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::Timeout => ErrorCode::Timeout,
             ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            ApiError::Forbidden(_) => ErrorCode::Forbidden,
+            ApiError::Conflict(_) => ErrorCode::Conflict,
+            ApiError::Stale { .. } => ErrorCode::Stale,
+            ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            ApiError::Invalid { .. } => ErrorCode::Invalid,
         }
     }
 
@@ -95,6 +142,22 @@ impl ApiError {
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Conflict(_) | ApiError::Stale { .. } => StatusCode::CONFLICT,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    /// What the body's `details` holds, if anything.
+    fn details(&self) -> Option<serde_json::Value> {
+        match self {
+            ApiError::Stale { details, .. } => Some(details.clone()),
+            ApiError::Invalid { violations, .. } => {
+                Some(serde_json::json!({ "violations": violations }))
+            }
+            _ => None,
         }
     }
 
@@ -127,27 +190,75 @@ impl ApiError {
 impl From<polis_app::AppError> for ApiError {
     fn from(error: polis_app::AppError) -> Self {
         use polis_app::AppError;
+        use polis_store::StoreError;
         match error {
             AppError::NotFound {
                 what: "place",
                 ref query,
             } => ApiError::NotFound(format!("{error}: try /api/v1/search?q={query}")),
-            AppError::NotFound { .. } => ApiError::NotFound(error.to_string()),
+            AppError::NotFound { .. }
+            | AppError::Store(StoreError::NotFound { .. } | StoreError::Missing { .. }) => {
+                ApiError::NotFound(error.to_string())
+            }
             AppError::Ambiguous { .. } => ApiError::Ambiguous(error.to_string()),
+            AppError::Unauthenticated(message) => ApiError::Unauthenticated(message),
+            AppError::Forbidden(message) => ApiError::Forbidden(message),
+            AppError::Conflict(_)
+            | AppError::Store(
+                StoreError::Conflict(_) | StoreError::Referenced { .. } | StoreError::Stale { .. },
+            ) => ApiError::Conflict(error.to_string()),
+            AppError::Stale {
+                message,
+                proposed,
+                current,
+            } => ApiError::Stale {
+                message,
+                details: serde_json::json!({ "proposed": proposed, "current": current }),
+            },
+            AppError::Invalid(message) => invalid(message),
+            AppError::Store(StoreError::Invalid(ref invalid_data)) => ApiError::Invalid {
+                message: format!(
+                    "the change breaks {} rule(s); nothing was written",
+                    invalid_data.0.len()
+                ),
+                violations: invalid_data.0.iter().map(|v| v.to_string()).collect(),
+            },
             AppError::BadInput(_)
-            | AppError::Invalid(_)
             | AppError::Import(_)
             | AppError::Graph(_)
-            | AppError::Unauthenticated(_)
-            | AppError::Forbidden(_)
-            | AppError::Conflict(_)
-            | AppError::Stale { .. }
-            | AppError::Store(polis_store::StoreError::Invalid(_)) => {
+            | AppError::Store(StoreError::Unsupported { .. }) => {
                 ApiError::BadRequest(error.to_string())
             }
             AppError::NoDatabase(_) | AppError::Store(_) | AppError::Internal(_) => {
                 ApiError::internal(error)
             }
+        }
+    }
+}
+
+/// A use case's validation message (a first line, then one indented line per violation) as
+/// a 422 whose details list each violation.
+fn invalid(message: String) -> ApiError {
+    let mut lines = message.lines();
+    let first = lines
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(':')
+        .to_owned();
+    let violations: Vec<String> = lines
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if violations.is_empty() {
+        ApiError::Invalid {
+            violations: vec![first.clone()],
+            message: first,
+        }
+    } else {
+        ApiError::Invalid {
+            message: first,
+            violations,
         }
     }
 }
@@ -174,9 +285,16 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: self.code(),
                 message: self.public_message(),
+                details: self.details(),
             },
         };
         let mut response = (self.status(), Json(body)).into_response();
+        if let ApiError::Unauthenticated(_) = self {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"polis\""),
+            );
+        }
         if let ApiError::RateLimited { wait_seconds } = self
             && let Ok(value) = HeaderValue::from_str(&wait_seconds.to_string())
         {
@@ -208,6 +326,9 @@ pub(crate) async fn uniform_error_body(response: Response) -> Response {
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
         StatusCode::NOT_FOUND => ApiError::NotFound("no such endpoint".to_owned()),
         StatusCode::TOO_MANY_REQUESTS => ApiError::RateLimited { wait_seconds: 1 },
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType(
+            "the body must be JSON, sent with `Content-Type: application/json`".to_owned(),
+        ),
         status if status.is_client_error() => ApiError::BadRequest(format!(
             "the request was refused: {}",
             status.canonical_reason().unwrap_or("bad request")

@@ -1,9 +1,10 @@
-//! The polis HTTP API: a read-only JSON API under `/api/v1` that offers what the command
+//! The polis HTTP API: a JSON API under `/api/v1` that offers what the command
 //! line shows (places, ties, statistics, changes, quality, dormant ties, paths, network
 //! metrics, the partner finder and its evaluation, figures, activity totals, clauses,
 //! search, the audit log, name resolution against the embedded gazetteer, the unresolved-name
-//! queue and exports), documented by an OpenAPI document at
-//! `/api/v1/openapi.json`. This is the only crate that knows HTTP.
+//! queue and exports), and, with a bearer token, proposals and their review, users' roles
+//! and the audit log; documented by an OpenAPI document at `/api/v1/openapi.json`. This is
+//! the only crate that knows HTTP.
 //!
 //! Reads are answered from an in-memory snapshot of the store ([`AppState`]), so a request
 //! touches SQL only for full-text search, the audit log and the unresolved queue. Every error has the same body,
@@ -82,6 +83,10 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state.clone())
         // Innermost first: a request meets these from the bottom of this chain up.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            params::authenticate,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(config.request_timeout_seconds),
@@ -94,7 +99,8 @@ pub fn router(state: AppState) -> Router {
     if let Some(origins) = state.cors_origins() {
         app = app.layer(
             CorsLayer::new()
-                .allow_methods([Method::GET])
+                .allow_methods([Method::GET, Method::POST, Method::PUT])
+                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
                 .allow_origin(AllowOrigin::list(origins.iter().cloned())),
         );
     }

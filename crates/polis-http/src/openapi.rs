@@ -6,18 +6,24 @@
 use utoipa::OpenApi;
 
 use crate::error::{ErrorBody, ErrorCode, ErrorDetail};
-use crate::routes::{analysis, audit, export, meta, places, resolution, search, ties, views};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::routes::{
+    analysis, audit, export, meta, places, proposals, resolution, search, ties, users, views,
+};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "polis API",
-        description = "The read-only JSON API of polis, the city-diplomacy observatory: places, \
+        description = "The JSON API of polis, the city-diplomacy observatory: places, \
             ties and their status on any date, statistics, changes, data quality, dormant ties, \
             \"who connects X to Y\", network metrics, the partner finder and its evaluation, \
             reported figures, activity totals, agreement clauses, search, the audit log, name \
-            resolution against the embedded gazetteer, the unresolved-name queue and exports. Every error has the body {\"error\": {\"code\", \"message\"}}. See \
-            docs/api.md.",
+            resolution against the embedded gazetteer, the unresolved-name queue and exports; and, with \
+            a token (`Authorization: Bearer polis_...`), proposals and their review, users' roles \
+            and the audit log. Every error has the body {\"error\": {\"code\", \"message\", \
+            \"details\"?}}. See docs/api.md.",
         license(name = "MIT OR Apache-2.0"),
     ),
     paths(
@@ -42,6 +48,14 @@ use crate::routes::{analysis, audit, export, meta, places, resolution, search, t
         analysis::clauses,
         search::search,
         audit::audit,
+        audit::verify,
+        proposals::propose,
+        proposals::proposals,
+        proposals::proposal,
+        proposals::approve,
+        proposals::reject,
+        users::users,
+        users::set_role,
         resolution::resolve,
         resolution::unresolved,
         export::export_csv,
@@ -55,13 +69,37 @@ use crate::routes::{analysis, audit, export, meta, places, resolution, search, t
         (name = "ties", description = "Ties and their status on a date"),
         (name = "analysis", description = "Statistics, changes, quality, dormancy, paths, network metrics, partners, figures, activity totals, clauses"),
         (name = "search", description = "Full-text search in any script"),
-        (name = "audit", description = "The audit log"),
+        (name = "audit", description = "The audit log and its hash chain (admins)"),
+        (name = "proposals", description = "Proposed changes and their review (a token: editors propose, reviewers approve or reject)"),
+        (name = "users", description = "Users' roles (admins)"),
         (name = "resolution", description = "Place names against the embedded gazetteer, and the names imports could not resolve"),
         (name = "export", description = "Files for other tools"),
         (name = "meta", description = "Health and this document"),
-    )
+    ),
+    modifiers(&BearerScheme),
 )]
 struct ApiDoc;
+
+/// The `bearer` security scheme: `Authorization: Bearer polis_...`, a token made with
+/// `polis token create USER`.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A polis API token (`polis token create USER`), sent as `Authorization: Bearer polis_...`",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The OpenAPI document of every endpoint in [`crate::ROUTES`].
 pub fn openapi() -> utoipa::openapi::OpenApi {

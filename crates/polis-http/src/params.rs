@@ -136,3 +136,185 @@ pub fn flag(name: &str, raw: Option<&str>) -> Result<bool, ApiError> {
         ))),
     }
 }
+
+/// The principal a request acts for: the user of its bearer token, with their current
+/// role. Handlers that need one take this extractor; without a token it answers 401.
+pub struct Caller(pub polis_app::Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<Authenticated>()
+            .map(|authenticated| Caller(authenticated.0.clone()))
+            .ok_or_else(|| {
+                ApiError::Unauthenticated(
+                    "this endpoint needs a token: send `Authorization: Bearer polis_...` (an admin creates one with `polis token create USER`)"
+                        .to_owned(),
+                )
+            })
+    }
+}
+
+/// A writer: a [`Caller`] whose address still has writes left under the write limit
+/// (`write_rate_per_minute`, `write_burst`); 429 with `Retry-After` otherwise.
+pub struct Writer(pub polis_app::Principal);
+
+impl FromRequestParts<crate::AppState> for Writer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, ApiError> {
+        let address = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip());
+        if let Some(address) = address {
+            state
+                .check_write_rate(address)
+                .map_err(|wait_seconds| ApiError::RateLimited {
+                    wait_seconds: wait_seconds.max(1),
+                })?;
+        }
+        let Caller(principal) = Caller::from_request_parts(parts, state).await?;
+        Ok(Writer(principal))
+    }
+}
+
+/// The principal the authentication layer found, kept in the request's extensions.
+#[derive(Clone)]
+struct Authenticated(polis_app::Principal);
+
+/// The paths anyone may read even when `read_requires_token` is on: health and the API's
+/// own description.
+fn always_public(path: &str) -> bool {
+    matches!(
+        path,
+        "/api/v1/health" | "/api/v1/openapi.json" | "/api/openapi.json"
+    ) || path.starts_with("/api/docs")
+}
+
+/// The authentication layer: a request with `Authorization: Bearer polis_...` acts as that
+/// token's user (an unknown, revoked or expired token, or another scheme, is 401 at once,
+/// so a client never mistakes a refused token for anonymous access); without one, a read
+/// under `/api/` is 401 when `read_requires_token` is on. Handlers that need a user take
+/// [`Caller`] or [`Writer`].
+pub(crate) async fn authenticate(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let header = request.headers().get(axum::http::header::AUTHORIZATION);
+    match header {
+        Some(value) => {
+            let secret = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim);
+            let Some(secret) = secret else {
+                return ApiError::Unauthenticated(
+                    "the Authorization header must be `Bearer polis_...`".to_owned(),
+                )
+                .into_response();
+            };
+            match state.app().authenticate(secret).await {
+                Ok(principal) => {
+                    request.extensions_mut().insert(Authenticated(principal));
+                }
+                Err(error) => return ApiError::from(error).into_response(),
+            }
+        }
+        None => {
+            let path = request.uri().path();
+            if state.config().read_requires_token
+                && path.starts_with("/api/")
+                && !always_public(path)
+            {
+                return ApiError::Unauthenticated(
+                    "reading this server needs a token (`read_requires_token` is on): send `Authorization: Bearer polis_...`"
+                        .to_owned(),
+                )
+                .into_response();
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// A JSON request body, read under the body limit: 415 when it is not sent as
+/// `application/json`, 413 when too large, 400 when it is not JSON, and 422 when it is JSON
+/// of the wrong shape (an unknown field, a missing one, a wrong type), naming the field.
+pub struct JsonBody<T>(pub T);
+
+/// [`JsonBody`], where an empty body (no content at all) stands for `T::default()`.
+pub struct JsonBodyOrEmpty<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        Ok(JsonBody(json_body(request, state, None).await?))
+    }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned + Default> axum::extract::FromRequest<S>
+    for JsonBodyOrEmpty<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        Ok(JsonBodyOrEmpty(
+            json_body(request, state, Some(T::default)).await?,
+        ))
+    }
+}
+
+async fn json_body<S: Send + Sync, T: DeserializeOwned>(
+    request: axum::extract::Request,
+    state: &S,
+    when_empty: Option<fn() -> T>,
+) -> Result<T, ApiError> {
+    use axum::extract::FromRequest as _;
+    let content_type = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let bytes = bytes::Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequest(format!("cannot read the body: {}", rejection.body_text()))
+            }
+        })?;
+    if let Some(default) = when_empty
+        && bytes.is_empty()
+    {
+        return Ok(default());
+    }
+    let is_json = content_type.as_deref().is_some_and(|value| {
+        let essence = value.split(';').next().unwrap_or("").trim();
+        essence.eq_ignore_ascii_case("application/json")
+    });
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType(format!(
+            "the body must be JSON, sent with `Content-Type: application/json`; this one was sent as '{}'",
+            content_type.as_deref().unwrap_or("(no content type)")
+        )));
+    }
+    serde_json::from_slice::<T>(&bytes).map_err(|error| match error.classify() {
+        serde_json::error::Category::Data => ApiError::Invalid {
+            message: format!("the body does not have the expected fields: {error}"),
+            violations: vec![error.to_string()],
+        },
+        _ => ApiError::BadRequest(format!("the body is not valid JSON: {error}")),
+    })
+}

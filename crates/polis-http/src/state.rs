@@ -17,6 +17,9 @@ use crate::config::HttpConfig;
 pub(crate) type RateLimiter =
     GovernorConfig<PeerIpKeyExtractor, governor::middleware::NoOpMiddleware>;
 
+/// The per-IP limiter of writes, stricter than the one of every request.
+pub(crate) type WriteLimiter = governor::DefaultKeyedRateLimiter<std::net::IpAddr>;
+
 /// Everything the handlers share. Cloning is cheap.
 #[derive(Clone)]
 pub struct AppState {
@@ -27,6 +30,7 @@ struct Inner {
     app: App,
     config: HttpConfig,
     rate_limiter: Option<Arc<RateLimiter>>,
+    write_limiter: Option<WriteLimiter>,
     cors_origins: Option<Vec<HeaderValue>>,
     openapi_json: Bytes,
 }
@@ -48,6 +52,23 @@ impl AppState {
                     reason: "the burst must be at least 1 when rate limiting is on".to_owned(),
                 })?;
             Some(Arc::new(limiter))
+        };
+        let write_limiter = match (
+            std::num::NonZeroU32::new(config.write_rate_per_minute),
+            std::num::NonZeroU32::new(config.write_burst),
+        ) {
+            (None, _) => None,
+            (Some(_), None) => {
+                return Err(HttpError::Config {
+                    setting: "write_burst",
+                    value: "0".to_owned(),
+                    reason: "the write burst must be at least 1 when the write limit is on"
+                        .to_owned(),
+                });
+            }
+            (Some(rate), Some(burst)) => Some(governor::RateLimiter::keyed(
+                governor::Quota::per_minute(rate).allow_burst(burst),
+            )),
         };
         let cors_origins = if config.cors_allowed_origins.is_empty() {
             None
@@ -75,6 +96,7 @@ impl AppState {
                 app,
                 config,
                 rate_limiter,
+                write_limiter,
                 cors_origins,
                 openapi_json,
             }),
@@ -98,6 +120,20 @@ impl AppState {
 
     pub(crate) fn rate_limiter(&self) -> Option<Arc<RateLimiter>> {
         self.inner.rate_limiter.clone()
+    }
+
+    /// Counts a write from `address` against the write limit; the whole seconds to wait
+    /// when it is spent.
+    pub(crate) fn check_write_rate(&self, address: std::net::IpAddr) -> Result<(), u64> {
+        let Some(limiter) = &self.inner.write_limiter else {
+            return Ok(());
+        };
+        limiter.check_key(&address).map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ));
+            wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+        })
     }
 
     pub(crate) fn cors_origins(&self) -> Option<&[HeaderValue]> {

@@ -50,7 +50,13 @@ impl SqliteStore {
         apply: impl FnOnce(&mut User),
         change: &ChangeContext,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await.map_err(db)?;
+        // The write lock first, so the count of admins below cannot change before the
+        // write: two simultaneous demotions of the last two admins cannot both pass.
+        let mut tx = self
+            .pool()
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db)?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{USER_COLUMNS} WHERE name = ?"
         )))
@@ -67,6 +73,18 @@ impl SqliteStore {
         let before = user_from(row)?;
         let mut after = before.clone();
         apply(&mut after);
+        if before.role == Role::Admin && after.role != Role::Admin {
+            let n_admins: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin'")
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            if n_admins <= 1 {
+                return Err(StoreError::Conflict(format!(
+                    "'{name}' is the last admin: make another user admin first"
+                )));
+            }
+        }
         sqlx::query("UPDATE users SET role = ?, password_hash = ? WHERE name = ?")
             .bind(after.role.as_str())
             .bind(&after.password_hash)

@@ -15,9 +15,9 @@ use polis_store::plan::{
     self, AuditRow, MergeLog, MergeWrite, Plan, Row, SearchRow, Stored, StoredMerge,
 };
 use polis_store::{
-    ApplyReport, Audit, AuditEntry, BoxFuture, ChainRow, ChangeContext, ImportRun, ImportWrite,
-    MergeReport, NameDecision, ProposalStatus, QueuedName, RecordKind, Records, ResolutionQueue,
-    Review, Search, SearchHit, StoreError,
+    ApplyReport, Audit, AuditEntry, BoxFuture, ChainRow, ChangeContext, ExpectedRecord, ImportRun,
+    ImportWrite, MergeReport, NameDecision, ProposalStatus, QueuedName, RecordKind, Records,
+    ResolutionQueue, Review, Search, SearchHit, StoreError,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row as _, Sqlite, SqlitePool, Transaction};
@@ -558,6 +558,30 @@ async fn write_run(tx: &mut Transaction<'_, Sqlite>, run: &ImportRun) -> Result<
     Ok(())
 }
 
+/// Begins a transaction; `immediate` takes the write lock at once (`BEGIN IMMEDIATE`), for
+/// writes whose checks read first: in WAL mode a deferred transaction that read an older
+/// snapshot cannot upgrade to writing, so it would fail instead of waiting its turn.
+async fn begin(
+    pool: &sqlx::SqlitePool,
+    immediate: bool,
+) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    if immediate {
+        pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)
+    } else {
+        pool.begin().await.map_err(db)
+    }
+}
+
+/// [`StoreError::Stale`] when a record an approval expects differs from the stored one.
+fn refuse_stale(stored: &plan::Stored, expected: &[ExpectedRecord]) -> Result<(), StoreError> {
+    let records = polis_store::proposals::stale_records(expected, &stored.raw);
+    if records.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Stale { records })
+    }
+}
+
 /// Which of the whole-store operations to plan.
 enum Operation<'a> {
     Delete(&'a str),
@@ -572,11 +596,14 @@ impl SqliteStore {
         change: &ChangeContext,
         write: bool,
         import: Option<ImportWrite<'_>>,
-        review: Option<Review<'_>>,
+        review: Option<(Review<'_>, &[ExpectedRecord])>,
     ) -> Result<ApplyReport, StoreError> {
         let started = std::time::Instant::now();
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = begin(&self.pool, review.is_some()).await?;
         let stored = load_stored(&mut tx, true).await?;
+        if let Some((_, expected)) = review {
+            refuse_stale(&stored, expected)?;
+        }
         tracing::debug!(seconds = started.elapsed().as_secs_f64(), "apply: loaded");
         let (validation, diff) = plan::apply(stored, incoming);
         // Validation reads the merged records on its own thread while the changes are
@@ -618,7 +645,7 @@ impl SqliteStore {
                 .map_err(db)?;
             write_run(&mut tx, import.run).await.map_err(db)?;
         }
-        if let Some(review) = review {
+        if let Some((review, _)) = review {
             proposals::mark_reviewed(&mut tx, review, ProposalStatus::Approved, change).await?;
         }
         tx.commit().await.map_err(db)?;
@@ -635,11 +662,14 @@ impl SqliteStore {
         kind: RecordKind,
         operation: Operation<'_>,
         change: &ChangeContext,
-        review: Option<Review<'_>>,
+        review: Option<(Review<'_>, &[ExpectedRecord])>,
     ) -> Result<(ApplyReport, Option<MergeReport>), StoreError> {
         let started = std::time::Instant::now();
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = begin(&self.pool, review.is_some()).await?;
         let stored = load_stored(&mut tx, true).await?;
+        if let Some((_, expected)) = review {
+            refuse_stale(&stored, expected)?;
+        }
         let (plan, merge) = match operation {
             Operation::Delete(id) => (plan::delete(stored, kind, id)?, None),
             Operation::Merge { old, into } => {
@@ -661,7 +691,7 @@ impl SqliteStore {
         if let Some(rows) = &plan.search {
             rebuild_search(&mut tx, rows).await.map_err(db)?;
         }
-        if let Some(review) = review {
+        if let Some((review, _)) = review {
             proposals::mark_reviewed(&mut tx, review, ProposalStatus::Approved, change).await?;
         }
         tx.commit().await.map_err(db)?;

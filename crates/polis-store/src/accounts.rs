@@ -88,7 +88,10 @@ pub trait Accounts: Send + Sync {
     /// Every user, by name.
     fn users(&self) -> BoxFuture<'_, Result<Vec<User>, StoreError>>;
     fn user<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<Option<User>, StoreError>>;
-    /// Sets a user's role; [`StoreError::Missing`] for an unknown user.
+    /// Sets a user's role; [`StoreError::Missing`] for an unknown user, and
+    /// [`StoreError::Conflict`] (writing nothing) when it would demote the last admin: the
+    /// count of admins is read in the same transaction as the write (one writer at a time),
+    /// so two simultaneous demotions cannot both pass.
     fn set_role<'a>(
         &'a self,
         name: &'a str,

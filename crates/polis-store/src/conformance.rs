@@ -583,6 +583,33 @@ pub async fn accounts(store: &dyn Store) {
         matches!(missing, Err(StoreError::Missing { .. })),
         "{missing:?}"
     );
+    // The last admin cannot be demoted, by the store itself (atomically); a second admin
+    // makes it possible.
+    store
+        .set_role("ana", Role::Admin, &change("role"))
+        .await
+        .expect("sets");
+    let version = store.version().await.expect("version");
+    let last = store.set_role("ana", Role::Editor, &change("role")).await;
+    assert!(matches!(last, Err(StoreError::Conflict(_))), "{last:?}");
+    assert_eq!(store.version().await.expect("version"), version);
+    assert_eq!(
+        store.user("ana").await.expect("reads").expect("ana").role,
+        Role::Admin
+    );
+    let bob = User {
+        name: "bob".into(),
+        role: Role::Admin,
+        password_hash: None,
+        created_at: "2026-01-01T00:00:00Z".into(),
+    };
+    store.add_user(&bob, &change("user")).await.expect("adds");
+    store
+        .set_role("ana", Role::Reviewer, &change("role"))
+        .await
+        .expect("another admin remains");
+    let last = store.set_role("bob", Role::Viewer, &change("role")).await;
+    assert!(matches!(last, Err(StoreError::Conflict(_))), "{last:?}");
     store
         .set_password("ana", None, &change("password"))
         .await
@@ -710,7 +737,12 @@ pub async fn proposals(store: &dyn Store) {
         at: "2026-01-02T00:00:00Z",
     };
     let report = store
-        .approve_proposal(review(first), Approved::Apply(&data), &change("approve"))
+        .approve_proposal(
+            review(first),
+            Approved::Apply(&data),
+            &[],
+            &change("approve"),
+        )
         .await
         .expect("approves");
     assert!(
@@ -726,11 +758,36 @@ pub async fn proposals(store: &dyn Store) {
         .approve_proposal(
             review(first),
             Approved::Apply(&Dataset::default()),
+            &[],
             &change("again"),
         )
         .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     assert_eq!(store.version().await.expect("version"), version);
+    // An approval that expects a record in another state than the stored one is refused as
+    // stale, inside its transaction, and writes nothing.
+    let place = &data.places[0];
+    let expected = [crate::ExpectedRecord {
+        kind: crate::RecordKind::Place,
+        key: place.id.to_string(),
+        json: None,
+    }];
+    let mut renamed = data.clone();
+    renamed.places[0].name = format!("{} (renamed)", place.name);
+    let stale = store
+        .approve_proposal(
+            review(second),
+            Approved::Apply(&renamed),
+            &expected,
+            &change("approve"),
+        )
+        .await;
+    assert!(
+        matches!(&stale, Err(StoreError::Stale { records }) if records.len() == 1),
+        "{stale:?}"
+    );
+    assert_eq!(store.version().await.expect("version"), version);
+    assert_eq!(store.load().await.expect("loads"), sorted(data.clone()));
     // A failing change leaves the proposal open.
     let mut invalid = data.clone();
     invalid.ties[0].a = "nowhere".into();
@@ -738,6 +795,7 @@ pub async fn proposals(store: &dyn Store) {
         .approve_proposal(
             review(second),
             Approved::Apply(&invalid),
+            &[],
             &change("approve"),
         )
         .await;

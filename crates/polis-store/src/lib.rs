@@ -29,7 +29,8 @@ mod rewrite;
 pub use accounts::{Accounts, Role, Token, User};
 pub use chain::{ChainReport, ChainRow};
 pub use proposals::{
-    Approved, ApprovedReport, Proposal, ProposalStatus, Proposals, ProposedChange, Review,
+    Approved, ApprovedReport, ExpectedRecord, Proposal, ProposalStatus, Proposals, ProposedChange,
+    Review,
 };
 pub use records::RecordKind;
 
@@ -61,6 +62,10 @@ pub enum StoreError {
     /// edits, a merge of a record into itself).
     #[error("{0}")]
     Conflict(String),
+    /// An approval found records changed since the proposal was made (see
+    /// `Proposals::approve_proposal`); nothing was written.
+    #[error("{} record(s) changed since the proposal was made: {}", .records.len(), .records.iter().map(|(kind, id)| format!("{kind} '{id}'")).collect::<Vec<_>>().join(", "))]
+    Stale { records: Vec<(RecordKind, String)> },
     /// The operation does not exist for that kind of record (merging ties, say).
     #[error("{operation} is not possible for a {kind}: only for {accepted}")]
     Unsupported {
@@ -112,6 +117,7 @@ impl StoreError {
                 | StoreError::Missing { .. }
                 | StoreError::Referenced { .. }
                 | StoreError::Conflict(_)
+                | StoreError::Stale { .. }
                 | StoreError::Unsupported { .. }
         )
     }

@@ -104,6 +104,72 @@ pub enum Approved<'a> {
     },
 }
 
+/// A record as an approval expects to find it in the store (`json`: none when absent): the
+/// state the proposal was reviewed against. The store compares it inside the approval's own
+/// transaction, so a change landing between the reviewer's look and the commit is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedRecord {
+    pub kind: RecordKind,
+    pub key: String,
+    pub json: Option<String>,
+}
+
+/// What an approval expects to find: each record of the proposal's diff as it was when
+/// proposed (`before`), and each other record of its bundle fragment (`incoming`) as the
+/// fragment holds it, since it was stored exactly so when proposed (else it would be in the
+/// diff).
+pub fn expected_records(
+    proposed: &[RecordChange],
+    incoming: Option<&Dataset>,
+) -> Vec<ExpectedRecord> {
+    let mut expected: Vec<ExpectedRecord> = proposed
+        .iter()
+        .map(|c| ExpectedRecord {
+            kind: c.kind,
+            key: c.key.clone(),
+            json: c.before.clone(),
+        })
+        .collect();
+    if let Some(incoming) = incoming {
+        let in_diff: std::collections::HashSet<(RecordKind, &str)> =
+            proposed.iter().map(|c| (c.kind, c.key.as_str())).collect();
+        for (kind, rows) in rows_of(incoming) {
+            for row in rows {
+                if !in_diff.contains(&(kind, row.key.as_str())) {
+                    expected.push(ExpectedRecord {
+                        kind,
+                        key: row.key,
+                        json: Some(row.json.to_string()),
+                    });
+                }
+            }
+        }
+    }
+    expected
+}
+
+/// The expected records that the stored ones (`raw`, keyed by kind and key) no longer match,
+/// for a backend to answer [`StoreError::Stale`] with. JSON is compared as values, so the
+/// order of keys and spacing do not matter.
+pub fn stale_records(
+    expected: &[ExpectedRecord],
+    raw: &crate::plan::RawRecords,
+) -> Vec<(RecordKind, String)> {
+    let value = |text: &str| serde_json::from_str::<serde_json::Value>(text).ok();
+    let same = |stored: Option<&String>, wanted: Option<&String>| match (stored, wanted) {
+        (None, None) => true,
+        (Some(stored), Some(wanted)) => {
+            stored == wanted || value(stored).is_some_and(|s| Some(s) == value(wanted))
+        }
+        _ => false,
+    };
+    expected
+        .iter()
+        .filter(|e| !same(raw.get(&(e.kind, e.key.clone())), e.json.as_ref()))
+        .map(|e| (e.kind, e.key.clone()))
+        .collect()
+}
+
 /// What applying an approved proposal did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum ApprovedReport {
@@ -132,11 +198,14 @@ pub trait Proposals: Send + Sync {
         change: &'a ChangeContext,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
     /// Executes `approved` (as `apply`, `delete`, `merge` or `unmerge` would) and marks the
-    /// proposal approved, in ONE transaction; [`StoreError::Conflict`] when it is not open.
+    /// proposal approved, in ONE transaction; [`StoreError::Conflict`] when it is not open,
+    /// and [`StoreError::Stale`] (writing nothing) when a stored record differs from its
+    /// `expected` state, checked inside that transaction (see [`stale_records`]).
     fn approve_proposal<'a>(
         &'a self,
         review: Review<'a>,
         approved: Approved<'a>,
+        expected: &'a [ExpectedRecord],
         change: &'a ChangeContext,
     ) -> BoxFuture<'a, Result<ApprovedReport, StoreError>>;
 }

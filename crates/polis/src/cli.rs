@@ -195,13 +195,32 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// The audit log: every change, newest first.
+    /// The audit log: every change, newest first; `audit verify` checks its hash chain.
+    #[command(
+        after_help = "Examples:\n  polis audit --limit 20\n  polis audit verify\n  polis audit verify --json"
+    )]
     Audit {
+        #[command(subcommand)]
+        command: Option<AuditCommand>,
         #[arg(long, default_value_t = options::DEFAULT_AUDIT_LIMIT)]
         limit: usize,
         #[arg(long)]
         json: bool,
     },
+    /// Users of the team server and their roles (viewer < editor < reviewer < admin).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens: `Authorization: Bearer polis_...` on the REST API.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Propose a change for review: a bundle fragment, or a delete, merge or unmerge.
+    #[command(
+        after_help = "Examples:\n  polis propose new-tie.toml --comment \"signed 2024-05-02, see the council minutes\" --as eddie\n  polis propose --delete place xx-duplicate --comment \"a duplicate of cz-prague\" --as eddie\n  polis propose --merge place cz-praha-duplicate cz-prague --comment \"same city\" --as eddie\n\nNothing changes until a reviewer approves it: polis review list; polis review approve ID."
+    )]
+    Propose(ProposeArgs),
+    /// Review proposals: list, show, approve or reject them.
+    #[command(subcommand)]
+    Review(ReviewCommand),
     /// Configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -230,6 +249,23 @@ pub struct ServeLimits {
     /// How often to look for changes made by other processes, in milliseconds [default: 500].
     #[arg(long, env = "POLIS_HTTP_SNAPSHOT_POLL_MILLISECONDS", value_name = "MS")]
     pub snapshot_poll_milliseconds: Option<u64>,
+    /// Whether reading the API needs a token (any role) [default: false: reading is public].
+    #[arg(long, env = "POLIS_HTTP_READ_REQUIRES_TOKEN", value_name = "BOOL")]
+    pub read_requires_token: Option<bool>,
+    /// Writes per minute each client address may make on average; 0 turns this limit off
+    /// [default: 60].
+    #[arg(long, env = "POLIS_HTTP_WRITE_RATE_PER_MINUTE", value_name = "N")]
+    pub write_rate_per_minute: Option<u32>,
+    /// Writes a client may make at once before the write average applies [default: 10].
+    #[arg(long, env = "POLIS_HTTP_WRITE_BURST", value_name = "N")]
+    pub write_burst: Option<u32>,
+    /// Whether a reviewer's or admin's proposal applies at once [default: false].
+    #[arg(
+        long,
+        env = "POLIS_HTTP_DIRECT_APPLY_FOR_REVIEWERS",
+        value_name = "BOOL"
+    )]
+    pub direct_apply_for_reviewers: Option<bool>,
 }
 
 impl ServeLimits {
@@ -239,7 +275,9 @@ impl ServeLimits {
         fn var<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
             match std::env::var(name) {
                 Ok(value) => value.trim().parse().map(Some).map_err(|_| {
-                    anyhow::anyhow!("{name}='{value}' is not accepted: give a whole number")
+                    anyhow::anyhow!(
+                        "{name}='{value}' is not accepted: give a whole number (or true or false for a switch)"
+                    )
                 }),
                 Err(_) => Ok(None),
             }
@@ -250,6 +288,10 @@ impl ServeLimits {
             body_limit_bytes: var("POLIS_HTTP_BODY_LIMIT_BYTES")?,
             request_timeout_seconds: var("POLIS_HTTP_REQUEST_TIMEOUT_SECONDS")?,
             snapshot_poll_milliseconds: var("POLIS_HTTP_SNAPSHOT_POLL_MILLISECONDS")?,
+            read_requires_token: var("POLIS_HTTP_READ_REQUIRES_TOKEN")?,
+            write_rate_per_minute: var("POLIS_HTTP_WRITE_RATE_PER_MINUTE")?,
+            write_burst: var("POLIS_HTTP_WRITE_BURST")?,
+            direct_apply_for_reviewers: var("POLIS_HTTP_DIRECT_APPLY_FOR_REVIEWERS")?,
         })
     }
 }
@@ -567,4 +609,172 @@ pub enum ConfigCommand {
     Example,
     /// Print the settings in force and where each came from.
     Show,
+}
+
+/// Who a team command acts as. Without `--as` the command line acts as the local admin
+/// `cli:<OS user>`: whoever can open the database file can change it anyway.
+#[derive(Debug, Args, Default, Clone)]
+pub struct Acting {
+    /// Act as this stored user, with their role and its limits (an editor proposes, another
+    /// user reviews) [default: the local admin cli:$USER]
+    #[arg(long = "as", value_name = "USER")]
+    pub as_user: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit log's hash chain; exits 1 naming the first entry that was altered,
+    /// deleted or moved.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user with a role; with --password-stdin, a web-UI password read from standard
+    /// input (at least 8 characters; stored as an argon2 hash).
+    #[command(
+        after_help = "Examples:\n  polis user add ada --role admin\n  polis user add eddie --role editor\n  printf '%s' \"$PASSWORD\" | polis user add rita --role reviewer --password-stdin"
+    )]
+    Add {
+        name: String,
+        #[arg(long, value_parser = one_of::<polis_app::Role>(&["viewer", "editor", "reviewer", "admin"]))]
+        role: polis_app::Role,
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every user and their role.
+    #[command(after_help = "Examples:\n  polis user list\n  polis user list --json")]
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a user's role. No one raises their own role, and the last admin stays admin.
+    #[command(
+        name = "set-role",
+        after_help = "Examples:\n  polis user set-role eddie reviewer\n  polis user set-role rita viewer --as ada"
+    )]
+    SetRole {
+        name: String,
+        #[arg(value_parser = one_of::<polis_app::Role>(&["viewer", "editor", "reviewer", "admin"]))]
+        role: polis_app::Role,
+        #[command(flatten)]
+        acting: Acting,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user. The secret is printed once; only its SHA-256 is kept.
+    #[command(
+        after_help = "Examples:\n  polis token create eddie\n  polis token create eddie --expires 2027-06-30 --json\n  curl -H \"Authorization: Bearer polis_...\" http://127.0.0.1:8080/api/v1/proposals"
+    )]
+    Create {
+        user: String,
+        /// The last day the token works (YYYY-MM-DD) [default: never expires]
+        #[arg(long, value_name = "DATE")]
+        expires: Option<PartialDate>,
+        #[command(flatten)]
+        acting: Acting,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every token (never its secret), newest first.
+    #[command(after_help = "Examples:\n  polis token list\n  polis token list --json")]
+    List {
+        #[command(flatten)]
+        acting: Acting,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token by its id (from `polis token list`).
+    #[command(after_help = "Example:\n  polis token revoke 3f2a9c0d1e4b5a6c")]
+    Revoke {
+        id: String,
+        #[command(flatten)]
+        acting: Acting,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ProposeArgs {
+    /// A bundle fragment: one TOML file of the bundle format (docs/bundle-format.md) whose
+    /// records are laid over the stored ones.
+    #[arg(required_unless_present_any = ["delete", "merge", "unmerge"], conflicts_with_all = ["delete", "merge", "unmerge"])]
+    pub file: Option<PathBuf>,
+    /// Propose deleting a record.
+    #[arg(long, num_args = 2, value_names = ["KIND", "ID"], conflicts_with_all = ["merge", "unmerge"])]
+    pub delete: Option<Vec<String>>,
+    /// Propose merging record OLD into INTO (places and actors).
+    #[arg(long, num_args = 3, value_names = ["KIND", "OLD", "INTO"], conflicts_with = "unmerge")]
+    pub merge: Option<Vec<String>>,
+    /// Propose undoing the merge of OLD.
+    #[arg(long, num_args = 2, value_names = ["KIND", "OLD"])]
+    pub unmerge: Option<Vec<String>>,
+    /// Why: what the change is and where it comes from.
+    #[arg(long)]
+    pub comment: String,
+    #[command(flatten)]
+    pub acting: Acting,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Proposals, newest first.
+    #[command(
+        after_help = "Examples:\n  polis review list\n  polis review list --status open --json"
+    )]
+    List {
+        /// Only proposals with this status.
+        #[arg(long, value_parser = PossibleValuesParser::new(["open", "approved", "rejected"]))]
+        status: Option<String>,
+        #[command(flatten)]
+        acting: Acting,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A proposal with its diff against the records when it was proposed.
+    #[command(after_help = "Examples:\n  polis review show 4\n  polis review show 4 --json")]
+    Show {
+        id: i64,
+        #[command(flatten)]
+        acting: Acting,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a proposal: validated again against the records as they are now, refused
+    /// with both diffs when they changed since, then applied in one transaction and audited.
+    #[command(
+        after_help = "Examples:\n  polis review approve 4 --comment \"checked the minutes\" --as rita\n  polis review approve 4 --json"
+    )]
+    Approve {
+        id: i64,
+        #[arg(long, default_value = "")]
+        comment: String,
+        #[command(flatten)]
+        acting: Acting,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reject a proposal, saying why.
+    #[command(
+        after_help = "Example:\n  polis review reject 4 --comment \"no source for the 2024 date\" --as rita"
+    )]
+    Reject {
+        id: i64,
+        #[arg(long)]
+        comment: String,
+        #[command(flatten)]
+        acting: Acting,
+        #[arg(long)]
+        json: bool,
+    },
 }

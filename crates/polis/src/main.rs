@@ -29,6 +29,7 @@ mod cli;
 mod importing;
 mod output;
 mod settings;
+mod team;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -450,10 +451,22 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                 .cli()?;
             output::search(&hits, json)
         }
-        Command::Audit { limit, json } => {
+        Command::Audit {
+            command: Some(command),
+            ..
+        } => team::audit(&existing(settings).await?, command).await,
+        Command::Audit {
+            command: None,
+            limit,
+            json,
+        } => {
             let entries = existing(settings).await?.audit(limit).await.cli()?;
             output::audit(&entries, json)
         }
+        Command::User(command) => team::user(&existing(settings).await?, command).await,
+        Command::Token(command) => team::token(&existing(settings).await?, command).await,
+        Command::Propose(args) => team::propose(&existing(settings).await?, args).await,
+        Command::Review(command) => team::review(&existing(settings).await?, command).await,
         Command::Config(ConfigCommand::Example) => {
             out!("{}", settings::EXAMPLE.trim_end());
             Ok(())

@@ -52,6 +52,18 @@ impl Settings {
         if let Some(milliseconds) = limits.snapshot_poll_milliseconds {
             http.snapshot_poll_milliseconds = milliseconds;
         }
+        if let Some(required) = limits.read_requires_token {
+            http.read_requires_token = required;
+        }
+        if let Some(rate) = limits.write_rate_per_minute {
+            http.write_rate_per_minute = rate;
+        }
+        if let Some(burst) = limits.write_burst {
+            http.write_burst = burst;
+        }
+        if let Some(direct) = limits.direct_apply_for_reviewers {
+            http.direct_apply_for_reviewers = direct;
+        }
         http
     }
 }
@@ -150,4 +162,13 @@ pub const EXAMPLE: &str = r#"# polis configuration. Every key is optional. Prece
 # cors_allowed_origins = ["https://example.org"]
 # How often to look for changes made by other processes (imports), in milliseconds.
 # snapshot_poll_milliseconds = 500
+# Whether reading the API needs a token (any role); false: reading is public. The audit log,
+# users and proposals always need one.
+# read_requires_token = false
+# Writes (proposals, reviews, roles) per minute each client address may make on average,
+# and at once; 0 turns this limit off.
+# write_rate_per_minute = 60
+# write_burst = 10
+# Whether a reviewer's or admin's proposal applies at once instead of waiting for review.
+# direct_apply_for_reviewers = false
 "#;

@@ -1,4 +1,5 @@
-//! The audit log.
+//! The audit log and the check of its hash chain, for admins only: it names every user and
+//! holds every record's earlier states.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -7,7 +8,7 @@ use utoipa::IntoParams;
 
 use super::{MAX_LIMIT, json, size};
 use crate::error::{ApiError, ErrorBody};
-use crate::params::{self, ApiQuery};
+use crate::params::{self, ApiQuery, Caller, NoParams};
 use crate::state::AppState;
 
 /// Query parameters of `/audit`.
@@ -20,20 +21,24 @@ pub(crate) struct AuditParams {
     limit: Option<String>,
 }
 
-/// The newest entries of the audit log, newest first. As `polis audit`.
+/// The newest entries of the audit log, newest first (admins only). As `polis audit`.
 #[utoipa::path(
     get,
     path = "/api/v1/audit",
     tag = "audit",
     params(AuditParams),
+    security(("bearer" = [])),
     responses(
         (status = 200, description = "The entries, newest first", body = [polis_app::AuditView]),
         (status = 400, description = "`limit` does not parse", body = ErrorBody),
+        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
     )
 )]
 pub(crate) async fn audit(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<AuditParams>,
+    Caller(principal): Caller,
 ) -> Result<Response, ApiError> {
     let limit = params::number(
         "limit",
@@ -42,5 +47,26 @@ pub(crate) async fn audit(
         1,
         MAX_LIMIT,
     )?;
-    json(&state.app().audit(size(limit)).await?)
+    json(&state.app().audit_for(&principal, size(limit)).await?)
+}
+
+/// Walks the audit log's hash chain and names the first entry that was altered, deleted or
+/// moved (admins only). As `polis audit verify`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/verify",
+    tag = "audit",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "What the walk found: `intact`, or the first broken entry", body = polis_app::AuditVerification),
+        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+    )
+)]
+pub(crate) async fn verify(
+    State(state): State<AppState>,
+    ApiQuery(_): ApiQuery<NoParams>,
+    Caller(principal): Caller,
+) -> Result<Response, ApiError> {
+    json(&state.app().verify_audit(&principal).await?)
 }

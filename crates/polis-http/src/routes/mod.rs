@@ -8,16 +8,18 @@ pub(crate) mod audit;
 pub(crate) mod export;
 pub(crate) mod meta;
 pub(crate) mod places;
+pub(crate) mod proposals;
 pub(crate) mod resolution;
 pub(crate) mod search;
 pub(crate) mod ties;
+pub(crate) mod users;
 pub(crate) mod views;
 
 use std::sync::Arc;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get};
+use axum::routing::{MethodRouter, get, post, put};
 use polis_app::Snapshot;
 use serde::Serialize;
 
@@ -116,6 +118,34 @@ pub static ROUTES: &[Route] = &[
     Route {
         path: "/api/v1/audit",
         handler: || get(audit::audit),
+    },
+    Route {
+        path: "/api/v1/audit/verify",
+        handler: || get(audit::verify),
+    },
+    Route {
+        path: "/api/v1/proposals",
+        handler: || get(proposals::proposals).post(proposals::propose),
+    },
+    Route {
+        path: "/api/v1/proposals/{id}",
+        handler: || get(proposals::proposal),
+    },
+    Route {
+        path: "/api/v1/proposals/{id}/approve",
+        handler: || post(proposals::approve),
+    },
+    Route {
+        path: "/api/v1/proposals/{id}/reject",
+        handler: || post(proposals::reject),
+    },
+    Route {
+        path: "/api/v1/users",
+        handler: || get(users::users),
+    },
+    Route {
+        path: "/api/v1/users/{name}/role",
+        handler: || put(users::set_role),
     },
     Route {
         path: "/api/v1/resolve",

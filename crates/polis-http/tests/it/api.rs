@@ -289,7 +289,11 @@ async fn search_finds_places_in_any_script_and_the_audit_log_embeds_records() {
         .ok_json();
     assert!(ids(&hits).contains(&"cz-prague".to_owned()), "{hits}");
 
-    let audit = server.get("/api/v1/audit?limit=3").await.ok_json();
+    let admin = server.token_for("ada", polis_store::Role::Admin).await;
+    let audit = server
+        .get_as("/api/v1/audit?limit=3", &admin)
+        .await
+        .ok_json();
     let entries = audit.as_array().expect("a list");
     assert_eq!(entries.len(), 3);
     assert!(entries[0]["after"].is_object(), "{audit}");

@@ -6,6 +6,7 @@ mod analyses;
 mod api;
 mod errors;
 mod openapi;
+mod team;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -114,6 +115,29 @@ impl Server {
     pub async fn get(&self, path_and_query: &str) -> Answer {
         self.send(self.client.get(format!("{}{path_and_query}", self.base)))
             .await
+    }
+
+    /// A token for a new user `name` with `role`, added by the local admin.
+    pub async fn token_for(&self, name: &str, role: polis_store::Role) -> String {
+        let admin = polis_app::Principal::local_admin("test");
+        let app = self.state.app();
+        app.add_user(&admin, name, role, None)
+            .await
+            .expect("adds the user");
+        app.create_token(&admin, name, None)
+            .await
+            .expect("creates a token")
+            .secret
+    }
+
+    /// A GET with `Authorization: Bearer TOKEN`.
+    pub async fn get_as(&self, path_and_query: &str, token: &str) -> Answer {
+        self.send(
+            self.client
+                .get(format!("{}{path_and_query}", self.base))
+                .bearer_auth(token),
+        )
+        .await
     }
 
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Answer {

@@ -6,6 +6,7 @@ mod bundles;
 mod cases;
 mod imports;
 mod queries;
+mod team;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
