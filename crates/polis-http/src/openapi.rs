@@ -35,6 +35,7 @@ use crate::routes::{
         views::tie,
         views::dossier,
         views::neighbourhood,
+        views::dashboard,
         analysis::stats,
         analysis::changes,
         analysis::quality,

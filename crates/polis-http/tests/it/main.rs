@@ -6,6 +6,7 @@ mod analyses;
 mod api;
 mod errors;
 mod openapi;
+mod pages;
 mod team;
 
 use std::net::SocketAddr;
