@@ -8,6 +8,7 @@
 //! snapshot, so readers never block and never see half a change.
 
 pub mod accounts;
+mod dashboard;
 mod error;
 mod imports;
 pub mod options;
@@ -22,6 +23,9 @@ use std::sync::{Arc, PoisonError, RwLock};
 use polis_store::{ApplyReport, AuditEntry, ChangeContext, QueuedName, SearchHit, Store};
 
 pub use accounts::{CreatedToken, Principal, TokenView, UserView};
+pub use dashboard::{
+    Concentration, CountryPair, CountryTies, DASHBOARD_TOP, Dashboard, YearCounts,
+};
 pub use error::AppError;
 pub use imports::{
     CandidateRow, DecisionRequest, ImportOutcome, ImportRequest, MAX_IMPORT_BYTES, Progress,
@@ -37,8 +41,8 @@ pub use snapshot::{
     StatsRequest, TiesQuery,
 };
 pub use views::{
-    DEFAULT_NEIGHBOURHOOD_DEPTH, Dossier, MAX_NEIGHBOURHOOD_NODES, MapLayer, MapNetwork, MapPlace,
-    MapTie, QualityFlag, Stakeholder, TieView,
+    DEFAULT_NEIGHBOURHOOD_DEPTH, Dossier, MAX_NEIGHBOURHOOD_NODES, MapFilter, MapLayer, MapNetwork,
+    MapPlace, MapTie, QualityFlag, SourceEvidence, Stakeholder, TieView,
 };
 
 /// The store polis runs on: any backend, behind the store traits.

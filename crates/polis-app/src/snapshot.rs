@@ -28,6 +28,9 @@ pub struct Snapshot {
     ties_by_place: HashMap<String, Vec<usize>>,
     /// Membership positions by member id.
     memberships_by_member: HashMap<String, Vec<usize>>,
+    /// The world map's layer, built on first use and kept while this snapshot is in force
+    /// (the map page and its JSON both ask for it; see `views.rs`).
+    pub(crate) map_layer: std::sync::OnceLock<std::sync::Arc<crate::views::MapLayer>>,
 }
 
 /// A place with its ties and memberships: `polis place show`, `/places/{place}`.
@@ -181,6 +184,7 @@ impl Snapshot {
             by_name_key,
             ties_by_place,
             memberships_by_member,
+            map_layer: std::sync::OnceLock::new(),
         }
     }
 

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use polis_analysis::recommend::Recommendations;
 use polis_analysis::{Neighbourhood, TieRow};
 use polis_core::{
-    Activity, Actor, Document, PartialDate, Place, Relation, Source, StatusAsOf, Tie, TieKind,
-    TieStatus, status_as_of,
+    Activity, Actor, Document, EventKind, PartialDate, Place, Relation, Source, StatusAsOf, Tie,
+    TieKind, TieStatus, status_as_of,
 };
 use serde::Serialize;
 
@@ -43,12 +43,15 @@ pub struct MapLayer {
 pub struct MapPlace {
     pub id: String,
     pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     pub lat: f64,
     pub lon: f64,
     /// Ties at this place (of any status).
     pub degree: usize,
-    /// The networks the place is a member of.
+    /// The networks the place is a member of (absent when none: the layer of the world
+    /// dataset stays smaller).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub networks: Vec<String>,
 }
 
@@ -68,15 +71,136 @@ pub struct MapTie {
     pub a: String,
     pub b: String,
     pub kind: TieKind,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub themes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
     /// The status today.
     pub status: TieStatus,
     /// The status before the first change.
     pub before: TieStatus,
     /// `[year, status at the end of that year]`, for every year an event or an
-    /// observation dates; the status holds until the next entry.
+    /// observation dates; the status holds until the next entry (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<(u16, TieStatus)>,
+    /// `[year, event kind]` of every dated lifecycle event, in order: what the map lists as
+    /// the year's signings and terminations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<(u16, EventKind)>,
+}
+
+impl MapTie {
+    /// The status at the end of `year`: that of the last change dated `year` or before, or
+    /// the status before the first change. The map's script looks statuses up the same way.
+    /// For the current year (not yet ended) use [`MapLayer::status_in`], which gives the
+    /// status today.
+    pub fn status_at_end_of(&self, year: u16) -> TieStatus {
+        self.changes
+            .iter()
+            .rev()
+            .find(|(changed, _)| *changed <= year)
+            .map_or(self.before, |&(_, status)| status)
+    }
+
+    /// The other end of the tie, seen from `place`.
+    pub fn partner_of(&self, place: &str) -> &str {
+        if self.a == place { &self.b } else { &self.a }
+    }
+}
+
+/// The filters the map offers; an empty filter admits everything.
+#[derive(Debug, Clone, Default)]
+pub struct MapFilter {
+    /// Ties with an end in this country (ISO code, upper case).
+    pub country: Option<String>,
+    pub kind: Option<TieKind>,
+    /// Ties with this status at the end of the year shown.
+    pub status: Option<TieStatus>,
+    /// Ties of this network, or between two of its members.
+    pub network: Option<String>,
+}
+
+impl MapLayer {
+    /// A tie's status in `year` as the map shows it: today's status in this year (which has
+    /// not ended: an undated tie a source lists counts as in force now), else its status
+    /// at the end of `year`. The map's script applies the same rule.
+    pub fn status_in(&self, tie: &MapTie, year: u16) -> TieStatus {
+        if year >= self.this_year {
+            tie.status
+        } else {
+            tie.status_at_end_of(year)
+        }
+    }
+
+    /// The place on the map with this id.
+    pub fn place(&self, id: &str) -> Option<&MapPlace> {
+        self.places.iter().find(|p| p.id == id)
+    }
+
+    /// Does `tie` pass `filter` in `year`? The map's script applies the same tests.
+    pub fn admits(&self, filter: &MapFilter, tie: &MapTie, year: u16) -> bool {
+        let place = |id: &str| self.place(id);
+        filter.kind.is_none_or(|kind| tie.kind == kind)
+            && filter
+                .status
+                .is_none_or(|status| self.status_in(tie, year) == status)
+            && filter.country.as_deref().is_none_or(|country| {
+                [&tie.a, &tie.b]
+                    .iter()
+                    .any(|id| place(id).and_then(|p| p.country.as_deref()) == Some(country))
+            })
+            && filter.network.as_deref().is_none_or(|network| {
+                tie.network.as_deref() == Some(network)
+                    || [&tie.a, &tie.b].iter().all(|id| {
+                        place(id).is_some_and(|p| p.networks.iter().any(|n| n == network))
+                    })
+            })
+    }
+
+    /// The ties at `place` that pass `filter` in `year`, by partner name.
+    pub fn ties_of(&self, place: &str, filter: &MapFilter, year: u16) -> Vec<&MapTie> {
+        let mut ties: Vec<&MapTie> = self
+            .ties
+            .iter()
+            .filter(|t| t.a == place || t.b == place)
+            .filter(|t| self.admits(filter, t, year))
+            .collect();
+        let name = |t: &MapTie| self.place(t.partner_of(place)).map(|p| p.name.clone());
+        ties.sort_by_key(|t| name(t));
+        ties
+    }
+
+    /// The ties with a lifecycle event dated `year` that pass `filter`, with the event.
+    pub fn events_in(&self, year: u16, filter: &MapFilter) -> Vec<(&MapTie, EventKind)> {
+        self.ties
+            .iter()
+            .filter(|t| self.admits(filter, t, year))
+            .flat_map(|t| {
+                t.events
+                    .iter()
+                    .filter(move |(dated, _)| *dated == year)
+                    .map(move |&(_, kind)| (t, kind))
+            })
+            .collect()
+    }
+
+    /// The `n` places with the most ties, most first (then by name).
+    pub fn top_places(&self, n: usize) -> Vec<&MapPlace> {
+        let mut places: Vec<&MapPlace> = self.places.iter().filter(|p| p.degree > 0).collect();
+        places.sort_by(|x, y| y.degree.cmp(&x.degree).then_with(|| x.name.cmp(&y.name)));
+        places.truncate(n);
+        places
+    }
+
+    /// The slider's range: the first year any tie's status changed (this year when none
+    /// did) to this year.
+    pub fn year_range(&self) -> (u16, u16) {
+        let first = self
+            .first_year
+            .unwrap_or(self.this_year)
+            .min(self.this_year);
+        (first, self.this_year)
+    }
 }
 
 /// A tie with both places, its status, and every source, document and actor it cites:
@@ -91,6 +215,24 @@ pub struct TieView<'a> {
     pub sources: Vec<&'a Source>,
     pub documents: Vec<&'a Document>,
     pub actors: Vec<&'a Actor>,
+    /// The tie's evidence grouped by the source it came from, in source order.
+    pub evidence_by_source: Vec<SourceEvidence<'a>>,
+    /// Where the sources do not tell the same story, in words.
+    pub disagreements: Vec<String>,
+}
+
+/// What one source says about a tie: the rows of it that name the tie.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourceEvidence<'a> {
+    pub source: String,
+    /// Whose list each row was seen on (a place id), when the source is a per-place list.
+    pub listed_by: Vec<String>,
+    /// The names as the source wrote them.
+    pub as_written: Vec<String>,
+    /// The latest date the source observed the tie.
+    pub observed: Option<PartialDate>,
+    pub rows: Vec<&'a polis_core::Evidence>,
 }
 
 /// An actor's relation to a place, with the actor.
@@ -139,8 +281,15 @@ pub const MAX_NEIGHBOURHOOD_NODES: usize = 300;
 pub const DEFAULT_NEIGHBOURHOOD_DEPTH: usize = 2;
 
 impl Snapshot {
-    /// The world map's layer.
-    pub fn map_layer(&self) -> MapLayer {
+    /// The world map's layer, built once per snapshot (about a third of a second with the
+    /// world dataset) and shared by the map page and `/api/v1/map`.
+    pub fn map_layer(&self) -> std::sync::Arc<MapLayer> {
+        self.map_layer
+            .get_or_init(|| std::sync::Arc::new(self.build_map_layer()))
+            .clone()
+    }
+
+    fn build_map_layer(&self) -> MapLayer {
         let data = self.data();
         let mut degree: BTreeMap<&str, usize> = BTreeMap::new();
         for tie in &data.ties {
@@ -202,6 +351,11 @@ impl Snapshot {
                 status: status_as_of(tie, None).status,
                 before,
                 changes,
+                events: tie
+                    .events
+                    .iter()
+                    .filter_map(|e| e.date.as_ref().map(|d| (d.year_value(), e.kind)))
+                    .collect(),
             });
         }
         let countries: BTreeSet<String> = places.iter().filter_map(|p| p.country.clone()).collect();
@@ -263,7 +417,10 @@ impl Snapshot {
             .iter()
             .filter_map(|e| e.actor.as_deref())
             .collect();
+        let (evidence_by_source, disagreements) = evidence_and_disagreements(tie);
         Ok(TieView {
+            evidence_by_source,
+            disagreements,
             tie,
             a: place(&tie.a)?,
             b: place(&tie.b)?,
@@ -400,6 +557,45 @@ impl Snapshot {
         })
     }
 
+    /// The place a former id (of a place merged into another) now names, when `query` is
+    /// one: the pages redirect such an address to the survivor's.
+    pub fn place_redirect(&self, query: &str) -> Option<&str> {
+        if self.place_by_id(query).is_some() {
+            return None;
+        }
+        self.data()
+            .places
+            .iter()
+            .find(|p| p.former_ids.iter().any(|f| f == query))
+            .map(|p| p.id.as_str())
+    }
+
+    /// The place a document is best read from (its first party that is a place, else a
+    /// place of a tie that cites it): where a search hit on a document leads.
+    pub fn document_place(&self, document: &str) -> Option<&str> {
+        let data = self.data();
+        data.documents
+            .iter()
+            .find(|d| d.id == document)
+            .and_then(|d| {
+                d.parties
+                    .iter()
+                    .find(|p| self.place_by_id(p).is_some())
+                    .map(String::as_str)
+            })
+            .or_else(|| {
+                data.ties
+                    .iter()
+                    .find(|t| {
+                        t.documents.iter().any(|d| d == document)
+                            || t.events
+                                .iter()
+                                .any(|e| e.document.as_deref() == Some(document))
+                    })
+                    .map(|t| t.a.as_str())
+            })
+    }
+
     /// The stakeholder network around a record (an id or a name): every record within
     /// `depth` links, through links in force on `as_of` (all links when absent).
     pub fn neighbourhood(
@@ -417,6 +613,62 @@ impl Snapshot {
         )
         .map_err(AppError::from)
     }
+}
+
+/// A tie's evidence by source, and where the sources disagree: a tie that only one side's
+/// list names, and a source that still lists a tie after its recorded termination.
+fn evidence_and_disagreements(tie: &Tie) -> (Vec<SourceEvidence<'_>>, Vec<String>) {
+    let mut by_source: BTreeMap<&str, SourceEvidence> = BTreeMap::new();
+    for row in &tie.evidence {
+        let entry = by_source
+            .entry(row.source.as_str())
+            .or_insert_with(|| SourceEvidence {
+                source: row.source.clone(),
+                listed_by: Vec::new(),
+                as_written: Vec::new(),
+                observed: None,
+                rows: Vec::new(),
+            });
+        if let Some(side) = &row.listed_by
+            && !entry.listed_by.contains(side)
+        {
+            entry.listed_by.push(side.clone());
+        }
+        for name in &row.as_written {
+            if !entry.as_written.contains(name) {
+                entry.as_written.push(name.clone());
+            }
+        }
+        if let Some(observed) = row.observed {
+            entry.observed = Some(entry.observed.map_or(observed, |o| o.max(observed)));
+        }
+        entry.rows.push(row);
+    }
+    let mut disagreements = Vec::new();
+    if tie.is_one_sided() {
+        let side = tie
+            .evidence
+            .iter()
+            .find_map(|e| e.listed_by.as_deref())
+            .unwrap_or_default();
+        let other = if side == tie.a { &tie.b } else { &tie.a };
+        disagreements.push(format!(
+            "only the list of {side} names this tie; no source from {other}'s side confirms it"
+        ));
+    }
+    if let Some(terminated) = tie.terminated() {
+        for evidence in by_source.values() {
+            if let Some(observed) = evidence.observed
+                && observed.year_value() > terminated.year_value()
+            {
+                disagreements.push(format!(
+                    "{} still lists the tie in {observed}, after its termination in {terminated}",
+                    evidence.source
+                ));
+            }
+        }
+    }
+    (by_source.into_values().collect(), disagreements)
 }
 
 /// The sources with these ids, in id order.

@@ -199,7 +199,13 @@ pub(crate) async fn uniform_error_body(response: Response) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
-    if is_json {
+    // Pages answer their own errors as HTML pages for people (see `pages`).
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_json || is_page {
         return response;
     }
     let error = match status {

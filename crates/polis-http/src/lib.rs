@@ -1,9 +1,11 @@
-//! The polis HTTP API: a read-only JSON API under `/api/v1` that offers what the command
+//! The polis HTTP API and web pages: a read-only JSON API under `/api/v1` that offers what the command
 //! line shows (places, ties, statistics, changes, quality, dormant ties, paths, network
 //! metrics, the partner finder and its evaluation, figures, activity totals, clauses,
 //! search, the audit log, name resolution against the embedded gazetteer, the unresolved-name
 //! queue and exports), documented by an OpenAPI document at
-//! `/api/v1/openapi.json`. This is the only crate that knows HTTP.
+//! `/api/v1/openapi.json`, and the web UI's pages over the same calls ([`PAGES`]: the map,
+//! dossiers, ties, the explorer, the dashboard, search; rendered by `polis-web`). This is
+//! the only crate that knows HTTP.
 //!
 //! Reads are answered from an in-memory snapshot of the store ([`AppState`]), so a request
 //! touches SQL only for full-text search, the audit log and the unresolved queue. Every error has the same body,
@@ -19,6 +21,7 @@
 mod config;
 mod error;
 mod openapi;
+mod pages;
 mod params;
 mod routes;
 mod schema;
@@ -41,6 +44,7 @@ use tower_http::trace::TraceLayer;
 pub use config::HttpConfig;
 pub use error::{ApiError, ErrorCode};
 pub use openapi::openapi;
+pub use pages::{PAGES, Page};
 pub use routes::{ROUTES, Route};
 pub use state::AppState;
 
@@ -77,8 +81,13 @@ pub fn router(state: AppState) -> Router {
     for route in ROUTES {
         routes = routes.route(route.path, (route.handler)());
     }
+    // The web pages beside the API; a path neither serves gets the API's JSON error under
+    // `/api/` and the HTML 404 page elsewhere.
+    for page in PAGES {
+        routes = routes.route(page.path, (page.handler)());
+    }
     let mut app = routes
-        .fallback(routes::no_such_endpoint)
+        .fallback(pages::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state.clone())
         // Innermost first: a request meets these from the bottom of this chain up.

@@ -29,6 +29,7 @@ use crate::routes::{analysis, audit, export, meta, places, resolution, search, t
         views::tie,
         views::dossier,
         views::neighbourhood,
+        views::dashboard,
         analysis::stats,
         analysis::changes,
         analysis::quality,

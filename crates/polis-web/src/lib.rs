@@ -1,7 +1,12 @@
-//! The polis web UI's assets: the vendored JavaScript libraries and the world atlas,
-//! embedded in the binary and named by a hash of their content, so they can be cached for
-//! a year; each is kept gzip-compressed too. The views (maud) come next; this crate knows
-//! neither axum nor the store.
+//! The polis web UI: the pages as maud views over the service layer's view-models
+//! ([`views`], in the frame of [`layout`]), and their assets (the stylesheet, the page
+//! scripts, the vendored JavaScript libraries and the world atlas), embedded in the binary
+//! and named by a hash of their content, so they can be cached for a year; each is kept
+//! gzip-compressed too. This crate knows neither axum nor the store: the page handlers in
+//! `polis-http` call the service layer and hand its answers to these views.
+
+pub mod layout;
+pub mod views;
 
 use std::io::Write;
 use std::sync::OnceLock;
@@ -54,6 +59,16 @@ pub fn assets() -> &'static [Asset] {
 /// The asset with this content-hashed name.
 pub fn asset(hashed_name: &str) -> Option<&'static Asset> {
     assets().iter().find(|a| a.hashed_name == hashed_name)
+}
+
+/// The URL of an embedded asset by its path under `assets/` (`polis.css`,
+/// `vendor/htmx.min.js`): `/assets/` and its content-hashed name. A path that is not
+/// embedded is a bug of this crate, and its URL answers 404.
+pub fn asset_url(path: &str) -> String {
+    match assets().iter().find(|a| a.path == path) {
+        Some(asset) => format!("/assets/{}", asset.hashed_name),
+        None => format!("/assets/{path}"),
+    }
 }
 
 fn content_type(path: &str) -> &'static str {

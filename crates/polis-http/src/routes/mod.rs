@@ -62,6 +62,10 @@ pub static ROUTES: &[Route] = &[
         handler: || get(views::map),
     },
     Route {
+        path: "/api/v1/dashboard",
+        handler: || get(views::dashboard),
+    },
+    Route {
         path: "/api/v1/graph/neighbourhood",
         handler: || get(views::neighbourhood),
     },

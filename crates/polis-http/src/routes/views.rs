@@ -32,7 +32,27 @@ pub(crate) async fn map(
     State(state): State<AppState>,
     ApiQuery(NoParams {}): ApiQuery<NoParams>,
 ) -> Result<Response, ApiError> {
-    on_snapshot(&state, |snapshot| json(&snapshot.map_layer())).await
+    on_snapshot(&state, |snapshot| json(&*snapshot.map_layer())).await
+}
+
+/// The dashboard's numbers: ties signed and terminated per year, the countries and country
+/// pairs with the most ties, partner-country concentration (HHI) of the leading countries,
+/// reported figures beside computed ones, and the quality report. The web dashboard draws
+/// this.
+#[utoipa::path(
+    get,
+    path = "/api/v1/dashboard",
+    tag = "analysis",
+    responses(
+        (status = 200, description = "The dashboard", body = polis_app::Dashboard),
+    )
+)]
+pub(crate) async fn dashboard(
+    State(state): State<AppState>,
+    ApiQuery(NoParams {}): ApiQuery<NoParams>,
+) -> Result<Response, ApiError> {
+    let quality = state.app().quality().await?;
+    on_snapshot(&state, move |snapshot| json(&snapshot.dashboard(quality))).await
 }
 
 /// Query parameters of `/ties/{tie}` and `/places/{place}/dossier`.

@@ -6,6 +6,7 @@ mod analyses;
 mod api;
 mod errors;
 mod openapi;
+mod pages;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

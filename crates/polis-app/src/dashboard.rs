@@ -1,0 +1,166 @@
+//! The dashboard's numbers: ties signed and terminated per year, the countries and country
+//! pairs with the most ties, how concentrated each leading country's partners are, reported
+//! figures beside computed ones, and the quality report. The page draws them; nothing on it
+//! is computed anywhere else.
+
+use std::collections::BTreeMap;
+
+use polis_analysis::{FigureComparison, QualityReport};
+use serde::Serialize;
+
+use crate::options::CountryCode;
+use crate::snapshot::{Snapshot, StatsRequest};
+
+/// How many countries and country pairs the dashboard lists.
+pub const DASHBOARD_TOP: usize = 15;
+
+/// Everything the dashboard shows: `/dashboard`, `/api/v1/dashboard`.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dashboard {
+    /// Every tie, whatever its status.
+    pub n_ties: usize,
+    /// Ties signed and terminated in each year that has either.
+    pub per_year: Vec<YearCounts>,
+    /// Countries by the number of ties with an end in them, most first.
+    pub top_countries: Vec<CountryTies>,
+    /// Pairs of countries (in code order, a domestic pair once) by ties between them.
+    pub country_pairs: Vec<CountryPair>,
+    /// For the leading countries: how their ties in force spread over partner countries.
+    pub concentration: Vec<Concentration>,
+    /// Reported figures beside the values computed from the data.
+    pub figures: Vec<FigureComparison>,
+    pub quality: QualityReport,
+}
+
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct YearCounts {
+    pub year: u16,
+    pub signed: u64,
+    pub terminated: u64,
+}
+
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CountryTies {
+    pub country: String,
+    pub n_ties: u64,
+}
+
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CountryPair {
+    pub a: String,
+    pub b: String,
+    pub n_ties: u64,
+}
+
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Concentration {
+    pub country: String,
+    /// Ties in force today with a partner abroad.
+    pub n_ties: u64,
+    pub n_partner_countries: u64,
+    /// Herfindahl-Hirschman index over partner countries (1/n evenly spread .. 1).
+    pub hhi: Option<f64>,
+    /// The partner country with the most ties, and its share of them.
+    pub top_partner: Option<(String, u64)>,
+}
+
+impl Snapshot {
+    /// The dashboard over every tie, with `quality` (the report with the unresolved queue,
+    /// which the caller reads from the store).
+    pub fn dashboard(&self, quality: QualityReport) -> Dashboard {
+        let data = self.data();
+        let country_of = |id: &str| {
+            self.place_by_id(id)
+                .and_then(|p| p.country.clone())
+                .unwrap_or_else(|| "??".to_owned())
+        };
+        let mut by_country: BTreeMap<String, u64> = BTreeMap::new();
+        let mut by_pair: BTreeMap<(String, String), u64> = BTreeMap::new();
+        for tie in &data.ties {
+            let (a, b) = (country_of(&tie.a), country_of(&tie.b));
+            *by_country.entry(a.clone()).or_default() += 1;
+            if b != a {
+                *by_country.entry(b.clone()).or_default() += 1;
+            }
+            let pair = if a <= b { (a, b) } else { (b, a) };
+            *by_pair.entry(pair).or_default() += 1;
+        }
+        let mut top_countries: Vec<CountryTies> = by_country
+            .into_iter()
+            .filter(|(country, _)| country != "??")
+            .map(|(country, n_ties)| CountryTies { country, n_ties })
+            .collect();
+        top_countries.sort_by(|x, y| y.n_ties.cmp(&x.n_ties).then(x.country.cmp(&y.country)));
+        top_countries.truncate(DASHBOARD_TOP);
+        let mut country_pairs: Vec<CountryPair> = by_pair
+            .into_iter()
+            .map(|((a, b), n_ties)| CountryPair { a, b, n_ties })
+            .collect();
+        country_pairs.sort_by(|x, y| {
+            y.n_ties
+                .cmp(&x.n_ties)
+                .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
+        });
+        country_pairs.truncate(DASHBOARD_TOP);
+
+        let all = self.stats(&StatsRequest::default()).ok();
+        let mut years: BTreeMap<u16, YearCounts> = BTreeMap::new();
+        if let Some(all) = &all {
+            for (&year, &n) in &all.signed_by_year {
+                years
+                    .entry(year)
+                    .or_insert(YearCounts {
+                        year,
+                        signed: 0,
+                        terminated: 0,
+                    })
+                    .signed = n;
+            }
+            for (&year, &n) in &all.terminated_by_year {
+                years
+                    .entry(year)
+                    .or_insert(YearCounts {
+                        year,
+                        signed: 0,
+                        terminated: 0,
+                    })
+                    .terminated = n;
+            }
+        }
+        let concentration = top_countries
+            .iter()
+            .take(10)
+            .filter_map(|c| {
+                let code: CountryCode = c.country.parse().ok()?;
+                let stats = self
+                    .stats(&StatsRequest {
+                        country: Some(code),
+                        ..StatsRequest::default()
+                    })
+                    .ok()?;
+                let foreign = stats.n_ties - stats.n_domestic_ties.unwrap_or(0);
+                Some(Concentration {
+                    country: c.country.clone(),
+                    n_ties: foreign,
+                    n_partner_countries: stats.n_partner_countries,
+                    hhi: stats.hhi_partner_countries,
+                    top_partner: stats.top_partner_countries.first().cloned(),
+                })
+            })
+            .collect();
+        Dashboard {
+            n_ties: data.ties.len(),
+            per_year: years.into_values().collect(),
+            top_countries,
+            country_pairs,
+            concentration,
+            figures: self.figures(None),
+            quality,
+        }
+    }
+}

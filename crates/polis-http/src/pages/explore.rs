@@ -1,0 +1,91 @@
+//! The network explorer, `/explore`: the neighbourhood of a record (drawn by the page's
+//! script from `/api/v1/graph/neighbourhood`) and the chains between two records, as
+//! `/api/v1/path` finds them.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use polis_app::{PathQuery, Through};
+use polis_core::PartialDate;
+use polis_web::views::explore::{ExplorePage, explore_page};
+use serde::Deserialize;
+
+use super::{PageError, PageQuery, html, on_snapshot, parameter};
+use crate::state::AppState;
+
+/// The record the explorer starts from when given none: Prague, whose mayors, parties,
+/// offices and partner cities make the Prague–Beijing case of the reference dataset.
+pub const DEFAULT_CENTRE: &str = "cz-prague";
+
+#[derive(Deserialize)]
+pub(crate) struct ExploreParams {
+    of: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    as_of: Option<String>,
+    through: Option<String>,
+}
+
+fn text(value: Option<String>) -> String {
+    value.map(|v| v.trim().to_owned()).unwrap_or_default()
+}
+
+pub(crate) async fn explore(
+    State(state): State<AppState>,
+    PageQuery(params): PageQuery<ExploreParams>,
+) -> Result<Response, PageError> {
+    let (from, to, as_of_text, through_text) = (
+        text(params.from),
+        text(params.to),
+        text(params.as_of),
+        text(params.through),
+    );
+    let mut of = text(params.of);
+    if of.is_empty() {
+        of = if from.is_empty() {
+            DEFAULT_CENTRE.to_owned()
+        } else {
+            from.clone()
+        };
+    }
+    // A bad date or `through` is shown beside the form rather than as an error page.
+    let parsed = parameter::<PartialDate>("as_of", Some(&as_of_text))
+        .and_then(|as_of| Ok((as_of, parameter::<Through>("through", Some(&through_text))?)));
+    on_snapshot(&state, move |snapshot| {
+        let mut error = None;
+        let mut answer = None;
+        match parsed {
+            Err(PageError::BadRequest(message)) => error = Some(message),
+            Err(other) => return Err(other),
+            Ok((as_of, through)) if !from.is_empty() && !to.is_empty() => {
+                let query = PathQuery {
+                    from: from.clone(),
+                    to: to.clone(),
+                    through,
+                    as_of,
+                    max_chains: polis_app::options::DEFAULT_MAX_CHAINS,
+                };
+                match snapshot.path(&query) {
+                    Ok(found) => answer = Some(found),
+                    Err(e) => error = Some(e.to_string()),
+                }
+            }
+            Ok(_) if !from.is_empty() || !to.is_empty() => {
+                error = Some("give both ends, `from` and `to`, to find who connects them".into())
+            }
+            Ok(_) => {}
+        }
+        let page = ExplorePage {
+            of: &of,
+            from: &from,
+            to: &to,
+            as_of: &as_of_text,
+            through: &through_text,
+            through_names: &Through::NAMES,
+            path: answer.as_ref(),
+            error,
+        };
+        Ok(html(StatusCode::OK, explore_page(&page)))
+    })
+    .await
+}

@@ -1,0 +1,434 @@
+//! The web pages, from the server's side: each page answers HTML with the elements the UI
+//! contract names (the frame, the JSON link, each page's sections), unknown pages get the
+//! HTML 404 page while unknown API paths keep the JSON error, a former id redirects, the
+//! assets are cached for a year and gzipped when accepted, and no page loads anything from
+//! another host.
+
+use polis_store::ChangeContext;
+use reqwest::StatusCode;
+use reqwest::header;
+
+use crate::{Answer, Server};
+
+/// Asserts `answer` is a page (200, HTML) with the shared frame, and returns its body.
+fn check_page(answer: &Answer, path: &str) -> String {
+    assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+    assert!(
+        answer.content_type().starts_with("text/html"),
+        "{path}: {}",
+        answer.content_type()
+    );
+    let body = &answer.body;
+    for needle in [
+        "<main",
+        "id=\"search\"",
+        "hx-get=\"/search/suggest\"",
+        "id=\"suggestions\"",
+        "class=\"json-link\"",
+        "rel=\"alternate\" type=\"application/json\"",
+        "href=\"/dashboard\"",
+        "href=\"/explore\"",
+        "<h1",
+    ] {
+        assert!(body.contains(needle), "{path} lacks {needle}");
+    }
+    no_other_host(path, body);
+    body.clone()
+}
+
+/// Every `src` and `href` of a page's head and scripts points at this server; links to
+/// other sites (sources, Wikidata) are only `<a>`s, which load nothing.
+fn no_other_host(path: &str, body: &str) {
+    for attribute in ["src=\"", "<link rel=\"stylesheet\" href=\""] {
+        for (at, _) in body.match_indices(attribute) {
+            let value = &body[at + attribute.len()..];
+            assert!(
+                value.starts_with('/') && !value.starts_with("//"),
+                "{path} loads {} from elsewhere",
+                &value[..value.find('"').unwrap_or(value.len())]
+            );
+        }
+    }
+}
+
+fn count(body: &str, needle: &str) -> usize {
+    body.matches(needle).count()
+}
+
+#[tokio::test]
+async fn every_page_has_the_frame_and_answers_html() {
+    let server = Server::start().await;
+    for path in [
+        "/",
+        "/places/cz-prague",
+        "/ties/cn-beijing--cz-prague",
+        "/explore",
+        "/dashboard",
+        "/search?q=Praha",
+    ] {
+        let answer = server.get(path).await;
+        check_page(&answer, path);
+        let policy = answer
+            .headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(policy.contains("default-src 'self'"), "{path}: {policy}");
+    }
+}
+
+#[tokio::test]
+async fn the_map_page_has_its_slider_panels_and_counts() {
+    let server = Server::start().await;
+    let body = check_page(&server.get("/").await, "/");
+    for needle in [
+        "id=\"map-canvas\"",
+        "id=\"year-slider\" type=\"range\"",
+        "id=\"play\"",
+        "id=\"map-counts\"",
+        "id=\"place-panel\"",
+        "id=\"year-events\"",
+        "id=\"map-table\"",
+        "href=\"/api/v1/export/ties.csv\"",
+    ] {
+        assert!(body.contains(needle), "/ lacks {needle}");
+    }
+    let layer = server.get("/api/v1/map").await.ok_json();
+    let this_year = layer["this_year"].as_u64().expect("this year");
+    assert!(
+        body.contains(&format!(
+            "max=\"{this_year}\" step=\"1\" value=\"{this_year}\""
+        )),
+        "the slider ends and stands at this year"
+    );
+    assert!(
+        body.contains(&format!(
+            "min=\"{}\"",
+            layer["first_year"].as_u64().expect("a first year")
+        )),
+        "the slider starts at the first dated year"
+    );
+}
+
+#[tokio::test]
+async fn the_map_lists_prague_beijing_as_active_in_2018_and_terminated_in_2020() {
+    let server = Server::start().await;
+    let before = server.get("/?place=cz-prague&year=2018").await;
+    let before = check_page(&before, "/?place=cz-prague&year=2018");
+    assert!(
+        before.contains(r#"data-tie="cn-beijing--cz-prague" data-status="active""#),
+        "2018: {before}"
+    );
+    let after = check_page(
+        &server.get("/?place=cz-prague&year=2020").await,
+        "/?place=cz-prague&year=2020",
+    );
+    assert!(
+        after.contains(r#"data-tie="cn-beijing--cz-prague" data-status="terminated""#),
+        "2020"
+    );
+    assert!(
+        after.contains("href=\"/places/cn-beijing\""),
+        "the partner links to its dossier"
+    );
+    let in_2019 = check_page(&server.get("/?year=2019").await, "/?year=2019");
+    assert!(
+        in_2019.contains(r#"data-tie="cn-beijing--cz-prague" data-event="terminated""#),
+        "the termination is among 2019's events"
+    );
+    let filtered = server
+        .get("/?place=cz-prague&year=2020&status=active")
+        .await;
+    assert!(
+        !filtered
+            .body
+            .contains(r#"data-tie="cn-beijing--cz-prague""#),
+        "the status filter leaves out the ended tie"
+    );
+    let bad = server.get("/?kind=cousins").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.body.contains("twin_town"),
+        "says what is accepted: {}",
+        bad.body
+    );
+}
+
+#[tokio::test]
+async fn the_dossier_of_prague_has_every_section() {
+    let server = Server::start().await;
+    let body = check_page(&server.get("/places/cz-prague").await, "/places/cz-prague");
+    for section in [
+        "names",
+        "ties",
+        "memberships",
+        "activities",
+        "documents",
+        "stakeholders",
+        "metrics",
+        "partners",
+        "quality",
+    ] {
+        assert!(
+            body.contains(&format!("<section id=\"{section}\"")),
+            "no section#{section}"
+        );
+    }
+    assert!(body.contains("布拉格"), "the names in every script");
+    assert!(body.contains(r#"data-tie="cn-beijing--cz-prague""#));
+    assert!(body.contains(r#"class="event" data-event="terminated""#));
+    assert!(body.contains("href=\"/api/v1/places/cz-prague/dossier\""));
+    assert!(count(&body, "class=\"tie\"") >= 2, "one li.tie per tie");
+}
+
+#[tokio::test]
+async fn the_tie_page_tells_the_termination_with_its_side_reason_and_source() {
+    let server = Server::start().await;
+    let body = check_page(
+        &server.get("/ties/cn-beijing--cz-prague").await,
+        "/ties/cn-beijing--cz-prague",
+    );
+    assert!(body.contains("<ol id=\"events\""));
+    let terminated = body
+        .find(r#"data-event="terminated""#)
+        .expect("a termination event");
+    let event = &body[terminated
+        ..body[terminated..]
+            .find("</li>")
+            .map_or(body.len(), |e| terminated + e)];
+    assert!(event.contains("class=\"side\""), "{event}");
+    assert!(event.contains("Prague"), "Prague's side acted: {event}");
+    assert!(event.contains("class=\"reason\""), "{event}");
+    assert!(event.contains("class=\"source\""), "{event}");
+    assert!(body.contains("<section id=\"evidence\""));
+    assert!(body.contains("<section id=\"documents\""));
+    let missing = server.get("/ties/no-such--tie").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_explorer_lists_who_connects_city_hall_to_cefc_in_order() {
+    let server = Server::start().await;
+    let body = check_page(
+        &server
+            .get("/explore?from=prague-city-hall&to=cefc-china-energy&through=relations")
+            .await,
+        "/explore",
+    );
+    for needle in [
+        "id=\"path-form\"",
+        "id=\"from\"",
+        "id=\"to\"",
+        "id=\"find-path\"",
+        "id=\"graph\"",
+        "id=\"path-result\"",
+    ] {
+        assert!(body.contains(needle), "lacks {needle}");
+    }
+    let path = server
+        .get("/api/v1/path?from=prague-city-hall&to=cefc-china-energy&through=relations")
+        .await
+        .ok_json();
+    let nodes: Vec<String> = path["chains"][0]["nodes"]
+        .as_array()
+        .expect("a chain")
+        .iter()
+        .map(|n| n["id"].as_str().expect("an id").to_owned())
+        .collect();
+    let list = &body[body.find("id=\"path-result\"").expect("the list")..];
+    let mut at = 0;
+    for id in &nodes {
+        let found = list[at..]
+            .find(&format!("data-id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id} missing or out of order"));
+        at += found;
+    }
+    let unknown = server
+        .get("/explore?from=nobody-at-all&to=cefc-china-energy")
+        .await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert!(
+        unknown.body.contains("role=\"alert\""),
+        "the error is shown by the form"
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_draws_its_charts_with_tables_and_links() {
+    let server = Server::start().await;
+    let body = check_page(&server.get("/dashboard").await, "/dashboard");
+    for section in [
+        "per-year",
+        "top-countries",
+        "country-pairs",
+        "concentration",
+        "figures",
+        "quality",
+    ] {
+        assert!(
+            body.contains(&format!("<section id=\"{section}\"")),
+            "no section#{section}"
+        );
+    }
+    assert!(count(&body, "<svg") >= 3, "server-side charts");
+    assert!(count(&body, "<table") >= 5, "a table beside each chart");
+    assert!(body.contains("href=\"/api/v1/changes?from=2019-01-01&amp;to=2019-12-31\""));
+    let json = server.get("/api/v1/dashboard").await.ok_json();
+    let terminated_2019 = json["per_year"]
+        .as_array()
+        .expect("per year")
+        .iter()
+        .find(|y| y["year"] == 2019)
+        .expect("2019 has a termination")["terminated"]
+        .as_u64()
+        .expect("a count");
+    assert!(terminated_2019 >= 1);
+}
+
+#[tokio::test]
+async fn search_finds_prague_in_any_script_and_suggests_as_one_types() {
+    let server = Server::start().await;
+    for query in ["Praha", "%E5%B8%83%E6%8B%89%E6%A0%BC", "prague"] {
+        let body = check_page(&server.get(&format!("/search?q={query}")).await, query);
+        let results = &body[body.find("id=\"results\"").expect("ol#results")..];
+        assert!(
+            results.contains("href=\"/places/cz-prague\""),
+            "{query}: {results}"
+        );
+    }
+    let hrib = check_page(&server.get("/search?q=Hrib").await, "Hrib");
+    assert!(hrib.contains("data-kind=\"actor\""), "Hřib is an actor");
+    let suggestions = server.get("/search/suggest?q=Prah").await;
+    assert_eq!(suggestions.status, StatusCode::OK);
+    assert!(
+        suggestions.body.starts_with("<ul id=\"suggestions\""),
+        "{}",
+        suggestions.body
+    );
+    assert!(
+        suggestions
+            .body
+            .contains("<li><a href=\"/places/cz-prague\""),
+        "{}",
+        suggestions.body
+    );
+    let empty = server.get("/search/suggest?q=").await;
+    assert_eq!(
+        empty.body,
+        "<ul id=\"suggestions\" aria-live=\"polite\"></ul>"
+    );
+}
+
+#[tokio::test]
+async fn unknown_pages_get_the_404_page_and_unknown_api_paths_the_json_error() {
+    let server = Server::start().await;
+    for path in ["/no/such/page", "/places/no-such-place-anywhere"] {
+        let answer = server.get(path).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(answer.content_type().starts_with("text/html"), "{path}");
+        assert!(answer.body.contains("<h1>"), "{path}");
+        assert!(
+            answer.body.contains("action=\"/search\""),
+            "{path}: a search form"
+        );
+        assert!(
+            !answer.body.contains("panicked") && !answer.body.contains("src/"),
+            "{path}"
+        );
+    }
+    let api = server.get("/api/v1/no-such-endpoint").await;
+    crate::check_error(&api, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn a_former_id_redirects_for_good_and_a_name_to_the_id() {
+    let server = Server::start().await;
+    // Give Prague a former id, as a merge would.
+    let snapshot = server.state.app().snapshot().await.expect("a snapshot");
+    let mut data = polis_core::Dataset::default();
+    let mut prague = snapshot.place_by_id("cz-prague").expect("Prague").clone();
+    prague.former_ids.push("cz-praha-old".to_owned());
+    data.places.push(prague);
+    server
+        .state
+        .app()
+        .store()
+        .apply(
+            &data,
+            &ChangeContext {
+                who: "test".into(),
+                context: "a former id".into(),
+            },
+        )
+        .await
+        .expect("the change applies");
+    server.state.reload().await.expect("the snapshot reloads");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    let answer = server
+        .send(client.get(format!("{}/places/cz-praha-old", server.base)))
+        .await;
+    assert_eq!(answer.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(
+        answer
+            .headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/places/cz-prague")
+    );
+    let by_name = server
+        .send(client.get(format!("{}/places/Praha", server.base)))
+        .await;
+    assert_eq!(by_name.status, StatusCode::FOUND);
+    assert_eq!(
+        by_name
+            .headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/places/cz-prague")
+    );
+}
+
+#[tokio::test]
+async fn assets_are_cached_for_a_year_and_gzipped_when_accepted() {
+    let server = Server::start().await;
+    let page = server.get("/").await.body;
+    let start = page.find("/assets/polis.").expect("the stylesheet's URL");
+    let url = &page[start..start + page[start..].find('"').expect("the URL's end")];
+    let plain_client = reqwest::Client::builder()
+        .no_gzip()
+        .build()
+        .expect("a client");
+    let plain = server
+        .send(plain_client.get(format!("{}{url}", server.base)))
+        .await;
+    assert_eq!(plain.status, StatusCode::OK, "{url}");
+    assert_eq!(
+        plain
+            .headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok()),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert!(plain.content_type().starts_with("text/css"));
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    assert!(plain.body.contains("@media print"), "the print stylesheet");
+    let gzipped = server
+        .send(
+            plain_client
+                .get(format!("{}{url}", server.base))
+                .header(header::ACCEPT_ENCODING, "gzip, br"),
+        )
+        .await;
+    assert_eq!(
+        gzipped
+            .headers
+            .get(header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
+    let missing = server.get("/assets/polis.0000.css").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
