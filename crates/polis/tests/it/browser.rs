@@ -181,6 +181,8 @@ struct Browser {
     _profile: tempfile::TempDir,
     /// The test's name, for the screenshots' file names.
     test: &'static str,
+    /// axe-core's reports, when a test collects them rather than failing on the first.
+    deferred_violations: Option<Vec<String>>,
     n_screenshots: usize,
 }
 
@@ -253,6 +255,7 @@ impl Browser {
             chromedriver,
             _profile: profile,
             test,
+            deferred_violations: None,
             n_screenshots: 0,
         })
     }
@@ -343,7 +346,7 @@ impl Browser {
 
     /// Runs axe-core on the page: a serious or critical violation fails the test, each one
     /// listed with the elements it concerns.
-    async fn check_accessibility(&self, page: &str) {
+    async fn check_accessibility(&mut self, page: &str) {
         let axe_source =
             std::fs::read_to_string(repo_root().join("crates/polis-web/assets/vendor/axe.min.js"))
                 .expect("the vendored axe-core");
@@ -366,8 +369,10 @@ impl Browser {
             .json()
             .clone();
         let violations = violations.as_array().cloned().unwrap_or_default();
-        assert!(
-            violations.is_empty(),
+        if violations.is_empty() {
+            return;
+        }
+        let report = format!(
             "axe-core found {} serious or critical violation(s) on {page}:\n{}",
             violations.len(),
             violations
@@ -382,16 +387,33 @@ impl Browser {
                 .collect::<Vec<_>>()
                 .join("\n")
         );
+        match &mut self.deferred_violations {
+            Some(deferred) => deferred.push(report),
+            None => panic!("{report}"),
+        }
+    }
+
+    /// From now on, axe-core's findings are kept until [`Browser::assert_accessible`]
+    /// instead of failing at once, so that a test over many pages lists them all.
+    fn defer_accessibility_failures(&mut self) {
+        self.deferred_violations = Some(Vec::new());
+    }
+
+    /// Fails with every violation kept since [`Browser::defer_accessibility_failures`].
+    fn assert_accessible(&mut self) {
+        let deferred = self.deferred_violations.take().unwrap_or_default();
+        assert!(deferred.is_empty(), "{}", deferred.join("\n"));
     }
 
     /// Makes the viewport `width` CSS pixels wide, as a phone's (a window cannot be made
-    /// that narrow, so the DevTools protocol emulates the device).
+    /// that narrow, so the DevTools protocol emulates the device). Not in mobile mode,
+    /// which would zoom out to fit wide content and hide the overflow the test looks for.
     async fn set_viewport_width(&self, width: u32) {
         self.driver()
             .cdp()
             .send_raw(
                 "Emulation.setDeviceMetricsOverride",
-                json!({ "width": width, "height": 800, "deviceScaleFactor": 1, "mobile": true }),
+                json!({ "width": width, "height": 800, "deviceScaleFactor": 1, "mobile": false }),
             )
             .await
             .expect("the viewport is emulated");
@@ -685,9 +707,31 @@ fn the_prague_beijing_tie_page_names_the_termination_its_side_and_source() {
             !reason.trim().is_empty(),
             "the termination gives its reason"
         );
-        let source = browser.element(&format!("{termination} a.source")).await;
-        let href = source.attr("href").await.unwrap().unwrap_or_default();
-        assert!(href.starts_with("http"), "the source links out: '{href}'");
+        // Its sources: links out, or to the page's own list of sources for one without a
+        // URL; each in-page link must lead somewhere.
+        browser.element(&format!("{termination} a.source")).await;
+        let sources = browser
+            .run(&format!(
+                "return [...document.querySelectorAll(\"{termination} a.source\")].map(a => ({{
+                   href: a.getAttribute('href'),
+                   target_exists: a.getAttribute('href').startsWith('#')
+                     ? !!document.getElementById(a.getAttribute('href').slice(1)) : null }}))"
+            ))
+            .await;
+        let sources = sources.as_array().cloned().unwrap_or_default();
+        assert!(
+            sources.iter().any(|source| source["href"]
+                .as_str()
+                .is_some_and(|h| h.starts_with("http"))),
+            "the termination links to a source: {sources:?}"
+        );
+        for source in &sources {
+            assert_ne!(
+                source["target_exists"],
+                Value::Bool(false),
+                "a source link leads nowhere: {source}"
+            );
+        }
         browser.element("section#evidence").await;
         browser.element("section#documents").await;
         browser.quit().await;
@@ -808,6 +852,7 @@ fn every_page_has_the_shared_frame_and_passes_axe() {
         let Some(mut browser) = Browser::start("pages").await else {
             return;
         };
+        browser.defer_accessibility_failures();
         let polis = Polis::new();
         let server = reference_server(&polis);
         for (path, name) in PAGES {
@@ -828,6 +873,7 @@ fn every_page_has_the_shared_frame_and_passes_axe() {
         let (status, body) = server.get("/no-such-page");
         assert!(status.contains(" 404 "), "{status}");
         assert!(body.contains("<h1"), "the 404 page has a heading");
+        browser.assert_accessible();
         browser.quit().await;
     });
 }
@@ -838,6 +884,7 @@ fn every_page_is_usable_360_pixels_wide() {
         let Some(mut browser) = Browser::start("narrow").await else {
             return;
         };
+        browser.defer_accessibility_failures();
         let polis = Polis::new();
         let server = reference_server(&polis);
         browser.set_viewport_width(360).await;
@@ -847,16 +894,22 @@ fn every_page_is_usable_360_pixels_wide() {
                 .visit(&server.at(path), &format!("{name}-360"))
                 .await;
             let widths = browser
-                .run("return [document.documentElement.scrollWidth, window.innerWidth]")
+                .run(
+                    "const viewport = document.querySelector('meta[name=viewport]');
+                     return [document.documentElement.scrollWidth, window.innerWidth,
+                             viewport ? viewport.content : null]",
+                )
                 .await;
             let scroll_width = widths[0].as_u64().unwrap_or(u64::MAX);
-            let layout_width = widths[1].as_u64().unwrap_or(u64::MAX);
-            // A phone lays a page without `<meta name="viewport">` out 980 px wide.
-            if layout_width != 360 {
+            assert_eq!(widths[1].as_u64(), Some(360), "the viewport is 360 px wide");
+            // Without it a phone lays the page out 980 px wide and shrinks it.
+            let viewport = widths[2].as_str().unwrap_or("");
+            if !viewport.contains("width=device-width") {
                 too_wide.push(format!(
-                    "{path}: laid out {layout_width} px wide (no viewport meta tag?)"
+                    "{path}: no <meta name=viewport content=\"width=device-width\">"
                 ));
-            } else if scroll_width > 360 {
+            }
+            if scroll_width > 360 {
                 too_wide.push(format!("{path}: {scroll_width} px"));
             }
         }
@@ -865,6 +918,7 @@ fn every_page_is_usable_360_pixels_wide() {
             "pages that scroll sideways at 360 px: {}",
             too_wide.join(", ")
         );
+        browser.assert_accessible();
         browser.quit().await;
     });
 }
