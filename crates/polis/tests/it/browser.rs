@@ -987,6 +987,7 @@ fn the_world_map_draws_every_arc_and_the_slider_redraws() {
                 "the map's arcs",
             )
             .await;
+        browser.screenshot("world-map-drawn").await;
         let state = browser
             .run(
                 "const slider = document.querySelector('input#year-slider');
@@ -1019,6 +1020,9 @@ fn the_world_map_draws_every_arc_and_the_slider_redraws() {
         assert_ne!(
             arcs_early, arcs_at_last_year,
             "moving the slider from {last_year} to {early_year} redraws"
+        );
+        eprintln!(
+            "world map: {arcs_at_last_year} arcs at {last_year}, {arcs_early} at {early_year}"
         );
         assert!(
             arcs_early < arcs_at_last_year,
