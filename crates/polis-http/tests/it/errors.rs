@@ -172,7 +172,17 @@ async fn unknown_endpoints_and_other_methods_have_the_error_body() {
         StatusCode::NOT_FOUND,
         "not_found",
     );
-    check_error(&server.get("/").await, StatusCode::NOT_FOUND, "not_found");
+    // `/` is the web map now; any other path under `/api` keeps the JSON error.
+    check_error(
+        &server.get("/api").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    check_error(
+        &server.get("/api/v2/ties").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
     let post = server
         .send(server.client.post(format!("{}/api/v1/ties", server.base)))
         .await;

@@ -156,7 +156,7 @@ fn severity(check: &polis_analysis::quality::Check) -> &'static str {
 }
 
 fn changes_href(year: u16) -> String {
-    format!("/api/v1/changes?from={year}-01-01&to={year}-12-31")
+    format!("/api/v1/changes?from={year:04}-01-01&to={year:04}-12-31")
 }
 
 fn pair_href(a: &str, b: &str) -> String {
@@ -167,7 +167,9 @@ fn pair_href(a: &str, b: &str) -> String {
     )
 }
 
-/// Signed (up, green) and terminated (down, red) ties per year, one linked bar each.
+/// Signed (up, green) and terminated (down, red) ties per year, one linked bar for each
+/// year that has either: a category axis, since a single tie dated 836 would otherwise
+/// squeeze twelve centuries of empty years between it and the rest.
 fn per_year_chart(dashboard: &Dashboard) -> Markup {
     let years = &dashboard.per_year;
     if years.is_empty() {
@@ -175,40 +177,39 @@ fn per_year_chart(dashboard: &Dashboard) -> Markup {
     }
     let first = years.first().map_or(0, |y| y.year);
     let last = years.last().map_or(0, |y| y.year);
-    let span = f64::from(last - first + 1);
     let max_signed = years.iter().map(|y| y.signed).max().unwrap_or(0).max(1) as f64;
     let max_terminated = years.iter().map(|y| y.terminated).max().unwrap_or(0).max(1) as f64;
     let (left, top, up, down) = (40.0, 10.0, 160.0, 70.0);
     let axis = top + up;
     let height = top + up + down + 30.0;
-    let bar = (WIDTH - left - 10.0) / span;
-    let x = |year: u16| left + f64::from(year - first) * bar;
-    let step = (span / 10.0).ceil().max(1.0) as u16;
+    let bar = (WIDTH - left - 10.0) / years.len() as f64;
+    let x = |i: usize| left + i as f64 * bar;
+    let label_every = (years.len() as f64 / 12.0).ceil().max(1.0) as usize;
     html! {
         svg.chart viewBox=(format!("0 0 {WIDTH} {height}")) role="img"
             aria-labelledby="per-year-title" preserveAspectRatio="xMinYMin meet" {
-            title #per-year-title { "Ties signed (above the line) and terminated (below) per year, " (first) "–" (last) }
-            line x1=(left) x2=(WIDTH - 10.0) y1=(axis) y2=(axis) stroke="#444";
-            text x="2" y=(top + 10.0) class="axis" { (max_signed as u64) }
-            text x="2" y=(axis + down) class="axis" { (max_terminated as u64) }
-            @for y in years {
+            title #per-year-title { "Ties signed (above the line) and terminated (below) in each year that has either, " (first) "–" (last) }
+            line x1=(left) x2=(WIDTH - 10.0) y1=(axis) y2=(axis) stroke="#444" {}
+            text.axis x="2" y=(top + 10.0) { (max_signed as u64) }
+            text.axis x="2" y=(axis + down) { (max_terminated as u64) }
+            @for (i, y) in years.iter().enumerate() {
                 a href=(changes_href(y.year)) {
                     @if y.signed > 0 {
                         @let h = up * y.signed as f64 / max_signed;
-                        rect.signed x=(fmt(x(y.year) + 0.5)) y=(fmt(axis - h)) width=(fmt((bar - 1.0).max(1.0))) height=(fmt(h)) {
+                        rect.signed x=(fmt(x(i) + 1.0)) y=(fmt(axis - h)) width=(fmt((bar - 2.0).max(1.0))) height=(fmt(h)) {
                             title { (y.year) ": " (y.signed) " signed" }
                         }
                     }
                     @if y.terminated > 0 {
                         @let h = down * y.terminated as f64 / max_terminated;
-                        rect.terminated x=(fmt(x(y.year) + 0.5)) y=(fmt(axis)) width=(fmt((bar - 1.0).max(1.0))) height=(fmt(h)) {
+                        rect.terminated x=(fmt(x(i) + 1.0)) y=(fmt(axis)) width=(fmt((bar - 2.0).max(1.0))) height=(fmt(h)) {
                             title { (y.year) ": " (y.terminated) " terminated" }
                         }
                     }
                 }
-            }
-            @for year in (first..=last).step_by(usize::from(step)) {
-                text.axis x=(fmt(x(year))) y=(height - 8.0) { (year) }
+                @if i % label_every == 0 {
+                    text.axis x=(fmt(x(i) + bar / 2.0)) y=(height - 8.0) text-anchor="middle" { (y.year) }
+                }
             }
         }
         ul.legend {
