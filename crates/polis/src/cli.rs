@@ -48,14 +48,21 @@ pub enum Command {
         #[arg(long)]
         empty: bool,
     },
-    /// Serve the REST API (docs/api.md) on the database, read-only.
+    /// Serve the web UI (the world map, dossiers, the network explorer, the dashboard) and
+    /// the REST API (docs/api.md) on the database. On first run, when the database does not
+    /// exist, it is created with the built-in reference dataset, as `polis init` does. The
+    /// URL is printed once the server listens.
     #[command(
-        after_help = "Examples:\n  polis serve\n  polis serve --addr 0.0.0.0:8080\n  curl http://127.0.0.1:8080/api/v1/places/Praha"
+        after_help = "Examples:\n  polis serve                        then open the URL it prints (the map)\n  polis serve --open                 and open it in a browser where there is one\n  polis serve --addr 0.0.0.0:8080\n  polis serve --addr 127.0.0.1:0     any free port\n  curl http://127.0.0.1:8080/api/v1/places/Praha"
     )]
     Serve {
-        /// The address to listen on.
+        /// The address to listen on (port 0: any free port).
         #[arg(long, default_value = "127.0.0.1:8080", env = "POLIS_ADDR")]
         addr: std::net::SocketAddr,
+        /// Open the web UI in a browser once the server listens (the `BROWSER` variable, else
+        /// the system's opener). Where none starts, the URL is printed and serving goes on.
+        #[arg(long)]
+        open: bool,
         #[command(flatten)]
         limits: ServeLimits,
     },

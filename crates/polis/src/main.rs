@@ -28,6 +28,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod cli;
 mod importing;
 mod output;
+mod serving;
 mod settings;
 mod team;
 
@@ -192,14 +193,8 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             let (name, report) = app.load_reference(&who()).await.cli()?;
             output::apply_report(&name, &report, false, false)
         }
-        Command::Serve { addr, limits } => {
-            let app = existing(settings).await?;
-            eprintln!(
-                "polis API on http://{addr}/api/v1 (database {}); Ctrl-C stops it",
-                app.location()
-            );
-            polis_http::serve_with_config(app, addr, settings.http(&limits)).await?;
-            Ok(())
+        Command::Serve { addr, limits, open } => {
+            serving::serve(settings, addr, settings.http(&limits), open).await
         }
         Command::Import(ImportCommand::WikipediaList(args)) => {
             run_import(settings, polis_import::Format::WikipediaList, &args).await

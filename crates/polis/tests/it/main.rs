@@ -2,6 +2,7 @@
 //! a temporary directory, as a user would.
 
 mod bad_input;
+mod browser;
 mod bundles;
 mod cases;
 mod imports;
