@@ -5,6 +5,7 @@ mod bad_input;
 mod bundles;
 mod cases;
 mod imports;
+mod postgres;
 mod queries;
 
 use std::path::{Path, PathBuf};
