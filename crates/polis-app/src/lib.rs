@@ -9,6 +9,8 @@
 
 pub mod accounts;
 mod dashboard;
+
+pub mod copy;
 mod error;
 mod imports;
 pub mod options;
@@ -26,6 +28,8 @@ pub use accounts::{CreatedToken, Principal, TokenView, UserView};
 pub use dashboard::{
     Concentration, CountryPair, CountryTies, DASHBOARD_TOP, Dashboard, YearCounts,
 };
+
+pub use copy::{CopyReport, copy_database};
 pub use error::AppError;
 pub use imports::{
     CandidateRow, DecisionRequest, ImportOutcome, ImportRequest, MAX_IMPORT_BYTES, Progress,
@@ -72,7 +76,7 @@ impl Location {
     }
 
     /// Does the database exist already? A server database is taken to exist: opening it
-    /// says whether it answers.
+    /// says whether it answers, and [`App::open_existing`] whether it holds a polis store.
     pub fn exists(&self) -> bool {
         match self {
             Self::Sqlite(path) => path.exists(),
@@ -104,6 +108,35 @@ fn without_password(url: &str) -> String {
     }
 }
 
+/// Opens the store at `location` and brings its schema up to date. With `must_exist`, a
+/// missing SQLite file, or a PostgreSQL schema without a polis store, is
+/// [`AppError::NoDatabase`] (run `polis init`), and nothing is created.
+pub(crate) async fn open_backend(
+    location: &Location,
+    must_exist: bool,
+) -> Result<Backend, AppError> {
+    Ok(match location {
+        Location::Sqlite(path) => {
+            if must_exist && !path.exists() {
+                return Err(AppError::NoDatabase(location.to_string()));
+            }
+            Arc::new(polis_store_sqlite::SqliteStore::open(path).await?)
+        }
+        Location::Postgres(url) => {
+            let parsed = polis_store_postgres::PgLocation::parse(url)?;
+            let store = polis_store_postgres::PgStore::connect(&parsed).await?;
+            if must_exist && !store.is_initialised().await? {
+                return Err(AppError::NoDatabase(format!(
+                    "{location} (schema {})",
+                    store.schema()
+                )));
+            }
+            store.migrate().await?;
+            Arc::new(store)
+        }
+    })
+}
+
 /// The application: the store, and the snapshot of it that questions are answered from.
 /// Cloning is cheap; clones share the snapshot.
 #[derive(Clone)]
@@ -122,25 +155,19 @@ struct Inner {
 }
 
 impl App {
-    /// Opens the store at `location`, creating an empty database when there is none.
+    /// Opens the store at `location`, creating an empty database (a SQLite file, or the
+    /// tables in a PostgreSQL schema) when there is none, and bringing its schema up to date.
     pub async fn open(location: Location, resolver: Resolver) -> Result<Self, AppError> {
-        let store: Backend = match &location {
-            Location::Sqlite(path) => Arc::new(polis_store_sqlite::SqliteStore::open(path).await?),
-            Location::Postgres(_) => {
-                return Err(AppError::BadInput(format!(
-                    "{location}: this build of polis has no PostgreSQL backend; give a SQLite file path"
-                )));
-            }
-        };
+        let store = open_backend(&location, false).await?;
         Ok(Self::with_store_and_resolver(store, location, resolver))
     }
 
-    /// Opens the store at `location`, which must exist: reading commands say how to create it.
+    /// Opens the store at `location`, which must exist: reading commands say how to create
+    /// it. A PostgreSQL server always "exists", so there the question is whether its schema
+    /// holds a polis store; an empty one is left as it is, not created.
     pub async fn open_existing(location: Location, resolver: Resolver) -> Result<Self, AppError> {
-        if !location.exists() {
-            return Err(AppError::NoDatabase(location.to_string()));
-        }
-        Self::open(location, resolver).await
+        let store = open_backend(&location, true).await?;
+        Ok(Self::with_store_and_resolver(store, location, resolver))
     }
 
     /// An app over an already opened store (tests, and servers that open it themselves).

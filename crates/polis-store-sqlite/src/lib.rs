@@ -9,11 +9,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use polis_core::Dataset;
-use polis_core::text::fold;
 use polis_store::chain::{ChainHead, EntryFieldsOwned};
 use polis_store::plan::{
     self, AuditRow, MergeLog, MergeWrite, Plan, Row, SearchRow, Stored, StoredMerge,
 };
+use polis_store::search::{Candidate, query_terms, rank};
 use polis_store::{
     ApplyReport, Audit, AuditEntry, BoxFuture, ChainRow, ChangeContext, ExpectedRecord, ImportRun,
     ImportWrite, MergeReport, NameDecision, ProposalStatus, QueuedName, RecordKind, Records,
@@ -30,6 +30,7 @@ pub struct SqliteStore {
 
 mod accounts;
 mod proposals;
+mod transfer;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -790,6 +791,31 @@ impl Records for SqliteStore {
     }
 }
 
+pub(crate) fn decision_from(
+    key: String,
+    place: Option<String>,
+    geonames: Option<i64>,
+) -> Result<(String, NameDecision), StoreError> {
+    let decision = match (place, geonames) {
+        (Some(place), _) => NameDecision::Place(place),
+        (None, Some(g)) => {
+            NameDecision::Geonames(u32::try_from(g).map_err(|_| StoreError::Corrupt {
+                kind: "decision",
+                id: key.clone(),
+                message: format!("GeoNames id {g} out of range"),
+            })?)
+        }
+        (None, None) => {
+            return Err(StoreError::Corrupt {
+                kind: "decision",
+                id: key,
+                message: "neither a place nor a GeoNames id".into(),
+            });
+        }
+    };
+    Ok((key, decision))
+}
+
 impl ResolutionQueue for SqliteStore {
     fn unresolved(&self, limit: u32) -> BoxFuture<'_, Result<Vec<QueuedName>, StoreError>> {
         Box::pin(async move {
@@ -907,33 +933,36 @@ impl Search for SqliteStore {
         limit: u32,
     ) -> BoxFuture<'a, Result<Vec<SearchHit>, StoreError>> {
         Box::pin(async move {
-            // Every token of the folded query, quoted so that FTS5 syntax in user text is
-            // inert, and matched as a prefix.
-            let terms: Vec<String> = fold(query)
-                .split_whitespace()
-                .map(|t| format!("\"{}\"*", t.replace('"', "")))
-                .collect();
+            // Every word of the folded query, quoted so that FTS5 syntax in user text is
+            // inert, and matched as a prefix. FTS5 finds the candidates; polis_store::search
+            // filters and orders them as every backend does (bm25 has no equal elsewhere).
+            let terms = query_terms(query);
             if terms.is_empty() {
                 return Ok(Vec::new());
             }
-            let rows = sqlx::query(
-                "SELECT kind, id, label FROM search WHERE key MATCH ? ORDER BY rank LIMIT ?",
-            )
-            .bind(terms.join(" "))
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
-            rows.into_iter()
+            let fts_query = terms
+                .iter()
+                .map(|t| format!("\"{}\"*", t.replace('"', "")))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let rows = sqlx::query("SELECT kind, id, label, key FROM search WHERE key MATCH ?")
+                .bind(fts_query)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
+            let candidates = rows
+                .into_iter()
                 .map(|row| {
-                    Ok(SearchHit {
+                    Ok(Candidate {
                         kind: row.try_get(0)?,
                         id: row.try_get(1)?,
                         label: row.try_get(2)?,
+                        key: row.try_get(3)?,
                     })
                 })
-                .collect::<Result<_, sqlx::Error>>()
-                .map_err(db)
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+                .map_err(db)?;
+            Ok(rank(&terms, candidates, limit as usize))
         })
     }
 }

@@ -834,3 +834,176 @@ pub async fn proposals(store: &dyn Store) {
     ));
     assert_eq!(store.proposal(999).await.expect("reads"), None);
 }
+
+/// Searches give the same hits in the same order on every backend (the rule of
+/// `polis_store::search`): Latin with diacritics, Cyrillic, Han, prefixes, several words,
+/// and search syntax of either backend in user text, which stays inert.
+pub async fn search_order(store: &dyn Store) {
+    seed(store).await;
+    let more = Dataset {
+        places: serde_json::from_value(serde_json::json!([
+            {"id": "plzen", "level": "city", "name": "Plzeň", "country": "CZ", "sources": ["s1"]},
+            {"id": "plzen-sever", "level": "district", "name": "Plzeň-Sever", "country": "CZ",
+             "parent": "plzen", "sources": ["s1"]},
+            {"id": "kyiv", "level": "city", "name": "Київ", "country": "UA",
+             "names": [{"text": "Kyiv", "lang": "en"}], "sources": ["s1"]},
+        ]))
+        .expect("places"),
+        ..Dataset::default()
+    };
+    store
+        .apply(&more, &change("more places"))
+        .await
+        .expect("applies");
+    let cases: &[(&str, &[&str])] = &[
+        ("Plzen", &["plzen", "plzen-sever"]),
+        ("plz", &["plzen", "plzen-sever"]),
+        ("PLZEŇ", &["plzen", "plzen-sever"]),
+        ("sever plzeň", &["plzen-sever"]),
+        ("КИЇВ", &["kyiv"]),
+        ("ки", &["kyiv"]),
+        ("kyi", &["kyiv"]),
+        ("布拉格", &["praha"]),
+        ("拉", &["praha"]),
+        ("北京", &["beijing"]),
+        ("pra", &["prag", "praha-1", "praha"]),
+        ("praha", &["praha-1", "praha"]),
+        ("hrib", &["zdenek-hrib", "hrib"]),
+        ("Hřib Zdeněk", &["zdenek-hrib", "hrib"]),
+        ("sister-city", &["agreement-2016"]),
+        ("friendship", &["agreement-2016#1"]),
+        ("c40 \"", &["c40"]),
+        ("\"pra*\" OR (", &[]),
+        ("pra* NEAR(x)", &[]),
+        ("pra:* & !", &["prag", "praha-1", "praha"]),
+        ("'praha' | \\", &["praha-1", "praha"]),
+        ("*", &[]),
+        ("zzzz", &[]),
+    ];
+    for (query, expected) in cases {
+        let hits = store.search(query, 10).await.expect("searches");
+        let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(&ids, expected, "search {query:?}");
+    }
+    let limited = store.search("pra", 2).await.expect("searches");
+    assert_eq!(
+        limited.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+        ["prag", "praha-1"]
+    );
+}
+
+/// Everything one store holds, copied into another (`Transfer`), is read back the same,
+/// loads the same records, keeps a verifying audit chain, and the copy keeps working:
+/// an unmerge of a merge made before the copy, new proposals numbered after the copied.
+pub async fn transfer(from: &dyn Store, to: &dyn Store) {
+    use crate::chain::Verifier;
+    assert!(
+        from.is_empty().await.expect("asks"),
+        "the source starts empty"
+    );
+    assert!(
+        to.is_empty().await.expect("asks"),
+        "the target starts empty"
+    );
+    seed(from).await;
+    from.merge(RecordKind::Place, "prag", "praha", &change("merge"))
+        .await
+        .expect("merges");
+    let run = import_run();
+    let queue = [queued("plzen|cz", "Plzeň", 4)];
+    from.apply_import(
+        ImportWrite {
+            records: &Dataset::default(),
+            batch: "b1",
+            queue: &queue,
+            run: &run,
+        },
+        &change("import"),
+    )
+    .await
+    .expect("imports");
+    from.record_decision(
+        "brno|cz",
+        &NameDecision::Geonames(3_078_610),
+        &change("decide"),
+    )
+    .await
+    .expect("decides");
+    let ana = crate::User {
+        name: "ana".into(),
+        role: crate::Role::Editor,
+        password_hash: Some("$argon2id$v=19$x".into()),
+        created_at: "2026-01-01T00:00:00Z".into(),
+    };
+    from.add_user(&ana, &change("user")).await.expect("adds");
+    let token = crate::Token {
+        id: "t1".into(),
+        user: "ana".into(),
+        sha256: "ab".repeat(32),
+        created_at: "2026-01-01T00:00:00Z".into(),
+        expires: None,
+        revoked_at: None,
+    };
+    from.add_token(&token, &change("token"))
+        .await
+        .expect("adds");
+    let proposal = crate::Proposal {
+        id: 0,
+        author: "ana".into(),
+        created_at: "2026-01-01T00:00:00Z".into(),
+        comment: "a comment, with \"quotes\"".into(),
+        change: r#"{"operation":"apply","bundle":""}"#.into(),
+        diff: "[]".into(),
+        status: crate::ProposalStatus::Open,
+        reviewer: None,
+        review_comment: None,
+        reviewed_at: None,
+    };
+    let first = from
+        .add_proposal(&proposal, &change("propose"))
+        .await
+        .expect("proposes");
+    assert!(!from.is_empty().await.expect("asks"));
+
+    let contents = from.read_all().await.expect("reads");
+    to.replace_all(&contents).await.expect("writes");
+    assert!(!to.is_empty().await.expect("asks"));
+    assert_eq!(to.read_all().await.expect("reads"), contents);
+    assert_eq!(
+        to.load().await.expect("loads"),
+        from.load().await.expect("loads")
+    );
+    assert_eq!(
+        to.version().await.expect("version"),
+        from.version().await.expect("version")
+    );
+    assert_eq!(
+        to.search("布拉格", 10).await.expect("searches"),
+        from.search("布拉格", 10).await.expect("searches")
+    );
+    let mut verifier = Verifier::default();
+    for row in to.audit_chain(0, u32::MAX).await.expect("reads") {
+        verifier.push(&row);
+    }
+    let report = verifier.finish();
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!(report.n_entries as usize, contents.audit.len());
+
+    // The copy goes on where the original stopped.
+    let second = to
+        .add_proposal(&proposal, &change("propose"))
+        .await
+        .expect("proposes");
+    assert!(second > first, "{second} after {first}");
+    to.unmerge(RecordKind::Place, "prag", &change("unmerge"))
+        .await
+        .expect("the merge made before the copy undoes");
+    let mut verifier = Verifier::default();
+    for row in to.audit_chain(0, u32::MAX).await.expect("reads") {
+        verifier.push(&row);
+    }
+    assert!(verifier.finish().is_intact());
+    // Replacing a store that is not empty replaces everything in it.
+    to.replace_all(&contents).await.expect("writes again");
+    assert_eq!(to.read_all().await.expect("reads"), contents);
+}

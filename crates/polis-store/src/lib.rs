@@ -25,6 +25,8 @@ pub mod plan;
 pub mod proposals;
 mod records;
 mod rewrite;
+pub mod search;
+pub mod transfer;
 
 pub use accounts::{Accounts, Role, Token, User};
 pub use chain::{ChainReport, ChainRow};
@@ -33,6 +35,7 @@ pub use proposals::{
     Review,
 };
 pub use records::RecordKind;
+pub use transfer::{Contents, Transfer};
 
 /// A boxed future, so that the store traits can be used as `dyn Store`.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
@@ -341,8 +344,11 @@ pub trait Audit: Send + Sync {
 }
 
 /// What polis needs from a database.
-pub trait Store: Records + ResolutionQueue + Search + Audit + Accounts + Proposals {}
-impl<T: Records + ResolutionQueue + Search + Audit + Accounts + Proposals> Store for T {}
+pub trait Store:
+    Records + ResolutionQueue + Search + Audit + Accounts + Proposals + Transfer
+{
+}
+impl<T: Records + ResolutionQueue + Search + Audit + Accounts + Proposals + Transfer> Store for T {}
 
 impl std::str::FromStr for RecordKind {
     type Err = UnknownValue;

@@ -21,7 +21,7 @@ use crate::records::{json_at, keys_of, kind_named, remove_record, retain_positio
 use crate::rewrite::{Redirects, follow, referrers};
 use crate::{ApplyReport, MergeReport, RecordKind, StoreError};
 
-pub use crate::records::{Row, decode_into};
+pub use crate::records::{Row, decode_canonical, decode_into, rows_of_kind};
 
 /// The JSON of every stored record, by kind and key, as a backend read it.
 pub type RawRecords = HashMap<(RecordKind, String), String>;

@@ -111,7 +111,8 @@ pub(crate) fn rows_of(data: &Dataset) -> Vec<(RecordKind, Vec<Row>)> {
         .collect()
 }
 
-pub(crate) fn rows_of_kind(data: &Dataset, kind: RecordKind) -> Vec<Row> {
+/// The rows of every record of `kind` in `data`, in list order.
+pub fn rows_of_kind(data: &Dataset, kind: RecordKind) -> Vec<Row> {
     fn row<T: Serialize>(key: &str, columns: Vec<Option<String>>, record: &T) -> Row {
         Row {
             key: key.to_owned(),
@@ -199,6 +200,32 @@ pub fn decode_into(
         RecordKind::Figure => data.figures.push(serde_json::from_str(json)?),
     }
     Ok(())
+}
+
+/// [`decode_into`], returning the record's JSON as polis writes it (keys in the model's
+/// order, no spaces). A backend whose database reformats JSON (PostgreSQL's `jsonb` sorts
+/// keys and adds spaces) keeps this as the stored form, so that the planner's comparison
+/// with incoming records, and exports, do not depend on the database.
+pub fn decode_canonical(
+    data: &mut Dataset,
+    kind: RecordKind,
+    json: &str,
+) -> Result<String, serde_json::Error> {
+    decode_into(data, kind, json)?;
+    let index = match kind {
+        RecordKind::Source => data.sources.len(),
+        RecordKind::Batch => data.batches.len(),
+        RecordKind::Place => data.places.len(),
+        RecordKind::Tie => data.ties.len(),
+        RecordKind::Network => data.networks.len(),
+        RecordKind::Membership => data.memberships.len(),
+        RecordKind::Actor => data.actors.len(),
+        RecordKind::Relation => data.relations.len(),
+        RecordKind::Activity => data.activities.len(),
+        RecordKind::Document => data.documents.len(),
+        RecordKind::Figure => data.figures.len(),
+    } - 1;
+    Ok(json_at(data, kind, index).unwrap_or_default())
 }
 
 /// Removes the record of `kind` with `key` from `data`; false when there was none.

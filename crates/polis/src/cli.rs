@@ -202,6 +202,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    // --- db copy (PostgreSQL helper) ---
+    /// The database as a whole: copy it to another one, on any backend.
+    #[command(subcommand)]
+    Db(DbCommand),
+    // --- end db copy ---
     /// The audit log: every change, newest first; `audit verify` checks its hash chain.
     #[command(
         after_help = "Examples:\n  polis audit --limit 20\n  polis audit verify\n  polis audit verify --json"
@@ -609,6 +614,28 @@ pub struct StatsArgs {
     #[arg(long)]
     pub json: bool,
 }
+
+// --- db copy (PostgreSQL helper) ---
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy everything (records, redirects and merges, decisions, the unresolved queue,
+    /// import runs, users, tokens, proposals and the audit log with its hash chain) from one
+    /// database to another, unchanged. FROM and TO are SQLite paths or postgres:// URLs; TO
+    /// is created when missing and refused when it holds anything, unless --force.
+    #[command(
+        after_help = "Examples:\n  polis db copy ~/.local/share/polis/polis.db postgres://polis@db.example/polis\n  polis db copy 'postgres://polis@db.example/polis?schema=team' backup.db --force"
+    )]
+    Copy {
+        from: String,
+        to: String,
+        /// Replace everything in a target that is not empty.
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+// --- end db copy ---
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {

@@ -158,8 +158,9 @@ async fn record_edit(
     Ok(())
 }
 
+/// The database the settings name: a `postgres://` URL, or a SQLite file.
 fn location(settings: &settings::Settings) -> Location {
-    Location::sqlite(&settings.db)
+    Location::parse(&settings.db.to_string_lossy())
 }
 
 /// Name resolution, with the gazetteer's index cached where the settings say.
@@ -462,6 +463,33 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
         Command::Token(command) => team::token(&existing(settings).await?, command).await,
         Command::Propose(args) => team::propose(&existing(settings).await?, args).await,
         Command::Review(command) => team::review(&existing(settings).await?, command).await,
+
+        // --- db copy (PostgreSQL helper) ---
+        Command::Db(cli::DbCommand::Copy {
+            from,
+            to,
+            force,
+            json,
+        }) => {
+            let report =
+                polis_app::copy_database(&Location::parse(&from), &Location::parse(&to), force)
+                    .await
+                    .cli()?;
+            if json {
+                out!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                out!("copied {} to {}", report.from, report.to);
+                for (part, n) in &report.copied {
+                    out!("  {part}: {n}");
+                }
+                out!(
+                    "audit chain verified on the copy: {} entries",
+                    report.n_audit_entries_verified
+                );
+            }
+            Ok(())
+        }
+        // --- end db copy ---
         Command::Config(ConfigCommand::Example) => {
             out!("{}", settings::EXAMPLE.trim_end());
             Ok(())

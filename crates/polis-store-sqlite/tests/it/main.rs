@@ -44,6 +44,7 @@ conformance!(
     all_or_nothing,
     audit,
     search,
+    search_order,
     resolution_queue,
     merge_redirect_unmerge,
     delete,
@@ -140,4 +141,11 @@ async fn a_search_index_from_another_fold_is_rebuilt_on_open() {
         .await
         .expect("the pragma answers");
     assert_eq!(version, polis_core::text::fold_fingerprint());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copies_everything_to_another_database() {
+    let (_from_dir, from) = on_file().await;
+    let (_to_dir, to) = on_file().await;
+    conformance::transfer(&from, &to).await;
 }

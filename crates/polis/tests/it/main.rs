@@ -6,6 +6,7 @@ mod browser;
 mod bundles;
 mod cases;
 mod imports;
+mod postgres;
 mod queries;
 mod team;
 

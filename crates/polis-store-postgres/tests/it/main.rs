@@ -1,0 +1,221 @@
+//! The conformance suite of `polis_store::conformance` run against PostgreSQL, each property
+//! in a schema of its own (so the tests run in parallel), plus what only a server has:
+//! schemas chosen by URL, several stores on one schema writing one after another, and
+//! copies to and from SQLite.
+//!
+//! The server is `POLIS_TEST_PG` (default `postgres://postgres@127.0.0.1:5432/test`). Where
+//! no server answers, each test prints why and passes, except under CI (`CI` set), where it
+//! fails.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use polis_store::{ChangeContext, Records, Search, Transfer};
+use polis_store_postgres::{PgLocation, PgStore};
+
+const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+fn server_url() -> String {
+    std::env::var("POLIS_TEST_PG").unwrap_or_else(|_| DEFAULT_URL.to_owned())
+}
+
+/// A schema name no other test (in this run or another) uses.
+fn unique_schema() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "polis_test_{}_{}_{}",
+        std::process::id(),
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Whether the server answers; when it does not, prints why, and fails under CI.
+async fn server_answers() -> bool {
+    let url = server_url();
+    let location = PgLocation::parse(&url).expect("POLIS_TEST_PG is a PostgreSQL URL");
+    match PgStore::connect(&location).await {
+        Ok(_) => true,
+        Err(error) => {
+            if std::env::var_os("CI").is_some() {
+                panic!(
+                    "no PostgreSQL server answers at {url} (POLIS_TEST_PG), and CI is set: {error}"
+                );
+            }
+            eprintln!(
+                "skipped: no PostgreSQL server answers at {url} (set POLIS_TEST_PG): {error}"
+            );
+            false
+        }
+    }
+}
+
+/// A fresh store in a schema of its own, or None (with the reason printed) without a server.
+async fn fresh() -> Option<PgStore> {
+    if !server_answers().await {
+        return None;
+    }
+    Some(
+        PgStore::open_in_schema(&server_url(), &unique_schema())
+            .await
+            .expect("a fresh schema opens"),
+    )
+}
+
+macro_rules! conformance {
+    ($($property:ident),+ $(,)?) => {
+        mod conformance {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $property() {
+                    let Some(store) = super::fresh().await else { return };
+                    polis_store::conformance::$property(&store).await;
+                    store.drop_schema().await.expect("the schema drops");
+                }
+            )+
+        }
+    };
+}
+
+conformance!(
+    apply,
+    idempotence,
+    all_or_nothing,
+    audit,
+    search,
+    search_order,
+    resolution_queue,
+    merge_redirect_unmerge,
+    delete,
+    version,
+    audit_chain,
+    accounts,
+    proposals,
+);
+
+fn change(context: &str) -> ChangeContext {
+    ChangeContext {
+        who: "test".into(),
+        context: context.into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copies_between_two_postgresql_schemas() {
+    let (Some(from), Some(to)) = (fresh().await, fresh().await) else {
+        return;
+    };
+    polis_store::conformance::transfer(&from, &to).await;
+    from.drop_schema().await.expect("drops");
+    to.drop_schema().await.expect("drops");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copies_from_sqlite_to_postgresql_and_back() {
+    let Some(postgres) = fresh().await else {
+        return;
+    };
+    let sqlite = polis_store_sqlite::SqliteStore::open_in_memory()
+        .await
+        .expect("opens");
+    polis_store::conformance::transfer(&sqlite, &postgres).await;
+    let back = polis_store_sqlite::SqliteStore::open_in_memory()
+        .await
+        .expect("opens");
+    back.replace_all(&postgres.read_all().await.expect("reads"))
+        .await
+        .expect("writes");
+    assert_eq!(
+        back.read_all().await.expect("reads"),
+        postgres.read_all().await.expect("reads")
+    );
+    postgres.drop_schema().await.expect("drops");
+}
+
+/// The schema comes from the URL's `schema` parameter; a second store opened on the same
+/// URL sees what the first wrote, and the schema's tables are not in `public`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_url_chooses_the_schema() {
+    if !server_answers().await {
+        return;
+    }
+    let schema = unique_schema();
+    let url = format!("{}?schema={schema}&pool_size=2", server_url());
+    let first = PgStore::open(&url).await.expect("opens");
+    assert_eq!(first.schema(), schema);
+    polis_store::conformance::seed(&first).await;
+    let second = PgStore::open(&url).await.expect("opens again");
+    assert_eq!(
+        second.load().await.expect("loads"),
+        first.load().await.expect("loads")
+    );
+    let elsewhere = PgStore::connect(
+        &PgLocation::parse(&format!("{}?schema={}", server_url(), unique_schema()))
+            .expect("parses"),
+    )
+    .await
+    .expect("connects");
+    assert!(!elsewhere.is_initialised().await.expect("asks"));
+    assert!(second.is_initialised().await.expect("asks"));
+    for bad in ["Public", "1x", "a-b", "a;drop", ""] {
+        let refused = PgLocation::parse(&format!("{}?schema={bad}", server_url()));
+        assert!(refused.is_err(), "schema {bad:?} must be refused");
+    }
+    first.drop_schema().await.expect("drops");
+}
+
+/// Two stores on one schema (two servers) writing at once: the advisory lock makes them
+/// write one after another, so every write lands, the audit chain has no fork, and each
+/// sees the other's records.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_write_one_after_another() {
+    let Some(first) = fresh().await else { return };
+    polis_store::conformance::seed(&first).await;
+    let url = format!("{}?schema={}", server_url(), first.schema());
+    let second = PgStore::open(&url).await.expect("opens");
+    let data = first.load().await.expect("loads");
+    let rename = |store: PgStore, name: &'static str| {
+        let mut edit = polis_core::Dataset::default();
+        let mut place = data
+            .places
+            .iter()
+            .find(|p| p.id == "taipei")
+            .cloned()
+            .expect("taipei");
+        place.name = name.into();
+        edit.places.push(place);
+        tokio::spawn(async move {
+            for i in 0..5 {
+                let mut edit = edit.clone();
+                edit.places[0].name = format!("{name} {i}");
+                store.apply(&edit, &change(name)).await.expect("applies");
+            }
+        })
+    };
+    let a = rename(first.clone(), "Taipei A");
+    let b = rename(second.clone(), "Taipei B");
+    a.await.expect("runs");
+    b.await.expect("runs");
+    let mut verifier = polis_store::chain::Verifier::default();
+    let rows = polis_store::Audit::audit_chain(&second, 0, u32::MAX)
+        .await
+        .expect("reads");
+    rows.iter().for_each(|r| verifier.push(r));
+    let report = verifier.finish();
+    assert!(report.is_intact(), "{report:?}");
+    let updates = rows
+        .iter()
+        .filter(|r| r.record_id == "taipei" && r.action.as_deref() == Some("updated"))
+        .count();
+    assert_eq!(updates, 10, "every write landed");
+    assert_eq!(
+        first.load().await.expect("loads"),
+        second.load().await.expect("loads")
+    );
+    let hits = second.search("taipei", 5).await.expect("searches");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    first.drop_schema().await.expect("drops");
+}

@@ -1,0 +1,229 @@
+//! The binary on PostgreSQL: `--db postgres://...` (here through `POLIS_DB`) selects it, and
+//! init, an import, stats and `export bundle` give the same answers, byte for byte, as on
+//! SQLite; `polis db copy` moves a database between the two. Each test uses a schema of its
+//! own. The server is `POLIS_TEST_PG` (default `postgres://postgres@127.0.0.1:5432/test`);
+//! without one, the tests print why and pass, except under CI, where they fail.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use crate::{Polis, Run, example_bundle, write_bundle};
+
+const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// A schema no other test uses, in the server's URL; None (and why, printed) without a
+/// server. Under CI a missing server fails the test.
+fn postgres_url() -> Option<String> {
+    let base = std::env::var("POLIS_TEST_PG").unwrap_or_else(|_| DEFAULT_URL.to_owned());
+    let answers = Command::new("pg_isready")
+        .args(["-d", &base])
+        .output()
+        .map(|o| o.status.success());
+    match answers {
+        Ok(true) => {}
+        Ok(false) | Err(_) => {
+            if std::env::var_os("CI").is_some() {
+                panic!("no PostgreSQL server answers at {base} (POLIS_TEST_PG), and CI is set");
+            }
+            eprintln!("skipped: no PostgreSQL server answers at {base} (set POLIS_TEST_PG)");
+            return None;
+        }
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let separator = if base.contains('?') { '&' } else { '?' };
+    Some(format!(
+        "{base}{separator}schema=polis_cli_{}_{nanos}",
+        std::process::id()
+    ))
+}
+
+/// Runs polis on the database `db` (a path or a URL), with the config of `polis`.
+fn run_on(polis: &Polis, db: &str, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_polis"))
+        .args(args)
+        .env("POLIS_DB", db)
+        .env("POLIS_CONFIG", polis.dir.path().join("polis.toml"))
+        .env_remove("POLIS_LOG")
+        .env(
+            "POLIS_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("cache"),
+        )
+        .output()
+        .expect("polis runs");
+    Run {
+        ok: output.status.success(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn ok_on(polis: &Polis, db: &str, args: &[&str]) -> Run {
+    let run = run_on(polis, db, args);
+    assert!(run.ok, "polis {args:?} on {db} failed:\n{}", run.stderr);
+    run
+}
+
+/// Every file under `dir`, by relative path, with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).expect("reads the export") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(dir)
+                    .expect("inside")
+                    .display()
+                    .to_string();
+                out.insert(name, std::fs::read(&path).expect("reads a file"));
+            }
+        }
+    }
+    out
+}
+
+/// Drops the schema a test made (best effort: a failed test leaves it for inspection).
+fn drop_schema(url: &str) {
+    let (base, query) = url.split_once('?').expect("the URL names its schema");
+    let schema = query
+        .split('&')
+        .find_map(|p| p.strip_prefix("schema="))
+        .expect("a schema parameter");
+    let _ = Command::new("psql")
+        .args([
+            base,
+            "-qc",
+            &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+        ])
+        .output();
+}
+
+/// A small list of twin towns in the Wikipedia list's format, written for this test.
+const TWIN_TOWNS: &str = "city1,country1,city2,country2\n\
+Prague,Czech Republic,Berlin,Germany\n\
+Berlin,Germany,Praha,Czechia\n\
+Chişinău,Moldova,Kyiv,Ukraine\n\
+Brno,Czech Republic,Leipzig,Germany\n\
+Xqzzyvillezzz,Atlantis,Paris,France\n";
+
+#[test]
+fn init_import_stats_and_export_match_sqlite_byte_for_byte() {
+    let Some(url) = postgres_url() else { return };
+    let polis = Polis::new();
+    let list = polis.path("twin_towns.csv");
+    std::fs::write(&list, TWIN_TOWNS).expect("writes the list");
+    let list = list.display().to_string();
+    let sqlite = polis.db().display().to_string();
+
+    // A reading command on an empty schema says to run init, and creates nothing.
+    let refused = run_on(&polis, &url, &["stats"]);
+    assert!(!refused.ok);
+    assert!(refused.stderr.contains("polis init"), "{}", refused.stderr);
+
+    let mut answers = Vec::new();
+    for db in [&sqlite, &url] {
+        ok_on(&polis, db, &["init"]);
+        ok_on(&polis, db, &["import", "bundle", &example_bundle()]);
+        let report = ok_on(&polis, db, &["import", "wikipedia-list", &list, "--json"]).json();
+        // Importing again changes nothing, on either backend.
+        let again = ok_on(&polis, db, &["import", "wikipedia-list", &list, "--json"]).json();
+        let stats = ok_on(&polis, db, &["stats", "--json"]).json();
+        let search = ok_on(&polis, db, &["search", "pra", "--json"]).json();
+        let unresolved = ok_on(&polis, db, &["unresolved", "--json"]).json();
+        let export = polis.path(&format!("export-{}", answers.len()));
+        ok_on(
+            &polis,
+            db,
+            &["export", "bundle", export.to_str().expect("a path")],
+        );
+        answers.push((report, again, stats, search, unresolved, files(&export)));
+    }
+    let (on_sqlite, on_postgres) = (&answers[0], &answers[1]);
+    assert_eq!(on_sqlite.0, on_postgres.0, "the import reports");
+    assert_eq!(on_sqlite.1, on_postgres.1, "the repeated import reports");
+    assert_eq!(
+        on_postgres.1["rows_already_imported"], 4,
+        "{:#}",
+        on_postgres.1
+    );
+    assert_eq!(on_sqlite.2, on_postgres.2, "stats");
+    assert_eq!(on_sqlite.3, on_postgres.3, "search hits and their order");
+    assert_eq!(on_sqlite.4, on_postgres.4, "the unresolved queue");
+    assert!(on_sqlite.5.len() >= 3, "{:?}", on_sqlite.5.keys());
+    assert_eq!(on_sqlite.5, on_postgres.5, "the exported bundles");
+    drop_schema(&url);
+}
+
+#[test]
+fn db_copy_moves_everything_between_backends_and_refuses_a_full_target() {
+    let Some(url) = postgres_url() else { return };
+    let polis = Polis::new();
+    let original = polis.db().display().to_string();
+    ok_on(&polis, &original, &["init"]);
+    let duplicate = write_bundle(
+        &polis,
+        "duplicate.toml",
+        "[[place]]\nid = \"cz-praha-duplicate\"\nlevel = \"city\"\nname = \"Praha\"\ncountry = \"CZ\"\nsources = [\"deck\"]\n",
+    );
+    ok_on(&polis, &original, &["import", "bundle", &duplicate]);
+    ok_on(
+        &polis,
+        &original,
+        &["place", "merge", "cz-praha-duplicate", "cz-prague"],
+    );
+    let export = |db: &str, name: &str| {
+        let path = polis.path(name);
+        ok_on(
+            &polis,
+            db,
+            &["export", "bundle", path.to_str().expect("a path")],
+        );
+        files(&path)
+    };
+    let before = export(&original, "original");
+
+    // SQLite to PostgreSQL.
+    let copied = ok_on(
+        &polis,
+        &original,
+        &["db", "copy", &original, &url, "--json"],
+    )
+    .json();
+    assert!(
+        copied["copied"]["records"].as_u64().unwrap_or(0) > 0,
+        "{copied:#}"
+    );
+    assert_eq!(
+        copied["n_audit_entries_verified"], copied["copied"]["audit_entries"],
+        "{copied:#}"
+    );
+    assert_eq!(export(&url, "on-postgres"), before);
+    // The merge made before the copy undoes on the copy.
+    ok_on(&polis, &url, &["place", "unmerge", "cz-praha-duplicate"]);
+
+    // A target that holds data is refused, then replaced with --force.
+    let refused = run_on(&polis, &original, &["db", "copy", &original, &url]);
+    assert!(!refused.ok);
+    assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
+    ok_on(
+        &polis,
+        &original,
+        &["db", "copy", &original, &url, "--force"],
+    );
+    assert_eq!(export(&url, "forced"), before);
+
+    // And back to a new SQLite file.
+    let back = polis.path("back.db").display().to_string();
+    ok_on(&polis, &original, &["db", "copy", &url, &back]);
+    assert_eq!(export(&back, "back"), before);
+    let same = run_on(&polis, &original, &["db", "copy", &original, &original]);
+    assert!(!same.ok, "copying a database onto itself is refused");
+    drop_schema(&url);
+}
