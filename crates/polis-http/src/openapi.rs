@@ -29,6 +29,7 @@ use crate::routes::{
     paths(
         meta::health,
         meta::openapi_json,
+        meta::openapi_json_alias,
         places::place,
         ties::ties,
         views::map,

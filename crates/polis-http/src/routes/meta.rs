@@ -55,3 +55,17 @@ pub(crate) async fn openapi_json(State(state): State<AppState>, _: ApiQuery<NoPa
     )
         .into_response()
 }
+
+/// The same OpenAPI document at the shorter, version-free address that tools look for.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "meta",
+    responses((status = 200, description = "The OpenAPI document of this API (as /api/v1/openapi.json)", content_type = "application/json", body = Object))
+)]
+pub(crate) async fn openapi_json_alias(
+    state: State<AppState>,
+    query: ApiQuery<NoParams>,
+) -> Response {
+    openapi_json(state, query).await
+}

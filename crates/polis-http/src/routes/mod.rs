@@ -44,6 +44,10 @@ pub static ROUTES: &[Route] = &[
         handler: || get(meta::openapi_json),
     },
     Route {
+        path: "/api/openapi.json",
+        handler: || get(meta::openapi_json_alias),
+    },
+    Route {
         path: "/api/v1/places/{place}",
         handler: || get(places::place),
     },

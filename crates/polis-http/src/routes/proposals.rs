@@ -230,11 +230,14 @@ pub(crate) async fn proposal(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Approved and applied: how many records changed", body = polis_app::ReviewOutcome),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "A body not sent as application/json", body = ErrorBody),
         (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
         (status = 403, description = "Not a reviewer, or the proposal's author", body = ErrorBody),
         (status = 404, description = "No such proposal", body = ErrorBody),
         (status = 409, description = "Reviewed already (`conflict`), or its records changed since it was proposed (`stale`: `details.proposed` and `details.current` are both diffs)", body = ErrorBody),
-        (status = 422, description = "The change no longer passes validation", body = ErrorBody),
+        (status = 422, description = "The change no longer passes validation, or the body has the wrong shape", body = ErrorBody),
         (status = 429, description = "Too many writes: see Retry-After", body = ErrorBody),
     )
 )]
@@ -258,7 +261,10 @@ pub(crate) async fn approve(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Rejected", body = polis_app::ReviewOutcome),
-        (status = 400, description = "No comment", body = ErrorBody),
+        (status = 400, description = "No comment, or the body is not JSON", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "A body not sent as application/json", body = ErrorBody),
+        (status = 422, description = "JSON of the wrong shape (an unknown field, a wrong type)", body = ErrorBody),
         (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
         (status = 403, description = "Not a reviewer", body = ErrorBody),
         (status = 404, description = "No such proposal", body = ErrorBody),

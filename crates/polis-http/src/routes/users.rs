@@ -51,11 +51,14 @@ pub(crate) async fn users(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The user with their new role", body = polis_app::UserView),
+        (status = 400, description = "The body is not JSON, or the name is not a user name", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "A body not sent as application/json", body = ErrorBody),
         (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
         (status = 403, description = "Not an admin, or raising one's own role", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 409, description = "The last admin cannot be demoted", body = ErrorBody),
-        (status = 422, description = "Not a role", body = ErrorBody),
+        (status = 422, description = "Not a role, or JSON of the wrong shape", body = ErrorBody),
         (status = 429, description = "Too many writes: see Retry-After", body = ErrorBody),
     )
 )]

@@ -259,3 +259,137 @@ fn tokens_roles_and_clear_errors() {
         duplicate.stderr
     );
 }
+
+/// Sends one HTTP/1.1 request to the server on `port` and returns its status and body.
+fn http(port: u16, method: &str, path: &str, token: &str, body: &str) -> Option<(u16, String)> {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .ok()?;
+    let authorization = if token.is_empty() {
+        String::new()
+    } else {
+        format!("Authorization: Bearer {token}\r\n")
+    };
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{authorization}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    let status = answer.split(' ').nth(1)?.parse().ok()?;
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
+    Some((status, body))
+}
+
+fn serve(polis: &Polis, port: u16) -> std::process::Child {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_polis"))
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--rate-per-second",
+            "0",
+            "--write-rate-per-minute",
+            "0",
+        ])
+        .env("POLIS_DB", polis.db())
+        .env("POLIS_CONFIG", polis.path("polis.toml"))
+        .env_remove("POLIS_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    for _ in 0..200 {
+        if http(port, "GET", "/api/v1/health", "", "").is_some_and(|(status, _)| status == 200) {
+            return child;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the server did not answer on port {port}");
+}
+
+/// Issue 11: kill -9 the server during a burst of acknowledged writes, restart it, and
+/// find every acknowledged write, an intact audit chain and a sound database file.
+#[test]
+fn acknowledged_writes_survive_kill_9() {
+    let polis = team();
+    let token = polis
+        .ok(&["token", "create", "eddie"])
+        .stdout
+        .trim()
+        .to_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut server = serve(&polis, port);
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<i64>::new()));
+    let writer = {
+        let acknowledged = acknowledged.clone();
+        let token = token.clone();
+        std::thread::spawn(move || {
+            for n in 0.. {
+                let body = format!(
+                    r#"{{"comment":"burst","change":{{"operation":"apply","records":{{"place":[{{"id":"xx-burst-{n}","level":"city","name":"Burst {n}","country":"CZ","sources":["deck"]}}]}}}}}}"#
+                );
+                match http(port, "POST", "/api/v1/proposals", &token, &body) {
+                    Some((201, answer)) => {
+                        let id = serde_json::from_str::<serde_json::Value>(&answer)
+                            .ok()
+                            .and_then(|v| v["id"].as_i64())
+                            .expect("an acknowledged proposal has an id");
+                        acknowledged.lock().expect("the list").push(id);
+                    }
+                    _ => break,
+                }
+            }
+        })
+    };
+    while acknowledged.lock().expect("the list").len() < 30 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    server.kill().expect("kill -9");
+    server.wait().expect("the server ends");
+    writer.join().expect("the writer ends");
+    let acknowledged = acknowledged.lock().expect("the list").clone();
+    assert!(acknowledged.len() >= 30);
+
+    // Restarted, the server answers, and every acknowledged write is there.
+    let mut server = serve(&polis, port);
+    server.kill().expect("stops");
+    server.wait().expect("the server ends");
+    let stored = polis.ok(&["review", "list", "--json"]).json();
+    let stored: Vec<i64> = stored
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|p| p["id"].as_i64())
+        .collect();
+    let lost: Vec<&i64> = acknowledged
+        .iter()
+        .filter(|id| !stored.contains(id))
+        .collect();
+    assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+    let verified = polis.ok(&["audit", "verify", "--json"]).json();
+    assert_eq!(verified["intact"], true, "{verified}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let integrity: String = runtime.block_on(async {
+        use sqlx::Connection as _;
+        let mut connection =
+            sqlx::SqliteConnection::connect(&format!("sqlite://{}", polis.db().display()))
+                .await
+                .expect("connects");
+        sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&mut connection)
+            .await
+            .expect("checks")
+    });
+    assert_eq!(integrity, "ok");
+}
