@@ -27,12 +27,33 @@
     return false;
   }
 
-  fetch(container.dataset.neighbourhood).then(function (response) {
-    return response.json().then(function (body) {
-      if (!response.ok) throw new Error(body.error ? body.error.message : String(response.status));
-      return body;
+  function load(url) {
+    return fetch(url).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) throw new Error(body.error ? body.error.message : String(response.status));
+        return body;
+      });
     });
-  }).then(function (graph) {
+  }
+
+  // The chain found may leave the neighbourhood: its records and links are added to it.
+  function withChain(graph, answer) {
+    var chain = answer && answer.chains && answer.chains[0];
+    if (!chain) return graph;
+    var known = {};
+    graph.nodes.forEach(function (n) { known[n.id] = true; });
+    chain.nodes.forEach(function (n) { if (!known[n.id]) { graph.nodes.push(n); known[n.id] = true; } });
+    var linked = {};
+    graph.links.forEach(function (l) { linked[l.from + "|" + l.to + "|" + l.label] = true; });
+    chain.links.forEach(function (l) { if (!linked[l.from + "|" + l.to + "|" + l.label]) graph.links.push(l); });
+    return graph;
+  }
+
+  Promise.all([
+    load(container.dataset.neighbourhood),
+    container.dataset.pathJson ? load(container.dataset.pathJson) : Promise.resolve(null)
+  ]).then(function (answers) {
+    var graph = withChain(answers[0], answers[1]);
     var elements = [];
     var names = {};
     graph.nodes.forEach(function (node) {

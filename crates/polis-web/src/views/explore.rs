@@ -135,7 +135,8 @@ pub fn explore_page(view: &ExplorePage) -> Markup {
         }
         section #network {
             h2 { "Around " (view.of) }
-            div #graph data-neighbourhood=(neighbourhood) data-path=(path_ids.join(" ")) role="img"
+            div #graph data-neighbourhood=(neighbourhood) data-path=(path_ids.join(" "))
+                data-path-json=[view.path.map(|_| json.as_str())] role="img"
                 aria-label="The network around the record; the same records and links are listed below" {}
             p #graph-status aria-live="polite" { "Loading the network…" }
             ul.legend {

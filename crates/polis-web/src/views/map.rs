@@ -154,7 +154,11 @@ fn legend() -> Markup {
     html! {
         ul.legend aria-label="Colours of the ties" {
             @for (status, meaning) in LEGEND {
-                li { span class={"swatch status-" (status.as_str())} aria-hidden="true" {} (status.as_str()) ": " (meaning) }
+                li {
+                    span class={"swatch status-" (status.as_str())} aria-hidden="true" {}
+                    (status.as_str())
+                    @if *meaning != status.as_str() { ": " (meaning) }
+                }
             }
             li { span.swatch.place aria-hidden="true" {} "place (the larger, the more ties)" }
         }

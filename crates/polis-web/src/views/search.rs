@@ -40,7 +40,7 @@ pub fn search_page(query: &str, hits: &[Hit], error: Option<&str>) -> Markup {
         } @else if hits.is_empty() {
             p.empty { "Nothing matches “" (query) "”. Try another spelling, or fewer words." }
         } @else {
-            p { (hits.len()) " hits." }
+            p { (hits.len()) @if hits.len() == 1 { " hit." } @else { " hits." } }
         }
         ol #results {
             @for hit in hits {
