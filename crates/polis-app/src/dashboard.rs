@@ -15,7 +15,7 @@ use crate::snapshot::{Snapshot, StatsRequest};
 pub const DASHBOARD_TOP: usize = 15;
 
 /// Everything the dashboard shows: `/dashboard`, `/api/v1/dashboard`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     /// Every tie, whatever its status.
@@ -33,7 +33,7 @@ pub struct Dashboard {
     pub quality: QualityReport,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearCounts {
     pub year: u16,
@@ -41,14 +41,14 @@ pub struct YearCounts {
     pub terminated: u64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountryTies {
     pub country: String,
     pub n_ties: u64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountryPair {
     pub a: String,
@@ -56,7 +56,7 @@ pub struct CountryPair {
     pub n_ties: u64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Concentration {
     pub country: String,
@@ -71,8 +71,23 @@ pub struct Concentration {
 
 impl Snapshot {
     /// The dashboard over every tie, with `quality` (the report with the unresolved queue,
-    /// which the caller reads from the store).
+    /// which the caller reads from the store). The numbers are computed once per snapshot.
     pub fn dashboard(&self, quality: QualityReport) -> Dashboard {
+        let mut dashboard = self
+            .dashboard
+            .get_or_init(|| {
+                self.build_dashboard(QualityReport {
+                    n_errors: 0,
+                    n_warnings: 0,
+                    checks: Vec::new(),
+                })
+            })
+            .clone();
+        dashboard.quality = quality;
+        dashboard
+    }
+
+    fn build_dashboard(&self, quality: QualityReport) -> Dashboard {
         let data = self.data();
         let country_of = |id: &str| {
             self.place_by_id(id)

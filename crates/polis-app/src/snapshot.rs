@@ -31,6 +31,11 @@ pub struct Snapshot {
     /// The world map's layer, built on first use and kept while this snapshot is in force
     /// (the map page and its JSON both ask for it; see `views.rs`).
     pub(crate) map_layer: std::sync::OnceLock<std::sync::Arc<crate::views::MapLayer>>,
+    /// The dashboard's numbers, built on first use: with the world dataset they take
+    /// seconds (every reported figure runs the statistics twice; see `dashboard.rs`).
+    pub(crate) dashboard: std::sync::OnceLock<crate::dashboard::Dashboard>,
+    /// The quality report without the unresolved queue (what a dossier's flags come from).
+    pub(crate) quality_of_records: std::sync::OnceLock<polis_analysis::QualityReport>,
 }
 
 /// A place with its ties and memberships: `polis place show`, `/places/{place}`.
@@ -185,6 +190,8 @@ impl Snapshot {
             ties_by_place,
             memberships_by_member,
             map_layer: std::sync::OnceLock::new(),
+            dashboard: std::sync::OnceLock::new(),
+            quality_of_records: std::sync::OnceLock::new(),
         }
     }
 

@@ -508,7 +508,9 @@ impl Snapshot {
         let recommendations = self
             .recommend(id, options::DEFAULT_RECOMMEND_TOP, None, as_of)
             .ok();
-        let report = polis_analysis::quality(data, &[]);
+        let report = self
+            .quality_of_records
+            .get_or_init(|| polis_analysis::quality(data, &[]));
         let quality_flags = report
             .checks
             .iter()

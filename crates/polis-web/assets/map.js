@@ -125,7 +125,7 @@
       var points = [];
       if (a && c) {
         var from = [a.lon, a.lat], to = [c.lon, c.lat];
-        var n = Math.max(2, Math.min(40, Math.ceil(d3.geoDistance(from, to) * 14)));
+        var n = Math.max(2, Math.min(24, Math.ceil(d3.geoDistance(from, to) * 8)));
         var interpolate = d3.geoInterpolate(from, to), lastX = null;
         for (var k = 0; k <= n; k++) {
           var q = projection(interpolate(k / n));
@@ -155,7 +155,7 @@
     if (!layer || !base) return;
     var started = performance.now();
     var year = api.year;
-    var ctx = canvas.getContext("2d");
+    var ctx = canvas.getContext("2d", { alpha: false });
     ctx.drawImage(base, 0, 0);
     var buckets = {}, highlighted = [], n = 0;
     for (var s = 0; s < ORDER.length; s++) buckets[ORDER[s]] = [];
@@ -170,7 +170,8 @@
       if (selected && (tie.a === selected || tie.b === selected)) highlighted.push(t);
     }
     var dense = n > 3000;
-    ctx.lineCap = "round";
+    ctx.lineCap = "butt";
+    ctx.lineJoin = "bevel";
     ctx.globalAlpha = selected ? 0.18 : (dense ? 0.28 : 0.75);
     ctx.lineWidth = (dense ? 0.6 : 1.2) * ratio;
     for (s = 0; s < ORDER.length; s++) {
@@ -197,10 +198,11 @@
     ctx.beginPath();
     for (var p = 0; p < places.length; p++) {
       if (!drawnPlace[p] && places[p].id !== selected) continue;
-      var r = Math.min(7, 1.1 + Math.sqrt(places[p].degree) * 0.55) * ratio;
+      var r = (dense ? Math.min(4.5, 0.7 + Math.sqrt(places[p].degree) * 0.3)
+                     : Math.min(7, 1.1 + Math.sqrt(places[p].degree) * 0.55)) * ratio;
       ctx.moveTo(px[p] + r, py[p]); ctx.arc(px[p], py[p], r, 0, 2 * Math.PI);
     }
-    ctx.fillStyle = "rgba(29, 59, 92, 0.85)"; ctx.fill();
+    ctx.fillStyle = dense ? "rgba(29, 59, 92, 0.55)" : "rgba(29, 59, 92, 0.85)"; ctx.fill();
     if (selected) {
       var partners = new Set();
       for (i = 0; i < highlighted.length; i++) {
