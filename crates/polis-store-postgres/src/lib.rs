@@ -227,14 +227,24 @@ impl PgStore {
 
     /// Creates the schema if needed and applies the migrations it lacks.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        // The schema name was checked by `is_valid_schema`: letters, digits and `_` only.
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "CREATE SCHEMA IF NOT EXISTS \"{}\"",
-            self.schema
-        )))
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
+        // Asked first, because CREATE SCHEMA needs the CREATE privilege on the database
+        // even when the schema exists, and a server's role may not have it.
+        let exists: Option<String> =
+            sqlx::query_scalar("SELECT nspname::text FROM pg_namespace WHERE nspname = $1")
+                .bind(&self.schema)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db)?;
+        if exists.is_none() {
+            // The schema name was checked by `is_valid_schema`: letters, digits and `_` only.
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "CREATE SCHEMA IF NOT EXISTS \"{}\"",
+                self.schema
+            )))
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        }
         MIGRATOR
             .run(&self.pool)
             .await
