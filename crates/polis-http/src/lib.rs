@@ -196,16 +196,46 @@ pub async fn serve_on(
 /// never blocked: they keep the snapshot they hold until they finish.
 async fn follow_the_store(state: AppState) {
     let period = Duration::from_millis(state.config().snapshot_poll_milliseconds.max(10));
+    // A backend that pushes its changes (PostgreSQL's LISTEN/NOTIFY) wakes this task at
+    // each commit; polling stays as a slow safety net for notifications missed while its
+    // connection was re-established, and takes over when the listener stops.
+    match state.app().store().change_listener().await {
+        Ok(Some(mut listener)) => {
+            let mut safety_net = tokio::time::interval(period * 20);
+            safety_net.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    change = listener.next_change() => {
+                        if change.is_none() {
+                            tracing::warn!("the store's change listener stopped: polling instead");
+                            break;
+                        }
+                    }
+                    _ = safety_net.tick() => {}
+                }
+                refresh_snapshot(&state).await;
+            }
+        }
+        Ok(None) => {}
+        Err(error) => {
+            tracing::warn!(%error, "cannot listen for the store's changes: polling instead")
+        }
+    }
     let mut interval = tokio::time::interval(period);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        match state.app().refresh().await {
-            Ok(true) => tracing::info!("the store changed: snapshot reloaded"),
-            Ok(false) => {}
-            Err(error) => {
-                tracing::error!(%error, "cannot refresh the snapshot; keeping the old one")
-            }
+        refresh_snapshot(&state).await;
+    }
+}
+
+/// Reloads the snapshot if the store's version moved.
+async fn refresh_snapshot(state: &AppState) {
+    match state.app().refresh().await {
+        Ok(true) => tracing::info!("the store changed: snapshot reloaded"),
+        Ok(false) => {}
+        Err(error) => {
+            tracing::error!(%error, "cannot refresh the snapshot; keeping the old one")
         }
     }
 }

@@ -7,7 +7,7 @@
 //! transaction-scoped advisory lock on its schema (`pg_advisory_xact_lock`), so writers run
 //! one after another and each reads the records (and the audit chain's head) as the previous
 //! one committed them; every committed write sends `pg_notify('polis_changes', <version>)`,
-//! so that the servers following the store can reload at once.
+//! so that the servers following the store ([`Records::change_listener`]) reload at once.
 //!
 //! A store lives in one schema of the database: `public` unless the URL has a `schema`
 //! parameter (`postgres://user@host/db?schema=team`), or [`PgStore::open_in_schema`]
@@ -227,14 +227,24 @@ impl PgStore {
 
     /// Creates the schema if needed and applies the migrations it lacks.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        // The schema name was checked by `is_valid_schema`: letters, digits and `_` only.
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "CREATE SCHEMA IF NOT EXISTS \"{}\"",
-            self.schema
-        )))
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
+        // Asked first, because CREATE SCHEMA needs the CREATE privilege on the database
+        // even when the schema exists, and a server's role may not have it.
+        let exists: Option<String> =
+            sqlx::query_scalar("SELECT nspname::text FROM pg_namespace WHERE nspname = $1")
+                .bind(&self.schema)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db)?;
+        if exists.is_none() {
+            // The schema name was checked by `is_valid_schema`: letters, digits and `_` only.
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "CREATE SCHEMA IF NOT EXISTS \"{}\"",
+                self.schema
+            )))
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        }
         MIGRATOR
             .run(&self.pool)
             .await
@@ -815,7 +825,42 @@ impl PgStore {
     }
 }
 
+/// LISTEN `polis_changes` on a connection of its own. sqlx's listener reconnects by itself
+/// when the connection drops (and a change made meanwhile is missed, so its follower also
+/// polls now and then).
+struct PgChangeListener {
+    listener: sqlx::postgres::PgListener,
+}
+
+impl polis_store::ChangeListener for PgChangeListener {
+    fn next_change(&mut self) -> BoxFuture<'_, Option<i64>> {
+        Box::pin(async move {
+            match self.listener.recv().await {
+                Ok(notification) => Some(notification.payload().parse().unwrap_or_default()),
+                Err(error) => {
+                    tracing::warn!(%error, "the change listener stopped");
+                    None
+                }
+            }
+        })
+    }
+}
+
 impl Records for PgStore {
+    fn change_listener(
+        &self,
+    ) -> BoxFuture<'_, Result<Option<Box<dyn polis_store::ChangeListener>>, StoreError>> {
+        Box::pin(async move {
+            let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool)
+                .await
+                .map_err(db)?;
+            listener.listen(CHANGES_CHANNEL).await.map_err(db)?;
+            Ok(Some(
+                Box::new(PgChangeListener { listener }) as Box<dyn polis_store::ChangeListener>
+            ))
+        })
+    }
+
     fn load(&self) -> BoxFuture<'_, Result<Dataset, StoreError>> {
         Box::pin(async move {
             // One transaction, so that every table is read as of one moment.

@@ -303,6 +303,21 @@ pub trait Records: Send + Sync {
         old: &'a str,
         change: &'a ChangeContext,
     ) -> BoxFuture<'a, Result<MergeReport, StoreError>>;
+    /// A listener for changes committed by any process, where the backend can push them;
+    /// None where it cannot (SQLite), and readers poll [`Records::version`] instead.
+    fn change_listener(
+        &self,
+    ) -> BoxFuture<'_, Result<Option<Box<dyn ChangeListener>>, StoreError>> {
+        Box::pin(async { Ok(None) })
+    }
+}
+
+/// Tells of changes committed to the store by any process, as they commit: a backend that
+/// can push them (PostgreSQL's LISTEN/NOTIFY) gives one from [`Records::change_listener`].
+pub trait ChangeListener: Send {
+    /// Waits for the next committed change and returns the store's version after it; None
+    /// when the listener can no longer tell (the caller falls back to polling `version`).
+    fn next_change(&mut self) -> BoxFuture<'_, Option<i64>>;
 }
 
 /// The queue of names an import could not resolve, and people's decisions about them.

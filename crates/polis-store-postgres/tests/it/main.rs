@@ -219,3 +219,43 @@ async fn two_servers_write_one_after_another() {
     assert_eq!(hits.len(), 1, "{hits:?}");
     first.drop_schema().await.expect("drops");
 }
+
+/// A change committed through one store reaches a listener on another (a second server)
+/// within a second, carrying the new version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listener_hears_another_servers_commit() {
+    let Some(first) = fresh().await else { return };
+    let url = format!("{}?schema={}", server_url(), first.schema());
+    let second = PgStore::open(&url).await.expect("opens");
+    let mut listener = second
+        .change_listener()
+        .await
+        .expect("listens")
+        .expect("PostgreSQL pushes changes");
+    polis_store::conformance::seed(&first).await;
+    let version = first.version().await.expect("version");
+    let heard = tokio::time::timeout(std::time::Duration::from_secs(1), async {
+        // Notifications of other schemas in the same database may come first.
+        loop {
+            match listener.next_change().await {
+                Some(v) if v == version => return Some(v),
+                Some(_) => continue,
+                None => return None,
+            }
+        }
+    })
+    .await
+    .expect("heard within a second");
+    assert_eq!(heard, Some(version));
+    assert!(
+        polis_store_sqlite::SqliteStore::open_in_memory()
+            .await
+            .expect("opens")
+            .change_listener()
+            .await
+            .expect("answers")
+            .is_none(),
+        "SQLite has no listener: its readers poll"
+    );
+    first.drop_schema().await.expect("drops");
+}
