@@ -68,6 +68,21 @@ impl PgStore {
         let before = user_from(row)?;
         let mut after = before.clone();
         apply(&mut after);
+        // Every write holds the schema's advisory lock, so the count of admins read here
+        // cannot change before this write commits: two simultaneous demotions of the last
+        // two admins cannot both pass.
+        if before.role == Role::Admin && after.role != Role::Admin {
+            let n_admins: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin'")
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            if n_admins <= 1 {
+                return Err(StoreError::Conflict(format!(
+                    "'{name}' is the last admin: make another user admin first"
+                )));
+            }
+        }
         sqlx::query("UPDATE users SET role = $1, password_hash = $2 WHERE name = $3")
             .bind(after.role.as_str())
             .bind(&after.password_hash)

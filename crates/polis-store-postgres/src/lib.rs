@@ -26,9 +26,9 @@ use polis_store::plan::{
 };
 use polis_store::search::{Candidate, query_terms, rank};
 use polis_store::{
-    ApplyReport, Audit, AuditEntry, BoxFuture, ChainRow, ChangeContext, ImportRun, ImportWrite,
-    MergeReport, NameDecision, ProposalStatus, QueuedName, RecordKind, Records, ResolutionQueue,
-    Review, Search, SearchHit, StoreError,
+    ApplyReport, Audit, AuditEntry, BoxFuture, ChainRow, ChangeContext, ExpectedRecord, ImportRun,
+    ImportWrite, MergeReport, NameDecision, ProposalStatus, QueuedName, RecordKind, Records,
+    ResolutionQueue, Review, Search, SearchHit, StoreError,
 };
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Row as _, Transaction};
@@ -715,6 +715,16 @@ async fn write_run(tx: &mut Transaction<'_, Postgres>, run: &ImportRun) -> Resul
     Ok(())
 }
 
+/// [`StoreError::Stale`] when a record an approval expects differs from the stored one.
+fn refuse_stale(stored: &plan::Stored, expected: &[ExpectedRecord]) -> Result<(), StoreError> {
+    let records = polis_store::proposals::stale_records(expected, &stored.raw);
+    if records.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Stale { records })
+    }
+}
+
 /// Which of the whole-store operations to plan.
 pub(crate) enum Operation<'a> {
     Delete(&'a str),
@@ -729,7 +739,7 @@ impl PgStore {
         change: &ChangeContext,
         write: bool,
         import: Option<ImportWrite<'_>>,
-        review: Option<Review<'_>>,
+        review: Option<(Review<'_>, &[ExpectedRecord])>,
     ) -> Result<ApplyReport, StoreError> {
         let started = std::time::Instant::now();
         // A check takes no lock: it writes nothing and its transaction is dropped.
@@ -739,6 +749,9 @@ impl PgStore {
             self.pool.begin().await.map_err(db)?
         };
         let stored = load_stored(&mut tx, true).await?;
+        if let Some((_, expected)) = review {
+            refuse_stale(&stored, expected)?;
+        }
         tracing::debug!(seconds = started.elapsed().as_secs_f64(), "apply: loaded");
         let (validation, diff) = plan::apply(stored, incoming);
         // Validation reads the merged records on its own thread while the changes are
@@ -774,7 +787,7 @@ impl PgStore {
                 .map_err(db)?;
             write_run(&mut tx, import.run).await.map_err(db)?;
         }
-        if let Some(review) = review {
+        if let Some((review, _)) = review {
             proposals::mark_reviewed(&mut tx, review, ProposalStatus::Approved, change).await?;
         }
         notify_and_commit(tx).await?;
@@ -791,11 +804,14 @@ impl PgStore {
         kind: RecordKind,
         operation: Operation<'_>,
         change: &ChangeContext,
-        review: Option<Review<'_>>,
+        review: Option<(Review<'_>, &[ExpectedRecord])>,
     ) -> Result<(ApplyReport, Option<MergeReport>), StoreError> {
         let started = std::time::Instant::now();
         let mut tx = self.begin_write().await?;
         let stored = load_stored(&mut tx, true).await?;
+        if let Some((_, expected)) = review {
+            refuse_stale(&stored, expected)?;
+        }
         let (plan, merge) = match operation {
             Operation::Delete(id) => (plan::delete(stored, kind, id)?, None),
             Operation::Merge { old, into } => {
@@ -817,7 +833,7 @@ impl PgStore {
         if let Some(rows) = &plan.search {
             rebuild_search(&mut tx, rows).await.map_err(db)?;
         }
-        if let Some(review) = review {
+        if let Some((review, _)) = review {
             proposals::mark_reviewed(&mut tx, review, ProposalStatus::Approved, change).await?;
         }
         notify_and_commit(tx).await?;

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use polis_store::plan::{Action, AuditRow};
 use polis_store::{
-    Approved, ApprovedReport, BoxFuture, ChangeContext, Proposal, ProposalStatus, Proposals,
-    Review, StoreError,
+    Approved, ApprovedReport, BoxFuture, ChangeContext, ExpectedRecord, Proposal, ProposalStatus,
+    Proposals, Review, StoreError,
 };
 use sqlx::{Postgres, Row as _, Transaction};
 
@@ -192,22 +192,33 @@ impl Proposals for PgStore {
         &'a self,
         review: Review<'a>,
         approved: Approved<'a>,
+        expected: &'a [ExpectedRecord],
         change: &'a ChangeContext,
     ) -> BoxFuture<'a, Result<ApprovedReport, StoreError>> {
         Box::pin(async move {
             Ok(match approved {
                 Approved::Apply(data) => ApprovedReport::Applied(
-                    self.apply_or_check(data, change, true, None, Some(review))
+                    self.apply_or_check(data, change, true, None, Some((review, expected)))
                         .await?,
                 ),
                 Approved::Delete { kind, id } => ApprovedReport::Applied(
-                    self.operate(kind, Operation::Delete(id), change, Some(review))
-                        .await?
-                        .0,
+                    self.operate(
+                        kind,
+                        Operation::Delete(id),
+                        change,
+                        Some((review, expected)),
+                    )
+                    .await?
+                    .0,
                 ),
                 Approved::Merge { kind, old, into } => {
                     let (_, report) = self
-                        .operate(kind, Operation::Merge { old, into }, change, Some(review))
+                        .operate(
+                            kind,
+                            Operation::Merge { old, into },
+                            change,
+                            Some((review, expected)),
+                        )
                         .await?;
                     ApprovedReport::Merged(report.ok_or_else(|| {
                         StoreError::Conflict("the merge reported nothing".to_owned())
@@ -215,7 +226,12 @@ impl Proposals for PgStore {
                 }
                 Approved::Unmerge { kind, old } => {
                     let (_, report) = self
-                        .operate(kind, Operation::Unmerge(old), change, Some(review))
+                        .operate(
+                            kind,
+                            Operation::Unmerge(old),
+                            change,
+                            Some((review, expected)),
+                        )
                         .await?;
                     ApprovedReport::Merged(report.ok_or_else(|| {
                         StoreError::Conflict("the unmerge reported nothing".to_owned())
