@@ -1,5 +1,5 @@
 //! The web UI in a real browser: the real `polis serve` on a fresh database, driven through
-//! Debian's chromium and chromedriver (WebDriver, by thirtyfour) as a user would drive it.
+//! Debian's chromium and chromedriver (WebDriver, JSON over HTTP) as a user would drive it.
 //! Every page visited is screenshotted into `<target>/screenshots/` and checked with
 //! axe-core. Where chromium or chromedriver is missing the tests say why and pass, except
 //! under CI (`CI` set), where they fail.
@@ -12,8 +12,6 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use thirtyfour::common::capabilities::chromium::ChromiumLikeCapabilities;
-use thirtyfour::prelude::*;
 
 use crate::{Polis, repo_root};
 
@@ -135,6 +133,199 @@ impl Drop for Server {
 }
 
 // ---------------------------------------------------------------------------------------
+// WebDriver, the few commands the tests use
+// ---------------------------------------------------------------------------------------
+
+/// The WebDriver key code of the left arrow.
+const ARROW_LEFT: &str = "\u{E012}";
+/// The key under which WebDriver names an element.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A WebDriver session: JSON over HTTP to chromedriver. Written here rather than taken from
+/// a client crate because thirtyfour turns on serde_json's `preserve_order`, which would
+/// change the key order of every JSON answer of the `polis` binary built for the tests.
+struct WebDriver {
+    client: reqwest::Client,
+    /// `http://127.0.0.1:PORT/session/ID`
+    session: String,
+}
+
+/// A script's result, as WebDriver returns it.
+struct ScriptResult(Value);
+
+impl ScriptResult {
+    fn json(&self) -> &Value {
+        &self.0
+    }
+}
+
+/// An element of the page.
+struct WebElement {
+    client: reqwest::Client,
+    /// `http://127.0.0.1:PORT/session/ID/element/ELEMENT`
+    url: String,
+}
+
+/// Sends one command and returns its `value`, or the error WebDriver describes.
+async fn webdriver_command(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    body: Option<Value>,
+) -> Result<Value, String> {
+    let mut request = client.request(method, url);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let answer = request.send().await.map_err(|e| format!("{url}: {e}"))?;
+    let status = answer.status();
+    let body: Value = answer.json().await.map_err(|e| format!("{url}: {e}"))?;
+    if status.is_success() {
+        Ok(body["value"].clone())
+    } else {
+        Err(format!("{url}: {status} {}", body["value"]))
+    }
+}
+
+impl WebDriver {
+    async fn new(server: &str, capabilities: Value) -> Result<Self, String> {
+        let client = reqwest::Client::new();
+        let value = webdriver_command(
+            &client,
+            reqwest::Method::POST,
+            &format!("{server}/session"),
+            Some(capabilities),
+        )
+        .await?;
+        let id = value["sessionId"]
+            .as_str()
+            .ok_or_else(|| format!("no session id in {value}"))?;
+        Ok(Self {
+            client,
+            session: format!("{server}/session/{id}"),
+        })
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Result<Value, String> {
+        let url = format!("{}/{path}", self.session);
+        webdriver_command(&self.client, reqwest::Method::POST, &url, Some(body)).await
+    }
+
+    async fn set_timeouts(&self, timeout: Duration) -> Result<Value, String> {
+        let milliseconds = timeout.as_millis() as u64;
+        self.post(
+            "timeouts",
+            json!({ "script": milliseconds, "pageLoad": milliseconds }),
+        )
+        .await
+    }
+
+    async fn goto(&self, url: &str) -> Result<Value, String> {
+        self.post("url", json!({ "url": url })).await
+    }
+
+    async fn execute(&self, script: &str, args: Vec<Value>) -> Result<ScriptResult, String> {
+        self.post("execute/sync", json!({ "script": script, "args": args }))
+            .await
+            .map(ScriptResult)
+    }
+
+    async fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<ScriptResult, String> {
+        self.post("execute/async", json!({ "script": script, "args": args }))
+            .await
+            .map(ScriptResult)
+    }
+
+    async fn find(&self, selector: &str) -> Result<WebElement, String> {
+        let value = self
+            .post(
+                "element",
+                json!({ "using": "css selector", "value": selector }),
+            )
+            .await?;
+        let id = value[ELEMENT_KEY]
+            .as_str()
+            .ok_or_else(|| format!("no element in {value}"))?;
+        Ok(WebElement {
+            client: self.client.clone(),
+            url: format!("{}/element/{id}", self.session),
+        })
+    }
+
+    async fn screenshot(&self, path: &Path) -> Result<(), String> {
+        let url = format!("{}/screenshot", self.session);
+        let value = webdriver_command(&self.client, reqwest::Method::GET, &url, None).await?;
+        let png = decode_base64(value.as_str().unwrap_or(""))?;
+        std::fs::write(path, png).map_err(|e| e.to_string())
+    }
+
+    /// A DevTools protocol command, through chromedriver's pass-through.
+    async fn send_dev_tools_command(&self, command: &str, params: Value) -> Result<Value, String> {
+        self.post(
+            "goog/cdp/execute",
+            json!({ "cmd": command, "params": params }),
+        )
+        .await
+    }
+
+    async fn quit(self) -> Result<Value, String> {
+        webdriver_command(&self.client, reqwest::Method::DELETE, &self.session, None).await
+    }
+}
+
+impl WebElement {
+    async fn post(&self, path: &str, body: Value) -> Result<Value, String> {
+        let url = format!("{}/{path}", self.url);
+        webdriver_command(&self.client, reqwest::Method::POST, &url, Some(body)).await
+    }
+
+    async fn click(&self) -> Result<Value, String> {
+        self.post("click", json!({})).await
+    }
+
+    async fn clear(&self) -> Result<Value, String> {
+        self.post("clear", json!({})).await
+    }
+
+    async fn send_keys(&self, text: &str) -> Result<Value, String> {
+        self.post("value", json!({ "text": text })).await
+    }
+
+    async fn text(&self) -> Result<String, String> {
+        let url = format!("{}/text", self.url);
+        let value = webdriver_command(&self.client, reqwest::Method::GET, &url, None).await?;
+        Ok(value.as_str().unwrap_or("").to_owned())
+    }
+}
+
+/// Decodes standard base64 (a screenshot's PNG).
+fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::with_capacity(text.len() / 4 * 3);
+    let mut buffer = 0u32;
+    let mut n_bits = 0;
+    for character in text
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+    {
+        let value = match character {
+            b'A'..=b'Z' => character - b'A',
+            b'a'..=b'z' => character - b'a' + 26,
+            b'0'..=b'9' => character - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return Err(format!("not base64: {:?}", character as char)),
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        n_bits += 6;
+        if n_bits >= 8 {
+            n_bits -= 8;
+            bytes.push((buffer >> n_bits) as u8);
+        }
+    }
+    Ok(bytes)
+}
+
+// ---------------------------------------------------------------------------------------
 // The browser
 // ---------------------------------------------------------------------------------------
 
@@ -217,11 +408,7 @@ impl Browser {
             .recv_timeout(Duration::from_secs(30))
             .expect("chromedriver says which port it listens on");
         let profile = tempfile::tempdir().expect("a profile directory");
-        let mut capabilities = DesiredCapabilities::chrome();
-        capabilities
-            .set_binary(&chromium.display().to_string())
-            .unwrap();
-        for argument in [
+        let mut arguments: Vec<String> = [
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
@@ -233,23 +420,18 @@ impl Browser {
             "--disable-dev-shm-usage",
             "--window-size=1280,900",
             "--lang=en-GB",
-        ] {
-            capabilities.add_arg(argument).unwrap();
-        }
-        capabilities
-            .add_arg(&format!("--user-data-dir={}", profile.path().display()))
-            .unwrap();
-        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), capabilities)
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        arguments.push(format!("--user-data-dir={}", profile.path().display()));
+        let capabilities = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": chromium.display().to_string(), "args": arguments },
+        } } });
+        let driver = WebDriver::new(&format!("http://127.0.0.1:{port}"), capabilities)
             .await
             .expect("chromedriver opens a chromium session");
-        driver
-            .set_script_timeout(Duration::from_secs(120))
-            .await
-            .unwrap();
-        driver
-            .set_page_load_timeout(Duration::from_secs(120))
-            .await
-            .unwrap();
+        driver.set_timeouts(Duration::from_secs(120)).await.unwrap();
         Some(Self {
             driver: Some(driver),
             chromedriver,
@@ -330,7 +512,7 @@ impl Browser {
         self.wait_for(&format!("document.querySelector({quoted})"), selector)
             .await;
         self.driver()
-            .find(By::Css(selector))
+            .find(selector)
             .await
             .unwrap_or_else(|e| panic!("{selector}: {e}"))
     }
@@ -410,8 +592,7 @@ impl Browser {
     /// which would zoom out to fit wide content and hide the overflow the test looks for.
     async fn set_viewport_width(&self, width: u32) {
         self.driver()
-            .cdp()
-            .send_raw(
+            .send_dev_tools_command(
                 "Emulation.setDeviceMetricsOverride",
                 json!({ "width": width, "height": 800, "deviceScaleFactor": 1, "mobile": false }),
             )
@@ -667,7 +848,7 @@ fn the_map_slider_shows_the_prague_beijing_tie_ended_in_2020_and_active_in_2018(
             .await;
         // The keyboard moves the slider too: one step left is one year back.
         let slider = browser.element("input#year-slider").await;
-        slider.send_keys(Key::Left).await.unwrap();
+        slider.send_keys(ARROW_LEFT).await.unwrap();
         browser
             .wait_for("window.polisMap.year == 2018", "the year after ArrowLeft")
             .await;
