@@ -63,6 +63,7 @@ pub(crate) async fn explore(
                     to: to.clone(),
                     through,
                     as_of,
+                    time: polis_app::TimeRule::default(),
                     max_chains: polis_app::options::DEFAULT_MAX_CHAINS,
                 };
                 match snapshot.path(&query) {

@@ -186,7 +186,7 @@ fn per_year_chart(dashboard: &Dashboard) -> Markup {
     let x = |i: usize| left + i as f64 * bar;
     let label_every = (years.len() as f64 / 12.0).ceil().max(1.0) as usize;
     html! {
-        svg.chart viewBox=(format!("0 0 {WIDTH} {height}")) role="img"
+        svg.chart viewBox=(format!("0 0 {WIDTH} {height}")) role="group"
             aria-labelledby="per-year-title" preserveAspectRatio="xMinYMin meet" {
             title #per-year-title { "Ties signed (above the line) and terminated (below) in each year that has either, " (first) "–" (last) }
             line x1=(left) x2=(WIDTH - 10.0) y1=(axis) y2=(axis) stroke="#444" {}
@@ -230,7 +230,7 @@ fn bar_chart(title: &str, rows: &[(String, f64, String)]) -> Markup {
     let height = row_height * rows.len() as f64 + 4.0;
     let room = WIDTH - label_width - 80.0;
     html! {
-        svg.chart viewBox=(format!("0 0 {WIDTH} {height}")) role="img" aria-label=(title) preserveAspectRatio="xMinYMin meet" {
+        svg.chart viewBox=(format!("0 0 {WIDTH} {height}")) role="group" aria-label=(title) preserveAspectRatio="xMinYMin meet" {
             title { (title) }
             @for (i, (label, value, href)) in rows.iter().enumerate() {
                 @let y = 2.0 + i as f64 * row_height;
