@@ -211,7 +211,7 @@ async fn the_explorer_lists_who_connects_city_hall_to_cefc_in_order() {
     let server = Server::start().await;
     let body = check_page(
         &server
-            .get("/explore?from=prague-city-hall&to=cefc-china-energy&through=relations")
+            .get("/explore?from=prague-city-hall&to=cefc-china-energy")
             .await,
         "/explore",
     );
@@ -226,7 +226,7 @@ async fn the_explorer_lists_who_connects_city_hall_to_cefc_in_order() {
         assert!(body.contains(needle), "lacks {needle}");
     }
     let path = server
-        .get("/api/v1/path?from=prague-city-hall&to=cefc-china-energy&through=relations")
+        .get("/api/v1/path?from=prague-city-hall&to=cefc-china-energy")
         .await
         .ok_json();
     let nodes: Vec<String> = path["chains"][0]["nodes"]

@@ -694,7 +694,13 @@ async fn path_traversal_in_export_names_finds_nothing() {
         "/api/v1/export/ties.csv%00.gexf",
     ] {
         let answer = team.server.get_as(path, &team.admin).await;
-        check_error(&answer, StatusCode::NOT_FOUND, "not_found");
+        // The HTTP client resolves `%2E%2E` segments itself, so that request reaches
+        // `/etc/passwd`, a page URL: the HTML 404. Every other one stays under /api/.
+        if path.contains("%2E%2E") {
+            assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        } else {
+            check_error(&answer, StatusCode::NOT_FOUND, "not_found");
+        }
         assert!(!answer.body.contains("root:"), "{path}");
     }
     let csv = team.server.get("/api/v1/export/ties.csv").await;
