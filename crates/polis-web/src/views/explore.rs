@@ -104,6 +104,7 @@ pub fn explore_page(view: &ExplorePage) -> Markup {
                     Some(chain) => {
                         p { "The shortest chain has " (chain.links.len()) " links (following " (answer.through) ")"
                             @if answer.chains.len() > 1 { "; " (answer.chains.len() - 1) " other chains are as short" } "." }
+                        (held_together(chain))
                         ol #path-result {
                             @for (i, node) in chain.nodes.iter().enumerate() {
                                 li data-id=(node.id) data-kind=(node.kind) {
@@ -115,6 +116,7 @@ pub fn explore_page(view: &ExplorePage) -> Markup {
                         @for (n, other) in answer.chains.iter().enumerate().skip(1) {
                             details {
                                 summary { "Chain " (n + 1) }
+                                (held_together(other))
                                 ol.chain {
                                     @for (i, node) in other.nodes.iter().enumerate() {
                                         li data-id=(node.id) {
@@ -127,7 +129,9 @@ pub fn explore_page(view: &ExplorePage) -> Markup {
                         }
                     }
                     None => {
-                        p { "Nothing connects them" @if !view.as_of.is_empty() { " through links in force on " (view.as_of) } "." }
+                        p { "Nothing connects them" @if !view.as_of.is_empty() { " through links in force on " (view.as_of) }
+                            " by a chain whose dated links were all in force at one time ("
+                            a href="/api/v1/path" { "the API" } "'s " code { "ignore_time=true" } " drops that rule)." }
                         ol #path-result {}
                     }
                 }
@@ -179,5 +183,28 @@ fn link_text(link: &Link) -> Markup {
             @if link.reversed { " ←" } @else { " →" }
         }
         " "
+    }
+}
+
+/// When the whole chain held: every dated link of it was in force from the latest start to
+/// the earliest end (the service layer's rule); undated links are counted, not guessed.
+fn held_together(chain: &polis_analysis::Chain) -> Markup {
+    html! {
+        @if let Some(held) = &chain.held {
+            p.held {
+                "All its dated links held together "
+                @match (&held.from, &held.until) {
+                    (Some(from), Some(until)) => { "from " (from) " until " (until) }
+                    (Some(from), None) => { "from " (from) " on" }
+                    (None, Some(until)) => { "until " (until) }
+                    (None, None) => { "at any time (none is dated)" }
+                }
+                @match held.undated_links {
+                    0 => ".",
+                    1 => "; 1 link is undated.",
+                    n => { "; " (n) " links are undated." }
+                }
+            }
+        }
     }
 }
