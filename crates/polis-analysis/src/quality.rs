@@ -243,6 +243,42 @@ pub fn quality(data: &Dataset, unresolved: &[String]) -> QualityReport {
         likely_duplicates(&data.places),
     );
 
+    let mut ties_of: HashMap<&str, usize> = HashMap::new();
+    for tie in &data.ties {
+        *ties_of.entry(&tie.a).or_default() += 1;
+        *ties_of.entry(&tie.b).or_default() += 1;
+    }
+    let mut provisional: Vec<(&Place, usize)> = data
+        .places
+        .iter()
+        .filter(|p| p.provisional)
+        .map(|p| (p, ties_of.get(p.id.as_str()).copied().unwrap_or(0)))
+        .collect();
+    provisional.sort_by(|(x, nx), (y, ny)| ny.cmp(nx).then(x.id.cmp(&y.id)));
+    b.check(
+        "provisional_place",
+        Severity::Warning,
+        "places kept from names no import could resolve, most ties first (confirm with `polis resolve NAME --confirm-geonames ID` or `--confirm-place ID`)",
+        provisional
+            .iter()
+            .map(|(p, n)| {
+                format!(
+                    "{} ({}, {}): {n} tie{}",
+                    p.name,
+                    p.country.as_deref().unwrap_or("no country"),
+                    p.id,
+                    if *n == 1 { "" } else { "s" }
+                )
+            })
+            .collect(),
+    );
+    b.check(
+        "likely_duplicate_provisional",
+        Severity::Warning,
+        "provisional places in one country with close spellings (one place written two ways?)",
+        close_provisional(&data.places),
+    );
+
     let n_errors = b
         .checks
         .iter()
@@ -292,6 +328,42 @@ fn conflicts(places: &[Place]) -> Vec<String> {
             }
         }
     }
+    out
+}
+
+/// Spellings this close (after folding) are listed as likely one place: the same first
+/// letter (East and West Hendred are two villages) and an edit distance of at most 1 for
+/// names up to 6 letters, 2 for longer ones ("Agios Sergios" and "Ayios Seryios").
+fn close_spellings(x: &str, y: &str) -> bool {
+    let allowed = if x.chars().count().min(y.chars().count()) <= 6 {
+        1
+    } else {
+        2
+    };
+    x != y && x.chars().next() == y.chars().next() && strsim::levenshtein(x, y) <= allowed
+}
+
+/// Pairs of provisional places in one country whose folded names are close (or equal, which
+/// happens when two spellings fold alike only after a merge), as "a ~ b".
+fn close_provisional(places: &[Place]) -> Vec<String> {
+    let mut by_country: BTreeMap<&str, Vec<(String, &Place)>> = BTreeMap::new();
+    for place in places.iter().filter(|p| p.provisional) {
+        by_country
+            .entry(place.country.as_deref().unwrap_or(""))
+            .or_default()
+            .push((fold(&place.name), place));
+    }
+    let mut out = Vec::new();
+    for group in by_country.values() {
+        for (i, (xk, x)) in group.iter().enumerate() {
+            for (yk, y) in &group[i + 1..] {
+                if xk == yk || close_spellings(xk, yk) {
+                    out.push(format!("{} ({}) ~ {} ({})", x.name, x.id, y.name, y.id));
+                }
+            }
+        }
+    }
+    out.sort();
     out
 }
 

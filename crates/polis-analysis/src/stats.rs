@@ -79,6 +79,11 @@ pub struct Stats {
     pub hhi_partner_countries: Option<f64>,
     /// Great-circle distances between the ends of counted ties with coordinates.
     pub distance_km: Option<Distances>,
+    /// Of the counted ties, those with a provisional end (a name no import could resolve,
+    /// kept rather than dropped).
+    pub n_ties_with_provisional: u64,
+    /// Distinct provisional places among the counted ties' ends.
+    pub n_provisional_places: u64,
 }
 
 /// The distribution of distances between partners.
@@ -184,6 +189,8 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
     let mut ties_by_partner_country: BTreeMap<&str, u64> = BTreeMap::new();
     let mut distance_values: Vec<f64> = Vec::new();
     let mut n_without_coordinates = 0;
+    let mut provisional = BTreeSet::new();
+    let mut n_with_provisional = 0;
     // The scope: a place and everything inside it, or a country, or the whole registry.
     let inside = |id: &str| {
         let Some(target) = query.place.as_deref() else {
@@ -238,6 +245,14 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
             continue;
         }
         n_ties += 1;
+        let mut provisional_end = false;
+        for end in [&tie.a, &tie.b] {
+            if places.get(end).is_some_and(|p| p.provisional) {
+                provisional_end = true;
+                provisional.insert(end.as_str());
+            }
+        }
+        n_with_provisional += u64::from(provisional_end);
         // A district without coordinates of its own is measured from the place it lies in.
         match (places.position(&tie.a), places.position(&tie.b)) {
             (Some((x_lat, x_lon, _)), Some((y_lat, y_lon, _))) => {
@@ -314,6 +329,8 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
         top_partner_countries,
         hhi_partner_countries,
         distance_km: distances(&mut distance_values, n_without_coordinates),
+        n_ties_with_provisional: n_with_provisional,
+        n_provisional_places: provisional.len() as u64,
     }
 }
 

@@ -174,7 +174,7 @@ impl Snapshot {
             top_countries,
             country_pairs,
             concentration,
-            figures: self.figures(None),
+            figures: self.figures(None, false),
             quality,
         }
     }

@@ -277,14 +277,17 @@ impl App {
     }
 
     /// Remembers what a name (with its country field) means, for every later import, and
-    /// takes it off the unresolved queue.
+    /// takes it off the unresolved queue. The provisional place an import kept for the name
+    /// (the same spelling in the same country) is merged into the place decided on, which
+    /// keeps the provisional place's spellings and its sources' coordinates; its id lives on
+    /// as a redirect.
     pub async fn decide(
         &self,
         name: &str,
         country: Option<&str>,
         decision: DecisionRequest,
         who: &str,
-    ) -> Result<NameDecision, AppError> {
+    ) -> Result<Decided, AppError> {
         let decision = match decision {
             DecisionRequest::Place(place) => {
                 let snapshot = self.snapshot().await?;
@@ -309,6 +312,8 @@ impl App {
                 NameDecision::Geonames(id)
             }
         };
+        // Checked before anything is written: a decision whose merge would fail is refused.
+        let provisional = self.provisional_merge(name, country, &decision).await?;
         let key = polis_import::resolve::decision_key(name, country);
         self.store()
             .record_decision(
@@ -321,8 +326,161 @@ impl App {
             )
             .await?;
         self.changed().await?;
-        Ok(decision)
+        let merged = match provisional {
+            Some((old, survivor)) => Some(self.merge_provisional(name, old, survivor, who).await?),
+            None => None,
+        };
+        Ok(Decided { decision, merged })
     }
+
+    /// The provisional place an import made for `name` in `country`, if any, and the place
+    /// `decision` names, with what the sources said of the provisional place added (created
+    /// from the gazetteer when the registry does not have it yet). Refuses when the two
+    /// places are tied to each other: the merge would tie a place with itself.
+    async fn provisional_merge(
+        &self,
+        name: &str,
+        country: Option<&str>,
+        decision: &NameDecision,
+    ) -> Result<Option<(String, polis_core::Place)>, AppError> {
+        let gazetteer = self.resolver().gazetteer()?;
+        let key = polis_import::build::provisional_key(gazetteer, name, country);
+        let snapshot = self.snapshot().await?;
+        let data = snapshot.data();
+        let Some(provisional) = data
+            .places
+            .iter()
+            .find(|p| p.provisional && polis_import::build::provisional_key_of(p) == key)
+        else {
+            return Ok(None);
+        };
+        let mut survivor = match decision {
+            NameDecision::Place(id) => snapshot
+                .place_by_id(id)
+                .cloned()
+                .ok_or_else(|| AppError::BadInput(format!("no place has the id '{id}'")))?,
+            NameDecision::Geonames(g) => {
+                match data
+                    .places
+                    .iter()
+                    .find(|p| !p.provisional && p.geonames == Some(u64::from(*g)))
+                {
+                    Some(place) => place.clone(),
+                    None => {
+                        let place = gazetteer.place_by_geonameid(*g).ok_or_else(|| {
+                            AppError::BadInput(format!("the gazetteer has no GeoNames id {g}"))
+                        })?;
+                        let used: foldhash::HashSet<String> = data
+                            .places
+                            .iter()
+                            .flat_map(|p| std::iter::once(&p.id).chain(&p.former_ids))
+                            .cloned()
+                            .collect();
+                        polis_import::build::gazetteer_record(&place, &used)
+                    }
+                }
+            }
+        };
+        if survivor.id == provisional.id {
+            return Ok(None);
+        }
+        // What the sources said about the provisional place stays, each with its source.
+        for text in
+            std::iter::once(&provisional.name).chain(provisional.names.iter().map(|n| &n.text))
+        {
+            if !survivor.all_names().any(|n| n == text) {
+                survivor.names.push(polis_core::Name {
+                    text: text.clone(),
+                    lang: provisional
+                        .names
+                        .iter()
+                        .find(|n| &n.text == text)
+                        .and_then(|n| n.lang.clone()),
+                    sources: provisional.sources.clone(),
+                });
+            }
+        }
+        for c in &provisional.coordinates {
+            if !survivor.coordinates.iter().any(|s| s.source == c.source) {
+                survivor.coordinates.push(c.clone());
+            }
+        }
+        for p in &provisional.population {
+            if !survivor.population.iter().any(|s| s.source == p.source) {
+                survivor.population.push(p.clone());
+            }
+        }
+        if survivor.wikidata.is_none() {
+            survivor.wikidata = provisional.wikidata.clone();
+        }
+        for source in &provisional.sources {
+            if !survivor.sources.contains(source) {
+                survivor.sources.push(source.clone());
+            }
+        }
+        if let Some(tie) = data.ties.iter().find(|t| {
+            (t.a == provisional.id && t.b == survivor.id)
+                || (t.b == provisional.id && t.a == survivor.id)
+        }) {
+            return Err(AppError::BadInput(format!(
+                "'{name}' cannot mean {} ({}): the provisional place {} kept for it is tied to that place (tie {}), and a place cannot be tied to itself; delete that tie first (`polis propose --delete tie {}`, then approve it) or choose another place",
+                survivor.name, survivor.id, provisional.id, tie.id, tie.id
+            )));
+        }
+        Ok(Some((provisional.id.clone(), survivor)))
+    }
+
+    /// Stores `survivor` with what it took from the provisional place `old`, and merges
+    /// `old` into it.
+    async fn merge_provisional(
+        &self,
+        name: &str,
+        old: String,
+        survivor: polis_core::Place,
+        who: &str,
+    ) -> Result<ProvisionalMerge, AppError> {
+        let into = survivor.id.clone();
+        let change = ChangeContext {
+            who: who.to_owned(),
+            context: format!(
+                "resolve '{name}': the place {into} takes what the sources said of {old}"
+            ),
+        };
+        self.store()
+            .apply(
+                &polis_core::Dataset {
+                    places: vec![survivor],
+                    ..polis_core::Dataset::default()
+                },
+                &change,
+            )
+            .await?;
+        let report = self
+            .merge(polis_store::RecordKind::Place, &old, &into, who)
+            .await?;
+        Ok(ProvisionalMerge {
+            provisional: old,
+            into,
+            report,
+        })
+    }
+}
+
+/// What a decision about a name did.
+#[derive(Debug, Serialize)]
+pub struct Decided {
+    pub decision: NameDecision,
+    /// The provisional place merged into the place decided on, if an import had made one.
+    pub merged: Option<ProvisionalMerge>,
+}
+
+/// A provisional place merged into the place a person decided its name means.
+#[derive(Debug, Serialize)]
+pub struct ProvisionalMerge {
+    /// The provisional place's id, now a redirect.
+    pub provisional: String,
+    pub into: String,
+    pub report: polis_store::MergeReport,
 }
 
 /// What a person decided a name means.

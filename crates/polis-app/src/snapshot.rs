@@ -36,6 +36,8 @@ pub struct Snapshot {
     pub(crate) dashboard: std::sync::OnceLock<crate::dashboard::Dashboard>,
     /// The quality report without the unresolved queue (what a dossier's flags come from).
     pub(crate) quality_of_records: std::sync::OnceLock<polis_analysis::QualityReport>,
+    /// This snapshot without its provisional places, built on first use (`--resolved-only`).
+    resolved_only: std::sync::OnceLock<Box<Snapshot>>,
 }
 
 /// A place with its ties and memberships: `polis place show`, `/places/{place}`.
@@ -68,6 +70,8 @@ pub struct StatsRequest {
     pub country: Option<CountryCode>,
     pub partner_country: Option<CountryCode>,
     pub as_of: Option<PartialDate>,
+    /// Leave out provisional places and their ties (see [`Snapshot::scoped`]).
+    pub resolved_only: bool,
 }
 
 /// "Who connects X to Y": `polis graph path`, `/path`.
@@ -112,6 +116,8 @@ pub struct MetricsRequest {
     pub sort: MetricSort,
     pub sampled: Option<usize>,
     pub seed: u64,
+    /// Leave out provisional places and their ties (see [`Snapshot::scoped`]).
+    pub resolved_only: bool,
 }
 
 impl Default for MetricsRequest {
@@ -123,6 +129,7 @@ impl Default for MetricsRequest {
             sort: MetricSort::default(),
             sampled: None,
             seed: 0,
+            resolved_only: false,
         }
     }
 }
@@ -194,7 +201,19 @@ impl Snapshot {
             map_layer: std::sync::OnceLock::new(),
             dashboard: std::sync::OnceLock::new(),
             quality_of_records: std::sync::OnceLock::new(),
+            resolved_only: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The records to count: all of them, provisional places included (the default), or,
+    /// with `resolved_only`, the records without the provisional places (names no import
+    /// could resolve) and without their ties, memberships and relations.
+    pub fn scoped(&self, resolved_only: bool) -> &Snapshot {
+        if !resolved_only || !self.data.places.iter().any(|p| p.provisional) {
+            return self;
+        }
+        self.resolved_only
+            .get_or_init(|| Box::new(Snapshot::new(without_provisional(&self.data), self.version)))
     }
 
     /// Every record.
@@ -345,6 +364,7 @@ impl Snapshot {
 
     /// Counts of ties, partner places and partner countries, by kind, status and year.
     pub fn stats(&self, request: &StatsRequest) -> Result<polis_analysis::Stats, AppError> {
+        let this = self.scoped(request.resolved_only);
         let place = match &request.place {
             Some(place) => Some(self.resolve_place(place)?.id.clone()),
             None => None,
@@ -359,7 +379,7 @@ impl Snapshot {
                 .map(|c| BTreeSet::from([c.as_str().to_owned()])),
             count_unknown: false,
         };
-        Ok(polis_analysis::stats(&self.data, &query))
+        Ok(polis_analysis::stats(&this.data, &query))
     }
 
     /// What changed between two dates.
@@ -378,10 +398,15 @@ impl Snapshot {
         }
     }
 
-    /// Reported figures beside the values computed from the data, for one country or all.
-    pub fn figures(&self, country: Option<&CountryCode>) -> Vec<polis_analysis::FigureComparison> {
+    /// Reported figures beside the values computed from the data, for one country or all;
+    /// `resolved_only` leaves provisional places out of the computed values.
+    pub fn figures(
+        &self,
+        country: Option<&CountryCode>,
+        resolved_only: bool,
+    ) -> Vec<polis_analysis::FigureComparison> {
         polis_analysis::compare_figures(
-            &self.data,
+            &self.scoped(resolved_only).data,
             country.map(CountryCode::as_str),
             &polis_analysis::geo::continent_countries,
         )
@@ -422,7 +447,8 @@ impl Snapshot {
         request: &MetricsRequest,
     ) -> Result<polis_analysis::network::GraphMetrics, AppError> {
         let started = std::time::Instant::now();
-        let network = polis_analysis::network::Snapshot::build(&self.data, request.as_of.as_ref())
+        let this = self.scoped(request.resolved_only);
+        let network = polis_analysis::network::Snapshot::build(&this.data, request.as_of.as_ref())
             .map_err(graph_error)?;
         tracing::info!(
             snapshot_ms = started.elapsed().as_secs_f64() * 1e3,
@@ -438,7 +464,7 @@ impl Snapshot {
             sampled_sources: request.sampled,
             seed: request.seed,
         };
-        polis_analysis::network::metrics_on(&self.data, &network, &query).map_err(graph_error)
+        polis_analysis::network::metrics_on(&this.data, &network, &query).map_err(graph_error)
     }
 
     /// Candidate partners for a place (an id or a name), each with its reasons.
@@ -505,23 +531,25 @@ impl Snapshot {
         polis_analysis::quality(&self.data, &unresolved)
     }
 
-    /// The tie network as a file for other tools.
-    pub fn export(&self, format: ExportFormat) -> Result<Export, AppError> {
+    /// The tie network as a file for other tools; `resolved_only` leaves provisional places
+    /// and their ties out.
+    pub fn export(&self, format: ExportFormat, resolved_only: bool) -> Result<Export, AppError> {
+        let this = self.scoped(resolved_only);
         let body = match format {
-            ExportFormat::Csv => polis_analysis::export::ties_csv(&self.data)
+            ExportFormat::Csv => polis_analysis::export::ties_csv(&this.data)
                 .map_err(AppError::internal)?
                 .into_bytes(),
             ExportFormat::Geojson => {
-                serde_json::to_vec(&polis_analysis::export::geojson(&self.data))
+                serde_json::to_vec(&polis_analysis::export::geojson(&this.data))
                     .map_err(AppError::internal)?
             }
-            ExportFormat::Graphml => polis_analysis::export::graphml(&self.data).into_bytes(),
-            ExportFormat::Gexf => polis_analysis::export::gexf(&self.data).into_bytes(),
+            ExportFormat::Graphml => polis_analysis::export::graphml(&this.data).into_bytes(),
+            ExportFormat::Gexf => polis_analysis::export::gexf(&this.data).into_bytes(),
         };
         Ok(Export {
             format,
             body,
-            n_ties: self.data.ties.len(),
+            n_ties: this.data.ties.len(),
         })
     }
 }
@@ -553,5 +581,56 @@ fn followed(data: &Dataset, through: Through) -> Dataset {
             activities: data.activities.clone(),
             ..Dataset::default()
         },
+    }
+}
+
+/// `data` without provisional places and what refers to them: their ties, memberships and
+/// relations, and their mentions in activities.
+fn without_provisional(data: &Dataset) -> Dataset {
+    let provisional: std::collections::HashSet<&str> = data
+        .places
+        .iter()
+        .filter(|p| p.provisional)
+        .map(|p| p.id.as_str())
+        .collect();
+    let kept = |id: &String| !provisional.contains(id.as_str());
+    let ties: Vec<_> = data
+        .ties
+        .iter()
+        .filter(|t| kept(&t.a) && kept(&t.b))
+        .cloned()
+        .collect();
+    let tie_ids: std::collections::HashSet<&str> = ties.iter().map(|t| t.id.as_str()).collect();
+    Dataset {
+        places: data
+            .places
+            .iter()
+            .filter(|p| !p.provisional)
+            .cloned()
+            .collect(),
+        memberships: data
+            .memberships
+            .iter()
+            .filter(|m| kept(&m.member))
+            .cloned()
+            .collect(),
+        relations: data
+            .relations
+            .iter()
+            .filter(|r| kept(&r.from) && kept(&r.to))
+            .cloned()
+            .collect(),
+        activities: data
+            .activities
+            .iter()
+            .map(|a| {
+                let mut a = a.clone();
+                a.places.retain(kept);
+                a.ties.retain(|t| tie_ids.contains(t.as_str()));
+                a
+            })
+            .collect(),
+        ties,
+        ..data.clone()
     }
 }

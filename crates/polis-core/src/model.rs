@@ -231,6 +231,12 @@ pub struct Place {
     /// Ids this place had before it was merged with another; they redirect here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub former_ids: Vec<String>,
+    /// A place made by an importer from a name it could not resolve: the spelling, the
+    /// country and the coordinates its source gives, nothing guessed. Its ties are kept; it
+    /// waits in the unresolved queue until someone confirms what the name means, and is
+    /// then merged into that place.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub provisional: bool,
     pub sources: Vec<String>,
 }
 

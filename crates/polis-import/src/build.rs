@@ -51,6 +51,10 @@ pub struct ImportOutput {
     pub queue: Vec<(String, Unresolved)>,
 }
 
+/// Where a plain end came to: a registry id, and its queue key when that is a provisional
+/// place.
+type PlainEnd = (String, Option<String>);
+
 /// Places by (country, folded name), each with its id and coordinates.
 type NameIndex = HashMap<(String, String), Vec<(String, Option<(f64, f64)>)>>;
 
@@ -70,6 +74,9 @@ struct Builder<'a> {
     report: ImportReport,
     resolved_names: HashMap<(String, Option<String>), String>,
     unresolved_names: HashMap<String, Unresolved>,
+    /// Provisional places by (country code or "", folded name): the same spelling in the
+    /// same country is the same provisional place, in this file and across imports.
+    provisional: HashMap<(String, String), String>,
 }
 
 impl<'a> Builder<'a> {
@@ -112,6 +119,7 @@ impl<'a> Builder<'a> {
             coordinates: Vec::new(),
             population: Vec::new(),
             former_ids: Vec::new(),
+            provisional: false,
             sources: vec![self.batch.clone()],
         };
         self.report.places_created += 1;
@@ -165,23 +173,8 @@ impl<'a> Builder<'a> {
     }
 
     fn new_place(&mut self, g: &polis_gazetteer::Place) -> String {
-        let base = place_id(Some(&g.country), &g.name);
-        let mut id = base.clone();
-        if self.used_ids.contains(&id) {
-            id = match &g.admin1_name {
-                Some(admin) => format!("{base}-{}", slug(admin)),
-                None => base.clone(),
-            };
-        }
-        if self.used_ids.contains(&id) {
-            id = format!(
-                "{base}-{}",
-                g.geonameid.map_or_else(
-                    || slug(g.subdivision.as_deref().unwrap_or("x")),
-                    |n| n.to_string()
-                )
-            );
-        }
+        let place = gazetteer_record(g, &self.used_ids);
+        let id = place.id.clone();
         self.used_ids.insert(id.clone());
         if let Some(geonameid) = g.geonameid {
             self.by_geonames.insert(u64::from(geonameid), id.clone());
@@ -190,60 +183,93 @@ impl<'a> Builder<'a> {
             .entry((g.country.clone(), fold(&g.name)))
             .or_default()
             .push((id.clone(), g.lat.zip(g.lon)));
-        let level = place_level(g.level);
-        let place = Place {
-            id: id.clone(),
-            level,
-            name: g.name.clone(),
-            country: Some(g.country.clone()),
-            // Only a first-level unit is its subdivision; a county merely lies in one.
-            iso_code: if g.level == polis_gazetteer::Level::Region {
-                g.subdivision.clone()
-            } else {
-                None
-            },
-            parent: None,
-            wikidata: None,
-            geonames: g.geonameid.map(u64::from),
-            names: Vec::new(),
-            coordinates: g
-                .lat
-                .zip(g.lon)
-                .map(|(lat, lon)| Coordinates {
-                    lat,
-                    lon,
-                    source: GAZETTEER_SOURCE.into(),
-                })
-                .into_iter()
-                .collect(),
-            population: g
-                .population
-                .filter(|p| *p > 0)
-                .map(|value| Population {
-                    value,
-                    year: None,
-                    source: GAZETTEER_SOURCE.into(),
-                })
-                .into_iter()
-                .collect(),
-            former_ids: Vec::new(),
-            sources: vec![GAZETTEER_SOURCE.into()],
-        };
         self.report.places_created += 1;
         self.places.insert(id.clone(), place);
         id
     }
 
-    /// Records what the source says about a place: its spelling, labels, Wikidata id,
-    /// coordinates and population, each kept with the source.
+    /// The provisional place for a name that did not resolve: the country its row gives,
+    /// the spelling, and the source's coordinates where it has them; created when new.
+    fn provisional_place(&mut self, end: &RawEnd, is_region: Option<bool>) -> String {
+        let key = provisional_key(self.input.gazetteer, &end.name, end.country.as_deref());
+        let country = Some(key.0.clone()).filter(|c| !c.is_empty());
+        let name = end.name.trim();
+        if let Some(id) = self.provisional.get(&key).cloned() {
+            self.note_source(&id, end);
+            return id;
+        }
+        let stem = if slug(name).is_empty() {
+            place_id(country.as_deref(), "unnamed")
+        } else {
+            place_id(country.as_deref(), name)
+        };
+        let base = format!("{stem}-provisional");
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.used_ids.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.used_ids.insert(id.clone());
+        self.provisional.insert(key, id.clone());
+        let place = Place {
+            id: id.clone(),
+            level: if is_region == Some(true) {
+                polis_core::PlaceLevel::Region
+            } else {
+                polis_core::PlaceLevel::City
+            },
+            name: name.to_owned(),
+            country,
+            iso_code: None,
+            parent: None,
+            wikidata: None,
+            geonames: None,
+            names: Vec::new(),
+            coordinates: Vec::new(),
+            population: Vec::new(),
+            former_ids: Vec::new(),
+            provisional: true,
+            sources: vec![self.batch.clone()],
+        };
+        self.report.places_created += 1;
+        self.report.provisional_places_created += 1;
+        self.places.insert(id.clone(), place);
+        self.note_source(&id, end);
+        id
+    }
+
+    /// Records what the source says about a resolved place (see [`Builder::note_source`])
+    /// and counts the name as resolved by `method`.
     fn note_end(&mut self, id: &str, end: &RawEnd, method: &str) {
+        if !self.note_source(id, end) {
+            return;
+        }
+        // Distinct names are counted as written (with their country field).
+        if let std::collections::hash_map::Entry::Vacant(slot) = self
+            .resolved_names
+            .entry((end.name.clone(), end.country.clone()))
+        {
+            slot.insert(method.to_owned());
+            *self
+                .report
+                .resolved_by_method
+                .entry(method.to_owned())
+                .or_default() += 1;
+        }
+    }
+
+    /// Records what the source says about a place: its spelling, labels, Wikidata id,
+    /// coordinates and population, each kept with the source. False when the place is
+    /// neither new nor in the registry.
+    fn note_source(&mut self, id: &str, end: &RawEnd) -> bool {
         let source = self.batch.clone();
         if !self.places.contains_key(id) {
             match self.existing_places.get(id) {
                 Some(existing) => {
                     self.places.insert(id.to_owned(), (*existing).clone());
                 }
-                None => return,
+                None => return false,
             }
         }
         let place = self.places.get_mut(id).expect("inserted above");
@@ -296,18 +322,7 @@ impl<'a> Builder<'a> {
         if changed && !place.sources.contains(&source) {
             place.sources.push(source);
         }
-        // Distinct names are counted as written (with their country field).
-        if let std::collections::hash_map::Entry::Vacant(slot) = self
-            .resolved_names
-            .entry((end.name.clone(), end.country.clone()))
-        {
-            slot.insert(method.to_owned());
-            *self
-                .report
-                .resolved_by_method
-                .entry(method.to_owned())
-                .or_default() += 1;
-        }
+        true
     }
 
     /// Queues a name that did not resolve (or counts it again); returns its queue key.
@@ -357,7 +372,7 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
             .collect(),
         by_name: {
             let mut by_name: NameIndex = HashMap::default();
-            for p in &input.existing.places {
+            for p in input.existing.places.iter().filter(|p| !p.provisional) {
                 if let Some(country) = &p.country {
                     by_name
                         .entry((country.clone(), fold(&p.name)))
@@ -385,6 +400,13 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
         },
         resolved_names: HashMap::default(),
         unresolved_names: HashMap::default(),
+        provisional: input
+            .existing
+            .places
+            .iter()
+            .filter(|p| p.provisional)
+            .map(|p| (provisional_key_of(p), p.id.clone()))
+            .collect(),
     };
     let mut resolver = Resolver::new(input.gazetteer, input.existing, input.decisions);
     let existing_ties: HashMap<&str, &Tie> = input
@@ -392,6 +414,12 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
         .ties
         .iter()
         .map(|t| (t.id.as_str(), t))
+        .collect();
+    let existing_by_pair: HashMap<(&str, &str, polis_core::TieKind), &Tie> = input
+        .existing
+        .ties
+        .iter()
+        .map(|t| ((t.a.as_str(), t.b.as_str(), t.kind), t))
         .collect();
     let mut touched: HashSet<String> = HashSet::default();
 
@@ -401,43 +429,57 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
             .iter()
             .flat_map(|row| [(&row.a, None), (&row.b, None)]),
     );
-    // The registry id each plain end (a name and a country field, nothing else) came to, or
-    // its key in the unresolved queue, so that a name listed on many rows is resolved and
-    // noted once: noting the same end again changes nothing but the queue's count.
-    let mut plain_ends: HashMap<(&str, Option<&str>), Result<String, String>> = HashMap::default();
+    // The registry id each plain end (a name and a country field, nothing else) came to,
+    // with its key in the unresolved queue when that id is a provisional place, so that a
+    // name listed on many rows is resolved and noted once: noting the same end again changes
+    // nothing but the queue's count.
+    let mut plain_ends: HashMap<(&str, Option<&str>), PlainEnd> = HashMap::default();
     for (n, row) in parsed.rows.iter().enumerate() {
         if n % 1000 == 0 {
             (input.progress)(n as u64);
         }
         let mut ids = Vec::with_capacity(2);
+        let mut provisional_end = false;
         for end in [&row.a, &row.b] {
             let plain = end.is_plain();
             if plain
-                && let Some(known) = plain_ends.get(&(end.name.as_str(), end.country.as_deref()))
+                && let Some((id, queued)) =
+                    plain_ends.get(&(end.name.as_str(), end.country.as_deref()))
             {
-                match known {
-                    Ok(id) => ids.push(id.clone()),
-                    Err(key) => {
-                        if let Some(queued) = b.unresolved_names.get_mut(key) {
-                            queued.occurrences += 1;
-                        }
+                if let Some(key) = queued {
+                    provisional_end = true;
+                    if let Some(queued) = b.unresolved_names.get_mut(key) {
+                        queued.occurrences += 1;
                     }
                 }
+                ids.push(id.clone());
                 continue;
             }
-            let id = match resolver.resolve(end, None) {
-                Outcome::Resolved(resolution) => {
-                    Ok(b.place_for(&resolution.target, end, &resolution.method))
+            let (id, queued) = match resolver.resolve(end, None) {
+                Outcome::Resolved(resolution) => (
+                    b.place_for(&resolution.target, end, &resolution.method),
+                    None,
+                ),
+                // Not guessed, not dropped: the name waits in the queue, and its ties are
+                // kept through a provisional place.
+                Outcome::Unresolved { best_guess } => {
+                    let key = b.unresolved(end, row.line, best_guess);
+                    provisional_end = true;
+                    (b.provisional_place(end, None), Some(key))
                 }
-                Outcome::Unresolved { best_guess } => Err(b.unresolved(end, row.line, best_guess)),
             };
             if plain {
-                plain_ends.insert((end.name.as_str(), end.country.as_deref()), id.clone());
+                plain_ends.insert(
+                    (end.name.as_str(), end.country.as_deref()),
+                    (id.clone(), queued),
+                );
             }
-            ids.extend(id.ok());
+            ids.push(id);
+        }
+        if provisional_end {
+            b.report.rows_unresolved += 1;
         }
         let [a, other] = ids.as_slice() else {
-            b.report.rows_unresolved += 1;
             continue;
         };
         if a == other {
@@ -450,8 +492,20 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
             });
             continue;
         }
-        let id = tie_id(a, other);
         let (first, second) = polis_core::ids::canonical_pair(a, other);
+        // A tie keeps its id when one of its places is merged into another (a provisional
+        // place confirmed as a real one), so the registry's tie for this pair may have
+        // another id than the pair would give it today.
+        let id = {
+            let id = tie_id(a, other);
+            if existing_ties.contains_key(id.as_str()) {
+                id
+            } else {
+                existing_by_pair
+                    .get(&(first, second, row.kind))
+                    .map_or(id, |t| t.id.clone())
+            }
+        };
         let evidence = Evidence {
             source: batch.clone(),
             batch: Some(batch.clone()),
@@ -618,6 +672,91 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
     }
 }
 
+/// The registry record of a gazetteer place, with an id none of `used_ids` has: the
+/// country and name, then the first-level unit, then the GeoNames id tell homonyms apart.
+pub fn gazetteer_record(g: &polis_gazetteer::Place, used_ids: &HashSet<String>) -> Place {
+    let base = place_id(Some(&g.country), &g.name);
+    let mut id = base.clone();
+    if used_ids.contains(&id) {
+        id = match &g.admin1_name {
+            Some(admin) => format!("{base}-{}", slug(admin)),
+            None => base.clone(),
+        };
+    }
+    if used_ids.contains(&id) {
+        id = format!(
+            "{base}-{}",
+            g.geonameid.map_or_else(
+                || slug(g.subdivision.as_deref().unwrap_or("x")),
+                |n| n.to_string()
+            )
+        );
+    }
+    let level = place_level(g.level);
+    Place {
+        id,
+        level,
+        name: g.name.clone(),
+        country: Some(g.country.clone()),
+        // Only a first-level unit is its subdivision; a county merely lies in one.
+        iso_code: if g.level == polis_gazetteer::Level::Region {
+            g.subdivision.clone()
+        } else {
+            None
+        },
+        parent: None,
+        wikidata: None,
+        geonames: g.geonameid.map(u64::from),
+        names: Vec::new(),
+        coordinates: g
+            .lat
+            .zip(g.lon)
+            .map(|(lat, lon)| Coordinates {
+                lat,
+                lon,
+                source: GAZETTEER_SOURCE.into(),
+            })
+            .into_iter()
+            .collect(),
+        population: g
+            .population
+            .filter(|p| *p > 0)
+            .map(|value| Population {
+                value,
+                year: None,
+                source: GAZETTEER_SOURCE.into(),
+            })
+            .into_iter()
+            .collect(),
+        former_ids: Vec::new(),
+        provisional: false,
+        sources: vec![GAZETTEER_SOURCE.into()],
+    }
+}
+
+/// What tells provisional places apart: the country code the country field resolves to
+/// ("" when it has none or it does not resolve) and the folded name. The same spelling in
+/// the same country is the same provisional place.
+pub fn provisional_key(
+    gazetteer: &Gazetteer,
+    name: &str,
+    country_field: Option<&str>,
+) -> (String, String) {
+    let country = country_field
+        .and_then(|field| gazetteer.resolve_country(field))
+        .map(|found| found.iso2)
+        .unwrap_or_default();
+    (country, fold(name.trim()))
+}
+
+/// The key of a provisional place already stored, as [`provisional_key`] gives it.
+pub fn provisional_key_of(place: &Place) -> (String, String) {
+    (
+        place.country.clone().unwrap_or_default(),
+        fold(place.name.trim()),
+    )
+}
+
 /// The key a network tag is matched on: folded, without spaces, and without a trailing year
 /// or version ("C40Cities2022" and "C40Cities" are the same tag).
 pub fn tag_key(tag: &str) -> String {
@@ -693,7 +832,7 @@ fn build_memberships(
             Outcome::Unresolved { best_guess } => {
                 b.unresolved(&row.member, row.line, best_guess);
                 b.report.rows_unresolved += 1;
-                continue;
+                b.provisional_place(&row.member, row.is_region)
             }
         };
         for tag in &row.tags {

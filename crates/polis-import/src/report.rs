@@ -47,12 +47,16 @@ pub struct ImportReport {
     pub networks_created: Vec<String>,
     /// Network tags recognised, by network id.
     pub network_tags: BTreeMap<String, u64>,
+    /// Places new to the registry, provisional ones included.
     pub places_created: u64,
+    /// Of those, provisional places: names that did not resolve, kept with their ties.
+    pub provisional_places_created: u64,
     /// Distinct names resolved, by method (`gazetteer:exact_name`, `registry:geonames_id`, ...).
     pub resolved_by_method: BTreeMap<String, u64>,
     pub names_resolved: u64,
     pub names_unresolved: u64,
-    /// Rows with an unresolved end (they wait in the unresolved queue).
+    /// Rows with an unresolved end: kept, through a provisional place, while the name waits
+    /// in the unresolved queue.
     pub rows_unresolved: u64,
     pub rejected: Vec<Rejected>,
     pub unresolved: Vec<Unresolved>,

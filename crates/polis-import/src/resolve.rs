@@ -171,9 +171,11 @@ impl<'a> Resolver<'a> {
         existing: &'a Dataset,
         decisions: &'a HashMap<String, Decision>,
     ) -> Self {
+        // A provisional place is not an answer: its name must keep waiting in the queue.
         let by_wikidata = existing
             .places
             .iter()
+            .filter(|p| !p.provisional)
             .filter_map(|p| p.wikidata.as_deref().map(|q| (q, p.id.as_str())))
             .collect();
         Self {

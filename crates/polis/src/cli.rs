@@ -155,6 +155,10 @@ pub enum Command {
     Figures {
         #[arg(long, value_name = "CC")]
         country: Option<CountryCode>,
+        /// Leave out provisional places (names no import could resolve) and their ties; by
+        /// default they are counted, and the answer says how many they are.
+        #[arg(long)]
+        resolved_only: bool,
         #[arg(long)]
         json: bool,
     },
@@ -481,6 +485,10 @@ pub enum GraphCommand {
         /// Seed for Louvain and sampling: the same seed gives the same answer.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Leave out provisional places (names no import could resolve) and their ties; by
+        /// default they are counted, and the answer says how many they are.
+        #[arg(long)]
+        resolved_only: bool,
         #[arg(long)]
         json: bool,
     },
@@ -527,13 +535,33 @@ pub enum ExportCommand {
         name: String,
     },
     /// One row per tie (CSV), for R, pandas or a spreadsheet.
-    Csv { path: PathBuf },
+    Csv {
+        path: PathBuf,
+        /// Leave out provisional places (names no import could resolve) and their ties.
+        #[arg(long)]
+        resolved_only: bool,
+    },
     /// Places as points and ties as lines (GeoJSON).
-    Geojson { path: PathBuf },
+    Geojson {
+        path: PathBuf,
+        /// Leave out provisional places (names no import could resolve) and their ties.
+        #[arg(long)]
+        resolved_only: bool,
+    },
     /// The tie network as GraphML (Gephi, yEd, networkx, igraph).
-    Graphml { path: PathBuf },
+    Graphml {
+        path: PathBuf,
+        /// Leave out provisional places (names no import could resolve) and their ties.
+        #[arg(long)]
+        resolved_only: bool,
+    },
     /// The tie network as GEXF 1.3 with time intervals, for Gephi's timeline.
-    Gexf { path: PathBuf },
+    Gexf {
+        path: PathBuf,
+        /// Leave out provisional places (names no import could resolve) and their ties.
+        #[arg(long)]
+        resolved_only: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -611,6 +639,10 @@ pub struct StatsArgs {
     /// The date (YYYY, YYYY-MM or YYYY-MM-DD) [default: now]
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<PartialDate>,
+    /// Leave out provisional places (names no import could resolve) and their ties; by
+    /// default they are counted, and the answer says how many they are.
+    #[arg(long)]
+    pub resolved_only: bool,
     #[arg(long)]
     pub json: bool,
 }

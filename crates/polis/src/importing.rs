@@ -114,13 +114,17 @@ fn print_report(r: &ImportReport, stored: &polis_store::ApplyReport, dry_run: bo
         }
     }
     crate::out!("  rows rejected:                  {}", r.rejected.len());
-    crate::out!("  rows with an unresolved name:   {}", r.rows_unresolved);
     crate::out!(
-        "  names resolved:                 {} of {} ({:.1}%), {} places created",
+        "  rows with an unresolved name:   {} (kept as ties through provisional places)",
+        r.rows_unresolved
+    );
+    crate::out!(
+        "  names resolved:                 {} of {} ({:.1}%), {} places created, {} of them provisional",
         r.names_resolved,
         r.names_resolved + r.names_unresolved,
         r.resolved_percent(),
-        r.places_created
+        r.places_created,
+        r.provisional_places_created
     );
     for (method, n) in &r.resolved_by_method {
         crate::out!("    {method}: {n}");
@@ -186,14 +190,24 @@ pub async fn resolve(
         let Some(app) = app else {
             bail!("no database at {}: run `polis init` first", db.display());
         };
-        let decision = app
+        let decided = app
             .decide(name, args.country.as_deref(), decision, who)
             .await
             .cli()?;
         crate::out!(
-            "remembered: '{name}' ({}) means {decision:?}; later imports use it",
-            args.country.as_deref().unwrap_or("any country")
+            "remembered: '{name}' ({}) means {:?}; later imports use it",
+            args.country.as_deref().unwrap_or("any country"),
+            decided.decision
         );
+        if let Some(merged) = &decided.merged {
+            crate::out!(
+                "merged the provisional place {} into {} ({} ties moved); {} redirects there",
+                merged.provisional,
+                merged.into,
+                merged.report.moved.get("tie").copied().unwrap_or(0),
+                merged.provisional
+            );
+        }
         return Ok(());
     }
     let found = resolver

@@ -319,6 +319,7 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                     country: args.country,
                     partner_country: args.partner_country,
                     as_of: args.as_of,
+                    resolved_only: args.resolved_only,
                 })
                 .cli()?;
             output::stats(&stats, args.json)
@@ -339,9 +340,13 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             let snapshot = existing(settings).await?.snapshot().await.cli()?;
             output::dormant(&snapshot.dormant(years, as_of), json)
         }
-        Command::Figures { country, json } => {
+        Command::Figures {
+            country,
+            resolved_only,
+            json,
+        } => {
             let snapshot = existing(settings).await?.snapshot().await.cli()?;
-            output::figures(&snapshot.figures(country.as_ref()), json)
+            output::figures(&snapshot.figures(country.as_ref(), resolved_only), json)
         }
         Command::Graph(GraphCommand::Path {
             from,
@@ -374,6 +379,7 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             sort,
             sampled,
             seed,
+            resolved_only,
             json,
         }) => {
             let snapshot = existing(settings).await?.snapshot().await.cli()?;
@@ -385,6 +391,7 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                     sort,
                     sampled,
                     seed,
+                    resolved_only,
                 })
                 .cli()?;
             output::metrics(&metrics, json)
@@ -416,18 +423,22 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                 .cli()?;
             output::recommendations(&recommendations, json)
         }
-        Command::Export(ExportCommand::Csv { path }) => {
-            export(settings, ExportFormat::Csv, &path).await
-        }
-        Command::Export(ExportCommand::Geojson { path }) => {
-            export(settings, ExportFormat::Geojson, &path).await
-        }
-        Command::Export(ExportCommand::Graphml { path }) => {
-            export(settings, ExportFormat::Graphml, &path).await
-        }
-        Command::Export(ExportCommand::Gexf { path }) => {
-            export(settings, ExportFormat::Gexf, &path).await
-        }
+        Command::Export(ExportCommand::Csv {
+            path,
+            resolved_only,
+        }) => export(settings, ExportFormat::Csv, &path, resolved_only).await,
+        Command::Export(ExportCommand::Geojson {
+            path,
+            resolved_only,
+        }) => export(settings, ExportFormat::Geojson, &path, resolved_only).await,
+        Command::Export(ExportCommand::Graphml {
+            path,
+            resolved_only,
+        }) => export(settings, ExportFormat::Graphml, &path, resolved_only).await,
+        Command::Export(ExportCommand::Gexf {
+            path,
+            resolved_only,
+        }) => export(settings, ExportFormat::Gexf, &path, resolved_only).await,
         Command::Activities(ActivitiesCommand::Totals { kind, json }) => {
             let snapshot = existing(settings).await?.snapshot().await.cli()?;
             output::totals(&snapshot.activity_totals(kind), json)
@@ -515,9 +526,10 @@ async fn export(
     settings: &settings::Settings,
     format: ExportFormat,
     path: &Path,
+    resolved_only: bool,
 ) -> anyhow::Result<()> {
     let snapshot = existing(settings).await?.snapshot().await.cli()?;
-    let export = snapshot.export(format).cli()?;
+    let export = snapshot.export(format, resolved_only).cli()?;
     std::fs::write(path, &export.body)
         .with_context(|| format!("cannot write {}", path.display()))?;
     eprintln!("wrote {} ties to {}", export.n_ties, path.display());

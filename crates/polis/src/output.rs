@@ -281,6 +281,13 @@ pub fn stats(stats: &Stats, json: bool) -> anyhow::Result<()> {
         levels(&stats.partner_places_by_level)
     );
     crate::out!("distinct partner countries: {}", stats.n_partner_countries);
+    if stats.n_provisional_places > 0 {
+        crate::out!(
+            "provisional places (names no import could resolve) counted: {}, on {} of the ties; --resolved-only leaves them out",
+            stats.n_provisional_places,
+            stats.n_ties_with_provisional
+        );
+    }
     crate::out!("by kind: {}", levels(&stats.by_kind));
     crate::out!(
         "by status{when}, all ties in scope: {}",

@@ -32,6 +32,10 @@ pub(crate) struct StatsParams {
     /// The date (YYYY, YYYY-MM or YYYY-MM-DD) [default: now].
     #[param(value_type = Option<polis_core::PartialDate>, inline)]
     as_of: Option<String>,
+    /// `true`: leave out provisional places (names no import could resolve) and their
+    /// ties [default: false: they are counted, and the answer says how many].
+    #[param(value_type = Option<bool>)]
+    resolved_only: Option<String>,
 }
 
 /// Counts of ties, partner places and partner countries, by kind and status. As
@@ -58,6 +62,7 @@ pub(crate) async fn stats(
             params.partner_country.as_deref(),
         )?,
         as_of: params::optional::<PartialDate>("as_of", params.as_of.as_deref())?,
+        resolved_only: params::flag("resolved_only", params.resolved_only.as_deref())?,
     };
     on_snapshot(&state, move |snapshot| {
         json(
@@ -256,6 +261,10 @@ pub(crate) struct GraphMetricsParams {
     /// Seed for Louvain and the sampling: the same seed gives the same answer [default: 0].
     #[param(value_type = Option<u64>, minimum = 0)]
     seed: Option<String>,
+    /// `true`: leave out provisional places (names no import could resolve) and their
+    /// ties [default: false].
+    #[param(value_type = Option<bool>)]
+    resolved_only: Option<String>,
 }
 
 /// Degree, weighted degree, betweenness, PageRank, components, k-cores and Louvain
@@ -293,6 +302,7 @@ pub(crate) async fn graph_metrics(
         )?
         .map(size),
         seed: params::number("seed", params.seed.as_deref(), 0, 0, u64::MAX)?,
+        resolved_only: params::flag("resolved_only", params.resolved_only.as_deref())?,
     };
     on_snapshot(&state, move |snapshot| json(&snapshot.metrics(&request)?)).await
 }
@@ -404,6 +414,10 @@ pub(crate) struct FiguresParams {
     /// Only the figures reported about this country.
     #[param(value_type = Option<schema::CountryCode>, inline)]
     country: Option<String>,
+    /// `true`: leave out provisional places (names no import could resolve) and their
+    /// ties [default: false].
+    #[param(value_type = Option<bool>)]
+    resolved_only: Option<String>,
 }
 
 /// Reported figures (such as CPAFFC's counts) beside the values polis computes. As
@@ -423,8 +437,9 @@ pub(crate) async fn figures(
     ApiQuery(params): ApiQuery<FiguresParams>,
 ) -> Result<Response, ApiError> {
     let country = params::optional::<CountryCode>("country", params.country.as_deref())?;
+    let resolved_only = params::flag("resolved_only", params.resolved_only.as_deref())?;
     on_snapshot(&state, move |snapshot| {
-        json(&snapshot.figures(country.as_ref()))
+        json(&snapshot.figures(country.as_ref(), resolved_only))
     })
     .await
 }

@@ -8,13 +8,29 @@ use polis_app::ExportFormat;
 
 use super::on_snapshot;
 use crate::error::ApiError;
-use crate::params::{ApiQuery, NoParams};
+use crate::params::{self, ApiQuery};
 use crate::state::AppState;
 
+/// Query parameters of the exports.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ExportParams {
+    /// `true`: leave out provisional places (names no import could resolve) and their
+    /// ties [default: false].
+    #[param(value_type = Option<bool>)]
+    resolved_only: Option<String>,
+}
+
 /// The export as a download, with a name for browsers that save it.
-async fn exported(state: &AppState, format: ExportFormat) -> Result<Response, ApiError> {
+async fn exported(
+    state: &AppState,
+    format: ExportFormat,
+    params: ExportParams,
+) -> Result<Response, ApiError> {
+    let resolved_only = params::flag("resolved_only", params.resolved_only.as_deref())?;
     on_snapshot(state, move |snapshot| {
-        let export = snapshot.export(format)?;
+        let export = snapshot.export(format, resolved_only)?;
         Ok((
             [
                 (
@@ -42,13 +58,14 @@ async fn exported(state: &AppState, format: ExportFormat) -> Result<Response, Ap
     get,
     path = "/api/v1/export/ties.csv",
     tag = "export",
+    params(ExportParams),
     responses((status = 200, description = "One row per tie", content_type = "text/csv", body = String))
 )]
 pub(crate) async fn export_csv(
     State(state): State<AppState>,
-    _: ApiQuery<NoParams>,
+    ApiQuery(params): ApiQuery<ExportParams>,
 ) -> Result<Response, ApiError> {
-    exported(&state, ExportFormat::Csv).await
+    exported(&state, ExportFormat::Csv, params).await
 }
 
 /// Places as points and ties as lines. As `polis export geojson`.
@@ -56,13 +73,14 @@ pub(crate) async fn export_csv(
     get,
     path = "/api/v1/export/ties.geojson",
     tag = "export",
+    params(ExportParams),
     responses((status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = Object))
 )]
 pub(crate) async fn export_geojson(
     State(state): State<AppState>,
-    _: ApiQuery<NoParams>,
+    ApiQuery(params): ApiQuery<ExportParams>,
 ) -> Result<Response, ApiError> {
-    exported(&state, ExportFormat::Geojson).await
+    exported(&state, ExportFormat::Geojson, params).await
 }
 
 /// The tie network as GraphML. As `polis export graphml`.
@@ -70,13 +88,14 @@ pub(crate) async fn export_geojson(
     get,
     path = "/api/v1/export/ties.graphml",
     tag = "export",
+    params(ExportParams),
     responses((status = 200, description = "GraphML (Gephi, yEd, networkx, igraph)", content_type = "application/graphml+xml", body = String))
 )]
 pub(crate) async fn export_graphml(
     State(state): State<AppState>,
-    _: ApiQuery<NoParams>,
+    ApiQuery(params): ApiQuery<ExportParams>,
 ) -> Result<Response, ApiError> {
-    exported(&state, ExportFormat::Graphml).await
+    exported(&state, ExportFormat::Graphml, params).await
 }
 
 /// The tie network as GEXF 1.3 with time intervals. As `polis export gexf`.
@@ -84,11 +103,12 @@ pub(crate) async fn export_graphml(
     get,
     path = "/api/v1/export/ties.gexf",
     tag = "export",
+    params(ExportParams),
     responses((status = 200, description = "GEXF 1.3 with time intervals, for Gephi's timeline", content_type = "application/gexf+xml", body = String))
 )]
 pub(crate) async fn export_gexf(
     State(state): State<AppState>,
-    _: ApiQuery<NoParams>,
+    ApiQuery(params): ApiQuery<ExportParams>,
 ) -> Result<Response, ApiError> {
-    exported(&state, ExportFormat::Gexf).await
+    exported(&state, ExportFormat::Gexf, params).await
 }
