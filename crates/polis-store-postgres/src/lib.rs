@@ -98,11 +98,13 @@ fn without_password(url: &str) -> String {
 }
 
 /// Is `schema` a name polis accepts: lower-case ASCII letters, digits and `_`, not starting
-/// with a digit, at most 63 bytes? Only such names are written into statements (quoted).
+/// with a digit nor with `pg_` (PostgreSQL keeps those for itself), at most 63 bytes? Only
+/// such names are written into statements (quoted).
 pub fn is_valid_schema(schema: &str) -> bool {
     !schema.is_empty()
         && schema.len() <= 63
         && !schema.starts_with(|c: char| c.is_ascii_digit())
+        && !schema.starts_with("pg_")
         && schema
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
@@ -160,7 +162,7 @@ impl PgLocation {
                         return Err(bad_url(
                             url,
                             format!(
-                                "the schema '{value}' is not accepted: give 1 to 63 lower-case ASCII letters, digits or '_', not starting with a digit"
+                                "the schema '{value}' is not accepted: give 1 to 63 lower-case ASCII letters, digits or '_', not starting with a digit or 'pg_'"
                             ),
                         ));
                     }
@@ -250,7 +252,7 @@ impl PgStore {
             return Err(bad_url(
                 url,
                 format!(
-                    "the schema '{schema}' is not accepted: give 1 to 63 lower-case ASCII letters, digits or '_', not starting with a digit"
+                    "the schema '{schema}' is not accepted: give 1 to 63 lower-case ASCII letters, digits or '_', not starting with a digit or 'pg_'"
                 ),
             ));
         }

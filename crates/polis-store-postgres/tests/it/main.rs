@@ -160,7 +160,7 @@ async fn the_url_chooses_the_schema() {
     .expect("connects");
     assert!(!elsewhere.is_initialised().await.expect("asks"));
     assert!(second.is_initialised().await.expect("asks"));
-    for bad in ["Public", "1x", "a-b", "a;drop", ""] {
+    for bad in ["Public", "1x", "a-b", "a;drop", "", "pg_team"] {
         let refused = PgLocation::parse(&format!("{}?schema={bad}", server_url()));
         assert!(refused.is_err(), "schema {bad:?} must be refused");
     }
