@@ -26,6 +26,7 @@ seconds_each=${SECONDS_EACH:-10}
 connections=${CONNECTIONS:-32}
 changes=${CHANGES:-10}
 port=${PORT:-8793}
+[ -x "$polis" ] || { echo "no polis binary at $polis: build it, or set POLIS or CARGO_TARGET_DIR" >&2; exit 1; }
 data="$root/../shared/data"
 list="$data/wikipedia-twin-towns/twin_cities_raw.csv"
 tsv="$data/wikidata-eu-sistercities/sistercities.tsv"
@@ -161,12 +162,14 @@ for line in open(sys.argv[1]):
     if metric not in order:
         order.append(metric)
     rows.setdefault(metric, {}).setdefault(backend, []).append(float(value))
+def number(x):
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 def cell(values):
     if not values:
         return "-", None
     median = statistics.median(values)
-    spread = f" ({min(values):g}–{max(values):g})" if len(values) > 1 else ""
-    return f"{median:.3g}{spread}", median
+    spread = f" ({number(min(values))}–{number(max(values))})" if len(values) > 1 else ""
+    return f"{number(median)}{spread}", median
 print("| what | SQLite | PostgreSQL | PostgreSQL / SQLite |")
 print("|---|---:|---:|---:|")
 for metric in order:
