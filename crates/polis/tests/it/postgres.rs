@@ -297,17 +297,17 @@ fn statement_timeout_and_pool_size_as_settings() {
         let run = run_on(&polis, &url, args);
         (run, asked.elapsed())
     };
-    let (run, took) = limited(&["--statement-timeout-ms", "300", "stats"]);
+    let (run, took) = limited(&["--statement-timeout-ms", "1000", "stats"]);
     timed_out(run, "the flag");
     assert!(took < std::time::Duration::from_secs(15), "{took:?}");
-    std::fs::write(&config, "[postgres]\nstatement_timeout_ms = 300\n").expect("writes");
+    std::fs::write(&config, "[postgres]\nstatement_timeout_ms = 1000\n").expect("writes");
     timed_out(run_on(&polis, &url, &["stats"]), "the config file");
     std::fs::write(&config, "").expect("writes");
     let by_env = Command::new(env!("CARGO_BIN_EXE_polis"))
         .arg("stats")
         .env("POLIS_DB", &url)
         .env("POLIS_CONFIG", &config)
-        .env("POLIS_POSTGRES_STATEMENT_TIMEOUT_MS", "300")
+        .env("POLIS_POSTGRES_STATEMENT_TIMEOUT_MS", "1000")
         .output()
         .expect("polis runs");
     timed_out(
@@ -321,7 +321,7 @@ fn statement_timeout_and_pool_size_as_settings() {
     timed_out(
         run_on(
             &polis,
-            &format!("{url}&statement_timeout_ms=300"),
+            &format!("{url}&statement_timeout_ms=1000"),
             &["stats"],
         ),
         "the URL",
@@ -341,7 +341,7 @@ fn statement_timeout_and_pool_size_as_settings() {
     assert!(ended.status.success(), "{ended:?}");
     let _ = locker.wait();
     // The lock gone, the same command answers.
-    ok_on(&polis, &url, &["--statement-timeout-ms", "300", "stats"]);
+    ok_on(&polis, &url, &["--statement-timeout-ms", "1000", "stats"]);
 
     let conflict = run_on(
         &polis,
@@ -369,7 +369,7 @@ fn statement_timeout_and_pool_size_as_settings() {
     );
     std::fs::write(
         &config,
-        "[postgres]\npool_size = 2\nstatement_timeout_ms = 300\n",
+        "[postgres]\npool_size = 2\nstatement_timeout_ms = 1000\n",
     )
     .expect("writes");
     ok_on(&polis, &url, &["stats"]);
