@@ -40,6 +40,7 @@ pub use polis_analysis::TimeRule;
 pub use polis_import::resolve::CandidateView;
 pub use polis_store::StoreError;
 pub use polis_store::{ChainReport, ProposalStatus, ProposedChange, RecordKind, Role};
+pub use polis_store_postgres::PgSettings;
 pub use proposals::{AuditVerification, ChangeView, ProposalView, ReviewOutcome};
 pub use snapshot::{
     DormantAnswer, Export, MetricsRequest, PathAnswer, PathQuery, PlaceView, Snapshot,
@@ -72,6 +73,19 @@ impl Location {
             Self::Postgres(text.to_owned())
         } else {
             Self::Sqlite(PathBuf::from(text))
+        }
+    }
+
+    /// `text` as [`Location::parse`] reads it, with the PostgreSQL connection settings (the
+    /// pool size and the statement timeout from polis's settings) written into a server's
+    /// URL where it does not give them; a URL that gives one differently is refused. A
+    /// SQLite file has no pool, and takes none of them.
+    pub fn parse_with(text: &str, settings: &PgSettings) -> Result<Self, AppError> {
+        match Self::parse(text) {
+            Self::Postgres(url) if *settings != PgSettings::default() => Ok(Self::Postgres(
+                polis_store_postgres::PgLocation::parse_with(&url, settings)?.to_url(),
+            )),
+            other => Ok(other),
         }
     }
 
@@ -136,6 +150,10 @@ pub(crate) async fn open_backend(
         }
     })
 }
+
+/// How long [`App::check_store`] waits for the database before calling it unreachable: well
+/// under the timeouts of load balancers' health checks (commonly 5 s).
+pub const STORE_CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The application: the store, and the snapshot of it that questions are answered from.
 /// Cloning is cheap; clones share the snapshot.
@@ -273,6 +291,20 @@ impl App {
             self.refresh().await?;
         }
         Ok(())
+    }
+
+    /// Asks the database for its version (the last audit sequence number), as a health
+    /// check does: an error when it answers with one (its schema gone) or does not answer
+    /// within [`STORE_CHECK_TIMEOUT`] (a server stopped or out of reach, a pool exhausted).
+    pub async fn check_store(&self) -> Result<i64, AppError> {
+        match tokio::time::timeout(STORE_CHECK_TIMEOUT, self.inner.store.version()).await {
+            Ok(version) => Ok(version?),
+            Err(_) => Err(AppError::Internal(format!(
+                "the database at {} did not answer within {} s",
+                self.inner.location,
+                STORE_CHECK_TIMEOUT.as_secs()
+            ))),
+        }
     }
 
     /// Full-text search over places, actors, networks and documents, in any script.

@@ -60,6 +60,9 @@ pub enum ApiError {
     RateLimited { wait_seconds: u64 },
     #[error("the request took longer than this server allows")]
     Timeout,
+    /// The database does not answer (503); the details go to the log only.
+    #[error("the database does not answer: {0}")]
+    Unavailable(#[source] polis_app::AppError),
     /// A failure of the server itself; the details go to the log only.
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -76,6 +79,7 @@ pub enum ErrorCode {
     PayloadTooLarge,
     RateLimited,
     Timeout,
+    Unavailable,
     Internal,
     Unauthenticated,
     Forbidden,
@@ -123,6 +127,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::Timeout => ErrorCode::Timeout,
+            ApiError::Unavailable(_) => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
             ApiError::Unauthenticated(_) => ErrorCode::Unauthenticated,
             ApiError::Forbidden(_) => ErrorCode::Forbidden,
@@ -140,7 +145,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Timeout | ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -166,6 +171,9 @@ impl ApiError {
         match self {
             ApiError::Internal(_) => {
                 "the server failed to answer this request; the failure has been logged".to_owned()
+            }
+            ApiError::Unavailable(_) => {
+                "the database does not answer; the failure has been logged".to_owned()
             }
             other => other.to_string(),
         }
@@ -280,6 +288,9 @@ impl IntoResponse for ApiError {
                 cause = next.source();
             }
             tracing::error!(error = %chain, "internal error while answering a request");
+        }
+        if let ApiError::Unavailable(source) = &self {
+            tracing::error!(error = %source, "the database does not answer");
         }
         let body = ErrorBody {
             error: ErrorDetail {

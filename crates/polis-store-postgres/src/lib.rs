@@ -12,8 +12,9 @@
 //! A store lives in one schema of the database: `public` unless the URL has a `schema`
 //! parameter (`postgres://user@host/db?schema=team`), or [`PgStore::open_in_schema`]
 //! names one. The URL may also carry `pool_size` (connections, 8 by default) and
-//! `statement_timeout_ms` (none by default); polis reads these three parameters and passes
-//! the rest of the URL to the driver.
+//! `statement_timeout_ms` (none by default), which may instead come from polis's settings
+//! ([`PgSettings`], [`PgLocation::parse_with`]); polis reads these three parameters and
+//! passes the rest of the URL to the driver.
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -63,6 +64,17 @@ pub struct PgLocation {
     pub statement_timeout_ms: Option<u64>,
 }
 
+/// The connections a process keeps open when neither the URL nor the settings say.
+pub const DEFAULT_POOL_SIZE: u32 = 8;
+
+/// The connection settings that may also come from polis's settings (the config file's
+/// `[postgres]` table, `POLIS_POSTGRES_*`, flags) rather than the URL. `None`: not set there.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PgSettings {
+    pub pool_size: Option<u32>,
+    pub statement_timeout_ms: Option<u64>,
+}
+
 /// Why a PostgreSQL URL is refused.
 fn bad_url(url: &str, message: String) -> StoreError {
     StoreError::Open {
@@ -86,19 +98,50 @@ fn without_password(url: &str) -> String {
 }
 
 /// Is `schema` a name polis accepts: lower-case ASCII letters, digits and `_`, not starting
-/// with a digit, at most 63 bytes? Only such names are written into statements (quoted).
+/// with a digit nor with `pg_` (PostgreSQL keeps those for itself), at most 63 bytes? Only
+/// such names are written into statements (quoted).
 pub fn is_valid_schema(schema: &str) -> bool {
     !schema.is_empty()
         && schema.len() <= 63
         && !schema.starts_with(|c: char| c.is_ascii_digit())
+        && !schema.starts_with("pg_")
         && schema
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
+/// A pool size polis accepts, or why not (`origin` says where the value was given).
+fn pool_size(value: &str, origin: &str) -> Result<u32, String> {
+    value
+        .parse()
+        .ok()
+        .filter(|n| (1..=1000).contains(n))
+        .ok_or_else(|| {
+            format!(
+                "{origin} pool_size '{value}' is not accepted: give a number of connections from 1 to 1000"
+            )
+        })
+}
+
+/// A statement timeout polis accepts, or why not.
+fn statement_timeout_ms(value: &str, origin: &str) -> Result<u64, String> {
+    value.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+        format!(
+            "{origin} statement_timeout_ms '{value}' is not accepted: give a whole number of milliseconds above 0"
+        )
+    })
+}
+
 impl PgLocation {
     /// Splits polis's parameters (`schema`, `pool_size`, `statement_timeout_ms`) off `url`.
     pub fn parse(url: &str) -> Result<Self, StoreError> {
+        Self::parse_with(url, &PgSettings::default())
+    }
+
+    /// [`PgLocation::parse`], with the pool size and statement timeout of the settings
+    /// where the URL does not give them. Given in both places with different values, they
+    /// are refused (naming both), since neither could be said to win.
+    pub fn parse_with(url: &str, settings: &PgSettings) -> Result<Self, StoreError> {
         let (base, query) = match url.split_once('?') {
             Some((base, query)) => (base, query),
             None => (url, ""),
@@ -106,9 +149,10 @@ impl PgLocation {
         let mut location = PgLocation {
             url: String::new(),
             schema: "public".to_owned(),
-            pool_size: 8,
+            pool_size: DEFAULT_POOL_SIZE,
             statement_timeout_ms: None,
         };
+        let (mut url_pool_size, mut url_timeout) = (None, None);
         let mut rest = Vec::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -118,46 +162,77 @@ impl PgLocation {
                         return Err(bad_url(
                             url,
                             format!(
-                                "the schema '{value}' is not accepted: give 1 to 63 lower-case ASCII letters, digits or '_', not starting with a digit"
+                                "the schema '{value}' is not accepted: give 1 to 63 lower-case ASCII letters, digits or '_', not starting with a digit or 'pg_'"
                             ),
                         ));
                     }
                     location.schema = value.to_owned();
                 }
                 "pool_size" => {
-                    location.pool_size = value
-                        .parse()
-                        .ok()
-                        .filter(|n| (1..=1000).contains(n))
-                        .ok_or_else(|| {
-                            bad_url(
-                                url,
-                                format!(
-                                    "pool_size '{value}' is not accepted: give a number of connections from 1 to 1000"
-                                ),
-                            )
-                        })?;
+                    url_pool_size =
+                        Some(pool_size(value, "the URL's").map_err(|m| bad_url(url, m))?);
                 }
                 "statement_timeout_ms" => {
-                    location.statement_timeout_ms =
-                        Some(value.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                            bad_url(
-                                url,
-                                format!(
-                                    "statement_timeout_ms '{value}' is not accepted: give a whole number of milliseconds above 0"
-                                ),
-                            )
-                        })?);
+                    url_timeout = Some(
+                        statement_timeout_ms(value, "the URL's").map_err(|m| bad_url(url, m))?,
+                    );
                 }
                 _ => rest.push(pair),
             }
         }
+        if let Some(n) = settings.pool_size {
+            pool_size(&n.to_string(), "the setting").map_err(|m| bad_url(url, m))?;
+        }
+        if let Some(ms) = settings.statement_timeout_ms {
+            statement_timeout_ms(&ms.to_string(), "the setting").map_err(|m| bad_url(url, m))?;
+        }
+        location.pool_size = one_of(url, "pool_size", url_pool_size, settings.pool_size)?
+            .unwrap_or(DEFAULT_POOL_SIZE);
+        location.statement_timeout_ms = one_of(
+            url,
+            "statement_timeout_ms",
+            url_timeout,
+            settings.statement_timeout_ms,
+        )?;
         location.url = if rest.is_empty() {
             base.to_owned()
         } else {
             format!("{base}?{}", rest.join("&"))
         };
         Ok(location)
+    }
+
+    /// The URL again, with polis's parameters written out (the default pool size too), so
+    /// that [`PgLocation::parse`] reads the same location back.
+    pub fn to_url(&self) -> String {
+        let mut parameters = vec![
+            format!("schema={}", self.schema),
+            format!("pool_size={}", self.pool_size),
+        ];
+        if let Some(ms) = self.statement_timeout_ms {
+            parameters.push(format!("statement_timeout_ms={ms}"));
+        }
+        let separator = if self.url.contains('?') { '&' } else { '?' };
+        format!("{}{separator}{}", self.url, parameters.join("&"))
+    }
+}
+
+/// The value of a parameter given in the URL, in the settings, or in both alike.
+fn one_of<T: PartialEq + std::fmt::Display + Copy>(
+    url: &str,
+    name: &str,
+    in_url: Option<T>,
+    in_settings: Option<T>,
+) -> Result<Option<T>, StoreError> {
+    match (in_url, in_settings) {
+        (Some(a), Some(b)) if a != b => Err(bad_url(
+            url,
+            format!(
+                "{name} is {a} in the URL but {b} in the settings: give it in one place (the URL's parameter, or the setting)"
+            ),
+        )),
+        (Some(a), _) => Ok(Some(a)),
+        (None, b) => Ok(b),
     }
 }
 
@@ -177,7 +252,7 @@ impl PgStore {
             return Err(bad_url(
                 url,
                 format!(
-                    "the schema '{schema}' is not accepted: give 1 to 63 lower-case ASCII letters, digits or '_', not starting with a digit"
+                    "the schema '{schema}' is not accepted: give 1 to 63 lower-case ASCII letters, digits or '_', not starting with a digit or 'pg_'"
                 ),
             ));
         }

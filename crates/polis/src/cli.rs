@@ -34,6 +34,22 @@ pub struct Cli {
     /// Log filter, as in RUST_LOG (e.g. info, polis=debug) [default: warn]
     #[arg(long, global = true, env = "POLIS_LOG", value_name = "FILTER")]
     pub log: Option<String>,
+    /// PostgreSQL: connections each polis process keeps open, 1 to 1000 [default: 8]
+    #[arg(
+        long,
+        global = true,
+        env = "POLIS_POSTGRES_POOL_SIZE",
+        value_name = "N"
+    )]
+    pub pool_size: Option<u32>,
+    /// PostgreSQL: cancel a statement that runs longer, in milliseconds [default: none]
+    #[arg(
+        long,
+        global = true,
+        env = "POLIS_POSTGRES_STATEMENT_TIMEOUT_MS",
+        value_name = "MS"
+    )]
+    pub statement_timeout_ms: Option<u64>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -50,7 +50,16 @@ use crate::cli::{
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let settings = match settings::resolve(cli.config.as_deref(), cli.db.clone(), cli.log.clone()) {
+    let postgres_flags = polis_app::PgSettings {
+        pool_size: cli.pool_size,
+        statement_timeout_ms: cli.statement_timeout_ms,
+    };
+    let settings = match settings::resolve(
+        cli.config.as_deref(),
+        cli.db.clone(),
+        cli.log.clone(),
+        postgres_flags,
+    ) {
         Ok(settings) => settings,
         Err(error) => return report(&error),
     };
@@ -158,9 +167,15 @@ async fn record_edit(
     Ok(())
 }
 
-/// The database the settings name: a `postgres://` URL, or a SQLite file.
-fn location(settings: &settings::Settings) -> Location {
-    Location::parse(&settings.db.to_string_lossy())
+/// The database the settings name: a `postgres://` URL (with the settings' pool size and
+/// statement timeout), or a SQLite file.
+fn location(settings: &settings::Settings) -> anyhow::Result<Location> {
+    location_of(&settings.db.to_string_lossy(), settings)
+}
+
+/// The database `text` names, connected as the settings say.
+fn location_of(text: &str, settings: &settings::Settings) -> anyhow::Result<Location> {
+    Location::parse_with(text, &settings.postgres).cli()
 }
 
 /// Name resolution, with the gazetteer's index cached where the settings say.
@@ -170,14 +185,14 @@ fn resolver(settings: &settings::Settings) -> Resolver {
 
 /// The app over an existing database, for commands that read.
 async fn existing(settings: &settings::Settings) -> anyhow::Result<App> {
-    App::open_existing(location(settings), resolver(settings))
+    App::open_existing(location(settings)?, resolver(settings))
         .await
         .cli()
 }
 
 /// The app over the database, created when missing, for commands that write.
 async fn opened(settings: &settings::Settings) -> anyhow::Result<App> {
-    App::open(location(settings), resolver(settings))
+    App::open(location(settings)?, resolver(settings))
         .await
         .cli()
 }
@@ -482,10 +497,8 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             force,
             json,
         }) => {
-            let report =
-                polis_app::copy_database(&Location::parse(&from), &Location::parse(&to), force)
-                    .await
-                    .cli()?;
+            let (from, to) = (location_of(&from, settings)?, location_of(&to, settings)?);
+            let report = polis_app::copy_database(&from, &to, force).await.cli()?;
             if json {
                 out!("{}", serde_json::to_string_pretty(&report)?);
             } else {

@@ -48,24 +48,27 @@ pub async fn serve(
         .context("the server stopped")
 }
 
-/// The app over the database; where there is no database yet, creates it and loads the
-/// built-in reference dataset as `polis init` does, so that a new user sees data at once.
-/// An existing database is used as it is.
+/// The app over the database; where there is no database yet (no SQLite file, or a
+/// PostgreSQL schema without a polis store), creates it and loads the built-in reference
+/// dataset as `polis init` does, so that a new user sees data at once. An existing database
+/// is used as it is: the reference dataset is never laid again over a store that others
+/// (another server on the same PostgreSQL schema) may have changed since.
 async fn app_created_on_first_run(settings: &Settings) -> anyhow::Result<polis_app::App> {
-    if settings.db.exists() {
-        return crate::existing(settings).await;
+    let location = location(settings)?;
+    match polis_app::App::open_existing(location.clone(), resolver(settings)).await {
+        Ok(app) => return Ok(app),
+        Err(polis_app::AppError::NoDatabase(_)) => {}
+        Err(error) => return Err(error).cli(),
     }
     eprintln!(
-        "no database at {}: creating it with the built-in reference dataset (as `polis init`)",
-        settings.db.display()
+        "no database at {location}: creating it with the built-in reference dataset (as `polis init`)"
     );
-    let app = polis_app::App::open(location(settings), resolver(settings))
+    let app = polis_app::App::open(location.clone(), resolver(settings))
         .await
         .cli()?;
     let (name, report) = app.load_reference(&who()).await.cli().with_context(|| {
         format!(
-            "the database {} was created but the reference dataset did not load; `polis init` retries",
-            settings.db.display()
+            "the database {location} was created but the reference dataset did not load; `polis init` retries"
         )
     })?;
     eprintln!(

@@ -18,6 +18,20 @@ pub struct FileSettings {
     pub cache_dir: Option<PathBuf>,
     /// The server's limits and CORS (`polis serve`).
     pub http: Option<polis_http::HttpConfig>,
+    /// The connections to a PostgreSQL database (`db = "postgres://..."`).
+    pub postgres: Option<PostgresSettings>,
+}
+
+/// The `[postgres]` table: how polis connects to a PostgreSQL server. A SQLite file ignores
+/// it. The URL's parameters of the same names may give these instead (not both, unless
+/// they agree).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostgresSettings {
+    /// Connections each polis process keeps open (1 to 1000).
+    pub pool_size: Option<u32>,
+    /// PostgreSQL's `statement_timeout` for every connection, in milliseconds.
+    pub statement_timeout_ms: Option<u64>,
 }
 
 /// The settings in force.
@@ -30,6 +44,9 @@ pub struct Settings {
     /// The server's settings from the file (flags and `POLIS_HTTP_*` are laid over them by
     /// [`Settings::http`]).
     pub http: polis_http::HttpConfig,
+    /// The PostgreSQL pool size and statement timeout: flags and `POLIS_POSTGRES_*` over
+    /// the file's `[postgres]` table.
+    pub postgres: polis_app::PgSettings,
 }
 
 impl Settings {
@@ -96,6 +113,7 @@ pub fn resolve(
     config: Option<&Path>,
     db_flag: Option<PathBuf>,
     log_flag: Option<String>,
+    postgres_flags: polis_app::PgSettings,
 ) -> anyhow::Result<Settings> {
     let file = match config {
         Some(path) => read_file(path)?,
@@ -111,11 +129,18 @@ pub fn resolve(
         None => file.cache_dir.or_else(default_cache_dir),
     }
     .filter(|dir| !dir.as_os_str().is_empty());
+    let postgres = file.postgres.unwrap_or_default();
     Ok(Settings {
         db: db_flag.or(file.db).unwrap_or_else(default_db_path),
         log: log_flag.or(file.log).unwrap_or_else(|| "warn".to_owned()),
         cache_dir,
         http: file.http.unwrap_or_default(),
+        postgres: polis_app::PgSettings {
+            pool_size: postgres_flags.pool_size.or(postgres.pool_size),
+            statement_timeout_ms: postgres_flags
+                .statement_timeout_ms
+                .or(postgres.statement_timeout_ms),
+        },
     })
 }
 
@@ -147,6 +172,17 @@ pub const EXAMPLE: &str = r#"# polis configuration. Every key is optional. Prece
 # off. Env: POLIS_CACHE_DIR. Default: $XDG_CACHE_HOME/polis (~/.cache/polis).
 # cache_dir = "/var/cache/polis"
 
+# A PostgreSQL database (db = "postgres://..."; docs/deploy.md). A SQLite file ignores
+# these. The URL may give them instead, as ?pool_size=16&statement_timeout_ms=30000 (not
+# both, unless they agree).
+[postgres]
+# Connections each polis process keeps open, 1 to 1000. Env: POLIS_POSTGRES_POOL_SIZE.
+# Flag: --pool-size.
+# pool_size = 8
+# Cancel any statement that runs longer, in milliseconds (PostgreSQL's statement_timeout);
+# default none. Env: POLIS_POSTGRES_STATEMENT_TIMEOUT_MS. Flag: --statement-timeout-ms.
+# statement_timeout_ms = 30000
+
 # The server (`polis serve`); docs/api.md. Each key also has an environment variable
 # (POLIS_HTTP_RATE_PER_SECOND, ...) and a flag of `polis serve` (--rate-per-second, ...).
 [http]
@@ -172,3 +208,32 @@ pub const EXAMPLE: &str = r#"# polis configuration. Every key is optional. Prece
 # Whether a reviewer's or admin's proposal applies at once instead of waiting for review.
 # direct_apply_for_reviewers = false
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key the example shows, uncommented, is a key the settings take.
+    #[test]
+    fn the_example_uncommented_is_a_valid_config_file() {
+        let uncommented: String = EXAMPLE
+            .lines()
+            .map(|line| match line.strip_prefix("# ") {
+                Some(rest)
+                    if rest.split_once(" = ").is_some_and(|(key, _)| {
+                        key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                    }) =>
+                {
+                    rest
+                }
+                _ => line,
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let file: FileSettings = toml::from_str(&uncommented).expect("the example parses");
+        let postgres = file.postgres.expect("a [postgres] table");
+        assert_eq!(postgres.pool_size, Some(8));
+        assert_eq!(postgres.statement_timeout_ms, Some(30000));
+        assert!(file.http.is_some() && file.db.is_some());
+    }
+}

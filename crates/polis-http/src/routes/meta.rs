@@ -7,11 +7,11 @@ use axum::response::Response;
 use serde::Serialize;
 
 use super::json;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::params::{ApiQuery, NoParams};
 use crate::state::AppState;
 
-/// The server is up.
+/// The server is up and its database answers.
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct Health {
     /// Always `ok`.
@@ -19,22 +19,40 @@ pub(crate) struct Health {
     status: &'static str,
     /// How many records the snapshot in force holds.
     n_records: usize,
+    /// The database's version (its last audit sequence number), as it answered now.
+    store_version: i64,
+    /// The version of the snapshot in force; behind `store_version` while a change made
+    /// elsewhere is being loaded.
+    snapshot_version: i64,
 }
 
-/// Liveness, and how many records the snapshot holds.
+/// Liveness and readiness: the database is asked for its version (one cheap query), and
+/// the answer says how many records the snapshot holds. 503 `unavailable` when the database
+/// does not answer within 2 s or answers with an error.
 #[utoipa::path(
     get,
     path = "/api/v1/health",
     tag = "meta",
-    responses((status = 200, description = "The server is up", body = Health))
+    responses(
+        (status = 200, description = "The server is up and its database answers", body = Health),
+        (status = 503, description = "The database does not answer (`unavailable`)", body = ErrorBody),
+    )
 )]
 pub(crate) async fn health(
     State(state): State<AppState>,
     _: ApiQuery<NoParams>,
 ) -> Result<Response, ApiError> {
+    let store_version = state
+        .app()
+        .check_store()
+        .await
+        .map_err(ApiError::Unavailable)?;
+    let snapshot = state.app().snapshot().await?;
     json(&Health {
         status: "ok",
-        n_records: state.app().snapshot().await?.data().len(),
+        n_records: snapshot.data().len(),
+        store_version,
+        snapshot_version: snapshot.version(),
     })
 }
 

@@ -160,7 +160,7 @@ async fn the_url_chooses_the_schema() {
     .expect("connects");
     assert!(!elsewhere.is_initialised().await.expect("asks"));
     assert!(second.is_initialised().await.expect("asks"));
-    for bad in ["Public", "1x", "a-b", "a;drop", ""] {
+    for bad in ["Public", "1x", "a-b", "a;drop", "", "pg_team"] {
         let refused = PgLocation::parse(&format!("{}?schema={bad}", server_url()));
         assert!(refused.is_err(), "schema {bad:?} must be refused");
     }
@@ -258,4 +258,93 @@ async fn a_listener_hears_another_servers_commit() {
         "SQLite has no listener: its readers poll"
     );
     first.drop_schema().await.expect("drops");
+}
+
+/// The pool size and statement timeout come from the URL or from the settings; both agree
+/// or the location is refused naming both values; values out of range are refused with
+/// the accepted range; `to_url` reads back as the same location. No server needed.
+#[test]
+fn pool_size_and_statement_timeout_from_the_url_or_the_settings() {
+    use polis_store_postgres::{DEFAULT_POOL_SIZE, PgSettings};
+    let base = "postgres://polis:secret@db.example:5432/polis";
+    let none = PgSettings::default();
+    let both = PgSettings {
+        pool_size: Some(16),
+        statement_timeout_ms: Some(30_000),
+    };
+    let parse = |url: &str, settings: &PgSettings| PgLocation::parse_with(url, settings);
+
+    let plain = parse(base, &none).expect("parses");
+    assert_eq!(plain.pool_size, DEFAULT_POOL_SIZE);
+    assert_eq!(plain.statement_timeout_ms, None);
+    assert_eq!(plain.schema, "public");
+
+    let from_settings = parse(&format!("{base}?sslmode=disable"), &both).expect("parses");
+    assert_eq!(from_settings.pool_size, 16);
+    assert_eq!(from_settings.statement_timeout_ms, Some(30_000));
+    assert_eq!(from_settings.url, format!("{base}?sslmode=disable"));
+
+    let in_url = format!("{base}?pool_size=16&schema=team&statement_timeout_ms=30000");
+    let from_url = parse(&in_url, &none).expect("parses");
+    assert_eq!(from_url.pool_size, 16);
+    assert_eq!(from_url.statement_timeout_ms, Some(30_000));
+    assert_eq!(from_url.schema, "team");
+    assert_eq!(
+        parse(&in_url, &both).expect("the same values agree"),
+        from_url
+    );
+    let round_trip = PgLocation::parse(&from_settings.to_url()).expect("reads back");
+    assert_eq!(round_trip, from_settings);
+
+    let conflict = parse(&format!("{base}?pool_size=4"), &both)
+        .expect_err("4 in the URL, 16 in the settings")
+        .to_string();
+    assert!(
+        conflict.contains("pool_size is 4 in the URL but 16 in the settings"),
+        "{conflict}"
+    );
+    assert!(!conflict.contains("secret"), "no password: {conflict}");
+    let conflict = parse(&format!("{base}?statement_timeout_ms=10"), &both)
+        .expect_err("10 in the URL, 30000 in the settings")
+        .to_string();
+    assert!(
+        conflict.contains("statement_timeout_ms is 10"),
+        "{conflict}"
+    );
+
+    for (settings, accepted) in [
+        (
+            PgSettings {
+                pool_size: Some(0),
+                statement_timeout_ms: None,
+            },
+            "from 1 to 1000",
+        ),
+        (
+            PgSettings {
+                pool_size: Some(1001),
+                statement_timeout_ms: None,
+            },
+            "from 1 to 1000",
+        ),
+        (
+            PgSettings {
+                pool_size: None,
+                statement_timeout_ms: Some(0),
+            },
+            "above 0",
+        ),
+    ] {
+        let refused = parse(base, &settings)
+            .expect_err("out of range")
+            .to_string();
+        assert!(
+            refused.contains("the setting") && refused.contains(accepted),
+            "{refused}"
+        );
+    }
+    let refused = parse(&format!("{base}?pool_size=many"), &none)
+        .expect_err("not a number")
+        .to_string();
+    assert!(refused.contains("the URL's pool_size 'many'"), "{refused}");
 }

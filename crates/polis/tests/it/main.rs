@@ -8,6 +8,7 @@ mod cases;
 mod imports;
 mod postgres;
 mod queries;
+mod servers;
 mod team;
 
 use std::path::{Path, PathBuf};

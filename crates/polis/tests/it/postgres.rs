@@ -14,7 +14,7 @@ const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 /// A schema no other test uses, in the server's URL; None (and why, printed) without a
 /// server. Under CI a missing server fails the test.
-fn postgres_url() -> Option<String> {
+pub(crate) fn postgres_url() -> Option<String> {
     let base = std::env::var("POLIS_TEST_PG").unwrap_or_else(|_| DEFAULT_URL.to_owned());
     let answers = Command::new("pg_isready")
         .args(["-d", &base])
@@ -42,7 +42,7 @@ fn postgres_url() -> Option<String> {
 }
 
 /// Runs polis on the database `db` (a path or a URL), with the config of `polis`.
-fn run_on(polis: &Polis, db: &str, args: &[&str]) -> Run {
+pub(crate) fn run_on(polis: &Polis, db: &str, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_polis"))
         .args(args)
         .env("POLIS_DB", db)
@@ -61,7 +61,7 @@ fn run_on(polis: &Polis, db: &str, args: &[&str]) -> Run {
     }
 }
 
-fn ok_on(polis: &Polis, db: &str, args: &[&str]) -> Run {
+pub(crate) fn ok_on(polis: &Polis, db: &str, args: &[&str]) -> Run {
     let run = run_on(polis, db, args);
     assert!(run.ok, "polis {args:?} on {db} failed:\n{}", run.stderr);
     run
@@ -90,7 +90,7 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Drops the schema a test made (best effort: a failed test leaves it for inspection).
-fn drop_schema(url: &str) {
+pub(crate) fn drop_schema(url: &str) {
     let (base, query) = url.split_once('?').expect("the URL names its schema");
     let schema = query
         .split('&')
@@ -231,5 +231,157 @@ fn db_copy_moves_everything_between_backends_and_refuses_a_full_target() {
     assert_eq!(export(&back, "back"), before);
     let same = run_on(&polis, &original, &["db", "copy", &original, &original]);
     assert!(!same.ok, "copying a database onto itself is refused");
+    drop_schema(&url);
+}
+
+/// Issue 13: the statement timeout as a setting reaches the database. While another
+/// session holds a lock on the audit log, `polis stats` waits for it; with a statement
+/// timeout, given by flag, environment variable, config file or URL, it is cancelled at
+/// once instead. A pool size given differently in the URL and the settings is refused, a
+/// pool of 0 names the accepted range, and a SQLite file takes the settings and ignores
+/// them.
+#[test]
+fn statement_timeout_and_pool_size_as_settings() {
+    let Some(url) = postgres_url() else { return };
+    let polis = Polis::new();
+    ok_on(&polis, &url, &["init", "--empty"]);
+    let (base, query) = url.split_once('?').expect("a schema");
+    let schema = query.trim_start_matches("schema=");
+
+    // Another session locks the audit log for 20 s (until it is killed).
+    let mut locker = Command::new("psql")
+        .args([
+            base,
+            "-qc",
+            &format!(
+                "BEGIN; LOCK TABLE {schema}.audit_log IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;"
+            ),
+        ])
+        .env("PGAPPNAME", format!("locker_{schema}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("psql starts");
+    let locked = format!(
+        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = '{schema}' AND c.relname = 'audit_log' AND l.granted"
+    );
+    let started = std::time::Instant::now();
+    loop {
+        let count = Command::new("psql")
+            .args([base, "-tAc", &locked])
+            .output()
+            .expect("psql runs");
+        if String::from_utf8_lossy(&count.stdout).trim() == "1" {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the lock was not taken"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+
+    let config = polis.path("polis.toml");
+    let timed_out = |run: Run, how: &str| {
+        assert!(!run.ok, "{how}: stats waited for the lock and answered");
+        assert!(
+            run.stderr.contains("statement timeout"),
+            "{how}: {}",
+            run.stderr
+        );
+    };
+    let limited = |args: &[&str]| {
+        let asked = std::time::Instant::now();
+        let run = run_on(&polis, &url, args);
+        (run, asked.elapsed())
+    };
+    let (run, took) = limited(&["--statement-timeout-ms", "1000", "stats"]);
+    timed_out(run, "the flag");
+    assert!(took < std::time::Duration::from_secs(15), "{took:?}");
+    std::fs::write(&config, "[postgres]\nstatement_timeout_ms = 1000\n").expect("writes");
+    timed_out(run_on(&polis, &url, &["stats"]), "the config file");
+    std::fs::write(&config, "").expect("writes");
+    let by_env = Command::new(env!("CARGO_BIN_EXE_polis"))
+        .arg("stats")
+        .env("POLIS_DB", &url)
+        .env("POLIS_CONFIG", &config)
+        .env("POLIS_POSTGRES_STATEMENT_TIMEOUT_MS", "1000")
+        .output()
+        .expect("polis runs");
+    timed_out(
+        Run {
+            ok: by_env.status.success(),
+            stdout: String::from_utf8_lossy(&by_env.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&by_env.stderr).into_owned(),
+        },
+        "the environment",
+    );
+    timed_out(
+        run_on(
+            &polis,
+            &format!("{url}&statement_timeout_ms=1000"),
+            &["stats"],
+        ),
+        "the URL",
+    );
+    // Ended on the server's side: a killed psql would leave its session sleeping, and
+    // holding the lock, until the sleep ends.
+    let ended = Command::new("psql")
+        .args([
+            base,
+            "-qc",
+            &format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'locker_{schema}'"
+            ),
+        ])
+        .output()
+        .expect("psql runs");
+    assert!(ended.status.success(), "{ended:?}");
+    let _ = locker.wait();
+    // The lock gone, the same command answers.
+    ok_on(&polis, &url, &["--statement-timeout-ms", "1000", "stats"]);
+
+    let conflict = run_on(
+        &polis,
+        &format!("{url}&pool_size=4"),
+        &["--pool-size", "5", "stats"],
+    );
+    assert!(!conflict.ok);
+    assert!(
+        conflict
+            .stderr
+            .contains("pool_size is 4 in the URL but 5 in the settings"),
+        "{}",
+        conflict.stderr
+    );
+    ok_on(
+        &polis,
+        &format!("{url}&pool_size=4"),
+        &["--pool-size", "4", "stats"],
+    );
+    let zero = run_on(&polis, &url, &["--pool-size", "0", "stats"]);
+    assert!(
+        !zero.ok && zero.stderr.contains("from 1 to 1000"),
+        "{}",
+        zero.stderr
+    );
+    std::fs::write(
+        &config,
+        "[postgres]\npool_size = 2\nstatement_timeout_ms = 1000\n",
+    )
+    .expect("writes");
+    ok_on(&polis, &url, &["stats"]);
+    let sqlite = polis.db().display().to_string();
+    ok_on(&polis, &sqlite, &["init", "--empty"]);
+    ok_on(&polis, &sqlite, &["--pool-size", "4", "stats"]);
+    std::fs::write(&config, "[postgres]\npool_sise = 2\n").expect("writes");
+    let typo = run_on(&polis, &url, &["stats"]);
+    assert!(
+        !typo.ok && typo.stderr.contains("pool_sise"),
+        "{}",
+        typo.stderr
+    );
     drop_schema(&url);
 }
