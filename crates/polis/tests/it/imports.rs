@@ -244,8 +244,9 @@ fn wikidata_json_with_qids_labels_and_dates() {
         .ok(&["import", "wikidata-json", &path, "--json"])
         .json();
     assert_eq!(report["ties_created"], 1, "{report:#}");
+    // The line of the file on which the third binding's `{` stands (issue 14).
     assert_eq!(
-        report["rejected"][0]["line"], 3,
+        report["rejected"][0]["line"], 9,
         "the bare-id label is rejected: {report:#}"
     );
     let ties = polis.ok(&["ties", "--json"]).json();
@@ -334,8 +335,10 @@ fn real_wikipedia_list_then_wikidata() {
         report["rows_merged_within_file"],
         report["rejected"].as_array().unwrap().len()
     );
+    // 93.8% before issue 14; since then, toss-ups between places of one name (Springfield,
+    // United States) wait in the queue: 90.5%.
     assert!(
-        resolved / total >= 0.92,
+        resolved / total >= 0.90,
         "resolution rate fell: {resolved} of {total}"
     );
     // The ~1,000 cross-page duplicates merge; the three self-pairs are rejected with a reason.
