@@ -113,6 +113,7 @@ def evaluate(answers, pairs):
                 "confident": best is not None,
                 "right": right,
                 "confidence": confidence,
+                "ambiguous": bool(guess and guess.get("ambiguous_with")),
                 "answer": guess and f"{guess['name']}, {guess['country']}",
             }
         )
@@ -133,6 +134,8 @@ def summary(records):
         "precision": right / len(confident) if confident else 0.0,
         "wrong_share": wrong / len(confident) if confident else 0.0,
         "unresolved": n - len(confident),
+        # Not confident because other places of the name are as good a match (issue 14).
+        "ambiguous": sum(1 for r in records if r.get("ambiguous")),
     }
 
 
@@ -156,7 +159,7 @@ def print_summary(label, s):
     print(
         f"{label:<10} {s['names']:>6} names  coverage {100 * s['coverage']:5.1f}%  "
         f"precision {100 * s['precision']:6.2f}%  confident-and-wrong {s['confident_wrong']:>4} "
-        f"({100 * s['wrong_share']:.2f}%)  unresolved {s['unresolved']:>4}"
+        f"({100 * s['wrong_share']:.2f}%)  unresolved {s['unresolved']:>4} (ambiguous {s['ambiguous']:>4})"
     )
 
 

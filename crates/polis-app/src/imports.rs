@@ -108,30 +108,45 @@ impl Resolver {
             .headers()
             .map_err(|e| AppError::BadInput(format!("{file_label}: cannot read the header: {e}")))?
             .clone();
-        let Some(name_column) = header.iter().position(|h| h.trim() == "name") else {
+        // A byte-order mark before the first column's name is no part of it.
+        let column_name = |h: &str| h.trim_start_matches('\u{feff}').trim().to_owned();
+        let Some(name_column) = header.iter().position(|h| column_name(h) == "name") else {
             return Err(AppError::BadInput(format!(
                 "{file_label}:1: no `name` column; the file needs a header with `name` and optionally `country`, found {:?}",
                 header.iter().collect::<Vec<_>>()
             )));
         };
-        let country_column = header.iter().position(|h| h.trim() == "country");
+        let country_column = header.iter().position(|h| column_name(h) == "country");
+        let mut lines = polis_import::formats::LineCounter::new(bytes);
         let mut rows = Vec::new();
         for record in reader.records() {
-            let record = record
-                .map_err(|e| AppError::BadInput(format!("{file_label}: cannot read a row: {e}")))?;
-            let line = record.position().map_or(0, |p| p.line());
+            let record = match record {
+                Ok(record) => record,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| lines.line_of_record(p.byte()));
+                    return Err(AppError::BadInput(format!(
+                        "{file_label}:{line}: cannot read the row: {e}; the file must be UTF-8 CSV with a `name` column"
+                    )));
+                }
+            };
+            let line = record
+                .position()
+                .map_or(0, |p| lines.line_of_record(p.byte()));
             let name = record.get(name_column).unwrap_or("").trim().to_owned();
             let country = country_column
                 .and_then(|c| record.get(c))
                 .map(|c| c.trim().to_owned())
                 .filter(|c| !c.is_empty());
-            let best = if name.is_empty() {
+            let top = if name.is_empty() {
                 None
             } else {
                 self.candidates(&name, country.as_deref(), 1)?
                     .into_iter()
                     .next()
-                    .filter(|c| c.confident)
+            };
+            let (best, best_guess) = match top {
+                Some(top) if top.confident => (Some(top), None),
+                other => (None, other),
             };
             rows.push(CandidateRow {
                 line,
@@ -139,6 +154,7 @@ impl Resolver {
                 country,
                 resolved: best.is_some(),
                 best,
+                best_guess,
             });
         }
         Ok(rows)
@@ -499,5 +515,9 @@ pub struct CandidateRow {
     pub name: String,
     pub country: Option<String>,
     pub resolved: bool,
+    /// The best candidate, when it is confident.
     pub best: Option<polis_import::resolve::CandidateView>,
+    /// The best candidate when it is not confident (an ambiguous name, a guess in a
+    /// neighbouring country, a fuzzy spelling), for a person to review.
+    pub best_guess: Option<polis_import::resolve::CandidateView>,
 }

@@ -207,6 +207,12 @@ pub fn read_files(
                 message: "invalid UTF-8: bundle files are UTF-8 text".into(),
             }
         })?;
+        // A byte-order mark is no text: TOML would reject it and it would hide the first
+        // line's `[[kind]]` header from the line count.
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        };
         let file: File = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()

@@ -210,8 +210,13 @@ pub(crate) fn key_hash(folded: &str) -> u64 {
     hash ^ (hash >> 31)
 }
 
+/// Changes whenever the index holds other keys for the same data, so that an index cached
+/// by an older build is not read (see `index_cache.rs`). 2: East Asian names also without
+/// spaces ("Yong-in" → "yongin").
+pub(crate) const INDEX_VERSION: u32 = 2;
+
 /// Administrative suffixes of East Asian place names in GeoNames, folded ("Yashio-shi").
-const EAST_ASIAN_SUFFIXES: &[&str] = &[
+pub(crate) const EAST_ASIAN_SUFFIXES: &[&str] = &[
     " shi", " ku", " gu", " si", " gun", " machi", " cho", " mura", " qu", " xian", " zhen",
 ];
 
@@ -552,18 +557,38 @@ fn index_places(
         if matches!(&places.country[i], b"JP" | b"KR" | b"KP" | b"CN" | b"TW") {
             let mut folded = String::new();
             fold_into(name, &mut folded);
+            let mut push_variant = |key: &str| {
+                index.push(IndexEntry {
+                    hash: key_hash(key),
+                    entity,
+                    slot: 0,
+                    kind: KeyKind::SuffixStripped,
+                });
+                // Romanisations split syllables or not ("Yong-in", "Yongin"): the key
+                // without spaces too.
+                if key.contains(' ') {
+                    let compact = key.replace(' ', "");
+                    index.push(IndexEntry {
+                        hash: key_hash(&compact),
+                        entity,
+                        slot: 0,
+                        kind: KeyKind::SuffixStripped,
+                    });
+                }
+            };
+            let mut stripped = false;
             for suffix in EAST_ASIAN_SUFFIXES {
                 if let Some(stem) = folded.strip_suffix(suffix) {
                     if stem.len() >= 3 {
-                        index.push(IndexEntry {
-                            hash: key_hash(stem),
-                            entity,
-                            slot: 0,
-                            kind: KeyKind::SuffixStripped,
-                        });
+                        push_variant(stem);
+                        stripped = true;
                     }
                     break;
                 }
+            }
+            if !stripped && folded.contains(' ') {
+                let compact = folded.replace(' ', "");
+                push_variant(&compact);
             }
         }
     }

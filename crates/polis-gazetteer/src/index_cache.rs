@@ -88,8 +88,9 @@ fn compute_fingerprint() -> u64 {
         .map(|probe| polis_core::text::fold(probe))
         .collect();
     let layout = format!(
-        "{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}",
         env!("CARGO_PKG_VERSION"),
+        crate::data::INDEX_VERSION,
         crate::data::PREFIX_BITS,
         ENTRY_BYTES,
         probes.join("|")

@@ -112,6 +112,9 @@ pub struct Gazetteer {
     region_weight: Vec<f64>,
     /// Number of places in each region.
     region_members: Vec<u32>,
+    /// Pairs of countries that border each other, derived when first asked
+    /// ([`Gazetteer::are_neighbours`]).
+    neighbours: OnceLock<std::collections::HashSet<[u8; 4]>>,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -204,7 +207,26 @@ impl Gazetteer {
             fuzzy,
             region_weight,
             region_members,
+            neighbours: OnceLock::new(),
         })
+    }
+
+    /// Whether two countries (ISO 3166-1 alpha-2) border each other. Derived from the data
+    /// itself: two countries are neighbours when places of both lie within about 15 km (the
+    /// same or adjacent cells of a 0.125° grid), which finds land borders and narrow straits;
+    /// computed on first use (about 20 ms).
+    pub fn are_neighbours(&self, a: &str, b: &str) -> bool {
+        let (Ok(a), Ok(b)) = (
+            <[u8; 2]>::try_from(a.as_bytes()),
+            <[u8; 2]>::try_from(b.as_bytes()),
+        ) else {
+            return false;
+        };
+        a != b
+            && self
+                .neighbours
+                .get_or_init(|| neighbour_pairs(&self.tables.places))
+                .contains(&[a[0], a[1], b[0], b[1]])
     }
 
     /// The process-wide gazetteer, loaded on first use (without a cache, unless
@@ -373,6 +395,41 @@ impl Gazetteer {
             level: region.level,
         }
     }
+}
+
+/// Both orders of every pair of countries with places in the same or adjacent grid cells.
+fn neighbour_pairs(places: &data::Places) -> std::collections::HashSet<[u8; 4]> {
+    const CELL: f32 = 0.125;
+    let mut cells: HashMap<(i32, i32), Vec<[u8; 2]>> = HashMap::new();
+    for i in 0..places.name.len() {
+        let (lat, lon) = (places.lat[i], places.lon[i]);
+        if lat.is_nan() || lon.is_nan() {
+            continue;
+        }
+        let cell = ((lat / CELL).floor() as i32, (lon / CELL).floor() as i32);
+        let countries = cells.entry(cell).or_default();
+        if !countries.contains(&places.country[i]) {
+            countries.push(places.country[i]);
+        }
+    }
+    let mut pairs = std::collections::HashSet::new();
+    for (&(row, column), countries) in &cells {
+        for d_row in -1..=1 {
+            for d_column in -1..=1 {
+                let Some(others) = cells.get(&(row + d_row, column + d_column)) else {
+                    continue;
+                };
+                for a in countries {
+                    for b in others {
+                        if a != b {
+                            pairs.insert([a[0], a[1], b[0], b[1]]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    pairs
 }
 
 /// f32 storage adds digits that the data never had (1/1000 degree).

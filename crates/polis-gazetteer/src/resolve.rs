@@ -18,6 +18,21 @@ use crate::{CountryMatch, Gazetteer, Level, Place};
 /// transliteration.
 pub const MIN_CONFIDENCE: f32 = 0.5;
 
+/// A candidate that holds less than this share of the population of the places that match
+/// its name as well as it does (after every hint, leaving out places within
+/// [`SAME_PLACE_KM`] of it and units that contain it) is ambiguous: not confident however
+/// well it matched. Chosen on the tuning half of the Wikidata evaluation
+/// (`bench/resolve_eval.py`; see the crate's README).
+pub const AMBIGUOUS_SHARE: f64 = 0.75;
+
+/// How much lower (in confidence before the population share) a match may be and still
+/// count as matching about as well.
+const AMBIGUITY_MARGIN: f32 = 0.1;
+
+/// Two entries of one name closer than this are one place for resolution (GeoNames lists
+/// some towns twice, and a prefecture-level city beside its urban core).
+const SAME_PLACE_KM: f64 = 30.0;
+
 /// How many candidates [`Gazetteer::resolve`] returns at most.
 const MAX_CANDIDATES: usize = 10;
 
@@ -128,6 +143,26 @@ pub enum Evidence {
         /// The hinted country.
         hinted: String,
     },
+    /// The source puts the place in a country that claims the contested territory the
+    /// gazetteer files it under (Simferopol in Russia, which GeoNames files under Ukraine).
+    /// The candidate is taken as the place; the source's country is that source's claim.
+    SovereigntyClaim {
+        /// The country the source names (ISO 3166-1 alpha-2).
+        claimed_by: String,
+        /// The country the gazetteer (ISO 3166) files the place under.
+        filed_under: String,
+        /// The contested territory ("Crimea").
+        territory: String,
+    },
+    /// The candidate lies in a country that borders the stated one (a source may give a
+    /// border town its neighbour's country): offered as a guess, never confident on that
+    /// alone.
+    NeighbouringCountry {
+        /// The stated country.
+        hinted: String,
+        /// The candidate's country.
+        actual: String,
+    },
     /// A country hint was given but could not be resolved, so it was not used.
     CountryHintUnresolved {
         /// The hint as given.
@@ -161,10 +196,33 @@ pub enum Evidence {
         /// ISO 3166-2 code.
         code: String,
     },
+    /// The name was matched in another romanisation: without an East Asian designator
+    /// ("Yongin-si" → "yongin"), without the hyphens or spaces between syllables ("Yong-in"),
+    /// with a Japanese long vowel written singly ("Chōfu", "Choufu" → "chofu"), or with
+    /// another spelling of the Arabic article ("El-Mahalla" → "al mahalla").
+    RomanisationVariant {
+        /// The folded spelling that was looked up.
+        variant: String,
+        /// What changed, in words.
+        removed: String,
+    },
     /// Other places matched as well; population decided the order.
     PopulationTieBreak {
         /// How many other candidates matched about as well.
         alternatives: usize,
+    },
+    /// Other places of this name matched as well after every hint and are about as likely
+    /// (the candidate holds less than [`AMBIGUOUS_SHARE`] of their population), so the name
+    /// alone does not decide: the candidate is not confident. The row's own context decides
+    /// (a qualifier such as "Springfield, Massachusetts", the source's coordinates, a
+    /// remembered decision).
+    Ambiguous {
+        /// The rivals, best first: "Springfield, Massachusetts, US (155,929 people)".
+        rivals: Vec<String>,
+        /// The candidate's share of the population of the equally good matches.
+        share: f32,
+        /// The confidence the candidate would have if the context chose it among them.
+        if_decided: f32,
     },
 }
 
@@ -185,6 +243,28 @@ impl Candidate {
     /// Whether the confidence reaches [`MIN_CONFIDENCE`].
     pub fn is_confident(&self) -> bool {
         self.confidence >= MIN_CONFIDENCE
+    }
+
+    /// The other places of the name that are as good a match as this one, when the name
+    /// alone does not decide between them (see [`Evidence::Ambiguous`]); empty otherwise.
+    pub fn ambiguous_with(&self) -> &[String] {
+        self.evidence
+            .iter()
+            .find_map(|e| match e {
+                Evidence::Ambiguous { rivals, .. } => Some(rivals.as_slice()),
+                _ => None,
+            })
+            .unwrap_or(&[])
+    }
+
+    /// Whether the candidate would be confident if the row's context (the source's
+    /// coordinates, a partner, another row) chose it among the places it is ambiguous with;
+    /// the same as [`Candidate::is_confident`] for a candidate that is not ambiguous.
+    pub fn is_confident_if_decided(&self) -> bool {
+        self.is_confident()
+            || self.evidence.iter().any(
+                |e| matches!(e, Evidence::Ambiguous { if_decided, .. } if *if_decided >= MIN_CONFIDENCE),
+            )
     }
 
     /// A one-line explanation for logs and review screens.
@@ -224,6 +304,16 @@ impl Candidate {
                 Evidence::CountryHintMismatch { hinted } => {
                     format!("not in hinted country {hinted}")
                 }
+                Evidence::SovereigntyClaim {
+                    claimed_by,
+                    filed_under,
+                    territory,
+                } => format!(
+                    "sovereignty claim: the source places {territory} in {claimed_by}; ISO 3166 files it under {filed_under}"
+                ),
+                Evidence::NeighbouringCountry { hinted, actual } => format!(
+                    "in {actual}, a neighbour of {hinted}: a guess unless another hint agrees"
+                ),
                 Evidence::CountryHintUnresolved { hint } => {
                     format!("country hint {hint:?} unknown")
                 }
@@ -233,9 +323,21 @@ impl Candidate {
                 Evidence::AdminContext { name } => format!("in {name} (from the name)"),
                 Evidence::AdminContextMismatch { name } => format!("not in {name} (from the name)"),
                 Evidence::RegionViaIso { code } => format!("ISO 3166-2 {code}"),
+                Evidence::RomanisationVariant { variant, removed } => {
+                    format!("romanisation variant {variant:?} ({removed})")
+                }
                 Evidence::PopulationTieBreak { alternatives } => {
                     format!("population tie-break over {alternatives} other(s)")
                 }
+                Evidence::Ambiguous {
+                    rivals,
+                    share,
+                    if_decided,
+                } => format!(
+                    "ambiguous: as good a match as {} and only {:.0}% of their combined population, so the name alone does not decide ({if_decided:.2} if the row's context chooses it)",
+                    rivals.join("; "),
+                    100.0 * share
+                ),
             });
         }
         parts.join("; ")
@@ -246,6 +348,41 @@ std::thread_local! {
     static COUNTRY_CACHE: std::cell::RefCell<std::collections::HashMap<String, Option<CountryMatch>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
+
+/// Contested territories: a source may name the country in the first column for a place the
+/// gazetteer (ISO 3166, GeoNames) files under the second, in the listed first-level units
+/// (by ISO 3166-2 code or GeoNames name; all of it when none are listed). polis takes no position: it resolves the place and
+/// keeps each source's country as that source's claim.
+const CONTESTED: &[(&str, &str, &[&str], &str)] = &[
+    ("RU", "UA", &["UA-43", "UA-40", "Crimea"], "Crimea"),
+    (
+        "RU",
+        "UA",
+        &["UA-14", "UA-09", "UA-23", "UA-65"],
+        "the Donetsk, Luhansk, Zaporizhzhia and Kherson oblasts",
+    ),
+    ("RU", "GE", &["GE-AB"], "Abkhazia"),
+    ("IL", "SY", &["SY-QU", "Quneitra"], "the Golan Heights"),
+    ("TR", "CY", &["CY-04", "CY-06"], "Northern Cyprus"),
+    ("CN", "TW", &[], "Taiwan"),
+    ("RS", "XK", &[], "Kosovo"),
+    ("MA", "EH", &[], "Western Sahara"),
+    ("AR", "FK", &[], "the Falkland Islands"),
+    ("ES", "GI", &[], "Gibraltar"),
+    (
+        "IN",
+        "PK",
+        &["PK-GB", "PK-JK"],
+        "Gilgit-Baltistan and Azad Kashmir",
+    ),
+    (
+        "PK",
+        "IN",
+        &["IN-JK", "IN-LA", "Kashmir"],
+        "Jammu and Kashmir and Ladakh",
+    ),
+    ("CN", "IN", &["IN-AR"], "Arunachal Pradesh"),
+];
 
 /// Territories GeoNames files under their own code that sources list under another country.
 const ASSOCIATED: &[(&str, &[&str])] = &[
@@ -289,6 +426,9 @@ fn associated(hinted: &str, actual: &str) -> bool {
 struct Context {
     country: Option<String>,
     country_from_name: bool,
+    /// Whether to say which candidates outside the stated country lie in a neighbouring
+    /// one (for people; imports do not need it).
+    explain_neighbours: bool,
     country_unresolved: Option<String>,
     subdivision: Option<(u32, String)>,
     admin: Option<(u32, String)>,
@@ -310,6 +450,8 @@ struct Raw {
 struct Scored {
     raw: Raw,
     confidence: f32,
+    /// The confidence from agreement with the hints, before the population share.
+    agreement: f32,
     weight: f64,
 }
 
@@ -412,6 +554,111 @@ const COMMON_FIRST_WORDS: &[&str] = &[
     "lower", "north", "south", "east", "west", "new", "old", "bad",
 ];
 
+/// Designators that end romanised Korean, Japanese and Chinese names, folded: Korean si,
+/// gun, gu, eup, myeon; Japanese shi, ku, machi, chō, mura, son; Chinese shi, qu, xian,
+/// zhen.
+const DESIGNATORS: &[&str] = &[
+    "si", "gun", "gu", "eup", "myeon", "shi", "ku", "machi", "cho", "mura", "son", "qu", "xian",
+    "zhen",
+];
+
+/// Spellings of the Arabic article in transliterations, folded.
+const ARABIC_ARTICLES: &[&str] = &[
+    "al", "el", "ash", "as", "ad", "adh", "ar", "az", "at", "ath", "an", "es", "ed", "er", "et",
+    "en", "ez",
+];
+
+/// Countries whose place names are transliterated from Arabic (the Arab League's members,
+/// Western Sahara, Israel and Palestine).
+const ARABIC_NAMED: &[&str] = &[
+    "DZ", "BH", "KM", "DJ", "EG", "IQ", "JO", "KW", "LB", "LY", "MR", "MA", "OM", "PS", "QA", "SA",
+    "SO", "SD", "SY", "TN", "AE", "YE", "EH", "IL",
+];
+
+/// Other romanisations of a folded name worth looking up, each with what changed. East Asian
+/// forms only for a name of Japan, the Koreas, China or Taiwan, Arabic articles only for a
+/// country whose names come from Arabic (or, for both, of no stated country).
+fn romanisation_variants(name: &str, country: Option<&str>) -> Vec<(String, String)> {
+    let east_asian = country.is_none_or(|c| matches!(c, "JP" | "KR" | "KP" | "CN" | "TW"));
+    let arabic = country.is_none_or(|c| ARABIC_NAMED.contains(&c));
+    // Most names are of neither kind: no fold, no allocation.
+    if !east_asian && !arabic {
+        return Vec::new();
+    }
+    let folded = fold(name);
+    let folded = folded.as_str();
+    let mut variants: Vec<(String, String)> = Vec::new();
+    let mut add = |key: String, removed: String| {
+        if key.len() >= 3 && key != folded && !variants.iter().any(|(k, _)| *k == key) {
+            variants.push((key, removed));
+        }
+    };
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    if east_asian && !words.is_empty() {
+        let mut stem_words = words.as_slice();
+        if stem_words.len() > 1
+            && let Some(last) = stem_words.last()
+            && DESIGNATORS.contains(last)
+        {
+            stem_words = &stem_words[..stem_words.len() - 1];
+            let stem = stem_words.join(" ");
+            add(stem.clone(), format!("without the designator \"{last}\""));
+            if stem_words.len() > 1 {
+                add(
+                    stem_words.concat(),
+                    format!("without \"{last}\", syllables joined"),
+                );
+            }
+        } else if stem_words.len() > 1 {
+            add(stem_words.concat(), "syllables joined".to_owned());
+        }
+        if country.is_none_or(|c| c == "JP") {
+            let long_vowels = stem_words
+                .join(" ")
+                .replace("ou", "o")
+                .replace("oo", "o")
+                .replace("uu", "u");
+            add(long_vowels, "long vowels written singly".to_owned());
+        }
+    }
+    if arabic && words.len() > 1 && ARABIC_ARTICLES.contains(&words[0]) {
+        let rest = words[1..].join(" ");
+        for article in ["al", "el"] {
+            if words[0] != article {
+                add(
+                    format!("{article} {rest}"),
+                    format!("article \"{}\" as \"{article}\"", words[0]),
+                );
+            }
+        }
+        add(rest, format!("without the article \"{}\"", words[0]));
+    }
+    variants
+}
+
+/// Whether a name is one syllable ("Sō", "Tsu"): one word with one group of vowels.
+fn is_single_syllable(name: &str) -> bool {
+    // A syllable is a few letters (with diacritics, a few more bytes): skip the fold otherwise.
+    if name.len() > 8 || name.contains(' ') {
+        return false;
+    }
+    let folded = fold(name);
+    if folded.contains(' ') || folded.is_empty() || !folded.is_ascii() {
+        return false;
+    }
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+    let mut groups = 0;
+    let mut previous = false;
+    for c in folded.chars() {
+        let is_vowel = vowel(c);
+        if is_vowel && !previous {
+            groups += 1;
+        }
+        previous = is_vowel;
+    }
+    groups <= 1
+}
+
 /// "Prague 1" → "Prague", "Budapest XI" → "Budapest": a trailing district number.
 fn strip_district_number(name: &str) -> Option<&str> {
     let (stem, last) = name.trim().rsplit_once(' ')?;
@@ -468,7 +715,10 @@ impl Gazetteer {
         if name.is_empty() {
             return Vec::new();
         }
-        let mut context = Context::default();
+        let mut context = Context {
+            explain_neighbours: review,
+            ..Context::default()
+        };
         if let Some(hint) = country_hint.map(str::trim).filter(|h| !h.is_empty()) {
             match self.resolve_country_cached(hint) {
                 Some(found) => self.apply_country(&mut context, &found, false),
@@ -529,6 +779,24 @@ impl Gazetteer {
 
         if base != name {
             self.collect(&base, 0.97, &stripped_evidence, &mut raws);
+        }
+        for (variant, removed) in romanisation_variants(&base, context.country.as_deref()) {
+            let mut evidence = stripped_evidence.clone();
+            evidence.push(Evidence::RomanisationVariant {
+                variant: variant.clone(),
+                removed,
+            });
+            self.collect(&variant, 0.93, &evidence, &mut raws);
+        }
+        if is_single_syllable(&base)
+            && let Some(country) = context.country.as_deref()
+        {
+            // "Sō" is an alternate name of places in Cameroon and Benin: a syllable says too
+            // little to cross a border through another language's name.
+            raws.retain(|raw| {
+                !matches!(raw.method, Method::AlternateName { .. })
+                    || self.facts(raw.entity).0 == country
+            });
         }
         if let (Some(district), Some(parent)) = (&district, &parent) {
             self.collect_district(district, parent, &mut context, &mut raws);
@@ -843,6 +1111,23 @@ impl Gazetteer {
         (&region.country, admin1, admin2, region.level, weight)
     }
 
+    /// The contested territory a place filed under `holder` lies in, when `claimant`
+    /// claims it (see [`CONTESTED`]).
+    fn contested(&self, claimant: &str, holder: &str, entity: u32) -> Option<&'static str> {
+        let mut rows = CONTESTED
+            .iter()
+            .filter(|(c, h, _, _)| *c == claimant && *h == holder)
+            .peekable();
+        rows.peek()?;
+        let (_, admin1, _, _, _) = self.facts(entity);
+        let region = self.tables.regions.get(admin1 as usize);
+        let in_unit = |unit: &&str| {
+            region.is_some_and(|r| r.iso.as_deref() == Some(*unit) || r.name == *unit)
+        };
+        rows.find(|(_, _, units, _)| units.is_empty() || units.iter().any(in_unit))
+            .map(|(_, _, _, territory)| *territory)
+    }
+
     fn in_region(&self, entity: u32, region: u32) -> bool {
         let (_, admin1, admin2, _, _) = self.facts(entity);
         if admin1 == region || admin2 == region {
@@ -882,7 +1167,20 @@ impl Gazetteer {
             let (country, _, _, level, weight) = self.facts(raw.entity);
             let mut confidence = raw.score;
             let mut evidence = raw.evidence.clone();
+            let claim = context
+                .country
+                .as_deref()
+                .filter(|hinted| *hinted != country)
+                .and_then(|hinted| self.contested(hinted, country, raw.entity));
             match &context.country {
+                Some(hinted) if claim.is_some() => {
+                    confidence *= 0.95;
+                    evidence.push(Evidence::SovereigntyClaim {
+                        claimed_by: hinted.clone(),
+                        filed_under: country.to_owned(),
+                        territory: claim.unwrap_or_default().to_owned(),
+                    });
+                }
                 Some(hinted) if hinted == country => {
                     evidence.push(if context.country_from_name {
                         Evidence::CountryFromName {
@@ -905,6 +1203,12 @@ impl Gazetteer {
                     evidence.push(Evidence::CountryHintMismatch {
                         hinted: hinted.clone(),
                     });
+                    if context.explain_neighbours && self.are_neighbours(hinted, country) {
+                        evidence.push(Evidence::NeighbouringCountry {
+                            hinted: hinted.clone(),
+                            actual: country.to_owned(),
+                        });
+                    }
                 }
                 None => {
                     confidence *= 0.85;
@@ -987,6 +1291,7 @@ impl Gazetteer {
                     evidence,
                 },
                 confidence: confidence.clamp(0.0, 1.0),
+                agreement: confidence.clamp(0.0, 1.0),
                 weight: weight * method_weight(&raw.method),
             };
             let rank = rank_of(&candidate);
@@ -1029,13 +1334,107 @@ impl Gazetteer {
                 });
             }
         }
-        scored.sort_by(|a, b| {
-            b.confidence
-                .total_cmp(&a.confidence)
-                .then(rank_of(b).total_cmp(&rank_of(a)))
-                .then(a.raw.entity.cmp(&b.raw.entity))
-        });
+        sort_scored(&mut scored);
+        if self.mark_ambiguity(&mut scored) {
+            sort_scored(&mut scored);
+        }
         scored
+    }
+
+    /// Makes the best candidate and its rivals not confident when other places match the
+    /// name as well and are about as likely (see [`AMBIGUOUS_SHARE`]). Returns whether it
+    /// changed anything.
+    fn mark_ambiguity(&self, scored: &mut [Scored]) -> bool {
+        let Some(top) = scored.first() else {
+            return false;
+        };
+        if top.confidence < MIN_CONFIDENCE {
+            return false;
+        }
+        let top_entity = top.raw.entity;
+        let top_point = self.coordinates(top_entity);
+        let top_literalness = literalness(&top.raw);
+        // The places that match as well as the best one, and are other places than it.
+        let mut group: Vec<usize> = vec![0];
+        let mut total = top.weight;
+        for (i, candidate) in scored.iter().enumerate().skip(1) {
+            // A place whose own name is what the source wrote ("Frankfurt (Oder)", "Pöcking")
+            // is not rivalled by one that only a shortened name, an alternate name or
+            // another spelling reaches ("Frankfurt", "Pocking").
+            if candidate.agreement < top.agreement - AMBIGUITY_MARGIN
+                || literalness(&candidate.raw) < top_literalness
+                || self.nested(candidate.raw.entity, top_entity)
+            {
+                continue;
+            }
+            let same_place = top_point
+                .zip(self.coordinates(candidate.raw.entity))
+                .is_some_and(|((a, b), (c, d))| distance_km(a, b, c, d) <= SAME_PLACE_KM);
+            if same_place {
+                continue;
+            }
+            group.push(i);
+            total += candidate.weight;
+        }
+        if group.len() < 2 || top.weight / total >= AMBIGUOUS_SHARE {
+            return false;
+        }
+        let describe = |s: &Scored| {
+            let place = self.place(s.raw.entity);
+            let region = place
+                .admin1_name
+                .as_deref()
+                .filter(|r| *r != place.name)
+                .map(|r| format!(", {r}"))
+                .unwrap_or_default();
+            let people = place
+                .population
+                .map(|p| format!(" ({} people)", thousands(p)))
+                .unwrap_or_default();
+            format!("{}{region}, {}{people}", place.name, place.country)
+        };
+        // The likeliest five are enough to say what the name may mean.
+        let descriptions: Vec<String> = group
+            .iter()
+            .take(5)
+            .map(|&i| describe(&scored[i]))
+            .collect();
+        // Below the threshold, and no higher than the share: a toss-up between two is right
+        // about half the time.
+        let cap = MIN_CONFIDENCE - 0.01;
+        for (position, &i) in group.iter().enumerate() {
+            let candidate = &mut scored[i];
+            let share = (candidate.weight / total) as f32;
+            let rivals: Vec<String> = descriptions
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != position)
+                .map(|(_, d)| d.clone())
+                .take(4)
+                .collect();
+            let if_decided = candidate.agreement;
+            candidate.confidence = candidate
+                .confidence
+                .min(cap)
+                .min(candidate.agreement * share);
+            candidate.raw.evidence.push(Evidence::Ambiguous {
+                rivals,
+                share,
+                if_decided,
+            });
+        }
+        // Nothing outside the toss-up may stay confident, nor rank above its likeliest place
+        // (Paris, France is no answer for a Paris of the United States).
+        let top_confidence = scored[0].confidence;
+        for (i, candidate) in scored.iter_mut().enumerate() {
+            if !group.contains(&i) {
+                candidate.confidence = candidate
+                    .confidence
+                    .min(cap)
+                    .min((top_confidence - 0.01).max(0.0));
+            }
+        }
+        true
     }
 
     fn finish(&self, scored: Vec<Scored>, limit: usize) -> Vec<Candidate> {
@@ -1063,6 +1462,49 @@ fn method_weight(method: &Method) -> f64 {
         Method::AdministrativeSuffix { .. } => 5.0,
         _ => 1.0,
     }
+}
+
+/// How literally a candidate matched the name as written: 2 when the gazetteer's main name
+/// is spelt exactly so, 1 when it is after folding (case, diacritics), 0 for an alternate
+/// name or a shortened, qualified or respelt form of the name.
+fn literalness(raw: &Raw) -> u8 {
+    let derived = raw.evidence.iter().any(|e| {
+        matches!(
+            e,
+            Evidence::QualifierStripped { .. }
+                | Evidence::RomanisationVariant { .. }
+                | Evidence::DistrictOf { .. }
+                | Evidence::ParentOfDistrict { .. }
+                | Evidence::MainTownOf { .. }
+        )
+    });
+    match (&raw.method, derived) {
+        (Method::ExactName, false) => 2,
+        (Method::FoldedName, false) => 1,
+        _ => 0,
+    }
+}
+
+fn sort_scored(scored: &mut [Scored]) {
+    scored.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then(rank_of(b).total_cmp(&rank_of(a)))
+            .then(a.raw.entity.cmp(&b.raw.entity))
+    });
+}
+
+/// 155929 → "155,929".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Ranking before the population share: agreement first, population second.

@@ -88,8 +88,13 @@ pub enum Target {
 pub struct Resolution {
     pub target: Target,
     /// The method, for the report: `registry:wikidata_id`, `decision`, `gazetteer:exact_name`...
+    /// A gazetteer method ends in `+coordinates` when the source's coordinates chose the place
+    /// among others of its name, and in `+far_from_source_coordinates` when the place was
+    /// chosen by name and country although it lies more than [`SAME_PLACE_KM`] from them.
     pub method: String,
     pub confidence: f32,
+    /// How far the place lies from the coordinates the source gave, where both are known.
+    pub source_distance_km: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -143,6 +148,15 @@ fn method_name(candidate: &Candidate) -> String {
         snake.push(c.to_ascii_lowercase());
     }
     format!("gazetteer:{snake}")
+}
+
+/// Whether a candidate lies in the country the row states (or a territory associated with
+/// it), or the row states none: only then may the source's coordinates choose it.
+fn in_stated_country(candidate: &Candidate) -> bool {
+    !candidate
+        .evidence
+        .iter()
+        .any(|e| matches!(e, polis_gazetteer::Evidence::CountryHintMismatch { .. }))
 }
 
 /// A district target when the gazetteer answered with the parent of a district it lacks.
@@ -263,6 +277,7 @@ impl<'a> Resolver<'a> {
                 target: Target::Registry((*id).to_owned()),
                 method: "registry:wikidata_id".into(),
                 confidence: 1.0,
+                source_distance_km: None,
             }));
         }
         // Folding the name for the decision key costs as much as a lookup: only when there
@@ -282,6 +297,7 @@ impl<'a> Resolver<'a> {
             target,
             method: "decision".into(),
             confidence: 1.0,
+            source_distance_km: None,
         }))
     }
 
@@ -307,62 +323,66 @@ impl<'a> Resolver<'a> {
             Some(false) => place_level(c.place.level) == PlaceLevel::City,
             None => true,
         };
-        // With coordinates from the source, the nearest confident candidate within reach
-        // wins; otherwise the gazetteer's ranking stands.
-        let chosen = if coordinates.is_some() {
-            candidates
-                .iter()
-                .filter(|c| c.is_confident() && near(c).is_some_and(|km| km <= SAME_PLACE_KM))
-                .min_by(|x, y| {
-                    near(x)
-                        .unwrap_or(f64::MAX)
-                        .total_cmp(&near(y).unwrap_or(f64::MAX))
-                })
-                .or_else(|| {
-                    candidates
-                        .iter()
-                        .find(|c| c.is_confident() && level_fits(c) && near(c).is_none())
-                })
-                .or_else(|| {
-                    candidates
-                        .iter()
-                        .find(|c| c.is_confident() && level_fits(c) && is_region == Some(true))
-                })
-        } else {
-            candidates
-                .iter()
-                .find(|c| c.is_confident() && level_fits(c))
-                .or_else(|| candidates.iter().find(|c| c.is_confident()))
-        };
-        // A weaker name match that the source's coordinates confirm is the same place.
-        let confirmed = || {
-            candidates
-                .iter()
-                .filter(|c| {
-                    c.confidence >= CONFIRMED_MIN_CONFIDENCE
-                        && near(c).is_some_and(|km| km <= CONFIRMED_KM)
-                })
-                .min_by(|x, y| {
-                    near(x)
-                        .unwrap_or(f64::MAX)
-                        .total_cmp(&near(y).unwrap_or(f64::MAX))
-                })
-        };
-        if chosen.is_none()
-            && let Some(candidate) = confirmed()
-        {
-            return Outcome::Resolved(Resolution {
-                target: Target::Gazetteer(Box::new(candidate.place.clone())),
-                method: format!("{}+coordinates", method_name(candidate)),
-                confidence: candidate.confidence,
-            });
+        // The gazetteer's ranking by name, country and hints.
+        let by_name = candidates
+            .iter()
+            .find(|c| c.is_confident() && level_fits(c))
+            .or_else(|| candidates.iter().find(|c| c.is_confident()));
+        if coordinates.is_none() {
+            return self.outcome(by_name, &candidates, "", &near);
         }
+        // The source's coordinates choose among the places of the name in the stated country
+        // (Frankfurt am Main or Frankfurt (Oder); Springfield, Massachusetts or Illinois), but
+        // never move a name to another country: a geocoder that put Perth, Scotland in
+        // Australia is wrong about the coordinates, not the country.
+        let nearest = |allowed: &dyn Fn(&Candidate) -> bool, km: f64| {
+            candidates
+                .iter()
+                .filter(|c| in_stated_country(c) && allowed(c))
+                .filter_map(|c| near(c).filter(|d| *d <= km).map(|d| (c, d)))
+                .min_by(|x, y| x.1.total_cmp(&y.1))
+                .map(|(c, _)| c)
+        };
+        if let Some(candidate) = nearest(&Candidate::is_confident_if_decided, SAME_PLACE_KM) {
+            let suffix = if candidate.is_confident() {
+                ""
+            } else {
+                "+coordinates"
+            };
+            return self.outcome(Some(candidate), &candidates, suffix, &near);
+        }
+        // A weaker name match that the source's coordinates confirm is the same place.
+        if let Some(candidate) = nearest(
+            &|c: &Candidate| c.confidence >= CONFIRMED_MIN_CONFIDENCE,
+            CONFIRMED_KM,
+        ) {
+            return self.outcome(Some(candidate), &candidates, "+coordinates", &near);
+        }
+        // No place of the name lies near: the best match by name and country stands, flagged
+        // with its distance; the source's coordinates stay that source's value.
+        let suffix = if by_name.and_then(near).is_some_and(|km| km > SAME_PLACE_KM) {
+            "+far_from_source_coordinates"
+        } else {
+            ""
+        };
+        self.outcome(by_name, &candidates, suffix, &near)
+    }
+
+    /// The answer for a chosen candidate (or none), with the best guess for the queue.
+    fn outcome(
+        &self,
+        chosen: Option<&Candidate>,
+        candidates: &[Candidate],
+        method_suffix: &str,
+        near: &dyn Fn(&Candidate) -> Option<f64>,
+    ) -> Outcome {
         match chosen {
             Some(candidate) => Outcome::Resolved(Resolution {
                 target: district_of(candidate)
                     .unwrap_or_else(|| Target::Gazetteer(Box::new(candidate.place.clone()))),
-                method: method_name(candidate),
+                method: format!("{}{method_suffix}", method_name(candidate)),
                 confidence: candidate.confidence,
+                source_distance_km: near(candidate),
             }),
             None => Outcome::Unresolved {
                 best_guess: candidates.first().map(|c| {
@@ -372,11 +392,16 @@ impl<'a> Resolver<'a> {
                         .as_deref()
                         .map(|a| format!(", {a}"))
                         .unwrap_or_default();
+                    let ambiguous = if c.ambiguous_with().is_empty() {
+                        String::new()
+                    } else {
+                        format!("; ambiguous with {}", c.ambiguous_with().join("; "))
+                    };
                     let distance = near(c)
                         .map(|km| format!(", {km:.0} km from the source's coordinates"))
                         .unwrap_or_default();
                     format!(
-                        "{}{admin}, {} ({:.2}{distance})",
+                        "{}{admin}, {} ({:.2}{distance}{ambiguous})",
                         c.place.name, c.place.country, c.confidence
                     )
                 }),
@@ -416,6 +441,10 @@ pub struct CandidateView {
     pub confident: bool,
     /// Why the candidate matched and how it was ranked, in words.
     pub explanation: String,
+    /// When the name alone does not decide: the other places that match it as well and are
+    /// about as likely ("Springfield, Massachusetts, US (155,929 people)"). The candidate is
+    /// then not confident; a qualifier, the source's coordinates or a decision settles it.
+    pub ambiguous_with: Vec<String>,
 }
 
 /// The schema of [`CandidateView::level`]: the names of every gazetteer level.
@@ -454,6 +483,7 @@ pub fn candidate_views(
         .map(|c| CandidateView {
             confident: c.is_confident(),
             explanation: c.explanation(),
+            ambiguous_with: c.ambiguous_with().to_vec(),
             name: c.place.name,
             country: c.place.country,
             admin1: c.place.admin1_name,

@@ -262,6 +262,13 @@ pub async fn resolve(
         ],
         &rows,
     );
+    if let Some(top) = found.first().filter(|c| !c.ambiguous_with.is_empty()) {
+        crate::out!(
+            "ambiguous: '{name}' matches {} places about equally well, so no candidate is confident; say which in the name (\"{name}, {}\"), give the source's coordinates, or record a decision with --confirm-geonames ID",
+            top.ambiguous_with.len() + 1,
+            top.admin1.as_deref().unwrap_or(&top.country)
+        );
+    }
     Ok(())
 }
 
@@ -287,7 +294,22 @@ fn resolve_file(resolver: &Resolver, path: &Path, json: bool) -> anyhow::Result<
                     ),
                     format!("{:.2}", best.confidence),
                 ),
-                None => ("unresolved".to_owned(), String::new()),
+                None => match &r.best_guess {
+                    Some(guess) if !guess.ambiguous_with.is_empty() => (
+                        format!(
+                            "unresolved: ambiguous, {}, {} or {}",
+                            guess.name,
+                            guess.admin1.as_deref().unwrap_or(&guess.country),
+                            guess.ambiguous_with.join(" or ")
+                        ),
+                        format!("{:.2}", guess.confidence),
+                    ),
+                    Some(guess) => (
+                        format!("unresolved (best guess {}, {})", guess.name, guess.country),
+                        format!("{:.2}", guess.confidence),
+                    ),
+                    None => ("unresolved".to_owned(), String::new()),
+                },
             };
             vec![
                 r.line.to_string(),

@@ -57,6 +57,47 @@ fn valid_bundle_reads_with_record_lines() {
     polis_core::validate(&bundle.data).expect("valid data");
 }
 
+/// Issue 14: a bundle saved on Windows (CRLF line ends, a byte-order mark) names the same
+/// lines as the original, both for records and for syntax errors.
+#[test]
+fn issue_14_record_and_error_lines_with_crlf_and_a_byte_order_mark() {
+    let variants = [
+        ("LF", VALID.to_owned()),
+        ("CRLF", VALID.replace('\n', "\r\n")),
+        ("BOM", format!("\u{feff}{VALID}")),
+        (
+            "BOM+CRLF",
+            format!("\u{feff}{}", VALID.replace('\n', "\r\n")),
+        ),
+    ];
+    for (label, text) in variants {
+        let bundle = read_text(text.clone().into_bytes()).expect(label);
+        assert_eq!(
+            bundle.locate("place", 0).and_then(|l| l.line),
+            Some(9),
+            "{label}"
+        );
+        assert_eq!(
+            bundle.locate("place", 1).and_then(|l| l.line),
+            Some(15),
+            "{label}"
+        );
+        assert_eq!(
+            bundle.locate("tie", 0).and_then(|l| l.line),
+            Some(23),
+            "{label}"
+        );
+        // A broken value on line 20 (`coordinates = ...`) is reported there.
+        let broken = text.replace("lat = 1.5", "lat = ");
+        match read_text(broken.into_bytes()) {
+            Err(polis_bundle::BundleError::Syntax { line, .. }) => {
+                assert_eq!(line, 20, "{label}")
+            }
+            other => panic!("{label}: expected a syntax error, got {other:?}"),
+        }
+    }
+}
+
 #[test]
 fn written_files_read_back_to_the_same_records() {
     let bundle = read_text(VALID.as_bytes().to_vec()).unwrap();

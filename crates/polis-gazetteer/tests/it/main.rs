@@ -6,6 +6,7 @@ mod country;
 mod normalize;
 mod real_data;
 mod resolve;
+mod trust;
 
 use polis_gazetteer::Gazetteer;
 

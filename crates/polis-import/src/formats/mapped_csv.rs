@@ -51,6 +51,8 @@ const FIELDS: &[&str] = &[
 impl Mapping {
     /// Reads a mapping file's text, naming what is wrong.
     pub fn from_toml(file: &str, text: &str) -> Result<Mapping, ImportError> {
+        // Editors on Windows may begin the file with a byte-order mark, which is no text.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mapping: Mapping = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(1, |s| {
                 1 + text[..s.start.min(text.len())].matches('\n').count() as u64

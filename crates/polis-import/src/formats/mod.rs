@@ -66,6 +66,58 @@ pub fn parse(format: &Format, file: &str, bytes: &[u8]) -> Result<Parsed, Import
     }
 }
 
+/// Physical line numbers of the records of a delimited file, from the byte offsets the csv
+/// reader gives. The reader's own line count is one too low after every CRLF line end (it
+/// ends a record at the `\r` and counts the `\n` with the next one), so lines are counted
+/// here: a line ends at `\n`, at `\r\n`, or at a lone `\r`, and a record's line is the
+/// line of its first byte, even when a quoted field spans lines. A byte-order mark is no line.
+pub struct LineCounter<'b> {
+    bytes: &'b [u8],
+    /// How far the bytes have been counted.
+    offset: usize,
+    /// The line `offset` is on.
+    line: u64,
+}
+
+impl<'b> LineCounter<'b> {
+    /// A counter over the whole file.
+    pub fn new(bytes: &'b [u8]) -> Self {
+        Self {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the record the csv reader says starts at byte `start`. The
+    /// reader's position may point at the line ends (and blank lines) before the record;
+    /// they are skipped. Records are asked for in order, so each byte is counted once.
+    pub fn line_of_record(&mut self, start: u64) -> u64 {
+        let bytes = self.bytes;
+        let mut start = usize::try_from(start)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        let mut i = self.offset;
+        while i < start {
+            match bytes[i] {
+                b'\n' => self.line += 1,
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => self.line += 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        self.offset = start;
+        self.line
+    }
+}
+
 /// A delimited file read row by row, each row's fields decoded as UTF-8 on their own, so
 /// that one bad byte rejects one row, not the file.
 pub(crate) struct Table {
@@ -85,6 +137,7 @@ pub(crate) fn read_table(
         .flexible(true)
         .has_headers(false)
         .from_reader(bytes);
+    let mut lines = LineCounter::new(bytes);
     let mut records = reader.byte_records();
     let header_record = match records.next() {
         Some(Ok(record)) => record,
@@ -150,7 +203,9 @@ pub(crate) fn read_table(
     for record in records {
         match record {
             Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line());
+                let line = record
+                    .position()
+                    .map_or(0, |p| lines.line_of_record(p.byte()));
                 let fields: Result<Vec<String>, String> = record
                     .iter()
                     .enumerate()
@@ -177,7 +232,7 @@ pub(crate) fn read_table(
                 rows.push((line, fields));
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.line_of_record(p.byte()));
                 rows.push((line, Err(format!("cannot read the row: {e}"))));
             }
         }

@@ -9,8 +9,8 @@
 //!   9 year, 10 month, 11 day).
 //!
 //! Without a precision, a date on 1 January is read as a year, since that is how Wikidata
-//! writes year-precision dates. Rows are numbered by their position in `bindings` (the first
-//! is 1) in the report.
+//! writes year-precision dates. A row's line in the report is the physical line on which its
+//! binding's `{` stands (for a file that puts every binding on one line, 1).
 
 use std::collections::BTreeMap;
 
@@ -97,7 +97,75 @@ pub fn wikidata_date(value: &str, precision: Option<&str>) -> Result<PartialDate
     result.map_err(|e| e.to_string())
 }
 
+/// The 1-based line on which each element of `results.bindings` opens, in order. The JSON
+/// has been parsed already, so it is well formed; strings are skipped so that braces in
+/// labels do not count.
+fn binding_lines(bytes: &[u8]) -> Vec<u64> {
+    let mut lines = Vec::new();
+    let mut line = 1u64;
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    // The key just read at each depth, and the depth at which the bindings array is open.
+    let mut last_string_start = 0usize;
+    let mut last_key_is_bindings = false;
+    let mut bindings_depth: Option<usize> = None;
+    let mut parents: Vec<bool> = Vec::new(); // whether each open container is `results`
+    let mut key_is_results = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' {
+            line += 1;
+        }
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+                let text = &bytes[last_string_start..i];
+                last_key_is_bindings = text == b"bindings";
+                key_is_results = text == b"results";
+            }
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_string = true;
+                last_string_start = i + 1;
+            }
+            b'{' | b'[' => {
+                if bindings_depth == Some(depth) && b == b'{' {
+                    lines.push(line);
+                }
+                let inside_results = parents.last().copied().unwrap_or(false);
+                if b == b'[' && last_key_is_bindings && inside_results && bindings_depth.is_none() {
+                    bindings_depth = Some(depth + 1);
+                }
+                parents.push(b == b'{' && key_is_results && depth == 1);
+                depth += 1;
+                last_key_is_bindings = false;
+                key_is_results = false;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                parents.pop();
+                if bindings_depth == Some(depth + 1) && b == b']' {
+                    bindings_depth = None;
+                }
+            }
+            b',' => {
+                last_key_is_bindings = false;
+                key_is_results = false;
+            }
+            _ => {}
+        }
+    }
+    lines
+}
+
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Parsed, ImportError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let results: Results = serde_json::from_slice(bytes).map_err(|e| ImportError::Line {
         file: file.to_owned(),
         line: e.line() as u64,
@@ -117,8 +185,10 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Parsed, ImportError> {
     let mut parsed = Parsed::default();
     // Rows of the same pair (labels in other languages) are merged into the first.
     let mut by_pair: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let lines = binding_lines(bytes);
     for (index, binding) in results.results.bindings.iter().enumerate() {
-        let line = index as u64 + 1;
+        // The scan and the parser agree on well-formed JSON; the position is the fallback.
+        let line = lines.get(index).copied().unwrap_or(index as u64 + 1);
         parsed.n_rows += 1;
         match row(binding, line) {
             Ok(new) => {

@@ -5,6 +5,9 @@
 #[cfg(feature = "openapi")]
 mod schemas;
 
+mod coordinates;
+mod lines;
+
 use std::collections::HashMap;
 
 use polis_import::Decision;

@@ -253,8 +253,9 @@ fn wikidata_json_with_qids_labels_and_dates() {
         .ok(&["import", "wikidata-json", &path, "--json"])
         .json();
     assert_eq!(report["ties_created"], 1, "{report:#}");
+    // The line of the file on which the third binding's `{` stands (issue 14).
     assert_eq!(
-        report["rejected"][0]["line"], 3,
+        report["rejected"][0]["line"], 9,
         "the bare-id label is rejected: {report:#}"
     );
     let ties = polis.ok(&["ties", "--json"]).json();
@@ -326,6 +327,35 @@ fn resolve_explains_and_ranks() {
     assert_eq!(rows[2]["resolved"], false);
 }
 
+/// Issue 14: `polis resolve` says when a name is a toss-up, when the source's country is a
+/// sovereignty claim, and when a name lies only in a neighbouring country, in text and JSON.
+#[test]
+fn issue_14_resolve_shows_ambiguity_claims_and_neighbours() {
+    let polis = fresh();
+    let args = ["resolve", "Springfield", "--country", "United States"];
+    let text = polis.ok(&args).stdout;
+    assert!(text.contains("ambiguous: 'Springfield' matches"), "{text}");
+    let json = polis.ok(&[&args[..], &["--json"]].concat()).json();
+    assert_eq!(json[0]["confident"], false, "{json:#}");
+    let rivals = json[0]["ambiguous_with"].to_string();
+    assert!(rivals.contains("Massachusetts"), "{rivals}");
+    let crimea = polis
+        .ok(&["resolve", "Simferopol", "--country", "Russia", "--json"])
+        .json();
+    assert_eq!(crimea[0]["country"], "UA");
+    assert_eq!(crimea[0]["confident"], true);
+    assert!(
+        crimea[0]["explanation"]
+            .as_str()
+            .is_some_and(|e| e.contains("sovereignty claim")),
+        "{crimea:#}"
+    );
+    let gorizia = polis
+        .ok(&["resolve", "Gorizia", "--country", "Slovenia"])
+        .stdout;
+    assert!(gorizia.contains("a neighbour of SI"), "{gorizia}");
+}
+
 #[test]
 fn real_wikipedia_list_then_wikidata() {
     let Some(data) = shared_data() else { return };
@@ -343,8 +373,10 @@ fn real_wikipedia_list_then_wikidata() {
         report["rows_merged_within_file"],
         report["rejected"].as_array().unwrap().len()
     );
+    // 93.8% before issue 14; since then, toss-ups between places of one name (Springfield,
+    // United States) wait in the queue: 90.5%.
     assert!(
-        resolved / total >= 0.92,
+        resolved / total >= 0.90,
         "resolution rate fell: {resolved} of {total}"
     );
     // The ~1,000 cross-page duplicates merge; the three self-pairs are rejected with a reason.

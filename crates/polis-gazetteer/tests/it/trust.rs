@@ -1,0 +1,228 @@
+//! Issue 14: resolution you can trust. Toss-ups between places of one name are not
+//! confident and say so, until the name's own context decides; romanised East Asian and
+//! Arabic names match in their other spellings; a syllable does not cross a border; a
+//! source's country that claims a contested territory still finds the place; a name found
+//! only in a neighbouring country is a guess.
+
+use polis_gazetteer::{Candidate, Evidence, MIN_CONFIDENCE};
+
+use crate::gazetteer;
+
+const SPRINGFIELD_MISSOURI: u32 = 4409896;
+const SPRINGFIELD_MASSACHUSETTS: u32 = 4951788;
+const TAIZHOU_JIANGSU: u32 = 1793505;
+const TAIZHOU_ZHEJIANG: u32 = 8400694;
+const FRANKFURT_AM_MAIN: u32 = 2925533;
+const FRANKFURT_ODER: u32 = 2925535;
+
+fn candidates(name: &str, country: &str) -> Vec<Candidate> {
+    gazetteer().resolve(name, Some(country))
+}
+
+fn describe(found: &[Candidate]) -> String {
+    found
+        .iter()
+        .map(|c| format!("{} {:.2} {}", c.place.name, c.confidence, c.explanation()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The name alone is a toss-up: no candidate is confident, the best lists its rivals by
+/// region, and each of `ids` is among the top candidates and would be taken if the context
+/// chose it.
+fn check_ambiguous(name: &str, country: &str, ids: &[u32], rival_regions: &[&str]) {
+    let found = candidates(name, country);
+    assert!(
+        found.iter().all(|c| c.confidence < MIN_CONFIDENCE),
+        "{name}: nothing may be confident:\n{}",
+        describe(&found)
+    );
+    let rivals = found[0].ambiguous_with().join("; ");
+    for region in rival_regions {
+        assert!(
+            rivals.contains(region),
+            "{name}: rivals {rivals:?} lack {region}"
+        );
+    }
+    assert!(
+        found[0].explanation().contains("ambiguous"),
+        "{}",
+        describe(&found)
+    );
+    for id in ids {
+        let candidate = found
+            .iter()
+            .find(|c| c.place.geonameid == Some(*id))
+            .unwrap_or_else(|| panic!("{name}: {id} missing:\n{}", describe(&found)));
+        assert!(candidate.is_confident_if_decided(), "{}", describe(&found));
+    }
+}
+
+fn check_best(name: &str, country: &str, id: u32) {
+    let best = gazetteer().resolve_best(name, Some(country));
+    assert_eq!(
+        best.as_ref().and_then(|c| c.place.geonameid),
+        Some(id),
+        "{name} ({country}):\n{}",
+        describe(&candidates(name, country))
+    );
+    assert!(best.is_some_and(|c| c.ambiguous_with().is_empty()));
+}
+
+#[test]
+fn issue_14_close_homonyms_are_not_confident() {
+    check_ambiguous(
+        "Springfield",
+        "United States",
+        &[SPRINGFIELD_MISSOURI, SPRINGFIELD_MASSACHUSETTS],
+        &["Massachusetts", "Illinois"],
+    );
+    check_ambiguous(
+        "Taizhou",
+        "China",
+        &[TAIZHOU_JIANGSU, TAIZHOU_ZHEJIANG],
+        &["Zhejiang"],
+    );
+}
+
+#[test]
+fn issue_14_the_names_own_context_decides() {
+    check_best(
+        "Springfield, Massachusetts",
+        "United States",
+        SPRINGFIELD_MASSACHUSETTS,
+    );
+    check_best(
+        "Springfield, Missouri",
+        "United States",
+        SPRINGFIELD_MISSOURI,
+    );
+    check_best("Taizhou (Zhejiang)", "China", TAIZHOU_ZHEJIANG);
+    check_best("Taizhou, Jiangsu", "China", TAIZHOU_JIANGSU);
+    check_best(
+        "Springfield",
+        "Massachusetts, United States",
+        SPRINGFIELD_MASSACHUSETTS,
+    );
+}
+
+#[test]
+fn issue_14_a_dominant_place_or_the_exact_name_is_no_toss_up() {
+    // Frankfurt am Main has ten times the people of Frankfurt (Oder).
+    check_best("Frankfurt", "Germany", FRANKFURT_AM_MAIN);
+    // The source wrote Frankfurt (Oder)'s own name: the bigger city reached only through the
+    // shortened "Frankfurt" is no rival.
+    check_best("Frankfurt (Oder)", "Germany", FRANKFURT_ODER);
+    // Paris, France dwarfs the Parises of Texas and Tennessee.
+    check_best("Paris", "France", 2988507);
+}
+
+fn check_romanised(name: &str, country: &str, expected_name: &str) {
+    let best = gazetteer().resolve_best(name, Some(country));
+    assert_eq!(
+        best.as_ref().map(|c| c.place.name.as_str()),
+        Some(expected_name),
+        "{name} ({country}):\n{}",
+        describe(&candidates(name, country))
+    );
+}
+
+#[test]
+fn issue_14_romanisation_variants() {
+    // Korean: syllables hyphenated or not, the -si and -gun designators.
+    check_romanised("Su-won", "South Korea", "Suwon");
+    check_romanised("Chang-won", "South Korea", "Changwon");
+    check_romanised("Changwon-si", "South Korea", "Changwon");
+    check_romanised("Suwon-si", "South Korea", "Suwon");
+    // Japanese: -shi, -machi, and long vowels written double or with a macron.
+    check_romanised("Chōfu-shi", "Japan", "Chōfu");
+    check_romanised("Choufu", "Japan", "Chōfu");
+    check_romanised("Koube", "Japan", "Kobe");
+    check_romanised("Hakone-machi", "Japan", "Hakone");
+    // Chinese pinyin with Shi as a word.
+    check_romanised("Kunshan Shi", "China", "Kunshan");
+    check_romanised("Yixing Shi", "China", "Yixing");
+    // Arabic articles.
+    check_romanised("Al Jadida", "Morocco", "El Jadida");
+    let variant = gazetteer()
+        .resolve_best("Al Jadida", Some("Morocco"))
+        .is_some_and(|c| {
+            c.evidence
+                .iter()
+                .any(|e| matches!(e, Evidence::RomanisationVariant { .. }))
+        });
+    assert!(variant, "the match says it was a romanisation variant");
+}
+
+#[test]
+fn issue_14_a_syllable_never_crosses_a_border_through_an_alternate_name() {
+    for found in [candidates("Sō", "Japan"), candidates("So", "Japan")] {
+        assert!(
+            found.iter().all(|c| c.place.country == "JP"),
+            "{}",
+            describe(&found)
+        );
+    }
+}
+
+fn claim(candidate: &Candidate) -> Option<(String, String)> {
+    candidate.evidence.iter().find_map(|e| match e {
+        Evidence::SovereigntyClaim {
+            claimed_by,
+            filed_under,
+            ..
+        } => Some((claimed_by.clone(), filed_under.clone())),
+        _ => None,
+    })
+}
+
+#[test]
+fn issue_14_sovereignty_claims_resolve_to_the_place_and_say_so() {
+    for (name, country, filed_under) in [
+        ("Simferopol", "Russia", "UA"),
+        ("Sevastopol", "Russia", "UA"),
+        ("Sukhumi", "Russia", "GE"),
+        ("Taipei", "China", "TW"),
+    ] {
+        let best = gazetteer()
+            .resolve_best(name, Some(country))
+            .unwrap_or_else(|| panic!("{name}:\n{}", describe(&candidates(name, country))));
+        assert_eq!(best.place.country, filed_under, "{name}");
+        let (claimed_by, filed) = claim(&best).expect("the claim is in the evidence");
+        assert_eq!(filed, filed_under);
+        assert!(
+            best.explanation().contains("sovereignty claim"),
+            "{}",
+            best.explanation()
+        );
+        assert_eq!(claimed_by.len(), 2);
+    }
+    // No claim covers Simferopol for Poland, nor the rest of Ukraine for Russia.
+    assert!(
+        gazetteer()
+            .resolve_best("Simferopol", Some("Poland"))
+            .is_none()
+    );
+    assert!(gazetteer().resolve_best("Lviv", Some("Russia")).is_none());
+}
+
+#[test]
+fn issue_14_a_name_only_in_a_neighbouring_country_is_a_guess() {
+    assert!(gazetteer().are_neighbours("DE", "FR"));
+    assert!(gazetteer().are_neighbours("UA", "RU"));
+    assert!(!gazetteer().are_neighbours("DE", "JP"));
+    assert!(!gazetteer().are_neighbours("GB", "AU"));
+    // Gorizia is Italian; Nova Gorica across the border is Slovenian.
+    let found = candidates("Gorizia", "Slovenia");
+    let best = &found[0];
+    assert_eq!(best.place.country, "IT", "{}", describe(&found));
+    assert!(!best.is_confident(), "{}", describe(&found));
+    assert!(
+        best.evidence
+            .iter()
+            .any(|e| matches!(e, Evidence::NeighbouringCountry { .. })),
+        "{}",
+        best.explanation()
+    );
+    assert!(best.explanation().contains("neighbour"));
+}
