@@ -11,11 +11,13 @@ pub mod accounts;
 mod dashboard;
 
 pub mod copy;
+pub mod edits;
 mod error;
 mod imports;
 pub mod options;
 pub mod proposals;
 mod reference;
+pub mod sessions;
 mod snapshot;
 mod views;
 
@@ -30,6 +32,10 @@ pub use dashboard::{
 };
 
 pub use copy::{CopyReport, copy_database};
+pub use edits::{
+    ActivityForm, Citation, CorrectionForm, Edit, EditError, EventForm, FieldErrors, SourceForm,
+    TieForm,
+};
 pub use error::AppError;
 pub use imports::{
     CandidateRow, DecisionRequest, ImportOutcome, ImportRequest, MAX_IMPORT_BYTES, Progress,
@@ -41,6 +47,7 @@ pub use polis_import::resolve::CandidateView;
 pub use polis_store::StoreError;
 pub use polis_store::{ChainReport, ProposalStatus, ProposedChange, RecordKind, Role};
 pub use proposals::{AuditVerification, ChangeView, ProposalView, ReviewOutcome};
+pub use sessions::WebSession;
 pub use snapshot::{
     DormantAnswer, Export, MetricsRequest, PathAnswer, PathQuery, PlaceView, Snapshot,
     StatsRequest, TiesQuery,

@@ -13,6 +13,8 @@ pub enum Section {
     Dashboard,
     Explorer,
     Search,
+    /// Signing in, proposing, reviewing, the audit log.
+    Edit,
     /// A page reached from the others (a dossier, a tie, an error).
     Other,
 }
@@ -36,6 +38,7 @@ const NAVIGATION: &[(Section, &str, &str)] = &[
     (Section::Dashboard, "/dashboard", "Dashboard"),
     (Section::Explorer, "/explore", "Explorer"),
     (Section::Search, "/search", "Search"),
+    (Section::Edit, "/edit", "Edit"),
 ];
 
 /// A whole page: the frame around `body`.

@@ -8,6 +8,7 @@ use maud::{Markup, html};
 use polis_app::{Dossier, Snapshot};
 use polis_core::{Document, Tie};
 
+use super::edit::propose_href;
 use super::map::{event_label, kind_label};
 use super::{encode, place_href, source_links, source_list, status_badge, tie_href};
 use crate::layout::{Frame, Section, date_or_dash, date_span, page};
@@ -43,6 +44,12 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
             a href={"/?place=" (encode(&place.id))} { "on the map" } " · "
             a href={"/explore?of=" (encode(&place.id))} { "in the network explorer" } " · "
             button.print type="button" data-print { "Print" }
+        }
+        p.actions {
+            "Something missing or wrong? "
+            a href=(propose_href("tie", &[("a", &place.id)])) { "Propose a new tie" } " · "
+            a href=(propose_href("activity", &[("places", &place.id)])) { "an activity" } " · "
+            a href=(propose_href("correction", &[("kind", "place"), ("id", &place.id)])) { "a correction" }
         }
         section #names {
             h2 { "Names" }

@@ -4,9 +4,11 @@
 
 pub mod dashboard;
 pub mod dossier;
+pub mod edit;
 pub mod errors;
 pub mod explore;
 pub mod map;
+pub mod review;
 pub mod search;
 pub mod tie;
 
