@@ -149,6 +149,14 @@ pub fn date_span(
     }
 }
 
+/// An RFC 3339 UTC timestamp as people read it: `2026-12-02 08:43 UTC`.
+pub fn timestamp(text: &str) -> String {
+    match text.strip_suffix('Z').and_then(|t| t.split_once('T')) {
+        Some((day, time)) => format!("{day} {} UTC", time.get(..5).unwrap_or(time)),
+        None => text.to_owned(),
+    }
+}
+
 /// A non-breaking space, for empty table cells that must keep their height.
 pub fn nbsp() -> Markup {
     PreEscaped("&nbsp;".to_owned())

@@ -432,3 +432,70 @@ async fn assets_are_cached_for_a_year_and_gzipped_when_accepted() {
     let missing = server.get("/assets/polis.0000.css").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+/// The JSON behind the map is megabytes with the world dataset: a client that accepts gzip
+/// gets it gzipped (and the same JSON once inflated); one that does not gets it plain.
+#[tokio::test]
+async fn api_answers_are_gzipped_for_clients_that_accept_it() {
+    use std::io::Read as _;
+    let server = Server::start().await;
+    let client = reqwest::Client::builder()
+        .no_gzip()
+        .build()
+        .expect("a client");
+    for path in [
+        "/api/v1/map",
+        "/api/v1/places/cz-prague/dossier",
+        "/dashboard",
+    ] {
+        let url = format!("{}{path}", server.base);
+        let plain = client.get(&url).send().await.unwrap();
+        assert_eq!(plain.status(), StatusCode::OK, "{path}");
+        assert!(
+            plain.headers().get(header::CONTENT_ENCODING).is_none(),
+            "{path}"
+        );
+        let plain = plain.bytes().await.unwrap();
+        let gzipped = client
+            .get(&url)
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gzipped.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            gzipped
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .and_then(|v| v.to_str().ok()),
+            Some("gzip"),
+            "{path}"
+        );
+        let compressed = gzipped.bytes().await.unwrap();
+        let mut inflated = Vec::new();
+        flate2::read::GzDecoder::new(&compressed[..])
+            .read_to_end(&mut inflated)
+            .expect("valid gzip");
+        assert_eq!(inflated, plain, "{path}: the same answer once inflated");
+        assert!(
+            compressed.len() * 2 < plain.len(),
+            "{path}: {} bytes gzipped against {} plain",
+            compressed.len(),
+            plain.len()
+        );
+    }
+    // An API error is still the JSON error body, gzipped or not.
+    let missing = client
+        .get(format!("{}/api/v1/places/nowhere", server.base))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let compressed = missing.bytes().await.unwrap();
+    let mut inflated = String::new();
+    flate2::read::GzDecoder::new(&compressed[..])
+        .read_to_string(&mut inflated)
+        .expect("valid gzip");
+    assert!(inflated.starts_with("{\"error\":"), "{inflated}");
+}

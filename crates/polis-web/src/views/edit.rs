@@ -8,7 +8,7 @@ use polis_app::{Edit, FieldErrors, ProposalView, Role};
 use polis_core::{ActivityKind, EventKind, Outcome, TieKind};
 
 use super::encode;
-use crate::layout::{Frame, Section, page};
+use crate::layout::{Frame, Section, page, timestamp};
 
 /// Who is signed in, as the editing pages show it, with the sign-out form's token.
 #[derive(Debug, Clone)]
@@ -145,12 +145,29 @@ pub fn proposal_table(proposals: &[&ProposalView]) -> Markup {
                             td { a href={"/review/" (p.id)} { (p.comment) } }
                             td { @for (n, c) in p.diff.iter().enumerate() { @if n > 0 { ", " } (c.kind) " " code { (c.key) } } }
                             td { (p.author) }
-                            td { (p.created_at) }
+                            td.when { (timestamp(&p.created_at)) }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// A field's name as its label says it, for the list of fields with problems.
+fn field_label(name: &str) -> String {
+    match name {
+        "a" => "one place".to_owned(),
+        "b" => "the other place".to_owned(),
+        "signed" => "signed on".to_owned(),
+        "date" => "when".to_owned(),
+        "side" => "the side that acted".to_owned(),
+        "source" => "the source".to_owned(),
+        "new_source_title" => "the new source's title".to_owned(),
+        "new_source_url" => "the new source's address".to_owned(),
+        "quantity_item" | "quantity_value" | "quantity_unit" => "the quantity".to_owned(),
+        "record" => "the record".to_owned(),
+        other => other.replace('_', " "),
     }
 }
 
@@ -354,7 +371,7 @@ pub fn propose_page(
                 }
                 @let fields: Vec<&str> = errors.iter().map(|(f, _)| f).filter(|f| !f.is_empty()).collect();
                 @if !fields.is_empty() {
-                    p { "See beside: " @for (n, f) in fields.iter().enumerate() { @if n > 0 { ", " } a href={"#" (f)} { (f.replace('_', " ")) } } "." }
+                    p { "See beside: " @for (n, f) in fields.iter().enumerate() { @if n > 0 { ", " } a href={"#" (f)} { (field_label(f)) } } "." }
                 }
             }
         }

@@ -7,7 +7,8 @@ use polis_app::{AuditView, ChangeView, ProposalView, Role};
 use serde_json::Value;
 
 use super::edit::{UserBar, proposal_table, user_bar};
-use crate::layout::{Frame, Section, page};
+use super::{place_href, tie_href};
+use crate::layout::{Frame, Section, page, timestamp};
 
 fn frame<'a>(title: &'a str, json: &'a str) -> Frame<'a> {
     Frame {
@@ -75,26 +76,26 @@ pub fn proposal_page(
                 div.error #review-notice role="alert" {
                     p { (message) }
                     h2 { "The diff against the records as they are now" }
-                    (diff(current))
+                    (diff(current, false))
                 }
             }
             None => {}
         }
         dl.proposal-meta {
             dt { "Proposed by" } dd #proposal-author { (proposal.author) }
-            dt { "On" } dd { (proposal.created_at) }
+            dt { "On" } dd { (timestamp(&proposal.created_at)) }
             dt { "Why" } dd #proposal-comment { (proposal.comment) }
             dt { "Operation" } dd { (proposal.operation) }
             @if let Some(reviewer) = &proposal.reviewer {
                 dt { "Reviewed by" } dd #proposal-reviewer { (reviewer) }
-                @if let Some(at) = &proposal.reviewed_at { dt { "On" } dd { (at) } }
+                @if let Some(at) = &proposal.reviewed_at { dt { "On" } dd { (timestamp(at)) } }
                 @if let Some(comment) = &proposal.review_comment { dt { "Review" } dd #review-comment { (comment) } }
             }
         }
         section #diff {
             h2 { "What it changes" }
             p.note { "Each record as it was when this was proposed, and as it would be after." }
-            (diff(&proposal.diff))
+            (diff(&proposal.diff, proposal.status == "approved"))
         }
         @if may_review {
             section #review {
@@ -120,8 +121,9 @@ pub fn proposal_page(
     page(&frame(&title, &json), body)
 }
 
-/// A diff: for each record, the fields that differ, before and after.
-pub fn diff(changes: &[ChangeView]) -> Markup {
+/// A diff: for each record, the fields that differ, before and after. With `linked`, the
+/// records that have a page (a place, a tie) link to it.
+pub fn diff(changes: &[ChangeView], linked: bool) -> Markup {
     html! {
         @if changes.is_empty() {
             p.empty { "No record changes." }
@@ -133,7 +135,19 @@ pub fn diff(changes: &[ChangeView]) -> Markup {
                 _ => "changed",
             };
             article.change data-kind=(change.kind) data-key=(change.key) data-change=(what) {
-                h3 { (change.kind) " " code { (change.key) } " " span class={"change-" (what)} { (what) } }
+                @let page = match change.kind.as_str() {
+                    "tie" if linked && what != "removed" => Some(tie_href(&change.key)),
+                    "place" if linked && what != "removed" => Some(place_href(&change.key)),
+                    _ => None,
+                };
+                h3 {
+                    (change.kind) " "
+                    @match page {
+                        Some(href) => { a href=(href) { code { (change.key) } } }
+                        None => { code { (change.key) } }
+                    }
+                    " " span class={"change-" (what)} { (what) }
+                }
                 div.table-wrap {
                     table.diff {
                         thead { tr { th scope="col" { "Field" } th scope="col" { "Before" } th scope="col" { "After" } } }
@@ -231,9 +245,17 @@ pub fn audit_page(user: &UserBar, entries: &[AuditView], limit: usize) -> Markup
                         };
                         tr data-seq=(entry.seq) data-kind=(entry.record_kind) data-id=(entry.record_id) {
                             td { (entry.seq) }
-                            td { (entry.at) }
+                            td.when { (timestamp(&entry.at)) }
                             td.who { (entry.who) }
-                            td { (entry.record_kind) " " code { (entry.record_id) } }
+                            td {
+                                (entry.record_kind) " "
+                                @match entry.record_kind.as_str() {
+                                    "tie" => { a href=(tie_href(&entry.record_id)) { code { (entry.record_id) } } }
+                                    "place" => { a href=(place_href(&entry.record_id)) { code { (entry.record_id) } } }
+                                    "proposal" => { a href={"/review/" (entry.record_id)} { code { (entry.record_id) } } }
+                                    _ => { code { (entry.record_id) } }
+                                }
+                            }
                             td.context { (entry.context) }
                             td {
                                 (what)
