@@ -13,6 +13,7 @@ mod dashboard;
 pub mod copy;
 pub mod edits;
 mod error;
+pub mod exports;
 mod imports;
 pub mod options;
 pub mod proposals;
@@ -37,6 +38,7 @@ pub use edits::{
     TieForm,
 };
 pub use error::AppError;
+pub use exports::{ExportScope, ListExport, ListFormat};
 pub use imports::{
     CandidateRow, DecisionRequest, ImportOutcome, ImportRequest, MAX_IMPORT_BYTES, Progress,
     Resolver,
@@ -54,7 +56,7 @@ pub use snapshot::{
 };
 pub use views::{
     DEFAULT_NEIGHBOURHOOD_DEPTH, Dossier, MAX_NEIGHBOURHOOD_NODES, MapFilter, MapLayer, MapNetwork,
-    MapPlace, MapTie, QualityFlag, SourceEvidence, Stakeholder, TieView,
+    MapPlace, MapTie, PlaceRanks, QualityFlag, SourceEvidence, Stakeholder, TieView,
 };
 
 /// The store polis runs on: any backend, behind the store traits.

@@ -36,6 +36,8 @@ pub struct Snapshot {
     pub(crate) dashboard: std::sync::OnceLock<crate::dashboard::Dashboard>,
     /// The quality report without the unresolved queue (what a dossier's flags come from).
     pub(crate) quality_of_records: std::sync::OnceLock<polis_analysis::QualityReport>,
+    /// Every place's betweenness rank and community, for the dossiers (see `views.rs`).
+    pub(crate) place_ranks: std::sync::OnceLock<crate::views::PlaceRanksTable>,
 }
 
 /// A place with its ties and memberships: `polis place show`, `/places/{place}`.
@@ -194,6 +196,7 @@ impl Snapshot {
             map_layer: std::sync::OnceLock::new(),
             dashboard: std::sync::OnceLock::new(),
             quality_of_records: std::sync::OnceLock::new(),
+            place_ranks: std::sync::OnceLock::new(),
         }
     }
 

@@ -8,6 +8,7 @@ mod assets;
 mod dashboard;
 mod edit;
 mod explore;
+mod export;
 mod map;
 mod records;
 mod review;
@@ -46,6 +47,10 @@ pub static PAGES: &[Page] = &[
         handler: || get(records::dossier),
     },
     Page {
+        path: "/places/{place}/metrics",
+        handler: || get(records::dossier_metrics),
+    },
+    Page {
         path: "/ties/{tie}",
         handler: || get(records::tie),
     },
@@ -64,6 +69,10 @@ pub static PAGES: &[Page] = &[
     Page {
         path: "/search/suggest",
         handler: || get(search::suggest),
+    },
+    Page {
+        path: "/export/{file}",
+        handler: || get(export::export),
     },
     Page {
         path: "/sign-in",

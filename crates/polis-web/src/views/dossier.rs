@@ -92,6 +92,7 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
         }
         section #ties {
             h2 { "Ties, as a timeline" }
+            (super::export_links("these ties", &format!("place={}", encode(&place.id))))
             @if dossier.tie_records.is_empty() {
                 p.empty { "No ties recorded." }
             } @else {
@@ -217,10 +218,9 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
                 dt { "Degree (ties of any status)" } dd { (dossier.degree) }
                 dt { "Partner countries" } dd { (dossier.n_partner_countries) }
             }
-            p.note {
-                "Betweenness and community are left out here: on the whole world network they take "
-                "seconds to compute. They are in the network metrics, "
-                a href="/api/v1/graph/metrics" { "/api/v1/graph/metrics" } "."
+            div #network-metrics hx-get={"/places/" (encode(&place.id)) "/metrics"} hx-trigger="load" hx-swap="outerHTML" {
+                p.note { "Computing its betweenness rank and community in today's network… (also in "
+                    a href="/api/v1/graph/metrics" { "the network metrics" } ")" }
             }
         }
         section #partners {
@@ -339,5 +339,35 @@ pub fn format_number(value: f64) -> String {
         if value < 0.0 { format!("-{out}") } else { out }
     } else {
         format!("{value}")
+    }
+}
+
+/// The dossier's network metrics, a fragment the dossier loads once it shows: the place's
+/// betweenness rank and its community in today's tie network.
+pub fn network_metrics(ranks: Option<&polis_app::PlaceRanks>) -> Markup {
+    html! {
+        div #network-metrics {
+            @match ranks {
+                Some(r) => {
+                    dl {
+                        dt { "Betweenness rank" }
+                        dd #betweenness-rank { (r.betweenness_rank) " of " (r.n_ranked) " places"
+                            " " small { "(" (format!("{:.4}", r.betweenness)) ", " (r.method) ")" } }
+                        dt { "Community" }
+                        dd #community { "no. " (r.community) ", " (r.community_size) " places"
+                            @if !r.community_countries.is_empty() {
+                                ", mostly in "
+                                @for (n, (country, count)) in r.community_countries.iter().enumerate() {
+                                    @if n > 0 { ", " } (country) " (" (count) ")"
+                                }
+                            }
+                        }
+                    }
+                    p.note { "Betweenness: how often it lies on the shortest chains between other places; "
+                        "communities: Louvain. All places: " a href="/api/v1/graph/metrics" { "the network metrics" } "." }
+                }
+                None => { p.empty { "No tie of this place is in force today, so it has no place in today's network." } }
+            }
+        }
     }
 }
