@@ -619,3 +619,41 @@ async fn the_dossier_shows_the_betweenness_rank_and_community_of_the_metrics() {
         fragment.body
     );
 }
+
+/// The explorer's depth control: the network is drawn from the neighbourhood the chosen
+/// depth asks for, which is smaller at one link than at three; a depth out of range says
+/// what is accepted.
+#[tokio::test]
+async fn the_explorer_draws_the_neighbourhood_at_the_depth_chosen() {
+    let server = Server::start().await;
+    let page = server.get("/explore?of=cz-prague&depth=1").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(
+            "data-neighbourhood=\"/api/v1/graph/neighbourhood?of=cz-prague&amp;depth=1\""
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<option value=\"1\" selected>1</option>")
+    );
+    let near = server
+        .get("/api/v1/graph/neighbourhood?of=cz-prague&depth=1")
+        .await
+        .ok_json();
+    let far = server
+        .get("/api/v1/graph/neighbourhood?of=cz-prague&depth=3")
+        .await
+        .ok_json();
+    assert!(
+        near["nodes"].as_array().unwrap().len() < far["nodes"].as_array().unwrap().len(),
+        "one link away reaches fewer records than three"
+    );
+    let default = server.get("/explore?of=cz-prague").await.body;
+    assert!(default.contains("data-neighbourhood=\"/api/v1/graph/neighbourhood?of=cz-prague\""));
+    let refused = server.get("/explore?of=cz-prague&depth=9").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("from 1 to 4"), "{}", refused.body);
+}

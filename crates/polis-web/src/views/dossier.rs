@@ -92,10 +92,10 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
         }
         section #ties {
             h2 { "Ties, as a timeline" }
-            (super::export_links("these ties", &format!("place={}", encode(&place.id))))
             @if dossier.tie_records.is_empty() {
                 p.empty { "No ties recorded." }
             } @else {
+                (super::export_links("these ties", &format!("place={}", encode(&place.id))))
                 ol.timeline {
                     @for tie in timeline(&dossier.tie_records) {
                         @let row = dossier.view.ties.iter().find(|r| r.id == tie.id);
