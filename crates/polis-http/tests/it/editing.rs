@@ -662,3 +662,59 @@ fn html_unescape(text: &str) -> String {
         .replace("&#39;", "'")
         .replace("&amp;", "&")
 }
+
+#[tokio::test]
+async fn an_activity_with_a_quantity_is_proposed_with_its_places_resolved_by_name() {
+    let server = Server::start().await;
+    add_user(&server, "eddie", Role::Editor).await;
+    let mut editor = Browser::new(&server);
+    editor.sign_in("eddie", "correct horse battery").await;
+    let form = editor.get("/propose/activity?places=cz-prague").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        form.body.contains("value=\"cz-prague\""),
+        "the link fills the places in"
+    );
+    let csrf = csrf_field(&form.body[form.body.find("id=\"propose\"").unwrap()..]);
+    let fields = |value: &'static str| {
+        vec![
+            ("kind", "aid"),
+            ("title", "Masks for Duisburg"),
+            ("start", "2020-04"),
+            ("places", "Praha, de-duisburg"),
+            ("quantity_item", "face masks"),
+            ("quantity_value", value),
+            ("quantity_unit", "pieces"),
+            ("source", "deck"),
+        ]
+    };
+    let mut bad = fields("lots");
+    bad.push(("csrf", &csrf));
+    let answer = editor.post("/propose/activity", "", &bad).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.body
+    );
+    assert!(field_block(&answer.body, "quantity_value").contains("'lots' is not a number"));
+    let mut good = fields("20000");
+    good.push(("csrf", &csrf));
+    let answer = editor.post("/propose/activity", "", &good).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let admin = polis_app::Principal::local_admin("test");
+    let proposals = server.state.app().proposals(&admin, None).await.unwrap();
+    let change = &proposals[0].diff[0];
+    assert_eq!(change.kind, "activity");
+    assert_eq!(
+        change.key, "masks-for-duisburg-2020",
+        "a slug of the title and the year"
+    );
+    let after = change.after.as_ref().unwrap();
+    assert_eq!(
+        after["places"],
+        serde_json::json!(["cz-prague", "de-duisburg"])
+    );
+    assert_eq!(after["quantities"][0]["value"], 20000.0);
+    assert_eq!(after["quantities"][0]["unit"], "pieces");
+}
