@@ -1063,6 +1063,23 @@ impl Browser {
         .await;
     }
 
+    /// Checks that the page shown does not scroll sideways 360 px wide (a screenshot named
+    /// `page`), then gives the window its width back.
+    async fn check_narrow(&mut self, page: &str) {
+        self.set_viewport_width(360).await;
+        let width = self
+            .run("return document.documentElement.scrollWidth")
+            .await
+            .as_u64()
+            .unwrap_or(u64::MAX);
+        self.screenshot(&format!("{page}-360")).await;
+        self.driver()
+            .send_dev_tools_command("Emulation.clearDeviceMetricsOverride", json!({}))
+            .await
+            .expect("the viewport is restored");
+        assert!(width <= 360, "{page} is {width} px wide at 360 px");
+    }
+
     /// Types `text` into the field `selector`, replacing what it held.
     async fn fill(&self, selector: &str, text: &str) {
         let field = self.element(selector).await;
@@ -1126,6 +1143,7 @@ fn an_editor_proposes_a_tie_a_reviewer_approves_it_and_the_admin_sees_it_audited
         browser
             .submit("button#propose-button", "#form-errors", "propose-errors")
             .await;
+        browser.check_narrow("propose-errors").await;
         let b_error = browser.text("#b-error").await;
         assert!(b_error.contains("Nowhereville"), "#b-error: {b_error}");
         let date_error = browser.text("#signed-error").await;
@@ -1182,6 +1200,7 @@ fn an_editor_proposes_a_tie_a_reviewer_approves_it_and_the_admin_sees_it_audited
             )
             .await;
         browser.arrived("proposal-review").await;
+        browser.check_narrow("proposal-review").await;
         browser
             .fill("textarea#comment", "Checked against the minutes")
             .await;
