@@ -234,7 +234,9 @@ def main():
             print()
             # JS KiB (sent) is what the network carried on the page's first visit: 0 where
             # every script was already cached (immutable, content-hashed names).
-            print(f"{'page':<28} {'first paint ms':>15} {'DOM ready ms':>13} {'scripts':>8} {'JS KiB (decoded)':>17} {'JS KiB (sent)':>14}")
+            # "first visit" is the page's first paint on its first visit, when the server
+            # computes what it caches per snapshot (the map layer, the dashboard's numbers).
+            print(f"{'page':<28} {'first visit ms':>15} {'first paint ms':>15} {'DOM ready ms':>13} {'scripts':>8} {'JS KiB (decoded)':>17} {'JS KiB (sent)':>14}")
             for name, path in PAGES:
                 figures = []
                 for _ in range(arguments.runs):
@@ -247,8 +249,10 @@ def main():
                 ready = statistics.median(f["dom_content_loaded_ms"] or 0 for f in figures)
                 # The first visit loads every script; later ones may come from the cache.
                 first = figures[0]
+                first_paint = first["first_paint_ms"]
+                first_visit = f"{first_paint:.0f}" if first_paint is not None else "none"
                 print(
-                    f"{name:<28} {paint:>15} {ready:>13.0f} {first['n_scripts']:>8} "
+                    f"{name:<28} {first_visit:>15} {paint:>15} {ready:>13.0f} {first['n_scripts']:>8} "
                     f"{first['script_bytes_decoded'] / 1024:>17.1f} {first['script_bytes_transferred'] / 1024:>14.1f}"
                 )
 

@@ -11,11 +11,14 @@ pub mod accounts;
 mod dashboard;
 
 pub mod copy;
+pub mod edits;
 mod error;
+pub mod exports;
 mod imports;
 pub mod options;
 pub mod proposals;
 mod reference;
+pub mod sessions;
 mod snapshot;
 mod views;
 
@@ -30,7 +33,12 @@ pub use dashboard::{
 };
 
 pub use copy::{CopyReport, copy_database};
+pub use edits::{
+    ActivityForm, Citation, CorrectionForm, Edit, EditError, EventForm, FieldErrors, SourceForm,
+    TieForm,
+};
 pub use error::AppError;
+pub use exports::{ExportScope, ListExport, ListFormat};
 pub use imports::{
     CandidateRow, DecisionRequest, ImportOutcome, ImportRequest, MAX_IMPORT_BYTES, Progress,
     Resolver,
@@ -42,13 +50,14 @@ pub use polis_store::StoreError;
 pub use polis_store::{ChainReport, ProposalStatus, ProposedChange, RecordKind, Role};
 pub use polis_store_postgres::PgSettings;
 pub use proposals::{AuditVerification, ChangeView, ProposalView, ReviewOutcome};
+pub use sessions::WebSession;
 pub use snapshot::{
     DormantAnswer, Export, MetricsRequest, PathAnswer, PathQuery, PlaceView, Snapshot,
     StatsRequest, TiesQuery,
 };
 pub use views::{
     DEFAULT_NEIGHBOURHOOD_DEPTH, Dossier, MAX_NEIGHBOURHOOD_NODES, MapFilter, MapLayer, MapNetwork,
-    MapPlace, MapTie, QualityFlag, SourceEvidence, Stakeholder, TieView,
+    MapPlace, MapTie, PlaceRanks, QualityFlag, SourceEvidence, Stakeholder, TieView,
 };
 
 /// The store polis runs on: any backend, behind the store traits.

@@ -38,6 +38,8 @@ pub struct Snapshot {
     pub(crate) quality_of_records: std::sync::OnceLock<polis_analysis::QualityReport>,
     /// This snapshot without its provisional places, built on first use (`--resolved-only`).
     resolved_only: std::sync::OnceLock<Box<Snapshot>>,
+    /// Every place's betweenness rank and community, for the dossiers (see `views.rs`).
+    pub(crate) place_ranks: std::sync::OnceLock<crate::views::PlaceRanksTable>,
 }
 
 /// A place with its ties and memberships: `polis place show`, `/places/{place}`.
@@ -202,6 +204,7 @@ impl Snapshot {
             dashboard: std::sync::OnceLock::new(),
             quality_of_records: std::sync::OnceLock::new(),
             resolved_only: std::sync::OnceLock::new(),
+            place_ranks: std::sync::OnceLock::new(),
         }
     }
 

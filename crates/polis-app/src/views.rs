@@ -712,3 +712,81 @@ fn status_by_year(tie: &Tie) -> (TieStatus, Vec<(u16, TieStatus)>) {
     }
     (before, changes)
 }
+
+/// A place's standing in the tie network in force today: where it ranks by betweenness
+/// (1: the most in between), and the community Louvain puts it in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlaceRanks {
+    pub betweenness_rank: usize,
+    /// Places ranked (those with a tie in force).
+    pub n_ranked: usize,
+    pub betweenness: f64,
+    pub community: u32,
+    pub community_size: usize,
+    /// Its community's most common countries.
+    pub community_countries: Vec<(String, usize)>,
+    /// "exact" or "sampled (...)".
+    pub method: String,
+}
+
+/// Every ranked place's [`PlaceRanks`], or why there are none.
+pub type PlaceRanksTable = Result<std::collections::HashMap<String, PlaceRanks>, String>;
+
+/// Above this many places the dossiers' betweenness is estimated from a sample of sources
+/// (with its standard error in `/api/v1/graph/metrics?sampled=`), so that the first dossier
+/// of a snapshot does not wait seconds for the exact value.
+pub const EXACT_BETWEENNESS_MAX_PLACES: usize = 5_000;
+/// Sources sampled above that size.
+pub const DOSSIER_BETWEENNESS_SAMPLES: usize = 500;
+
+impl Snapshot {
+    /// The betweenness rank and community of `place` in today's network, computed once per
+    /// snapshot for every place (none: the place has no tie in force).
+    pub fn place_ranks(&self, place: &str) -> Result<Option<PlaceRanks>, AppError> {
+        let table = self.place_ranks.get_or_init(|| {
+            let sampled = (self.data().places.len() > EXACT_BETWEENNESS_MAX_PLACES)
+                .then_some(DOSSIER_BETWEENNESS_SAMPLES);
+            let request = crate::MetricsRequest {
+                top: usize::MAX,
+                sampled,
+                ..crate::MetricsRequest::default()
+            };
+            let metrics = self.metrics(&request).map_err(|e| e.to_string())?;
+            let communities: std::collections::HashMap<
+                u32,
+                &polis_analysis::network::CommunityMetrics,
+            > = metrics
+                .communities
+                .iter()
+                .map(|c| (c.community, c))
+                .collect();
+            let n_ranked = metrics.places.len();
+            Ok(metrics
+                .places
+                .iter()
+                .enumerate()
+                .map(|(n, p)| {
+                    let community = communities.get(&p.community);
+                    (
+                        p.id.clone(),
+                        PlaceRanks {
+                            betweenness_rank: n + 1,
+                            n_ranked,
+                            betweenness: p.betweenness,
+                            community: p.community,
+                            community_size: community.map_or(0, |c| c.size),
+                            community_countries: community
+                                .map(|c| c.main_countries.iter().take(3).cloned().collect())
+                                .unwrap_or_default(),
+                            method: metrics.betweenness_method.clone(),
+                        },
+                    )
+                })
+                .collect())
+        });
+        match table {
+            Ok(table) => Ok(table.get(place).cloned()),
+            Err(message) => Err(AppError::Internal(message.clone())),
+        }
+    }
+}

@@ -36,6 +36,7 @@ use axum::Router;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -70,9 +71,10 @@ pub enum HttpError {
     Serve(#[source] std::io::Error),
 }
 
-/// The whole application: every route of [`ROUTES`] under its layers (panic catching,
-/// uniform error bodies, tracing, `nosniff`, CORS when configured, per-IP rate limiting,
-/// the body limit and the timeout, from the outside in).
+/// The whole application: every route of [`ROUTES`] under its layers (gzip for clients
+/// that accept it, panic catching, uniform error bodies, tracing, `nosniff`,
+/// CORS when configured, per-IP rate limiting, the body limit and the timeout, from the
+/// outside in).
 ///
 /// Serve it with [`serve_on`] (or `into_make_service_with_connect_info::<SocketAddr>()`):
 /// the rate limiter keys on the peer address and answers 500 without it.
@@ -120,6 +122,9 @@ pub fn router(state: AppState) -> Router {
     .layer(TraceLayer::new_for_http())
     .layer(axum::middleware::map_response(error::uniform_error_body))
     .layer(CatchPanicLayer::custom(error::panicked))
+    // Outermost, so it compresses the final body: JSON (the map layer is megabytes) and
+    // pages are gzipped for clients that accept it; the assets, gzipped already, pass.
+    .layer(CompressionLayer::new().gzip(true))
 }
 
 /// Serves the API over `app` on `addr` with the default [`HttpConfig`] until Ctrl-C (or

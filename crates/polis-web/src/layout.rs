@@ -13,6 +13,8 @@ pub enum Section {
     Dashboard,
     Explorer,
     Search,
+    /// Signing in, proposing, reviewing, the audit log.
+    Edit,
     /// A page reached from the others (a dossier, a tie, an error).
     Other,
 }
@@ -36,6 +38,7 @@ const NAVIGATION: &[(Section, &str, &str)] = &[
     (Section::Dashboard, "/dashboard", "Dashboard"),
     (Section::Explorer, "/explore", "Explorer"),
     (Section::Search, "/search", "Search"),
+    (Section::Edit, "/edit", "Edit"),
 ];
 
 /// A whole page: the frame around `body`.
@@ -143,6 +146,14 @@ pub fn date_span(
         (Some(s), None) => html! { "since " (s.to_string()) },
         (None, Some(e)) => html! { "until " (e.to_string()) },
         (None, None) => html! { "dates unknown" },
+    }
+}
+
+/// An RFC 3339 UTC timestamp as people read it: `2026-12-02 08:43 UTC`.
+pub fn timestamp(text: &str) -> String {
+    match text.strip_suffix('Z').and_then(|t| t.split_once('T')) {
+        Some((day, time)) => format!("{day} {} UTC", time.get(..5).unwrap_or(time)),
+        None => text.to_owned(),
     }
 }
 

@@ -17,6 +17,9 @@ use crate::state::AppState;
 /// offices and partner cities make the Prague–Beijing case of the reference dataset.
 pub const DEFAULT_CENTRE: &str = "cz-prague";
 
+/// The deepest neighbourhood the explorer draws (the API's limit too).
+const MAX_DEPTH: usize = 4;
+
 #[derive(Deserialize)]
 pub(crate) struct ExploreParams {
     of: Option<String>,
@@ -24,6 +27,7 @@ pub(crate) struct ExploreParams {
     to: Option<String>,
     as_of: Option<String>,
     through: Option<String>,
+    depth: Option<String>,
 }
 
 fn text(value: Option<String>) -> String {
@@ -40,6 +44,16 @@ pub(crate) async fn explore(
         text(params.as_of),
         text(params.through),
     );
+    // How many links away the network is drawn: what `/api/v1/graph/neighbourhood` takes.
+    let depth = match parameter::<usize>("depth", params.depth.as_deref())? {
+        None => polis_app::DEFAULT_NEIGHBOURHOOD_DEPTH,
+        Some(depth) if (1..=MAX_DEPTH).contains(&depth) => depth,
+        Some(other) => {
+            return Err(PageError::BadRequest(format!(
+                "parameter `depth`: '{other}' is not accepted: use a whole number from 1 to {MAX_DEPTH}"
+            )));
+        }
+    };
     let mut of = text(params.of);
     if of.is_empty() {
         of = if from.is_empty() {
@@ -83,6 +97,8 @@ pub(crate) async fn explore(
             as_of: &as_of_text,
             through: &through_text,
             through_names: &Through::NAMES,
+            depth,
+            max_depth: MAX_DEPTH,
             path: answer.as_ref(),
             error,
         };

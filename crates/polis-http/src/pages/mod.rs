@@ -6,10 +6,14 @@
 
 mod assets;
 mod dashboard;
+mod edit;
 mod explore;
+mod export;
 mod map;
 mod records;
+mod review;
 mod search;
+mod session;
 
 use std::sync::Arc;
 
@@ -18,7 +22,7 @@ use axum::extract::Query;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get};
+use axum::routing::{MethodRouter, get, post};
 use maud::Markup;
 use polis_app::{AppError, Snapshot};
 use polis_web::views::errors::{self, Unavailable};
@@ -43,6 +47,10 @@ pub static PAGES: &[Page] = &[
         handler: || get(records::dossier),
     },
     Page {
+        path: "/places/{place}/metrics",
+        handler: || get(records::dossier_metrics),
+    },
+    Page {
         path: "/ties/{tie}",
         handler: || get(records::tie),
     },
@@ -61,6 +69,46 @@ pub static PAGES: &[Page] = &[
     Page {
         path: "/search/suggest",
         handler: || get(search::suggest),
+    },
+    Page {
+        path: "/export/{file}",
+        handler: || get(export::export),
+    },
+    Page {
+        path: "/sign-in",
+        handler: || get(edit::sign_in_form).post(edit::sign_in),
+    },
+    Page {
+        path: "/sign-out",
+        handler: || post(edit::sign_out),
+    },
+    Page {
+        path: "/edit",
+        handler: || get(edit::edit),
+    },
+    Page {
+        path: "/propose/{form}",
+        handler: || get(edit::propose_form).post(edit::propose),
+    },
+    Page {
+        path: "/review",
+        handler: || get(review::queue),
+    },
+    Page {
+        path: "/review/{id}",
+        handler: || get(review::proposal),
+    },
+    Page {
+        path: "/review/{id}/approve",
+        handler: || post(review::approve),
+    },
+    Page {
+        path: "/review/{id}/reject",
+        handler: || post(review::reject),
+    },
+    Page {
+        path: "/audit",
+        handler: || get(review::audit),
     },
     Page {
         path: "/assets/{*name}",
@@ -99,6 +147,20 @@ pub(crate) enum PageError {
     NotFound(String),
     BadRequest(String),
     Unavailable(Unavailable),
+    /// The page needs someone signed in: the sign-in form, then back to `next`.
+    SignIn {
+        next: String,
+        message: Option<String>,
+    },
+    /// Signed in, but the role (or a rule) does not allow it.
+    Forbidden {
+        message: String,
+        user: Option<polis_web::views::edit::UserBar>,
+    },
+    /// The change conflicts with the state of things.
+    Conflict(String),
+    /// Too many writes from one address.
+    TooMany(String),
 }
 
 impl From<AppError> for PageError {
@@ -110,6 +172,17 @@ impl From<AppError> for PageError {
             | AppError::Invalid(_)
             | AppError::Graph(_) => PageError::BadRequest(error.to_string()),
             AppError::NoDatabase(_) => PageError::Unavailable(Unavailable::NoDatabase),
+            AppError::Unauthenticated(message) => PageError::SignIn {
+                next: "/edit".to_owned(),
+                message: Some(message),
+            },
+            AppError::Forbidden(message) => PageError::Forbidden {
+                message,
+                user: None,
+            },
+            AppError::Conflict(_) | AppError::Stale { .. } => {
+                PageError::Conflict(error.to_string())
+            }
             other => {
                 let chain = error_chain(&other);
                 tracing::error!(error = %chain, "a page could not be answered");
@@ -154,6 +227,20 @@ impl IntoResponse for PageError {
             PageError::Unavailable(why) => html(
                 StatusCode::SERVICE_UNAVAILABLE,
                 errors::unavailable_page(why),
+            ),
+            PageError::SignIn { next, message } => {
+                edit::sign_in_response(StatusCode::UNAUTHORIZED, &next, "", message.as_deref())
+            }
+            PageError::Forbidden { message, user } => html(
+                StatusCode::FORBIDDEN,
+                polis_web::views::edit::not_allowed_page(user.as_ref(), &message),
+            ),
+            PageError::Conflict(message) => {
+                html(StatusCode::CONFLICT, errors::bad_request_page(&message))
+            }
+            PageError::TooMany(message) => html(
+                StatusCode::TOO_MANY_REQUESTS,
+                errors::bad_request_page(&message),
             ),
         }
     }

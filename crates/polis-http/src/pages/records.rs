@@ -5,7 +5,8 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use polis_web::views::{dossier::dossier_page, place_href, tie::tie_page};
+use polis_web::views::dossier::{dossier_page, network_metrics};
+use polis_web::views::{place_href, tie::tie_page};
 
 use super::{PageError, html, on_snapshot};
 use crate::state::AppState;
@@ -45,6 +46,20 @@ pub(crate) async fn tie(
     on_snapshot(&state, move |snapshot| {
         let view = snapshot.tie(&id, None)?;
         Ok(html(StatusCode::OK, tie_page(&view)))
+    })
+    .await
+}
+
+/// The dossier's network metrics as a fragment (the dossier asks for it once it shows, so
+/// that the first dossier of a snapshot does not wait for the whole network's betweenness).
+pub(crate) async fn dossier_metrics(
+    State(state): State<AppState>,
+    Path(query): Path<String>,
+) -> Result<Response, PageError> {
+    on_snapshot(&state, move |snapshot| {
+        let place = snapshot.resolve_place(&query)?.id.clone();
+        let ranks = snapshot.place_ranks(&place)?;
+        Ok(html(StatusCode::OK, network_metrics(ranks.as_ref())))
     })
     .await
 }

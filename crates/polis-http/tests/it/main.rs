@@ -4,6 +4,7 @@
 
 mod analyses;
 mod api;
+mod editing;
 mod errors;
 mod openapi;
 mod pages;

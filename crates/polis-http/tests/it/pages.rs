@@ -89,7 +89,8 @@ async fn the_map_page_has_its_slider_panels_and_counts() {
         "id=\"place-panel\"",
         "id=\"year-events\"",
         "id=\"map-table\"",
-        "href=\"/api/v1/export/ties.csv\"",
+        "href=\"/export/ties.csv\"",
+        "href=\"/export/bundle.toml\"",
     ] {
         assert!(body.contains(needle), "/ lacks {needle}");
     }
@@ -431,4 +432,228 @@ async fn assets_are_cached_for_a_year_and_gzipped_when_accepted() {
     );
     let missing = server.get("/assets/polis.0000.css").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+/// The JSON behind the map is megabytes with the world dataset: a client that accepts gzip
+/// gets it gzipped (and the same JSON once inflated); one that does not gets it plain.
+#[tokio::test]
+async fn api_answers_are_gzipped_for_clients_that_accept_it() {
+    use std::io::Read as _;
+    let server = Server::start().await;
+    let client = reqwest::Client::builder()
+        .no_gzip()
+        .build()
+        .expect("a client");
+    for path in [
+        "/api/v1/map",
+        "/api/v1/places/cz-prague/dossier",
+        "/dashboard",
+    ] {
+        let url = format!("{}{path}", server.base);
+        let plain = client.get(&url).send().await.unwrap();
+        assert_eq!(plain.status(), StatusCode::OK, "{path}");
+        assert!(
+            plain.headers().get(header::CONTENT_ENCODING).is_none(),
+            "{path}"
+        );
+        let plain = plain.bytes().await.unwrap();
+        let gzipped = client
+            .get(&url)
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gzipped.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            gzipped
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .and_then(|v| v.to_str().ok()),
+            Some("gzip"),
+            "{path}"
+        );
+        let compressed = gzipped.bytes().await.unwrap();
+        let mut inflated = Vec::new();
+        flate2::read::GzDecoder::new(&compressed[..])
+            .read_to_end(&mut inflated)
+            .expect("valid gzip");
+        assert_eq!(inflated, plain, "{path}: the same answer once inflated");
+        assert!(
+            compressed.len() * 2 < plain.len(),
+            "{path}: {} bytes gzipped against {} plain",
+            compressed.len(),
+            plain.len()
+        );
+    }
+    // An API error is still the JSON error body, gzipped or not.
+    let missing = client
+        .get(format!("{}/api/v1/places/nowhere", server.base))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let compressed = missing.bytes().await.unwrap();
+    let mut inflated = String::new();
+    flate2::read::GzDecoder::new(&compressed[..])
+        .read_to_string(&mut inflated)
+        .expect("valid gzip");
+    assert!(inflated.starts_with("{\"error\":"), "{inflated}");
+}
+
+/// Every list of ties offers its exports: the dossier's ties of that place, the map's of its
+/// country, the dashboard's of every tie; the files hold exactly that list, and the bundle
+/// reads back as a bundle with the same ties.
+#[tokio::test]
+async fn every_list_of_ties_exports_exactly_its_ties_and_the_bundle_reads_back() {
+    let server = Server::start().await;
+    let dossier = server.get("/places/cz-prague").await.body;
+    for file in [
+        "ties.csv",
+        "ties.geojson",
+        "ties.gexf",
+        "ties.graphml",
+        "bundle.toml",
+    ] {
+        assert!(
+            dossier.contains(&format!("href=\"/export/{file}?place=cz-prague\"")),
+            "the dossier links its {file}"
+        );
+    }
+    let map = server.get("/?country=CZ").await.body;
+    assert!(map.contains("href=\"/export/ties.csv?country=CZ\""));
+    let dashboard = server.get("/dashboard").await.body;
+    assert!(dashboard.contains("href=\"/export/bundle.toml\""));
+
+    let prague_ties = server
+        .get("/api/v1/ties?place=cz-prague&limit=1000")
+        .await
+        .ok_json();
+    let n_prague = prague_ties["total"].as_u64().unwrap() as usize;
+    assert!(n_prague >= 3, "{prague_ties}");
+
+    let csv = server.get("/export/ties.csv?place=cz-prague").await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    assert!(csv.content_type().starts_with("text/csv"));
+    let disposition = csv.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(disposition.contains("cz-prague-ties.csv"), "{disposition}");
+    let rows: Vec<&str> = csv.body.lines().skip(1).filter(|l| !l.is_empty()).collect();
+    assert_eq!(rows.len(), n_prague, "{}", csv.body);
+    assert!(
+        rows.iter().all(|row| row.contains("cz-prague")),
+        "{}",
+        csv.body
+    );
+
+    let geojson = server.get("/export/ties.geojson?place=Praha").await;
+    assert_eq!(
+        geojson.status,
+        StatusCode::OK,
+        "a name works as well as an id"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    for (query, expected) in [("?place=cz-prague", Some(n_prague)), ("", None)] {
+        let bundle = server.get(&format!("/export/bundle.toml{query}")).await;
+        assert_eq!(bundle.status, StatusCode::OK, "{}", bundle.body);
+        let path = dir.path().join(format!("export{}.toml", query.len()));
+        std::fs::write(&path, &bundle.body).unwrap();
+        let read = polis_bundle::read(&path).expect("the export is a bundle");
+        match expected {
+            Some(n) => {
+                assert_eq!(read.data.ties.len(), n);
+                assert!(
+                    read.data
+                        .ties
+                        .iter()
+                        .all(|t| t.a == "cz-prague" || t.b == "cz-prague")
+                );
+                // The places the ties join are there, with the places they lie in.
+                for tie in &read.data.ties {
+                    for end in [&tie.a, &tie.b] {
+                        assert!(read.data.places.iter().any(|p| &p.id == end), "{end}");
+                    }
+                }
+            }
+            None => {
+                let all = server.get("/api/v1/dashboard").await.ok_json();
+                assert_eq!(read.data.ties.len() as u64, all["n_ties"].as_u64().unwrap());
+            }
+        }
+    }
+    let unknown = server.get("/export/ties.xlsx").await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert!(unknown.body.contains("bundle.toml"), "{}", unknown.body);
+    let nowhere = server.get("/export/ties.csv?place=nowhere").await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+}
+
+/// The dossier loads its network metrics once it shows: the place's betweenness rank is
+/// its position in the API's network metrics sorted by betweenness.
+#[tokio::test]
+async fn the_dossier_shows_the_betweenness_rank_and_community_of_the_metrics() {
+    let server = Server::start().await;
+    let dossier = server.get("/places/cz-prague").await.body;
+    assert!(dossier.contains("hx-get=\"/places/cz-prague/metrics\""));
+    let fragment = server.get("/places/cz-prague/metrics").await;
+    assert_eq!(fragment.status, StatusCode::OK, "{}", fragment.body);
+    let metrics = server
+        .get("/api/v1/graph/metrics?top=1000&sort=betweenness")
+        .await
+        .ok_json();
+    let places = metrics["places"].as_array().unwrap();
+    let position = places
+        .iter()
+        .position(|p| p["id"] == "cz-prague")
+        .expect("Prague has a tie in force");
+    let expected = format!("{} of {} places", position + 1, places.len());
+    assert!(
+        fragment.body.contains(&expected),
+        "the rank should read '{expected}': {}",
+        fragment.body
+    );
+    let community = places[position]["community"].as_u64().unwrap();
+    assert!(
+        fragment.body.contains(&format!("no. {community},")),
+        "{}",
+        fragment.body
+    );
+}
+
+/// The explorer's depth control: the network is drawn from the neighbourhood the chosen
+/// depth asks for, which is smaller at one link than at three; a depth out of range says
+/// what is accepted.
+#[tokio::test]
+async fn the_explorer_draws_the_neighbourhood_at_the_depth_chosen() {
+    let server = Server::start().await;
+    let page = server.get("/explore?of=cz-prague&depth=1").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(
+            "data-neighbourhood=\"/api/v1/graph/neighbourhood?of=cz-prague&amp;depth=1\""
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<option value=\"1\" selected>1</option>")
+    );
+    let near = server
+        .get("/api/v1/graph/neighbourhood?of=cz-prague&depth=1")
+        .await
+        .ok_json();
+    let far = server
+        .get("/api/v1/graph/neighbourhood?of=cz-prague&depth=3")
+        .await
+        .ok_json();
+    assert!(
+        near["nodes"].as_array().unwrap().len() < far["nodes"].as_array().unwrap().len(),
+        "one link away reaches fewer records than three"
+    );
+    let default = server.get("/explore?of=cz-prague").await.body;
+    assert!(default.contains("data-neighbourhood=\"/api/v1/graph/neighbourhood?of=cz-prague\""));
+    let refused = server.get("/explore?of=cz-prague&depth=9").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("from 1 to 4"), "{}", refused.body);
 }

@@ -22,7 +22,7 @@ pub fn dashboard_page(dashboard: &Dashboard) -> Markup {
     };
     let body = html! {
         h1 { "Dashboard" }
-        p.lede { (dashboard.n_ties) " ties recorded. " (super::export_links()) }
+        p.lede { (dashboard.n_ties) " ties recorded. " (super::export_links("every tie", "")) }
         section #per-year {
             h2 { "Ties signed and terminated per year" }
             (per_year_chart(dashboard))

@@ -8,6 +8,7 @@ use maud::{Markup, html};
 use polis_app::{Dossier, Snapshot};
 use polis_core::{Document, Tie};
 
+use super::edit::propose_href;
 use super::map::{event_label, kind_label};
 use super::{encode, place_href, source_links, source_list, status_badge, tie_href};
 use crate::layout::{Frame, Section, date_or_dash, date_span, page};
@@ -43,6 +44,12 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
             a href={"/?place=" (encode(&place.id))} { "on the map" } " · "
             a href={"/explore?of=" (encode(&place.id))} { "in the network explorer" } " · "
             button.print type="button" data-print { "Print" }
+        }
+        p.actions {
+            "Something missing or wrong? "
+            a href=(propose_href("tie", &[("a", &place.id)])) { "Propose a new tie" } " · "
+            a href=(propose_href("activity", &[("places", &place.id)])) { "an activity" } " · "
+            a href=(propose_href("correction", &[("kind", "place"), ("id", &place.id)])) { "a correction" }
         }
         section #names {
             h2 { "Names" }
@@ -88,6 +95,7 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
             @if dossier.tie_records.is_empty() {
                 p.empty { "No ties recorded." }
             } @else {
+                (super::export_links("these ties", &format!("place={}", encode(&place.id))))
                 ol.timeline {
                     @for tie in timeline(&dossier.tie_records) {
                         @let row = dossier.view.ties.iter().find(|r| r.id == tie.id);
@@ -210,10 +218,9 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
                 dt { "Degree (ties of any status)" } dd { (dossier.degree) }
                 dt { "Partner countries" } dd { (dossier.n_partner_countries) }
             }
-            p.note {
-                "Betweenness and community are left out here: on the whole world network they take "
-                "seconds to compute. They are in the network metrics, "
-                a href="/api/v1/graph/metrics" { "/api/v1/graph/metrics" } "."
+            div #network-metrics hx-get={"/places/" (encode(&place.id)) "/metrics"} hx-trigger="load" hx-swap="outerHTML" {
+                p.note { "Computing its betweenness rank and community in today's network… (also in "
+                    a href="/api/v1/graph/metrics" { "the network metrics" } ")" }
             }
         }
         section #partners {
@@ -332,5 +339,35 @@ pub fn format_number(value: f64) -> String {
         if value < 0.0 { format!("-{out}") } else { out }
     } else {
         format!("{value}")
+    }
+}
+
+/// The dossier's network metrics, a fragment the dossier loads once it shows: the place's
+/// betweenness rank and its community in today's tie network.
+pub fn network_metrics(ranks: Option<&polis_app::PlaceRanks>) -> Markup {
+    html! {
+        div #network-metrics {
+            @match ranks {
+                Some(r) => {
+                    dl {
+                        dt { "Betweenness rank" }
+                        dd #betweenness-rank { (r.betweenness_rank) " of " (r.n_ranked) " places"
+                            " " small { "(" (format!("{:.4}", r.betweenness)) ", " (r.method) ")" } }
+                        dt { "Community" }
+                        dd #community { "no. " (r.community) ", " (r.community_size) " places"
+                            @if !r.community_countries.is_empty() {
+                                ", mostly in "
+                                @for (n, (country, count)) in r.community_countries.iter().enumerate() {
+                                    @if n > 0 { ", " } (country) " (" (count) ")"
+                                }
+                            }
+                        }
+                    }
+                    p.note { "Betweenness: how often it lies on the shortest chains between other places; "
+                        "communities: Louvain. All places: " a href="/api/v1/graph/metrics" { "the network metrics" } "." }
+                }
+                None => { p.empty { "No tie of this place is in force today, so it has no place in today's network." } }
+            }
+        }
     }
 }

@@ -21,6 +21,9 @@ pub struct ExplorePage<'a> {
     pub through: &'a str,
     /// The accepted values of `through`.
     pub through_names: &'a [&'a str],
+    /// How many links away the network is drawn, and the most it may be.
+    pub depth: usize,
+    pub max_depth: usize,
     /// The chains, when `from` and `to` were given and both were found.
     pub path: Option<&'a PathAnswer>,
     /// Why the chains could not be looked for (a name of nothing, a bad date).
@@ -31,6 +34,9 @@ pub fn explore_page(view: &ExplorePage) -> Markup {
     let mut neighbourhood = format!("/api/v1/graph/neighbourhood?of={}", encode(view.of));
     if !view.as_of.is_empty() {
         neighbourhood.push_str(&format!("&as_of={}", encode(view.as_of)));
+    }
+    if view.depth != polis_app::DEFAULT_NEIGHBOURHOOD_DEPTH {
+        neighbourhood.push_str(&format!("&depth={}", view.depth));
     }
     let json = match view.path {
         Some(_) => {
@@ -91,6 +97,14 @@ pub fn explore_page(view: &ExplorePage) -> Markup {
             div.field {
                 label for="of" { "Network around" }
                 input #of name="of" type="text" value=(view.of);
+            }
+            div.field {
+                label for="depth" { "Links away" }
+                select #depth name="depth" {
+                    @for depth in 1..=view.max_depth {
+                        option value=(depth) selected[view.depth == depth] { (depth) }
+                    }
+                }
             }
             div.buttons { button #find-path type="submit" { "Find who connects them" } }
         }

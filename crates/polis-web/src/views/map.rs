@@ -88,7 +88,10 @@ pub fn map_page(view: &MapPage) -> Markup {
             summary { "The map as a table" }
             (map_table(view))
         }
-        (export_links())
+        @match &view.filter.country {
+            Some(country) => { (export_links("this country's ties", &format!("country={}", super::encode(country)))) }
+            None => { (export_links("every tie", "")) }
+        }
     };
     page(&frame, body)
 }

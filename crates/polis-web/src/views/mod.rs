@@ -4,9 +4,11 @@
 
 pub mod dashboard;
 pub mod dossier;
+pub mod edit;
 pub mod errors;
 pub mod explore;
 pub mod map;
+pub mod review;
 pub mod search;
 pub mod tie;
 
@@ -90,15 +92,24 @@ fn short(title: &str) -> String {
     }
 }
 
-/// The export links every list of ties offers.
-pub fn export_links() -> Markup {
+/// The export links every list of ties offers: `scope` is the list's query (`place=ID`,
+/// `country=CC`) or empty for every tie.
+pub fn export_links(what: &str, scope: &str) -> Markup {
+    let href = |file: &str| {
+        if scope.is_empty() {
+            format!("/export/{file}")
+        } else {
+            format!("/export/{file}?{scope}")
+        }
+    };
     html! {
         p.exports {
-            "Download every tie: "
-            a href="/api/v1/export/ties.csv" download { "CSV" } " · "
-            a href="/api/v1/export/ties.geojson" download { "GeoJSON" } " · "
-            a href="/api/v1/export/ties.gexf" download { "GEXF" } " · "
-            a href="/api/v1/export/ties.graphml" download { "GraphML" }
+            "Download " (what) ": "
+            a href=(href("ties.csv")) download { "CSV" } " · "
+            a href=(href("ties.geojson")) download { "GeoJSON" } " · "
+            a href=(href("ties.gexf")) download { "GEXF" } " · "
+            a href=(href("ties.graphml")) download { "GraphML" } " · "
+            a href=(href("bundle.toml")) download { "bundle" }
         }
     }
 }

@@ -6,6 +6,7 @@ use maud::{Markup, html};
 use polis_app::TieView;
 
 use super::dossier::document_block;
+use super::edit::propose_href;
 use super::map::{event_label, kind_label};
 use super::{encode, place_href, source_links, source_list, status_badge};
 use crate::layout::{Frame, Section, date_or_dash, page};
@@ -53,6 +54,11 @@ pub fn tie_page(view: &TieView) -> Markup {
             @if let Some(network) = &tie.network { " · network: " a href={"/?network=" (encode(network))} { (network) } }
         }
         @if let Some(note) = &tie.note { p.note { (note) } }
+        p.actions {
+            "Something missing or wrong? "
+            a href=(propose_href("event", &[("tie", &tie.id)])) { "Propose a lifecycle event" } " · "
+            a href=(propose_href("correction", &[("kind", "tie"), ("id", &tie.id)])) { "Propose a correction" }
+        }
         section #history {
             h2 { "Lifecycle" }
             @if tie.events.is_empty() {

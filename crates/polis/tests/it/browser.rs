@@ -994,6 +994,247 @@ fn the_explorer_finds_who_connects_prague_city_hall_to_cefc() {
     });
 }
 
+/// Adds a user with a web password, as an admin does: `polis user add NAME --role ROLE
+/// --password-stdin`.
+fn add_user(polis: &Polis, name: &str, role: &str, password: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_polis"))
+        .args(["user", "add", name, "--role", role, "--password-stdin"])
+        .env("POLIS_DB", polis.db())
+        .env("POLIS_CONFIG", polis.path("polis.toml"))
+        .env_remove("POLIS_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("polis user add starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(password.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "polis user add {name} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+impl Browser {
+    /// Signs in on the sign-in form that `url` answers with (a page that needs a session
+    /// shows it), and waits for the page it leads back to.
+    async fn sign_in_at(&mut self, url: &str, name: &str, password: &str, page: &str) {
+        self.visit(url, &format!("{page}-sign-in")).await;
+        let field = self.element("form#sign-in input#name").await;
+        field.clear().await.unwrap();
+        field.send_keys(name).await.unwrap();
+        self.element("form#sign-in input#password")
+            .await
+            .send_keys(password)
+            .await
+            .unwrap();
+        self.element("button#sign-in-button")
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.wait_for(
+            &format!(
+                "document.querySelector('.user-name') && document.querySelector('.user-name').textContent === '{name}' && document.readyState === 'complete'"
+            ),
+            "the page once signed in",
+        )
+        .await;
+        self.arrived(page).await;
+    }
+
+    /// Signs out with the button every editing page has.
+    async fn sign_out(&mut self) {
+        self.element("form.sign-out button")
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.wait_for(
+            "location.pathname === '/' && document.readyState === 'complete'",
+            "the map after signing out",
+        )
+        .await;
+    }
+
+    /// Checks that the page shown does not scroll sideways 360 px wide (a screenshot named
+    /// `page`), then gives the window its width back.
+    async fn check_narrow(&mut self, page: &str) {
+        self.set_viewport_width(360).await;
+        let width = self
+            .run("return document.documentElement.scrollWidth")
+            .await
+            .as_u64()
+            .unwrap_or(u64::MAX);
+        self.screenshot(&format!("{page}-360")).await;
+        self.driver()
+            .send_dev_tools_command("Emulation.clearDeviceMetricsOverride", json!({}))
+            .await
+            .expect("the viewport is restored");
+        assert!(width <= 360, "{page} is {width} px wide at 360 px");
+    }
+
+    /// Types `text` into the field `selector`, replacing what it held.
+    async fn fill(&self, selector: &str, text: &str) {
+        let field = self.element(selector).await;
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Clicks `selector` and waits until the next page has loaded and shows `shown`.
+    async fn submit(&mut self, selector: &str, shown: &str, page: &str) {
+        self.run("document.body.dataset.leaving = 'yes'").await;
+        self.element(selector).await.click().await.unwrap();
+        self.wait_for(
+            &format!("!document.body.dataset.leaving && document.readyState === 'complete' && document.querySelector({})", serde_json::to_string(shown).unwrap()),
+            page,
+        )
+        .await;
+        self.arrived(page).await;
+    }
+}
+
+#[test]
+fn an_editor_proposes_a_tie_a_reviewer_approves_it_and_the_admin_sees_it_audited() {
+    block_on(async {
+        let Some(mut browser) = Browser::start("editing").await else {
+            return;
+        };
+        let polis = Polis::new();
+        polis.ok(&["init"]);
+        let password = "correct horse battery";
+        add_user(&polis, "eddie", "editor", password);
+        add_user(&polis, "rita", "reviewer", password);
+        add_user(&polis, "ada", "admin", password);
+        let server = reference_server(&polis);
+
+        // The editor starts from a place's dossier, as a user who knows something is missing.
+        browser
+            .visit(&server.at("/places/de-duisburg"), "dossier-duisburg")
+            .await;
+        let href = browser
+            .run("return document.querySelector('p.actions a[href^=\"/propose/tie\"]').getAttribute('href')")
+            .await;
+        let href = href
+            .as_str()
+            .expect("the dossier links to the tie form")
+            .to_owned();
+        browser
+            .sign_in_at(&server.at(&href), "eddie", password, "propose-tie")
+            .await;
+        // The form starts with Duisburg; a wrong date and a place that does not exist are
+        // shown beside their fields.
+        let a = browser
+            .run("return document.querySelector('input#a').value")
+            .await;
+        assert_eq!(a, "de-duisburg");
+        browser.fill("input#b", "Nowhereville").await;
+        browser
+            .run("document.querySelector('select#kind').value = 'twin_town'")
+            .await;
+        browser.fill("input#signed", "2021-13").await;
+        browser.fill("input#source", "deck").await;
+        browser
+            .submit("button#propose-button", "#form-errors", "propose-errors")
+            .await;
+        browser.check_narrow("propose-errors").await;
+        let b_error = browser.text("#b-error").await;
+        assert!(b_error.contains("Nowhereville"), "#b-error: {b_error}");
+        let date_error = browser.text("#signed-error").await;
+        assert!(date_error.contains("month"), "#signed-error: {date_error}");
+        let described = browser
+            .run("return document.querySelector('input#signed').getAttribute('aria-describedby')")
+            .await;
+        assert!(
+            described.as_str().unwrap_or("").contains("signed-error"),
+            "the date's input names its error: {described}"
+        );
+        browser.fill("input#b", "Le Mans").await;
+        browser.fill("input#signed", "2021-06").await;
+        browser.fill("input#themes", "culture, sport").await;
+        browser
+            .fill("textarea#comment", "From the Duisburg council minutes")
+            .await;
+        browser
+            .submit("button#propose-button", "#proposal-status", "proposal-open")
+            .await;
+        let status = browser.text("#proposal-status").await;
+        assert_eq!(status, "open");
+        let proposal_path = browser
+            .run("return location.pathname")
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let diff = browser.text("section#diff").await;
+        assert!(diff.contains("de-duisburg--fr-le-mans"), "{diff}");
+        assert!(
+            browser
+                .run("return document.querySelector('#approve') === null")
+                .await
+                == Value::Bool(true),
+            "nobody approves their own proposal"
+        );
+        browser.sign_out().await;
+
+        // The reviewer finds it in the queue and approves it.
+        browser
+            .sign_in_at(&server.at("/review"), "rita", password, "review-queue")
+            .await;
+        browser
+            .element(&format!("table.proposals a[href='{proposal_path}']"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        browser
+            .wait_for(
+                "document.querySelector('button#approve') && document.readyState === 'complete'",
+                "the proposal with its review form",
+            )
+            .await;
+        browser.arrived("proposal-review").await;
+        browser.check_narrow("proposal-review").await;
+        browser
+            .fill("textarea#comment", "Checked against the minutes")
+            .await;
+        browser
+            .submit("button#approve", "#review-notice", "proposal-approved")
+            .await;
+        let status = browser.text("#proposal-status").await;
+        assert_eq!(status, "approved");
+        browser.sign_out().await;
+
+        // The tie is there for everyone.
+        browser
+            .visit(&server.at("/ties/de-duisburg--fr-le-mans"), "new-tie")
+            .await;
+        let title = browser.text("h1").await;
+        assert!(
+            title.contains("Duisburg") && title.contains("Le Mans"),
+            "{title}"
+        );
+
+        // The admin reads the audit entry of the approval.
+        browser
+            .sign_in_at(&server.at("/audit"), "ada", password, "audit")
+            .await;
+        let row = browser
+            .text("table#audit tr[data-kind='tie'][data-id='de-duisburg--fr-le-mans']")
+            .await;
+        let number = proposal_path.trim_start_matches("/review/");
+        assert!(row.contains("rita"), "the approving reviewer: {row}");
+        assert!(row.contains(&format!("proposal {number}")), "{row}");
+        browser.quit().await;
+    });
+}
+
 /// The node ids of each shortest chain that `polis graph path --json` gives, in order.
 fn cli_path_chains(cli: &Value) -> Vec<Vec<String>> {
     cli["chains"]
@@ -1024,6 +1265,7 @@ const PAGES: &[(&str, &str)] = &[
     ("/explore?of=cz-prague", "explorer-neighbourhood"),
     ("/dashboard", "dashboard"),
     ("/search?q=Praha", "search"),
+    ("/sign-in", "sign-in"),
     ("/no-such-page", "not-found"),
 ];
 
