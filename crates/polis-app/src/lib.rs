@@ -15,9 +15,11 @@ mod error;
 mod imports;
 pub mod options;
 pub mod proposals;
+mod records;
 mod reference;
 mod snapshot;
 mod views;
+pub mod writes;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
@@ -41,6 +43,10 @@ pub use polis_import::resolve::CandidateView;
 pub use polis_store::StoreError;
 pub use polis_store::{ChainReport, ProposalStatus, ProposedChange, RecordKind, Role};
 pub use proposals::{AuditVerification, ChangeView, ProposalView, ReviewOutcome};
+pub use records::{
+    ActivityFilter, ActorFilter, Cursor, DocumentFilter, FigureFilter, MembershipFilter,
+    NetworkFilter, PageRequest, PlaceFilter, RecordPage, RelationFilter, SourceFilter,
+};
 pub use snapshot::{
     DormantAnswer, Export, MetricsRequest, PathAnswer, PathQuery, PlaceView, Snapshot,
     StatsRequest, TiesQuery,
@@ -49,6 +55,7 @@ pub use views::{
     DEFAULT_NEIGHBOURHOOD_DEPTH, Dossier, MAX_NEIGHBOURHOOD_NODES, MapFilter, MapLayer, MapNetwork,
     MapPlace, MapTie, QualityFlag, SourceEvidence, Stakeholder, TieView,
 };
+pub use writes::{Record, RecordWrite};
 
 /// The store polis runs on: any backend, behind the store traits.
 pub type Backend = Arc<dyn Store>;

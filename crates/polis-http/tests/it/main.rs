@@ -7,6 +7,7 @@ mod api;
 mod errors;
 mod openapi;
 mod pages;
+mod records;
 mod team;
 
 use std::net::SocketAddr;
