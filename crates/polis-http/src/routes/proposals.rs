@@ -260,7 +260,7 @@ async fn check_proposal_version(
         ("id" = i64, Path, description = "The proposal's number"),
         ("If-Match" = Option<String>, Header, description = "Optional: the ETag of `GET /proposals/{id}` the reviewer read; 409 `precondition_failed` when it is not current"),
     ),
-    request_body(content = ReviewBody, description = "Optional: an empty body is no comment"),
+    request_body(content = Option<ReviewBody>, description = "Optional: an empty body is no comment"),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Approved and applied: how many records changed", body = polis_app::ReviewOutcome),

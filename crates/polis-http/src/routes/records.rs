@@ -133,7 +133,7 @@ async fn propose(
 #[into_params(parameter_in = Query)]
 pub(crate) struct DeleteParams {
     /// Why the record goes.
-    #[param(value_type = String, example = "a duplicate of cz-prague")]
+    #[param(value_type = String, min_length = 1, example = "a duplicate of cz-prague")]
     comment: Option<String>,
 }
 
@@ -626,7 +626,7 @@ macro_rules! list_params {
             #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
             limit: Option<String>,
             /// The `next_cursor` of the page before [default: the first page].
-            #[param(value_type = Option<String>)]
+            #[param(value_type = Option<String>, pattern = "^c1([0-9a-f]{2})+$")]
             cursor: Option<String>,
         }
     };

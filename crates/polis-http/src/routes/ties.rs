@@ -39,11 +39,11 @@ pub(crate) struct TiesParams {
     #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     limit: Option<String>,
     /// Skip this many ties first [default: 0]; not with `cursor`.
-    #[param(value_type = Option<u32>, minimum = 0)]
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 2147483647)]
     offset: Option<String>,
     /// The `next_cursor` of the page before: the page starts after its last tie, so ties
     /// added or removed meanwhile neither repeat nor skip others; not with `offset`.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, pattern = "^c1([0-9a-f]{2})+$")]
     cursor: Option<String>,
 }
 
@@ -90,7 +90,7 @@ pub(crate) async fn ties(
         1,
         MAX_LIMIT,
     )?;
-    let offset = params::number("offset", params.offset.as_deref(), 0, 0, u64::MAX)?;
+    let offset = params::number("offset", params.offset.as_deref(), 0, 0, i32::MAX as u64)?;
     let page = super::records::page_request(params.limit.as_deref(), params.cursor.as_deref())?;
     if page.cursor.is_some() && offset > 0 {
         return Err(ApiError::BadRequest(

@@ -163,7 +163,7 @@ pub(crate) struct NewTokenBody {
     /// Whose token: only an admin makes one for another user [default: the caller].
     user: Option<String>,
     /// The last day the token works (YYYY-MM-DD) [default: never expires].
-    #[schema(example = "2027-06-30")]
+    #[schema(example = "2027-06-30", pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     expires: Option<String>,
 }
 
@@ -173,7 +173,7 @@ pub(crate) struct NewTokenBody {
     post,
     path = "/api/v1/tokens",
     tag = "users",
-    request_body(content = NewTokenBody, description = "Optional: an empty body is a token of one's own that never expires"),
+    request_body(content = Option<NewTokenBody>, description = "Optional: an empty body is a token of one's own that never expires"),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The token with its secret, shown this once", body = polis_app::CreatedToken),
