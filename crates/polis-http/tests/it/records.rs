@@ -530,6 +530,19 @@ async fn a_write_that_breaks_rules_lists_every_violation_and_bad_bodies_are_refu
             .await;
         check_error_code(&answer, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
     }
+    // A body that is not an object, though serde could read its fields from an array.
+    for body in [json!([null, null]), json!("x"), json!(1)] {
+        let answer = team
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/tokens",
+                &team.editor,
+                None,
+                Some(&body),
+            )
+            .await;
+        check_error_code(&answer, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    }
     // A viewer, no token.
     let good = json!({"comment": "x", "record": {"id": "cz-x", "level": "city", "name": "X", "country": "CZ", "sources": ["deck"]}});
     check_error(
