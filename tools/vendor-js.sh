@@ -34,7 +34,22 @@ for line in "${packages[@]}"; do
   echo "$spec" >>"$work/versions"
   rm -rf "$work/x" "$tarball"
 done
+# Swagger UI for /api/docs (polis-http's routes/docs.rs): only the browser bundle, its
+# stylesheet, and the licences and notice it ships with, into vendor/swagger-ui.
+swagger=swagger-ui-dist@5.35.0
+(cd "$work" && npm pack --silent "$swagger" >/dev/null)
+mkdir -p "$work/x" "$out/swagger-ui"
+tar xzf "$work"/*.tgz -C "$work/x"
+for file in swagger-ui-bundle.js swagger-ui.css LICENSE NOTICE swagger-ui-bundle.js.LICENSE.txt; do
+  cp "$work/x/package/$file" "$out/swagger-ui/$file"
+done
+# The source map is not vendored: drop the comment that would make browsers ask for it.
+sed -i '/^\/\/# sourceMappingURL=/d' "$out/swagger-ui/swagger-ui-bundle.js"
+sed -i 's#/\*\# sourceMappingURL=[^*]*\*/##' "$out/swagger-ui/swagger-ui.css"
+echo "$swagger" >>"$work/versions"
+rm -rf "$work/x" "$work"/*.tgz
+
 sort "$work/versions" >"$out/VERSIONS"
-(cd "$out" && sha256sum ./*.js ./*.json licenses/* VERSIONS | sed 's# \./# #' >SHA256SUMS)
+(cd "$out" && sha256sum ./*.js ./*.json licenses/* swagger-ui/* VERSIONS | sed 's# \./# #' >SHA256SUMS)
 echo "vendored into $out:"
 cat "$out/VERSIONS"

@@ -71,6 +71,7 @@ pub struct TokenView {
 
 /// A token just created: the secret is shown this once and never stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedToken {
     pub id: String,
     pub user: String,

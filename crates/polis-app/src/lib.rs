@@ -17,10 +17,12 @@ pub mod exports;
 mod imports;
 pub mod options;
 pub mod proposals;
+mod records;
 mod reference;
 pub mod sessions;
 mod snapshot;
 mod views;
+pub mod writes;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
@@ -50,6 +52,10 @@ pub use polis_store::StoreError;
 pub use polis_store::{ChainReport, ProposalStatus, ProposedChange, RecordKind, Role};
 pub use polis_store_postgres::PgSettings;
 pub use proposals::{AuditVerification, ChangeView, ProposalView, ReviewOutcome};
+pub use records::{
+    ActivityFilter, ActorFilter, Cursor, DocumentFilter, FigureFilter, MembershipFilter,
+    NetworkFilter, PageRequest, PlaceFilter, RecordPage, RelationFilter, SourceFilter,
+};
 pub use sessions::WebSession;
 pub use snapshot::{
     DormantAnswer, Export, MetricsRequest, PathAnswer, PathQuery, PlaceView, Snapshot,
@@ -59,6 +65,7 @@ pub use views::{
     DEFAULT_NEIGHBOURHOOD_DEPTH, Dossier, MAX_NEIGHBOURHOOD_NODES, MapFilter, MapLayer, MapNetwork,
     MapPlace, MapTie, PlaceRanks, QualityFlag, SourceEvidence, Stakeholder, TieView,
 };
+pub use writes::{Record, RecordWrite};
 
 /// The store polis runs on: any backend, behind the store traits.
 pub type Backend = Arc<dyn Store>;

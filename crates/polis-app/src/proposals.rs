@@ -286,14 +286,37 @@ impl App {
         comment: &str,
         apply_directly: bool,
     ) -> Result<ProposalView, AppError> {
-        principal.require(Role::Editor, "proposing a change")?;
         let snapshot = self.snapshot().await?;
+        self.propose_on(&snapshot, principal, change, comment, apply_directly, true)
+            .await
+    }
+
+    /// [`App::propose`] with its diff taken against `snapshot`: the records the caller read
+    /// (and compared a version of), so that the approval's check for changes since starts
+    /// from them. With `by_fragment_line`, violations name the fragment's lines (a file the
+    /// user wrote); otherwise every violation is kept as it is, naming record, field and
+    /// value.
+    pub async fn propose_on(
+        &self,
+        snapshot: &crate::Snapshot,
+        principal: &Principal,
+        change: ProposedChange,
+        comment: &str,
+        apply_directly: bool,
+        by_fragment_line: bool,
+    ) -> Result<ProposalView, AppError> {
+        principal.require(Role::Editor, "proposing a change")?;
         let (diff, bundle) = self.diff_of(snapshot.data(), &change)?;
         if let Some(bundle) = &bundle {
             self.store()
                 .check(&bundle.data)
                 .await
-                .map_err(|e| invalid(Some(bundle), e))?;
+                .map_err(|e| match e {
+                    StoreError::Invalid(violations) if !by_fragment_line => {
+                        AppError::Store(StoreError::Invalid(violations))
+                    }
+                    other => invalid(Some(bundle), other),
+                })?;
             if diff.is_empty() {
                 return Err(AppError::BadInput(
                     "the proposal changes nothing: every record in it is stored as it is"

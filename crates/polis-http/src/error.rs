@@ -56,6 +56,23 @@ pub enum ApiError {
         message: String,
         violations: Vec<String>,
     },
+    /// Records that break the data's rules (422): `details.violations` lists each as text,
+    /// `details.fields` each as `{record, id, field, value, problem}`.
+    #[error("{message}")]
+    InvalidRecords {
+        message: String,
+        violations: Vec<polis_core::Violation>,
+    },
+    /// An `If-Match` that is not the current version of the record (409); nothing was
+    /// written. `details.current_etag` is the version now.
+    #[error("{message}")]
+    PreconditionFailed {
+        message: String,
+        current_etag: Option<String>,
+    },
+    /// A write that must say which version it changes sent no `If-Match` (428).
+    #[error("{0}")]
+    PreconditionRequired(String),
     #[error("too many requests from this address: wait {wait_seconds} s and try again")]
     RateLimited { wait_seconds: u64 },
     #[error("the request took longer than this server allows")]
@@ -87,6 +104,8 @@ pub enum ErrorCode {
     Stale,
     UnsupportedMediaType,
     Invalid,
+    PreconditionFailed,
+    PreconditionRequired,
 }
 
 /// The body of every error response.
@@ -106,7 +125,8 @@ pub struct ErrorDetail {
     pub message: String,
     /// More to show, for some codes: `stale` has `{"proposed": [...], "current": [...]}`
     /// (each a list of changed records with `before` and `after`), `invalid` has
-    /// `{"violations": ["...", ...]}`.
+    /// `{"violations": ["...", ...]}` (and, for records, `"fields": [{"record", "id",
+    /// "field", "value", "problem"}, ...]`), `precondition_failed` has `{"current_etag"}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
@@ -134,7 +154,9 @@ impl ApiError {
             ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::Stale { .. } => ErrorCode::Stale,
             ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
-            ApiError::Invalid { .. } => ErrorCode::Invalid,
+            ApiError::Invalid { .. } | ApiError::InvalidRecords { .. } => ErrorCode::Invalid,
+            ApiError::PreconditionFailed { .. } => ErrorCode::PreconditionFailed,
+            ApiError::PreconditionRequired(_) => ErrorCode::PreconditionRequired,
         }
     }
 
@@ -151,7 +173,11 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Conflict(_) | ApiError::Stale { .. } => StatusCode::CONFLICT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid { .. } | ApiError::InvalidRecords { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::PreconditionFailed { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
         }
     }
 
@@ -161,6 +187,19 @@ impl ApiError {
             ApiError::Stale { details, .. } => Some(details.clone()),
             ApiError::Invalid { violations, .. } => {
                 Some(serde_json::json!({ "violations": violations }))
+            }
+            ApiError::InvalidRecords { violations, .. } => Some(serde_json::json!({
+                "violations": violations.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "fields": violations.iter().map(|v| serde_json::json!({
+                    "record": v.record,
+                    "id": v.id,
+                    "field": v.field,
+                    "value": v.value,
+                    "problem": v.problem,
+                })).collect::<Vec<_>>(),
+            })),
+            ApiError::PreconditionFailed { current_etag, .. } => {
+                Some(serde_json::json!({ "current_etag": current_etag }))
             }
             _ => None,
         }
@@ -224,12 +263,12 @@ impl From<polis_app::AppError> for ApiError {
                 details: serde_json::json!({ "proposed": proposed, "current": current }),
             },
             AppError::Invalid(message) => invalid(message),
-            AppError::Store(StoreError::Invalid(ref invalid_data)) => ApiError::Invalid {
+            AppError::Store(StoreError::Invalid(invalid_data)) => ApiError::InvalidRecords {
                 message: format!(
                     "the change breaks {} rule(s); nothing was written",
                     invalid_data.0.len()
                 ),
-                violations: invalid_data.0.iter().map(|v| v.to_string()).collect(),
+                violations: invalid_data.0,
             },
             AppError::BadInput(_)
             | AppError::Import(_)

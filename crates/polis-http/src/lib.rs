@@ -21,6 +21,7 @@
 
 mod config;
 mod error;
+mod etag;
 mod openapi;
 mod pages;
 mod params;
@@ -98,6 +99,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             params::authenticate,
         ))
+        // Every successful read under /api/ gets its ETag, and a current If-None-Match 304.
+        .layer(axum::middleware::from_fn(etag::conditional_get))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(config.request_timeout_seconds),
@@ -110,8 +113,14 @@ pub fn router(state: AppState) -> Router {
     if let Some(origins) = state.cors_origins() {
         app = app.layer(
             CorsLayer::new()
-                .allow_methods([Method::GET, Method::POST, Method::PUT])
-                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+                .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+                .allow_headers([
+                    header::AUTHORIZATION,
+                    header::CONTENT_TYPE,
+                    header::IF_MATCH,
+                    header::IF_NONE_MATCH,
+                ])
+                .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
                 .allow_origin(AllowOrigin::list(origins.iter().cloned())),
         );
     }

@@ -8,8 +8,13 @@ use utoipa::OpenApi;
 use crate::error::{ErrorBody, ErrorCode, ErrorDetail};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
+use crate::routes::records::{
+    activity_writes, actor_merges, actor_writes, document_writes, figure_writes, membership_writes,
+    network_writes, place_merges, place_writes, relation_writes, source_writes, tie_writes,
+};
 use crate::routes::{
-    analysis, audit, export, meta, places, proposals, resolution, search, ties, users, views,
+    analysis, audit, docs, export, meta, places, proposals, records, resolution, search, ties,
+    users, views,
 };
 
 #[derive(OpenApi)]
@@ -30,8 +35,60 @@ use crate::routes::{
         meta::health,
         meta::openapi_json,
         meta::openapi_json_alias,
+        docs::swagger_ui,
         places::place,
+        records::places,
+        place_writes::create,
+        place_writes::replace,
+        place_writes::delete,
+        place_merges::merge,
+        place_merges::unmerge,
         ties::ties,
+        tie_writes::create,
+        tie_writes::replace,
+        tie_writes::delete,
+        records::networks,
+        records::network,
+        network_writes::create,
+        network_writes::replace,
+        network_writes::delete,
+        records::memberships,
+        records::membership,
+        membership_writes::create,
+        membership_writes::replace,
+        membership_writes::delete,
+        records::actors,
+        records::actor,
+        actor_writes::create,
+        actor_writes::replace,
+        actor_writes::delete,
+        actor_merges::merge,
+        actor_merges::unmerge,
+        records::relations,
+        records::relation,
+        relation_writes::create,
+        relation_writes::replace,
+        relation_writes::delete,
+        records::activities,
+        records::activity,
+        activity_writes::create,
+        activity_writes::replace,
+        activity_writes::delete,
+        records::documents,
+        records::document,
+        document_writes::create,
+        document_writes::replace,
+        document_writes::delete,
+        records::sources,
+        records::source,
+        source_writes::create,
+        source_writes::replace,
+        source_writes::delete,
+        records::figures,
+        records::figure,
+        figure_writes::create,
+        figure_writes::replace,
+        figure_writes::delete,
         views::map,
         views::tie,
         views::dossier,
@@ -58,6 +115,10 @@ use crate::routes::{
         proposals::reject,
         users::users,
         users::set_role,
+        users::add_user,
+        users::tokens,
+        users::create_token,
+        users::revoke_token,
         resolution::resolve,
         resolution::unresolved,
         export::export_csv,
@@ -67,18 +128,23 @@ use crate::routes::{
     ),
     components(schemas(ErrorBody, ErrorDetail, ErrorCode)),
     tags(
-        (name = "places", description = "Places by id or name"),
-        (name = "ties", description = "Ties and their status on a date"),
+        (name = "places", description = "Places by id or name; writing them (a token: each write is a proposal)"),
+        (name = "ties", description = "Ties and their status on a date; writing them and their lifecycle events"),
+        (name = "networks", description = "Networks and their memberships"),
+        (name = "actors", description = "People and organisations, and the relations between records"),
+        (name = "activities", description = "The ledger of visits, aid, projects and their quantities"),
+        (name = "documents", description = "Agreements and other documents, with their articles"),
+        (name = "sources", description = "Where the data comes from"),
         (name = "analysis", description = "Statistics, changes, quality, dormancy, paths, network metrics, partners, figures, activity totals, clauses"),
         (name = "search", description = "Full-text search in any script"),
         (name = "audit", description = "The audit log and its hash chain (admins)"),
         (name = "proposals", description = "Proposed changes and their review (a token: editors propose, reviewers approve or reject)"),
-        (name = "users", description = "Users' roles (admins)"),
+        (name = "users", description = "Users and their roles (admins), API tokens (each user their own)"),
         (name = "resolution", description = "Place names against the embedded gazetteer, and the names imports could not resolve"),
         (name = "export", description = "Files for other tools"),
         (name = "meta", description = "Health and this document"),
     ),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &Conditional),
 )]
 struct ApiDoc;
 
@@ -100,6 +166,47 @@ impl utoipa::Modify for BearerScheme {
                     .build(),
             ),
         );
+    }
+}
+
+/// Conditional requests, on every operation: each GET answers with an `ETag` and takes
+/// `If-None-Match` (304 when it is current).
+struct Conditional;
+
+impl utoipa::Modify for Conditional {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, RefOr, ResponseBuilder, Type, header::Header};
+        for item in openapi.paths.paths.values_mut() {
+            let Some(get) = item.get.as_mut() else {
+                continue;
+            };
+            get.parameters.get_or_insert_with(Vec::new).push(RefOr::T(
+                ParameterBuilder::new()
+                    .name("If-None-Match")
+                    .parameter_in(ParameterIn::Header)
+                    .required(utoipa::openapi::Required::False)
+                    .description(Some(
+                        "An ETag this URL answered before: 304 with no body while it is current",
+                    ))
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                    .build(),
+            ));
+            if let Some(RefOr::T(ok)) = get.responses.responses.get_mut("200") {
+                ok.headers.insert(
+                    "ETag".to_owned(),
+                    RefOr::T(Header::new(ObjectBuilder::new().schema_type(Type::String))),
+                );
+            }
+            get.responses.responses.insert(
+                "304".to_owned(),
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description("Not modified: the `If-None-Match` ETag is still current")
+                        .build(),
+                ),
+            );
+        }
     }
 }
 

@@ -310,6 +310,16 @@ async fn json_body<S: Send + Sync, T: DeserializeOwned>(
             content_type.as_deref().unwrap_or("(no content type)")
         )));
     }
+    // serde would read an object's fields from an array too (`[null, null]`): every body
+    // of this API is an object, so anything else is refused as the wrong shape.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| matches!(b, b'[' | b'"' | b'0'..=b'9' | b'-' | b't' | b'f' | b'n')) {
+        return Err(ApiError::Invalid {
+            message: "the body must be a JSON object (`{...}`) with the documented fields"
+                .to_owned(),
+            violations: vec!["(body): not a JSON object".to_owned()],
+        });
+    }
     serde_json::from_slice::<T>(&bytes).map_err(|error| match error.classify() {
         serde_json::error::Category::Data => ApiError::Invalid {
             message: format!("the body does not have the expected fields: {error}"),

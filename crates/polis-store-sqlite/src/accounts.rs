@@ -196,7 +196,13 @@ impl Accounts for SqliteStore {
         change: &'a ChangeContext,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
-            let mut tx = self.pool().begin().await.map_err(db)?;
+            // The write lock first: this reads before it writes, and a read transaction
+            // cannot take the write lock once another write has committed (SQLITE_BUSY).
+            let mut tx = self
+                .pool()
+                .begin_with("BEGIN IMMEDIATE")
+                .await
+                .map_err(db)?;
             let known: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE name = ?")
                 .bind(&token.user)
                 .fetch_optional(&mut *tx)
@@ -270,7 +276,13 @@ impl Accounts for SqliteStore {
         change: &'a ChangeContext,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
-            let mut tx = self.pool().begin().await.map_err(db)?;
+            // The write lock first: this reads before it writes, and a read transaction
+            // cannot take the write lock once another write has committed (SQLITE_BUSY).
+            let mut tx = self
+                .pool()
+                .begin_with("BEGIN IMMEDIATE")
+                .await
+                .map_err(db)?;
             let row = sqlx::query(sqlx::AssertSqlSafe(format!("{TOKEN_COLUMNS} WHERE id = ?")))
                 .bind(id)
                 .fetch_optional(&mut *tx)

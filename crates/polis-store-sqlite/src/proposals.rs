@@ -181,7 +181,13 @@ impl Proposals for SqliteStore {
         change: &'a ChangeContext,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
-            let mut tx = self.pool().begin().await.map_err(db)?;
+            // The write lock first: this reads before it writes, and a read transaction
+            // cannot take the write lock once another write has committed (SQLITE_BUSY).
+            let mut tx = self
+                .pool()
+                .begin_with("BEGIN IMMEDIATE")
+                .await
+                .map_err(db)?;
             mark_reviewed(&mut tx, review, ProposalStatus::Rejected, change).await?;
             tx.commit().await.map_err(db)
         })

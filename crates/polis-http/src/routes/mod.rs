@@ -5,10 +5,12 @@
 
 pub(crate) mod analysis;
 pub(crate) mod audit;
+pub(crate) mod docs;
 pub(crate) mod export;
 pub(crate) mod meta;
 pub(crate) mod places;
 pub(crate) mod proposals;
+pub(crate) mod records;
 pub(crate) mod resolution;
 pub(crate) mod search;
 pub(crate) mod ties;
@@ -19,7 +21,7 @@ use std::sync::Arc;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post, put};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use polis_app::Snapshot;
 use serde::Serialize;
 
@@ -48,8 +50,28 @@ pub static ROUTES: &[Route] = &[
         handler: || get(meta::openapi_json_alias),
     },
     Route {
+        path: "/api/docs",
+        handler: || get(docs::swagger_ui),
+    },
+    Route {
+        path: "/api/v1/places",
+        handler: || get(records::places).post(records::place_writes::create),
+    },
+    Route {
         path: "/api/v1/places/{place}",
-        handler: || get(places::place),
+        handler: || {
+            get(places::place)
+                .put(records::place_writes::replace)
+                .delete(records::place_writes::delete)
+        },
+    },
+    Route {
+        path: "/api/v1/places/{place}/merge",
+        handler: || post(records::place_merges::merge),
+    },
+    Route {
+        path: "/api/v1/places/{place}/unmerge",
+        handler: || post(records::place_merges::unmerge),
     },
     Route {
         path: "/api/v1/places/{place}/dossier",
@@ -57,11 +79,119 @@ pub static ROUTES: &[Route] = &[
     },
     Route {
         path: "/api/v1/ties",
-        handler: || get(ties::ties),
+        handler: || get(ties::ties).post(records::tie_writes::create),
     },
     Route {
         path: "/api/v1/ties/{tie}",
-        handler: || get(views::tie),
+        handler: || {
+            get(views::tie)
+                .put(records::tie_writes::replace)
+                .delete(records::tie_writes::delete)
+        },
+    },
+    Route {
+        path: "/api/v1/networks",
+        handler: || get(records::networks).post(records::network_writes::create),
+    },
+    Route {
+        path: "/api/v1/networks/{id}",
+        handler: || {
+            get(records::network)
+                .put(records::network_writes::replace)
+                .delete(records::network_writes::delete)
+        },
+    },
+    Route {
+        path: "/api/v1/memberships",
+        handler: || get(records::memberships).post(records::membership_writes::create),
+    },
+    Route {
+        path: "/api/v1/memberships/{id}",
+        handler: || {
+            get(records::membership)
+                .put(records::membership_writes::replace)
+                .delete(records::membership_writes::delete)
+        },
+    },
+    Route {
+        path: "/api/v1/actors",
+        handler: || get(records::actors).post(records::actor_writes::create),
+    },
+    Route {
+        path: "/api/v1/actors/{id}",
+        handler: || {
+            get(records::actor)
+                .put(records::actor_writes::replace)
+                .delete(records::actor_writes::delete)
+        },
+    },
+    Route {
+        path: "/api/v1/actors/{id}/merge",
+        handler: || post(records::actor_merges::merge),
+    },
+    Route {
+        path: "/api/v1/actors/{id}/unmerge",
+        handler: || post(records::actor_merges::unmerge),
+    },
+    Route {
+        path: "/api/v1/relations",
+        handler: || get(records::relations).post(records::relation_writes::create),
+    },
+    Route {
+        path: "/api/v1/relations/{id}",
+        handler: || {
+            get(records::relation)
+                .put(records::relation_writes::replace)
+                .delete(records::relation_writes::delete)
+        },
+    },
+    Route {
+        path: "/api/v1/activities",
+        handler: || get(records::activities).post(records::activity_writes::create),
+    },
+    Route {
+        path: "/api/v1/activities/{id}",
+        handler: || {
+            get(records::activity)
+                .put(records::activity_writes::replace)
+                .delete(records::activity_writes::delete)
+        },
+    },
+    Route {
+        path: "/api/v1/documents",
+        handler: || get(records::documents).post(records::document_writes::create),
+    },
+    Route {
+        path: "/api/v1/documents/{id}",
+        handler: || {
+            get(records::document)
+                .put(records::document_writes::replace)
+                .delete(records::document_writes::delete)
+        },
+    },
+    Route {
+        path: "/api/v1/sources",
+        handler: || get(records::sources).post(records::source_writes::create),
+    },
+    Route {
+        path: "/api/v1/sources/{id}",
+        handler: || {
+            get(records::source)
+                .put(records::source_writes::replace)
+                .delete(records::source_writes::delete)
+        },
+    },
+    Route {
+        path: "/api/v1/reported-figures",
+        handler: || get(records::figures).post(records::figure_writes::create),
+    },
+    Route {
+        path: "/api/v1/reported-figures/{id}",
+        handler: || {
+            get(records::figure)
+                .put(records::figure_writes::replace)
+                .delete(records::figure_writes::delete)
+        },
     },
     Route {
         path: "/api/v1/map",
@@ -149,11 +279,19 @@ pub static ROUTES: &[Route] = &[
     },
     Route {
         path: "/api/v1/users",
-        handler: || get(users::users),
+        handler: || get(users::users).post(users::add_user),
     },
     Route {
         path: "/api/v1/users/{name}/role",
         handler: || put(users::set_role),
+    },
+    Route {
+        path: "/api/v1/tokens",
+        handler: || get(users::tokens).post(users::create_token),
+    },
+    Route {
+        path: "/api/v1/tokens/{id}",
+        handler: || delete(users::revoke_token),
     },
     Route {
         path: "/api/v1/resolve",
@@ -205,6 +343,18 @@ fn json<T: Serialize + ?Sized>(value: &T) -> Result<Response, ApiError> {
         body,
     )
         .into_response())
+}
+
+/// A JSON response from text that is JSON already (a stored record).
+fn json_text(body: String) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// Runs `work` over the snapshot in force on the blocking pool, so that a long analysis

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::json;
 use crate::error::{ApiError, ErrorBody};
+use crate::etag::{IfMatch, etag_of};
 use crate::params::{ApiPath, ApiQuery, Caller, JsonBody, JsonBodyOrEmpty, Writer};
 use crate::state::AppState;
 
@@ -126,6 +127,7 @@ fn proposed_change(change: ChangeBody) -> Result<polis_app::ProposedChange, ApiE
     post,
     path = "/api/v1/proposals",
     tag = "proposals",
+    params(("If-Match" = Option<String>, Header, description = "Optional: the ETag of the one record the change deletes, merges away or replaces (a GET of its URL answered it); 409 `precondition_failed` when it changed since. Without it, the diff is taken against the records as they are now")),
     request_body = ProposeBody,
     security(("bearer" = [])),
     responses(
@@ -142,17 +144,30 @@ fn proposed_change(change: ChangeBody) -> Result<polis_app::ProposedChange, ApiE
 )]
 pub(crate) async fn propose(
     State(state): State<AppState>,
+    if_match: IfMatch,
     Writer(principal): Writer,
     JsonBody(body): JsonBody<ProposeBody>,
 ) -> Result<Response, ApiError> {
     let change = proposed_change(body.change)?;
+    let snapshot = state.app().snapshot().await?;
+    if if_match.is_given() {
+        let Some((kind, key)) = polis_app::writes::single_record(&change)? else {
+            return Err(ApiError::BadRequest(
+                "`If-Match` names the version of one record: this change (an unmerge, or a fragment of several records) has none; leave it out".to_owned(),
+            ));
+        };
+        let current = super::records::current_etag(&snapshot, kind, &key)?;
+        if_match.check(current.as_deref(), &format!("the {kind} '{key}'"), true)?;
+    }
     let proposal = state
         .app()
-        .propose(
+        .propose_on(
+            &snapshot,
             &principal,
             change,
             &body.comment,
             state.config().direct_apply_for_reviewers,
+            true,
         )
         .await?;
     let mut response = json(&proposal)?;
@@ -218,6 +233,22 @@ pub(crate) async fn proposal(
     json(&state.app().proposal(&principal, id).await?)
 }
 
+/// With `If-Match`: the proposal must still be the one its reviewer read (the ETag of
+/// `GET /proposals/{id}`); without it, approval still refuses records changed since.
+async fn check_proposal_version(
+    state: &AppState,
+    principal: &polis_app::Principal,
+    id: i64,
+    if_match: &IfMatch,
+) -> Result<(), ApiError> {
+    if !if_match.is_given() {
+        return Ok(());
+    }
+    let view = state.app().proposal(principal, id).await?;
+    let body = serde_json::to_vec(&view).map_err(ApiError::internal)?;
+    if_match.check(Some(&etag_of(&body)), &format!("proposal {id}"), true)
+}
+
 /// Approves a proposal (reviewers and admins, never its author): validated again against
 /// the records as they are now, refused with 409 and both diffs when they changed since,
 /// then applied in one transaction and audited. As `polis review approve`.
@@ -225,8 +256,11 @@ pub(crate) async fn proposal(
     post,
     path = "/api/v1/proposals/{id}/approve",
     tag = "proposals",
-    params(("id" = i64, Path, description = "The proposal's number")),
-    request_body(content = ReviewBody, description = "Optional: an empty body is no comment"),
+    params(
+        ("id" = i64, Path, description = "The proposal's number"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the ETag of `GET /proposals/{id}` the reviewer read; 409 `precondition_failed` when it is not current"),
+    ),
+    request_body(content = Option<ReviewBody>, description = "Optional: an empty body is no comment"),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Approved and applied: how many records changed", body = polis_app::ReviewOutcome),
@@ -244,9 +278,11 @@ pub(crate) async fn proposal(
 pub(crate) async fn approve(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
+    if_match: IfMatch,
     Writer(principal): Writer,
     JsonBodyOrEmpty(body): JsonBodyOrEmpty<ReviewBody>,
 ) -> Result<Response, ApiError> {
+    check_proposal_version(&state, &principal, id, &if_match).await?;
     json(&state.app().approve(&principal, id, &body.comment).await?)
 }
 
@@ -256,7 +292,10 @@ pub(crate) async fn approve(
     post,
     path = "/api/v1/proposals/{id}/reject",
     tag = "proposals",
-    params(("id" = i64, Path, description = "The proposal's number")),
+    params(
+        ("id" = i64, Path, description = "The proposal's number"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the ETag of `GET /proposals/{id}` the reviewer read"),
+    ),
     request_body = ReviewBody,
     security(("bearer" = [])),
     responses(
@@ -275,8 +314,10 @@ pub(crate) async fn approve(
 pub(crate) async fn reject(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
+    if_match: IfMatch,
     Writer(principal): Writer,
     JsonBodyOrEmpty(body): JsonBodyOrEmpty<ReviewBody>,
 ) -> Result<Response, ApiError> {
+    check_proposal_version(&state, &principal, id, &if_match).await?;
     json(&state.app().reject(&principal, id, &body.comment).await?)
 }

@@ -38,9 +38,13 @@ pub(crate) struct TiesParams {
     /// At most this many ties [default: 100].
     #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     limit: Option<String>,
-    /// Skip this many ties first [default: 0].
-    #[param(value_type = Option<u32>, minimum = 0)]
+    /// Skip this many ties first [default: 0]; not with `cursor`.
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 2147483647)]
     offset: Option<String>,
+    /// The `next_cursor` of the page before: the page starts after its last tie, so ties
+    /// added or removed meanwhile neither repeat nor skip others; not with `offset`.
+    #[param(value_type = Option<String>, pattern = "^c1([0-9a-f]{2})+$")]
+    cursor: Option<String>,
 }
 
 /// One page of ties.
@@ -54,6 +58,8 @@ pub(crate) struct TiesPage<'a> {
     offset: u64,
     /// The ties of this page, by id.
     items: &'a [TieRow],
+    /// Give this as `cursor` for the next page; none on the last page.
+    next_cursor: Option<String>,
 }
 
 /// Ties, filtered, each with its status on a date, sorted by id, a page at a time. As
@@ -84,7 +90,13 @@ pub(crate) async fn ties(
         1,
         MAX_LIMIT,
     )?;
-    let offset = params::number("offset", params.offset.as_deref(), 0, 0, u64::MAX)?;
+    let offset = params::number("offset", params.offset.as_deref(), 0, 0, i32::MAX as u64)?;
+    let page = super::records::page_request(params.limit.as_deref(), params.cursor.as_deref())?;
+    if page.cursor.is_some() && offset > 0 {
+        return Err(ApiError::BadRequest(
+            "query parameters `offset` and `cursor` do not go together: give the `next_cursor` of the page before, or an offset".to_owned(),
+        ));
+    }
     let query = TiesQuery {
         place: params.place.filter(|p| !p.trim().is_empty()),
         country,
@@ -93,17 +105,34 @@ pub(crate) async fn ties(
         as_of,
     };
     on_snapshot(&state, move |snapshot| {
+        if page.cursor.is_some() {
+            let answer = snapshot
+                .ties_page(&query, &page)
+                .map_err(|e| ApiError::from(e).in_parameter("place"))?;
+            return json(&TiesPage {
+                as_of,
+                total: answer.total,
+                limit,
+                offset,
+                items: &answer.items,
+                next_cursor: answer.next_cursor,
+            });
+        }
         let rows = snapshot
             .ties(&query)
             .map_err(|e| ApiError::from(e).in_parameter("place"))?;
         let start = size(offset).min(rows.len());
         let end = start.saturating_add(size(limit)).min(rows.len());
+        let next_cursor = (end < rows.len() && end > start).then(|| {
+            polis_app::Cursor::after(polis_app::RecordKind::Tie, &rows[end - 1].id).to_string()
+        });
         json(&TiesPage {
             as_of,
             total: rows.len(),
             limit,
             offset,
             items: &rows[start..end],
+            next_cursor,
         })
     })
     .await

@@ -186,7 +186,7 @@ async fn unknown_endpoints_and_other_methods_have_the_error_body() {
         "not_found",
     );
     let post = server
-        .send(server.client.post(format!("{}/api/v1/ties", server.base)))
+        .send(server.client.patch(format!("{}/api/v1/ties", server.base)))
         .await;
     check_error(&post, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
 }

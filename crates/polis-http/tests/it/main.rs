@@ -8,6 +8,7 @@ mod editing;
 mod errors;
 mod openapi;
 mod pages;
+mod records;
 mod team;
 
 use std::net::SocketAddr;
