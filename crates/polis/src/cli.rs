@@ -388,6 +388,36 @@ pub enum ImportCommand {
         #[arg(long)]
         mapping: PathBuf,
     },
+    /// Network tables as Gephi imports them: a nodes table (id, label, and where known a
+    /// Wikidata id, a country and coordinates) and an edges table (source, target). An edge
+    /// given in both directions is one tie listed by both sides; given once, it is one-sided.
+    #[command(
+        name = "nodes-edges",
+        after_help = "Example:\n  polis import nodes-edges --nodes nodes.csv --edges edges.csv\n\nColumns are matched without regard to case; see docs/importers.md."
+    )]
+    NodesEdges {
+        /// The nodes table (CSV or TSV).
+        #[arg(long)]
+        nodes: PathBuf,
+        /// The edges table (CSV or TSV).
+        #[arg(long)]
+        edges: PathBuf,
+        /// Resolve and report without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// The title of the source the tables are.
+        #[arg(long)]
+        source_title: Option<String>,
+        /// Where the tables come from.
+        #[arg(long)]
+        source_url: Option<String>,
+        /// When the source saw its ties as existing.
+        #[arg(long, value_name = "DATE")]
+        observed: Option<polis_core::PartialDate>,
+        /// Print the whole report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Import a bundle directory (or a single-file bundle); see docs/bundle-format.md.
     #[command(
         after_help = "Examples:\n  polis import bundle my-edits.toml --dry-run\n  polis import bundle my-edits.toml\n\nA bundle's records replace the stored records with the same ids."

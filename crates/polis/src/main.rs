@@ -233,6 +233,36 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             )?;
             run_import(settings, polis_import::Format::MappedCsv(mapping), &args).await
         }
+        Command::Import(ImportCommand::NodesEdges {
+            nodes,
+            edges,
+            dry_run,
+            source_title,
+            source_url,
+            observed,
+            json,
+        }) => {
+            let bytes = std::fs::read(&nodes)
+                .with_context(|| format!("cannot read the nodes file {}", nodes.display()))?;
+            let table = polis_import::formats::nodes_edges::parse_nodes(
+                &nodes.display().to_string(),
+                &bytes,
+            )?;
+            let args = crate::cli::ImportArgs {
+                path: edges,
+                dry_run,
+                source_title,
+                source_url,
+                observed,
+                json,
+            };
+            run_import(
+                settings,
+                polis_import::Format::NodesEdges(Box::new(table)),
+                &args,
+            )
+            .await
+        }
         Command::Fetch(FetchCommand::Wikidata {
             out,
             country,

@@ -3,6 +3,7 @@
 
 pub mod mapped_csv;
 pub mod memberships;
+pub mod nodes_edges;
 pub mod wikidata_json;
 pub mod wikidata_tsv;
 pub mod wikipedia;
@@ -22,6 +23,8 @@ pub enum Format {
     Memberships,
     /// Any CSV or TSV with a mapping of columns to fields.
     MappedCsv(mapped_csv::Mapping),
+    /// An edges table (source id, target id), read against its nodes table.
+    NodesEdges(Box<nodes_edges::Nodes>),
 }
 
 impl Format {
@@ -33,6 +36,7 @@ impl Format {
             Format::WikidataJson => "wikidata-json",
             Format::Memberships => "memberships",
             Format::MappedCsv(_) => "csv",
+            Format::NodesEdges(_) => "nodes-edges",
         }
     }
 
@@ -45,6 +49,7 @@ impl Format {
             }
             Format::Memberships => "City network membership table",
             Format::MappedCsv(_) => "CSV file",
+            Format::NodesEdges(_) => "Network tables (nodes and edges)",
         }
     }
 }
@@ -63,6 +68,7 @@ pub fn parse(format: &Format, file: &str, bytes: &[u8]) -> Result<Parsed, Import
         Format::WikidataJson => wikidata_json::parse(file, bytes),
         Format::Memberships => memberships::parse(file, bytes),
         Format::MappedCsv(mapping) => mapped_csv::parse(mapping, file, bytes),
+        Format::NodesEdges(nodes) => nodes_edges::parse(nodes, file, bytes),
     }
 }
 

@@ -973,3 +973,119 @@ fn real_wikipedia_list_keeps_every_row_but_the_genuine_rejects() {
         .json();
     assert!(place["ties"].as_array().unwrap().len() >= 10, "{place:#}");
 }
+
+#[test]
+fn nodes_and_edges_tables_as_gephi_writes_them() {
+    let polis = Polis::new();
+    polis.ok(&["init"]);
+    // Prague is named oddly but carries its Wikidata id, which the reference data has.
+    let nodes = "Id\tLabel\tWikidata\tCountry\tLat\tLon\n\
+n1\tHlavní město Praha (city)\tQ1085\tCzech Republic\t50.08\t14.43\n\
+n2\tBerlin\t\tGermany\t52.52\t13.40\n\
+n3\tZzyqton\t\tFrance\t\t\n\
+n4\tLyon\t\tFrance\t145.0\t4.8\n";
+    let edges = "Source,Target,Type\n\
+n1,n2,Undirected\n\
+n2,n1,Undirected\n\
+n1,n3,Undirected\n\
+n1,n9,Undirected\n\
+n1,n4,Undirected\n\
+n2,n2,Undirected\n";
+    let nodes_path = write(&polis, "nodes.tsv", nodes.as_bytes());
+    let edges_path = write(&polis, "edges.csv", edges.as_bytes());
+    let report = polis
+        .ok(&[
+            "import",
+            "nodes-edges",
+            "--nodes",
+            &nodes_path,
+            "--edges",
+            &edges_path,
+            "--json",
+        ])
+        .json();
+    assert_eq!(report["rows_read"], 6, "{report:#}");
+    // n1-n2 both ways is one tie listed by both sides; n1-n3 is one-sided (Zzyqton is a
+    // provisional place).
+    assert_eq!(report["ties_created"], 2, "{report:#}");
+    assert_eq!(report["rows_merged_within_file"], 1, "{report:#}");
+    assert_eq!(report["ties_one_sided"], 1, "{report:#}");
+    assert_eq!(
+        report["resolved_by_method"]["registry:wikidata_id"], 1,
+        "{report:#}"
+    );
+    assert_eq!(report["provisional_places_created"], 1, "{report:#}");
+    let rejected: Vec<(u64, String)> = report["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["reason"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(rejected.len(), 3, "{rejected:?}");
+    assert!(
+        rejected[0].0 == 5 && rejected[0].1.contains("'n9': no node has this id"),
+        "{rejected:?}"
+    );
+    assert!(
+        rejected[1].0 == 6
+            && rejected[1].1.contains("nodes.tsv:5")
+            && rejected[1].1.contains("latitude"),
+        "{rejected:?}"
+    );
+    assert!(
+        rejected[2].0 == 7 && rejected[2].1.contains("to itself"),
+        "{rejected:?}"
+    );
+    let ties = polis.ok(&["ties", "--place", "cz-prague", "--json"]).json();
+    assert!(
+        ties["ties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == "cz-prague--de-berlin"),
+        "{ties:#}"
+    );
+    // A nodes table without an id column is refused, naming the file and what it needs.
+    let bad = write(&polis, "bad.csv", b"name,country\nBerlin,Germany\n");
+    let run = polis.run(&[
+        "import",
+        "nodes-edges",
+        "--nodes",
+        &bad,
+        "--edges",
+        &edges_path,
+    ]);
+    assert!(!run.ok);
+    assert!(
+        run.stderr.contains("bad.csv:1") && run.stderr.contains("no column `id`"),
+        "{}",
+        run.stderr
+    );
+    // Importing again changes nothing.
+    let again = polis
+        .ok(&[
+            "import",
+            "nodes-edges",
+            "--nodes",
+            &nodes_path,
+            "--edges",
+            &edges_path,
+            "--json",
+        ])
+        .json();
+    assert_eq!(
+        again["stored"]["created"],
+        serde_json::json!({}),
+        "{again:#}"
+    );
+    assert_eq!(
+        again["stored"]["updated"],
+        serde_json::json!({}),
+        "{again:#}"
+    );
+}
