@@ -231,16 +231,38 @@ pub(crate) async fn authenticate(
             }
         }
         None => {
-            let path = request.uri().path();
-            if state.config().read_requires_token
-                && path.starts_with("/api/")
-                && !always_public(path)
+            // A signed-in browser reads as its user: the pages, and the JSON behind them
+            // that they link to. Only for reading: a write through the API needs a bearer
+            // token, so a cookie a browser sends on its own never writes (forms check their
+            // anti-forgery token).
+            let reading = matches!(
+                *request.method(),
+                axum::http::Method::GET | axum::http::Method::HEAD
+            );
+            let mut signed_in = false;
+            if reading
+                && let Some(secret) = crate::pages::session_secret(request.headers())
+                && let Ok(principal) = state.app().authenticate(&secret).await
             {
-                return ApiError::Unauthenticated(
-                    "reading this server needs a token (`read_requires_token` is on): send `Authorization: Bearer polis_...`"
-                        .to_owned(),
-                )
-                .into_response();
+                request.extensions_mut().insert(Authenticated(principal));
+                signed_in = true;
+            }
+            let path = request.uri().path();
+            if state.config().read_requires_token && !signed_in && !always_public(path) {
+                if path.starts_with("/api/") {
+                    return ApiError::Unauthenticated(
+                        "reading this server needs a token (`read_requires_token` is on): send `Authorization: Bearer polis_...`"
+                            .to_owned(),
+                    )
+                    .into_response();
+                }
+                if !crate::pages::always_public_page(path) {
+                    let next = request
+                        .uri()
+                        .path_and_query()
+                        .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+                    return crate::pages::sign_in_required(next);
+                }
             }
         }
     }

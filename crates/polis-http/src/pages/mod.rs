@@ -141,6 +141,31 @@ pub(crate) fn html(status: StatusCode, markup: Markup) -> Response {
         .into_response()
 }
 
+/// The secret of the browser session a request carries, if any.
+pub(crate) fn session_secret(headers: &axum::http::HeaderMap) -> Option<String> {
+    session::cookie(headers, session::SESSION_COOKIE)
+}
+
+/// The pages anyone may open even when reading needs a token: signing in and out, and the
+/// assets those pages use.
+pub(crate) fn always_public_page(path: &str) -> bool {
+    matches!(path, "/sign-in" | "/sign-out" | "/favicon.ico") || path.starts_with("/assets/")
+}
+
+/// The sign-in page, answered for a page that needs a signed-in reader; it comes back to
+/// `next` afterwards.
+pub(crate) fn sign_in_required(next: String) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    PageError::SignIn {
+        next,
+        message: Some(
+            "Reading this server needs an account (`read_requires_token` is on): sign in."
+                .to_owned(),
+        ),
+    }
+    .into_response()
+}
+
 /// Why a page cannot be shown, as a page for people.
 #[derive(Debug)]
 pub(crate) enum PageError {

@@ -786,3 +786,66 @@ async fn reading_is_public_by_default() {
         "unauthenticated",
     );
 }
+
+#[tokio::test]
+async fn when_reading_needs_a_token_the_pages_need_a_session_and_a_session_only_reads() {
+    let team = Team::start_with(HttpConfig {
+        read_requires_token: true,
+        write_rate_per_minute: 0,
+        ..HttpConfig::default()
+    })
+    .await;
+    let server = &team.server;
+    let page = |path: &str, session: Option<&str>| {
+        let mut request = server.client.get(format!("{}{path}", server.base));
+        if let Some(secret) = session {
+            request = request.header(reqwest::header::COOKIE, format!("polis_session={secret}"));
+        }
+        server.send(request)
+    };
+    // Without a session every page is the sign-in form, which comes back to the page.
+    for path in ["/", "/places/cz-prague", "/dashboard", "/search?q=praha"] {
+        let answer = page(path, None).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNAUTHORIZED,
+            "{path}: {}",
+            answer.body
+        );
+        assert!(
+            answer.body.contains("read_requires_token"),
+            "{path}: {}",
+            answer.body
+        );
+        assert!(
+            !answer.body.contains("Prague"),
+            "{path} leaks: {}",
+            answer.body
+        );
+    }
+    // The sign-in form and the assets stay open, or nobody could sign in.
+    assert_eq!(page("/sign-in", None).await.status, StatusCode::OK);
+    // A session (its secret is a token's) reads the pages and the JSON they link to.
+    let answer = page("/places/cz-prague", Some(&team.viewer)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert!(answer.body.contains("Prague"));
+    let answer = page("/api/v1/places/cz-prague", Some(&team.viewer)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    // An unknown session reads nothing.
+    let answer = page("/api/v1/places/cz-prague", Some("polis_wrong")).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{}", answer.body);
+    // But a cookie never writes through the API: a browser sends it on its own.
+    let version = team.version().await;
+    let request = server
+        .client
+        .post(format!("{}/api/v1/proposals", server.base))
+        .header(
+            reqwest::header::COOKIE,
+            format!("polis_session={}", team.editor),
+        )
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(plzen("Plzeň").to_string());
+    let answer = server.send(request).await;
+    check_error(&answer, StatusCode::UNAUTHORIZED, "unauthenticated");
+    assert_eq!(team.version().await, version, "nothing was written");
+}

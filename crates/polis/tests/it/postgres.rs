@@ -156,7 +156,8 @@ fn init_import_stats_and_export_match_sqlite_byte_for_byte() {
     assert_eq!(on_sqlite.1, on_postgres.1, "the repeated import reports");
     assert_eq!(
         // Every row, the one with an unknown name too (kept through a provisional place).
-        on_postgres.1["rows_already_imported"], 5,
+        on_postgres.1["rows_already_imported"],
+        5,
         "{:#}",
         on_postgres.1
     );
