@@ -330,17 +330,43 @@ impl App {
         };
         // Checked before anything is written: a decision whose merge would fail is refused.
         let provisional = self.provisional_merge(name, country, &decision).await?;
-        let key = polis_import::resolve::decision_key(name, country);
-        self.store()
-            .record_decision(
-                &key,
-                &decision,
-                &ChangeContext {
-                    who: who.to_owned(),
-                    context: format!("resolve '{name}'"),
-                },
-            )
-            .await?;
+        // The decision is remembered under the name and country as given, under the
+        // country's code (so `--country TR` and a source's "Turkey" meet), and under the key
+        // of every queued spelling of the name in that country, which leaves the queue.
+        let gazetteer = self.resolver().gazetteer()?;
+        let code = |field: Option<&str>| {
+            field
+                .and_then(|f| gazetteer.resolve_country(f))
+                .map(|found| found.iso2)
+        };
+        let wanted_code = code(country);
+        let folded = polis_core::text::fold(name.trim());
+        let mut keys = vec![polis_import::resolve::decision_key(name, country)];
+        if let Some(iso2) = &wanted_code {
+            keys.push(polis_import::resolve::decision_key(name, Some(iso2)));
+        }
+        for queued in self.unresolved(usize::MAX).await? {
+            if polis_core::text::fold(queued.name.trim()) == folded
+                && (code(queued.country.as_deref()) == wanted_code
+                    || queued.country.as_deref() == country)
+            {
+                keys.push(queued.key);
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        for key in &keys {
+            self.store()
+                .record_decision(
+                    key,
+                    &decision,
+                    &ChangeContext {
+                        who: who.to_owned(),
+                        context: format!("resolve '{name}'"),
+                    },
+                )
+                .await?;
+        }
         self.changed().await?;
         let merged = match provisional {
             Some((old, survivor)) => Some(self.merge_provisional(name, old, survivor, who).await?),

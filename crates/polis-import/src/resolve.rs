@@ -285,7 +285,16 @@ impl<'a> Resolver<'a> {
         if self.decisions.is_empty() {
             return None;
         }
-        let decision = find_decision(self.decisions, &end.name, end.country.as_deref())?;
+        // A decision recorded with the country's code (`--country TR`) holds for every field
+        // that names that country ("Turkey", "Türkiye").
+        let decision =
+            find_decision(self.decisions, &end.name, end.country.as_deref()).or_else(|| {
+                let code = self
+                    .gazetteer
+                    .resolve_country(end.country.as_deref()?)?
+                    .iso2;
+                find_decision(self.decisions, &end.name, Some(&code))
+            })?;
         let target = match decision {
             Decision::Place(id) => Some(Target::Registry(id.clone())),
             Decision::Geonames(g) => self

@@ -657,3 +657,51 @@ async fn the_explorer_draws_the_neighbourhood_at_the_depth_chosen() {
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.body.contains("from 1 to 4"), "{}", refused.body);
 }
+
+#[tokio::test]
+async fn a_provisional_place_says_so_on_its_dossier_and_how_to_decide_it() {
+    let server = Server::start().await;
+    // A place as an import keeps a name it could not resolve: spelling and country only.
+    let snapshot = server.state.app().snapshot().await.expect("a snapshot");
+    let mut place = snapshot.place_by_id("cz-prague").expect("Prague").clone();
+    place.id = "cz-zzyqton-provisional".to_owned();
+    place.name = "Zzyqton".to_owned();
+    place.names.clear();
+    place.coordinates.clear();
+    place.population.clear();
+    place.wikidata = None;
+    place.geonames = None;
+    place.iso_code = None;
+    place.parent = None;
+    place.former_ids.clear();
+    place.provisional = true;
+    let data = polis_core::Dataset {
+        places: vec![place],
+        ..polis_core::Dataset::default()
+    };
+    server
+        .state
+        .app()
+        .store()
+        .apply(
+            &data,
+            &ChangeContext {
+                who: "test".into(),
+                context: "a provisional place".into(),
+            },
+        )
+        .await
+        .expect("the change applies");
+    server.state.reload().await.expect("the snapshot reloads");
+    let path = "/places/cz-zzyqton-provisional";
+    let body = check_page(&server.get(path).await, path);
+    assert!(body.contains("Provisional place."), "{body}");
+    assert!(
+        body.contains("polis resolve &#39;Zzyqton&#39; --country CZ --confirm-geonames ID")
+            || body.contains("polis resolve 'Zzyqton' --country CZ --confirm-geonames ID"),
+        "{body}"
+    );
+    // A resolved place has no such note.
+    let prague = check_page(&server.get("/places/cz-prague").await, "/places/cz-prague");
+    assert!(!prague.contains("Provisional place."));
+}

@@ -37,6 +37,20 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
             span { (place.name) }
         }
         h1 { (place.name) }
+        @if place.provisional {
+            p.disagreements.provisional role="note" {
+                strong { "Provisional place. " }
+                "No import could match the name \u{201c}" (place.name) "\u{201d} to a place of the gazetteer, so polis keeps its ties under the spelling"
+                @if place.country.is_some() { " and country" }
+                " its source gives, rather than guess a place or drop the ties. The name waits in the unresolved queue until someone decides what it means ("
+                code {
+                    "polis resolve '" (place.name) "'"
+                    @if let Some(country) = &place.country { " --country " (country) }
+                    " --confirm-geonames ID"
+                }
+                "); the place is then merged into that one. Statistics count it unless asked for resolved places only."
+            }
+        }
         p.lede {
             (place.level.as_str())
             @if let Some(country) = &place.country { " in " (country) }

@@ -836,7 +836,7 @@ Qwxzbury,England,Qwxzbury,United Kingdom\n";
             "resolve",
             "Zzyqton",
             "--country",
-            "France",
+            "FR",
             "--confirm-geonames",
             "2988507",
         ])
@@ -898,6 +898,18 @@ Qwxzbury,England,Qwxzbury,United Kingdom\n";
     };
     assert_eq!(count("provisional_place"), Some(serde_json::json!(1)));
     assert_eq!(count("duplicate_tie"), Some(serde_json::json!(0)));
+    // The decision, given with the country's code, holds for any way of naming France.
+    let other = write(
+        &polis,
+        "other.csv",
+        "city1,country1,city2,country2\nZzyqton,Frankreich,Lyon,France\n".as_bytes(),
+    );
+    let report = polis
+        .ok(&["import", "wikipedia-list", &other, "--json"])
+        .json();
+    assert_eq!(report["resolved_by_method"]["decision"], 1, "{report:#}");
+    assert_eq!(report["provisional_places_created"], 0, "{report:#}");
+    assert_eq!(report["ties_created"], 0, "{report:#}");
 }
 
 #[test]
