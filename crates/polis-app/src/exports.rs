@@ -151,19 +151,7 @@ impl Snapshot {
             ExportScope::Country(code) => code.as_str().to_ascii_lowercase(),
         };
         let body = match format {
-            ListFormat::Ties(ExportFormat::Csv) => polis_analysis::export::ties_csv(&data)
-                .map_err(AppError::internal)?
-                .into_bytes(),
-            ListFormat::Ties(ExportFormat::Geojson) => {
-                serde_json::to_vec(&polis_analysis::export::geojson(&data))
-                    .map_err(AppError::internal)?
-            }
-            ListFormat::Ties(ExportFormat::Graphml) => {
-                polis_analysis::export::graphml(&data).into_bytes()
-            }
-            ListFormat::Ties(ExportFormat::Gexf) => {
-                polis_analysis::export::gexf(&data).into_bytes()
-            }
+            ListFormat::Ties(format) => ties_file(&data, format)?,
             ListFormat::Bundle => {
                 let manifest = polis_bundle::Manifest {
                     name: format!("{stem}-export"),
@@ -192,4 +180,18 @@ impl Snapshot {
             n_ties: data.ties.len(),
         })
     }
+}
+
+/// The ties of `data` as a file in `format`: the writers `polis export`, the API's exports
+/// and the pages' list exports all share.
+pub(crate) fn ties_file(data: &Dataset, format: ExportFormat) -> Result<Vec<u8>, AppError> {
+    Ok(match format {
+        ExportFormat::Csv => polis_analysis::export::ties_csv(data)
+            .map_err(AppError::internal)?
+            .into_bytes(),
+        ExportFormat::Geojson => serde_json::to_vec(&polis_analysis::export::geojson(data))
+            .map_err(AppError::internal)?,
+        ExportFormat::Graphml => polis_analysis::export::graphml(data).into_bytes(),
+        ExportFormat::Gexf => polis_analysis::export::gexf(data).into_bytes(),
+    })
 }

@@ -538,17 +538,7 @@ impl Snapshot {
     /// and their ties out.
     pub fn export(&self, format: ExportFormat, resolved_only: bool) -> Result<Export, AppError> {
         let this = self.scoped(resolved_only);
-        let body = match format {
-            ExportFormat::Csv => polis_analysis::export::ties_csv(&this.data)
-                .map_err(AppError::internal)?
-                .into_bytes(),
-            ExportFormat::Geojson => {
-                serde_json::to_vec(&polis_analysis::export::geojson(&this.data))
-                    .map_err(AppError::internal)?
-            }
-            ExportFormat::Graphml => polis_analysis::export::graphml(&this.data).into_bytes(),
-            ExportFormat::Gexf => polis_analysis::export::gexf(&this.data).into_bytes(),
-        };
+        let body = crate::exports::ties_file(&this.data, format)?;
         Ok(Export {
             format,
             body,
@@ -597,43 +587,15 @@ fn without_provisional(data: &Dataset) -> Dataset {
         .map(|p| p.id.as_str())
         .collect();
     let kept = |id: &String| !provisional.contains(id.as_str());
-    let ties: Vec<_> = data
-        .ties
-        .iter()
-        .filter(|t| kept(&t.a) && kept(&t.b))
-        .cloned()
-        .collect();
-    let tie_ids: std::collections::HashSet<&str> = ties.iter().map(|t| t.id.as_str()).collect();
-    Dataset {
-        places: data
-            .places
-            .iter()
-            .filter(|p| !p.provisional)
-            .cloned()
-            .collect(),
-        memberships: data
-            .memberships
-            .iter()
-            .filter(|m| kept(&m.member))
-            .cloned()
-            .collect(),
-        relations: data
-            .relations
-            .iter()
-            .filter(|r| kept(&r.from) && kept(&r.to))
-            .cloned()
-            .collect(),
-        activities: data
-            .activities
-            .iter()
-            .map(|a| {
-                let mut a = a.clone();
-                a.places.retain(kept);
-                a.ties.retain(|t| tie_ids.contains(t.as_str()));
-                a
-            })
-            .collect(),
-        ties,
-        ..data.clone()
+    let mut out = data.clone();
+    out.places.retain(|p| !p.provisional);
+    out.ties.retain(|t| kept(&t.a) && kept(&t.b));
+    out.memberships.retain(|m| kept(&m.member));
+    out.relations.retain(|r| kept(&r.from) && kept(&r.to));
+    let tie_ids: std::collections::HashSet<&str> = out.ties.iter().map(|t| t.id.as_str()).collect();
+    for activity in &mut out.activities {
+        activity.places.retain(kept);
+        activity.ties.retain(|t| tie_ids.contains(t.as_str()));
     }
+    out
 }
