@@ -105,8 +105,8 @@ pub fn ties_csv(data: &Dataset) -> Result<String, csv::Error> {
 
 /// A GeoJSON FeatureCollection: a Point per place with coordinates, and a LineString per tie
 /// whose two ends both have coordinates. A place without coordinates of its own (a district
-/// the gazetteer does not list) is drawn at the place it lies in, with
-/// `coordinates_from_parent: true`. Ties with an end still lacking coordinates are counted
+/// the gazetteer does not list, a metropolitan government no source locates) is drawn at the
+/// place it lies in or at its seat, with `coordinates_from_parent: true`. Ties with an end still lacking coordinates are counted
 /// in the collection's `ties_without_coordinates` property rather than dropped silently.
 pub fn geojson(data: &Dataset) -> serde_json::Value {
     let places = PlaceIndex::new(data);

@@ -42,9 +42,10 @@ impl<'a> PlaceIndex<'a> {
         self.by_id.get(id).copied()
     }
 
-    /// Where to draw a place: its own shown coordinates, or, for a place without any (a
-    /// district the gazetteer does not list), those of the nearest place it lies in. The flag
-    /// says whether they were borrowed from a parent.
+    /// Where to draw a place: its own shown coordinates, or, for a place without any, those
+    /// of its seat (a metropolitan government's core city) or else of the nearest place it
+    /// lies in (a district the gazetteer does not list). The flag says whether they were
+    /// borrowed from a seat or a parent.
     pub fn position(&self, id: &str) -> Option<(f64, f64, bool)> {
         let mut at = self.get(id);
         for depth in 0..16 {
@@ -52,7 +53,11 @@ impl<'a> PlaceIndex<'a> {
             if let Some(c) = place.shown_coordinates() {
                 return Some((c.lat, c.lon, depth > 0));
             }
-            at = place.parent.as_deref().and_then(|parent| self.get(parent));
+            at = place
+                .seat
+                .as_deref()
+                .or(place.parent.as_deref())
+                .and_then(|next| self.get(next));
         }
         None
     }

@@ -58,8 +58,17 @@ macro_rules! vocabulary {
 }
 
 vocabulary! {
-    /// The level of a governed territory.
-    PlaceLevel { Country = "country", Region = "region", City = "city", District = "district" }
+    /// The level of a governed territory. `metropolitan` is a metropolitan or
+    /// inter-municipal government (a French métropole, an Italian metropolitan city, a
+    /// British combined authority, "Greater X"): neither a city nor a region; its
+    /// [`Place::seat`] is the core city.
+    PlaceLevel {
+        Country = "country",
+        Region = "region",
+        Metropolitan = "metropolitan",
+        City = "city",
+        District = "district",
+    }
 }
 
 vocabulary! {
@@ -218,6 +227,10 @@ pub struct Place {
     pub iso_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// The core city of a metropolitan government: where it sits, and where it is drawn
+    /// when no source gives its own coordinates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seat: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wikidata: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -440,6 +440,19 @@ fn check_places(c: &mut Checker, data: &Dataset) {
                 }
             }
         }
+        if let Some(seat) = &place.seat {
+            c.reference("place", &place.id, i, "seat", seat, &["place"]);
+            if *seat == place.id {
+                c.push(
+                    "place",
+                    &place.id,
+                    i,
+                    "seat",
+                    seat,
+                    "a place cannot be its own seat: the seat is the core city of a metropolitan government".into(),
+                );
+            }
+        }
         if let Some(cc) = &place.country
             && !(cc.len() == 2 && cc.bytes().all(|b| b.is_ascii_uppercase()))
         {

@@ -23,6 +23,7 @@ mod data;
 mod error;
 mod fuzzy;
 mod index_cache;
+mod metro;
 mod normalize;
 mod resolve;
 
@@ -32,6 +33,7 @@ use std::sync::OnceLock;
 pub use country::{Country, CountryMatch, CountryMethod};
 pub use error::GazetteerError;
 pub use index_cache::IndexCache;
+pub use metro::{Designated, Metropolitan, metropolitan_designators};
 pub use normalize::{LevelHint, Qualified, Script, script_of, strip_qualifiers};
 pub use resolve::{Candidate, Evidence, MIN_CONFIDENCE, Method};
 

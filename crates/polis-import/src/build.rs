@@ -89,6 +89,7 @@ impl<'a> Builder<'a> {
                 self.district(&parent_id, name)
             }
             Target::Gazetteer(place) => self.gazetteer_place(place),
+            Target::Metropolitan { name, metropolitan } => self.metropolitan(name, metropolitan),
         };
         self.note_end(&id, end, method);
         id
@@ -113,6 +114,58 @@ impl<'a> Builder<'a> {
             country: parent.and_then(|p| p.country.clone()),
             iso_code: None,
             parent: Some(parent_id.to_owned()),
+            seat: None,
+            wikidata: None,
+            geonames: None,
+            names: Vec::new(),
+            coordinates: Vec::new(),
+            population: Vec::new(),
+            former_ids: Vec::new(),
+            provisional: false,
+            sources: vec![self.batch.clone()],
+        };
+        self.report.places_created += 1;
+        self.places.insert(id.clone(), place);
+        id
+    }
+
+    /// The metropolitan government `name`, created when new: the country its row states,
+    /// its core city as seat (itself created from the gazetteer when new), and no
+    /// coordinates of its own but those its sources give; it is drawn at its seat until a
+    /// source locates it.
+    fn metropolitan(&mut self, name: &str, metropolitan: &polis_gazetteer::Metropolitan) -> String {
+        let base = place_id(metropolitan.country.as_deref(), name);
+        let mut id = base.clone();
+        let mut n = 2;
+        loop {
+            let known = self
+                .places
+                .get(&id)
+                .or_else(|| self.existing_places.get(id.as_str()).copied());
+            match known {
+                // The same name in the same country is the same government.
+                Some(place) if place.level == polis_core::PlaceLevel::Metropolitan => return id,
+                None if !self.used_ids.contains(&id) => break,
+                // Another kind of place has the id: the government takes the next free one.
+                _ => {
+                    id = format!("{base}-{n}");
+                    n += 1;
+                }
+            }
+        }
+        let seat = metropolitan
+            .seat
+            .as_ref()
+            .map(|seat| self.gazetteer_place(seat));
+        self.used_ids.insert(id.clone());
+        let place = Place {
+            id: id.clone(),
+            level: polis_core::PlaceLevel::Metropolitan,
+            name: name.to_owned(),
+            country: metropolitan.country.clone(),
+            iso_code: None,
+            parent: None,
+            seat,
             wikidata: None,
             geonames: None,
             names: Vec::new(),
@@ -223,6 +276,7 @@ impl<'a> Builder<'a> {
             country,
             iso_code: None,
             parent: None,
+            seat: None,
             wikidata: None,
             geonames: None,
             names: Vec::new(),
@@ -705,6 +759,7 @@ pub fn gazetteer_record(g: &polis_gazetteer::Place, used_ids: &HashSet<String>) 
             None
         },
         parent: None,
+        seat: None,
         wikidata: None,
         geonames: g.geonameid.map(u64::from),
         names: Vec::new(),

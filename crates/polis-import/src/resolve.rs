@@ -82,6 +82,13 @@ pub enum Target {
         name: String,
         parent: Box<polis_gazetteer::Place>,
     },
+    /// A metropolitan or inter-municipal government the gazetteer cannot hold ("Métropole
+    /// de Lyon", "Greater Manchester"): it becomes a metropolitan place of its own, with its
+    /// core city as seat where the name names one.
+    Metropolitan {
+        name: String,
+        metropolitan: Box<polis_gazetteer::Metropolitan>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -213,7 +220,7 @@ impl<'a> Resolver<'a> {
         if let Some(outcome) = self.cache.get(&key) {
             return outcome.clone();
         }
-        let outcome = self.resolve_in_gazetteer(end, is_region, end.lat.zip(end.lon));
+        let outcome = self.resolve_fresh(end, is_region);
         self.cache.insert(key, outcome.clone());
         outcome
     }
@@ -250,9 +257,7 @@ impl<'a> Resolver<'a> {
                 .map(|part| {
                     scope.spawn(move || {
                         part.iter()
-                            .map(|(end, is_region)| {
-                                this.resolve_in_gazetteer(end, *is_region, end.lat.zip(end.lon))
-                            })
+                            .map(|(end, is_region)| this.resolve_fresh(end, *is_region))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -308,6 +313,37 @@ impl<'a> Resolver<'a> {
             confidence: 1.0,
             source_distance_km: None,
         }))
+    }
+
+    /// A name the registry does not know: a metropolitan government by its designators,
+    /// or else a place of the gazetteer.
+    fn resolve_fresh(&self, end: &RawEnd, is_region: Option<bool>) -> Outcome {
+        if let Some(metropolitan) = self
+            .gazetteer
+            .resolve_metropolitan(&end.name, end.country.as_deref())
+        {
+            let method = if metropolitan.seat.is_some() {
+                "metropolitan:designator+seat"
+            } else {
+                "metropolitan:designator"
+            };
+            return Outcome::Resolved(Resolution {
+                // A designator only such governments carry says more than one ordinary
+                // names carry too ("Greater", "Grand").
+                confidence: if metropolitan.designated.strong {
+                    0.9
+                } else {
+                    0.7
+                },
+                target: Target::Metropolitan {
+                    name: end.name.trim().to_owned(),
+                    metropolitan: Box::new(metropolitan),
+                },
+                method: method.into(),
+                source_distance_km: None,
+            });
+        }
+        self.resolve_in_gazetteer(end, is_region, end.lat.zip(end.lon))
     }
 
     fn resolve_in_gazetteer(
@@ -433,7 +469,8 @@ pub struct CandidateView {
     pub admin2: Option<String>,
     /// ISO 3166-2 code of the first-level unit the place is in, or of the unit itself.
     pub subdivision: Option<String>,
-    /// `city`, `municipality`, `county`, `region` or `country`.
+    /// `city`, `municipality`, `county`, `region` or `country`; `metropolitan` for a
+    /// metropolitan government that an import would make of the name, with its seat's place.
     #[cfg_attr(feature = "openapi", schema(schema_with = level_schema))]
     pub level: &'static str,
     /// Latitude in WGS 84 degrees, where known.
@@ -471,9 +508,15 @@ fn level_schema() -> utoipa::openapi::schema::Object {
         Level::Region,
         Level::Country,
     ];
+    // An import makes a metropolitan government of a name with a designator ("Métropole
+    // de Lyon"); the gazetteer holds none.
+    let names = levels
+        .map(|l| every_level(l).as_str())
+        .into_iter()
+        .chain(["metropolitan"]);
     utoipa::openapi::schema::ObjectBuilder::new()
         .schema_type(utoipa::openapi::schema::Type::String)
-        .enum_values(Some(levels.map(|l| every_level(l).as_str())))
+        .enum_values(Some(names))
         .build()
 }
 
@@ -485,26 +528,49 @@ pub fn candidate_views(
     country: Option<&str>,
     limit: usize,
 ) -> Vec<CandidateView> {
-    gazetteer
-        .resolve(name, country)
+    // A metropolitan government is what an import makes of the name: it comes first.
+    let metropolitan = gazetteer
+        .resolve_metropolitan(name, country)
+        .map(|m| CandidateView {
+            name: name.trim().to_owned(),
+            country: m.country.clone().unwrap_or_default(),
+            admin1: m.seat.as_ref().and_then(|s| s.admin1_name.clone()),
+            admin2: None,
+            subdivision: m.seat.as_ref().and_then(|s| s.subdivision.clone()),
+            level: "metropolitan",
+            lat: m.seat.as_ref().and_then(|s| s.lat),
+            lon: m.seat.as_ref().and_then(|s| s.lon),
+            population: None,
+            geonames: None,
+            confidence: if m.designated.strong { 0.9 } else { 0.7 },
+            confident: true,
+            explanation: m.explanation(),
+            ambiguous_with: Vec::new(),
+        });
+    metropolitan
         .into_iter()
+        .chain(
+            gazetteer
+                .resolve(name, country)
+                .into_iter()
+                .map(|c| CandidateView {
+                    confident: c.is_confident(),
+                    explanation: c.explanation(),
+                    ambiguous_with: c.ambiguous_with().to_vec(),
+                    name: c.place.name,
+                    country: c.place.country,
+                    admin1: c.place.admin1_name,
+                    admin2: c.place.admin2_name,
+                    subdivision: c.place.subdivision,
+                    level: c.place.level.as_str(),
+                    lat: c.place.lat,
+                    lon: c.place.lon,
+                    population: c.place.population,
+                    geonames: c.place.geonameid,
+                    // Three decimals: the ranking's precision, without f32 noise (0.79050004).
+                    confidence: (c.confidence * 1000.0).round() / 1000.0,
+                }),
+        )
         .take(limit)
-        .map(|c| CandidateView {
-            confident: c.is_confident(),
-            explanation: c.explanation(),
-            ambiguous_with: c.ambiguous_with().to_vec(),
-            name: c.place.name,
-            country: c.place.country,
-            admin1: c.place.admin1_name,
-            admin2: c.place.admin2_name,
-            subdivision: c.place.subdivision,
-            level: c.place.level.as_str(),
-            lat: c.place.lat,
-            lon: c.place.lon,
-            population: c.place.population,
-            geonames: c.place.geonameid,
-            // Three decimals: the ranking's precision, without f32 noise (0.79050004).
-            confidence: (c.confidence * 1000.0).round() / 1000.0,
-        })
         .collect()
 }

@@ -96,7 +96,7 @@ pub(crate) fn follow(data: &mut Dataset, redirects: &Redirects) -> Moved {
     let tie = |id: &str| redirects.ties.get(id).cloned();
 
     for p in &mut data.places {
-        let changed = swap_opt(&mut p.parent, place);
+        let changed = swap_opt(&mut p.parent, place) | swap_opt(&mut p.seat, place);
         count(RecordKind::Place, changed);
     }
     for t in &mut data.ties {
@@ -177,6 +177,7 @@ pub(crate) fn referrers(data: &Dataset, kind: RecordKind, id: &str) -> Vec<(Reco
             .parent
             .as_deref()
             .is_some_and(|v| is(RecordKind::Place, v))
+            || p.seat.as_deref().is_some_and(|v| is(RecordKind::Place, v))
             || cites(&p.sources)
             || p.names.iter().any(|n| cites(&n.sources))
             || p.coordinates

@@ -393,7 +393,7 @@ pub enum ImportCommand {
     /// given in both directions is one tie listed by both sides; given once, it is one-sided.
     #[command(
         name = "nodes-edges",
-        after_help = "Example:\n  polis import nodes-edges --nodes nodes.csv --edges edges.csv\n\nColumns are matched without regard to case; see docs/importers.md."
+        after_help = "Examples:\n  polis import nodes-edges --nodes nodes.csv --edges edges.csv\n  polis import nodes-edges --nodes knoten.csv --edges kanten.csv --mapping tables.toml\n\nColumns are matched without regard to case by their usual names (Id, Label, Wikidata, country, lat, lon; Source, Target, kind); a mapping file names others. See docs/importers.md."
     )]
     NodesEdges {
         /// The nodes table (CSV or TSV).
@@ -402,6 +402,9 @@ pub enum ImportCommand {
         /// The edges table (CSV or TSV).
         #[arg(long)]
         edges: PathBuf,
+        /// A mapping file (TOML) naming the tables' columns, delimiters and the ties' kind.
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
         /// Resolve and report without writing anything.
         #[arg(long)]
         dry_run: bool,

@@ -236,17 +236,31 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
         Command::Import(ImportCommand::NodesEdges {
             nodes,
             edges,
+            mapping,
             dry_run,
             source_title,
             source_url,
             observed,
             json,
         }) => {
+            let mapping = match mapping {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).with_context(|| {
+                        format!("cannot read the mapping file {}", path.display())
+                    })?;
+                    polis_import::formats::nodes_edges::TablesMapping::from_toml(
+                        &path.display().to_string(),
+                        &text,
+                    )?
+                }
+                None => Default::default(),
+            };
             let bytes = std::fs::read(&nodes)
                 .with_context(|| format!("cannot read the nodes file {}", nodes.display()))?;
             let table = polis_import::formats::nodes_edges::parse_nodes(
                 &nodes.display().to_string(),
                 &bytes,
+                &mapping,
             )?;
             let args = crate::cli::ImportArgs {
                 path: edges,

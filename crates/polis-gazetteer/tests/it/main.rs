@@ -3,6 +3,7 @@
 
 mod cache;
 mod country;
+mod metro;
 mod normalize;
 mod real_data;
 mod resolve;

@@ -1101,3 +1101,206 @@ n2,n2,Undirected\n";
         "{again:#}"
     );
 }
+
+#[test]
+fn nodes_and_edges_tables_with_a_mapping_file() {
+    let polis = Polis::new();
+    polis.ok(&["init"]);
+    // German column names, semicolons, and a kind for every tie.
+    let nodes = "Knoten;Stadt;Land;Breite;Länge\n\
+k1;Lyon;Frankreich;45.76;4.83\n\
+k2;Birmingham;United Kingdom;52.48;-1.89\n";
+    let edges = "von;nach;Art\nk1;k2;\nk2;k1;sister\n";
+    let mapping = "kind = \"sister_city\"\n\
+[nodes]\n\
+delimiter = \";\"\n\
+columns = { id = \"Knoten\", label = \"Stadt\", country = \"Land\", lat = \"Breite\", lon = \"Länge\" }\n\
+[edges]\n\
+delimiter = \";\"\n\
+columns = { source = \"von\", target = \"nach\", kind = \"Art\" }\n";
+    let nodes_path = write(&polis, "knoten.csv", nodes.as_bytes());
+    let edges_path = write(&polis, "kanten.csv", edges.as_bytes());
+    let mapping_path = write(&polis, "tables.toml", mapping.as_bytes());
+    let args = |mapping: &str| {
+        vec![
+            "import".to_owned(),
+            "nodes-edges".to_owned(),
+            "--nodes".to_owned(),
+            nodes_path.clone(),
+            "--edges".to_owned(),
+            edges_path.clone(),
+            "--mapping".to_owned(),
+            mapping.to_owned(),
+            "--json".to_owned(),
+        ]
+    };
+    let run = |mapping: &str| {
+        let args = args(mapping);
+        polis.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let report = polis
+        .ok(&args(&mapping_path)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>())
+        .json();
+    assert_eq!(report["rows_read"], 2, "{report:#}");
+    assert_eq!(report["ties_created"], 1, "{report:#}");
+    // The second row's kind is read from the mapped column, and named by it.
+    let rejected = report["rejected"].to_string();
+    assert!(
+        report["rejected"].as_array().map(Vec::len) == Some(1)
+            && rejected.contains("column `Art` = 'sister'")
+            && rejected.contains("sister_city"),
+        "{report:#}"
+    );
+    // The first row gives no kind: the mapping's.
+    let ties = polis.ok(&["ties", "--place", "fr-lyon", "--json"]).json();
+    assert_eq!(ties["ties"][0]["id"], "fr-lyon--gb-birmingham", "{ties:#}");
+    assert_eq!(ties["ties"][0]["kind"], "sister_city", "{ties:#}");
+
+    // A mapped column the header lacks is named with the header it found.
+    let wrong = write(
+        &polis,
+        "wrong.toml",
+        b"[nodes]\ndelimiter = \";\"\ncolumns = { id = \"Knoten\", label = \"Name\" }\n",
+    );
+    let failed = run(&wrong);
+    assert!(!failed.ok);
+    assert!(
+        failed.stderr.contains("knoten.csv:1")
+            && failed.stderr.contains("`label` to the column `Name`")
+            && failed.stderr.contains("Stadt"),
+        "{}",
+        failed.stderr
+    );
+    // An unknown field, and a delimiter that is not one, are refused with what is accepted.
+    let unknown = write(
+        &polis,
+        "unknown.toml",
+        b"[nodes]\ncolumns = { town = \"Stadt\" }\n",
+    );
+    let failed = run(&unknown);
+    assert!(
+        !failed.ok
+            && failed.stderr.contains("unknown field `town`")
+            && failed.stderr.contains("id, label, wikidata"),
+        "{}",
+        failed.stderr
+    );
+    let delimiter = write(&polis, "delimiter.toml", b"[edges]\ndelimiter = \"::\"\n");
+    let failed = run(&delimiter);
+    assert!(
+        !failed.ok && failed.stderr.contains("[edges] delimiter = \"::\""),
+        "{}",
+        failed.stderr
+    );
+    let typo = write(&polis, "typo.toml", b"[node]\n");
+    let failed = run(&typo);
+    assert!(
+        !failed.ok && failed.stderr.contains("typo.toml:1") && failed.stderr.contains("node"),
+        "{}",
+        failed.stderr
+    );
+}
+
+#[test]
+fn network_members_that_are_metropolitan_governments_get_their_own_level_and_seat() {
+    let polis = Polis::new();
+    polis.ok(&["init"]);
+    // ClimActor's columns; four governments, one in each form, and a city called "Grand".
+    let table = "name,iso,entity_type,country,lat,lng,population,initiatives_committed\n\
+Métropole de Lyon,FRA,City,France,45.76,4.84,1400000,C40Cities2022\n\
+Greater Manchester,GBR,City,United Kingdom,NA,NA,2800000,C40Cities2022\n\
+Regionalverband Ruhr,DEU,Region,Germany,51.47,7.2,5100000,GCoM2022\n\
+Grand Rapids,USA,City,United States,42.96,-85.67,198000,GCoM2022\n";
+    let path = write(&polis, "members.csv", table.as_bytes());
+    let report = polis.ok(&["import", "memberships", &path, "--json"]).json();
+    assert_eq!(report["rejected"], serde_json::json!([]), "{report:#}");
+    assert_eq!(
+        report["resolved_by_method"]["metropolitan:designator+seat"], 2,
+        "{report:#}"
+    );
+    assert_eq!(
+        report["resolved_by_method"]["metropolitan:designator"], 1,
+        "{report:#}"
+    );
+    let place = |id: &str| polis.ok(&["place", "show", id, "--json"]).json();
+    let lyon = place("fr-metropole-de-lyon");
+    let lyon_text = lyon.to_string();
+    assert!(lyon_text.contains("\"level\":\"metropolitan\""), "{lyon:#}");
+    assert!(lyon_text.contains("\"seat\":\"fr-lyon\""), "{lyon:#}");
+    let manchester = place("gb-greater-manchester");
+    assert!(
+        manchester
+            .to_string()
+            .contains("\"seat\":\"gb-manchester\""),
+        "{manchester:#}"
+    );
+    let ruhr = place("de-regionalverband-ruhr").to_string();
+    assert!(
+        ruhr.contains("\"level\":\"metropolitan\"") && !ruhr.contains("\"seat\""),
+        "{ruhr}"
+    );
+    // Grand Rapids stays the city.
+    let rapids = polis
+        .ok(&["place", "show", "Grand Rapids", "--json"])
+        .json()
+        .to_string();
+    assert!(rapids.contains("\"level\":\"city\""), "{rapids}");
+    // A tie list naming the government again finds the same place.
+    let list = write(
+        &polis,
+        "twins.csv",
+        "city1,country1,city2,country2\nGreater Manchester,United Kingdom,Lyon,France\n".as_bytes(),
+    );
+    let twins = polis
+        .ok(&["import", "wikipedia-list", &list, "--json"])
+        .json();
+    assert_eq!(twins["places_created"], 0, "{twins:#}");
+    let ties = polis
+        .ok(&["ties", "--place", "gb-greater-manchester", "--json"])
+        .json();
+    assert_eq!(ties["total"], 1, "{ties:#}");
+    // Greater Manchester has no coordinates of its own: the GeoJSON export draws it at its
+    // seat, and says so.
+    let out = polis.dir.path().join("places.geojson");
+    polis.ok(&["export", "geojson", out.to_str().unwrap()]);
+    let geojson: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let feature = geojson["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["name"] == "Greater Manchester")
+        .expect("Greater Manchester is drawn");
+    assert_eq!(
+        feature["properties"]["coordinates_from_parent"], true,
+        "{feature:#}"
+    );
+    let lon = feature["geometry"]["coordinates"][0].as_f64().unwrap();
+    assert!((lon + 2.24).abs() < 0.2, "{feature:#}");
+    // `polis resolve` says what an import would make of the name.
+    let resolve = polis
+        .ok(&[
+            "resolve",
+            "Aix-Marseille-Provence Métropole",
+            "--country",
+            "France",
+            "--json",
+        ])
+        .json();
+    let first = &resolve[0];
+    assert_eq!(first["level"], "metropolitan", "{resolve:#}");
+    let explanation = first["explanation"].as_str().unwrap_or_default();
+    assert!(
+        explanation.contains("French") && explanation.contains("Marseille"),
+        "{resolve:#}"
+    );
+    // Importing again changes nothing.
+    let again = polis.ok(&["import", "memberships", &path, "--json"]).json();
+    assert_eq!(
+        again["stored"]["created"],
+        serde_json::json!({}),
+        "{again:#}"
+    );
+}
