@@ -206,6 +206,12 @@ pub struct Designated {
 pub fn metropolitan_designators(name: &str, country: Option<&str>) -> Option<Designated> {
     let folded = fold(name);
     let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    // "Grand-Aigueblanche", "Grand-Bourg": a word joined to the next by a hyphen is part of
+    // a commune's name; "Grand Lyon", "Grand Dole" are the designator as a word of its own.
+    let hyphenated_start = name
+        .split_whitespace()
+        .find(|w| !ARTICLES.contains(&fold(w).as_str()))
+        .is_some_and(|w| w.contains('-'));
     let mut found: Vec<&Designator> = Vec::new();
     // At most one designator at each end: "Metropolitan Washington Council of Governments".
     for at in [Start, End] {
@@ -217,6 +223,7 @@ pub fn metropolitan_designators(name: &str, country: Option<&str>) -> Option<Des
         }
         let hit = DESIGNATORS.iter().find(|designator| {
             designator.at == at
+                && !(at == Start && designator.strength == Weak && hyphenated_start)
                 && (designator.countries.is_empty()
                     || country.is_some_and(|c| designator.countries.contains(&c)))
                 && {
@@ -316,6 +323,10 @@ const MAX_CORE_WORDS: usize = 8;
 /// name needs no minimum ("Grand Dole").
 const MIN_PARTIAL_SEAT_POPULATION: u64 = 15_000;
 
+/// How far (km) a seat may lie from the coordinates a source gives for the government: the
+/// largest metropolitan governments reach about this far from their core city.
+pub const MAX_SEAT_KM: f64 = 100.0;
+
 /// Whether a candidate is the named place itself in its own name: a confident exact,
 /// folded or alternate-name match with nothing taken off the name.
 fn names_itself(candidate: &Candidate) -> bool {
@@ -351,6 +362,18 @@ impl Gazetteer {
         name: &str,
         country_hint: Option<&str>,
     ) -> Option<Metropolitan> {
+        self.resolve_metropolitan_near(name, country_hint, None)
+    }
+
+    /// [`Gazetteer::resolve_metropolitan`] with the coordinates a source gives for the
+    /// government: a seat more than [`MAX_SEAT_KM`] from them is no seat ("Unione dei
+    /// Comuni Terre di Pianura" near Bologna is not seated in Pianura, a quarter of Naples).
+    pub fn resolve_metropolitan_near(
+        &self,
+        name: &str,
+        country_hint: Option<&str>,
+        near: Option<(f64, f64)>,
+    ) -> Option<Metropolitan> {
         let stated = country_hint
             .filter(|c| !c.trim().is_empty())
             .and_then(|c| self.resolve_country(c))
@@ -365,7 +388,18 @@ impl Gazetteer {
                 return None;
             }
         }
-        let (seat, seat_words) = self.seat_of(&designated.core, stated.as_deref());
+        let (seat, seat_words) = match self.seat_of(&designated.core, stated.as_deref()) {
+            (Some(seat), _)
+                if near
+                    .zip(seat.lat.zip(seat.lon))
+                    .is_some_and(|((la, lo), (sla, slo))| {
+                        crate::resolve::distance_km(la, lo, sla, slo) > MAX_SEAT_KM
+                    }) =>
+            {
+                (None, None)
+            }
+            found => found,
+        };
         if seat.is_none() && !designated.strong {
             return None;
         }

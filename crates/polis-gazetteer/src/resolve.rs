@@ -667,7 +667,7 @@ fn strip_district_number(name: &str) -> Option<&str> {
     (is_number && !stem.trim().is_empty()).then_some(stem.trim())
 }
 
-fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+pub(crate) fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
     let dp = p2 - p1;
     let dl = (lon2 - lon1).to_radians();

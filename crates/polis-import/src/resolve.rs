@@ -318,10 +318,11 @@ impl<'a> Resolver<'a> {
     /// A name the registry does not know: a metropolitan government by its designators,
     /// or else a place of the gazetteer.
     fn resolve_fresh(&self, end: &RawEnd, is_region: Option<bool>) -> Outcome {
-        if let Some(metropolitan) = self
-            .gazetteer
-            .resolve_metropolitan(&end.name, end.country.as_deref())
-        {
+        if let Some(metropolitan) = self.gazetteer.resolve_metropolitan_near(
+            &end.name,
+            end.country.as_deref(),
+            end.lat.zip(end.lon),
+        ) {
             let method = if metropolitan.seat.is_some() {
                 "metropolitan:designator+seat"
             } else {

@@ -408,4 +408,87 @@ fn context_after_a_comma_and_villages_named_like_words_do_not_make_a_seat() {
     );
     // A city of its own name can be small: the whole core names it.
     seat_is("Grand Dole", "France", "Dole", "FR");
+    // "Grand-" joined by a hyphen begins a commune's name, not a government's.
+    assert_eq!(seat("Grand-Aigueblanche", "France"), None);
+    assert_eq!(
+        designators("Grand-Bourg de Marie-Galante", Some("FR")),
+        None
+    );
+    // A strong designator still counts after a hyphenated word.
+    seat_is(
+        "Grand-Montauban Communauté d'Agglomération",
+        "France",
+        "Montauban",
+        "FR",
+    );
+}
+
+/// Real data: every member name of ClimActor's table of 14,706 cities and regions in climate
+/// networks, with its country. The governments it names are recognised, each with a seat in
+/// its own country; the cities named like them are not.
+#[test]
+fn real_network_member_list() {
+    let Some(dir) = crate::real_data::shared_data() else {
+        return;
+    };
+    let path = dir.join("climate-networks/subnational_contextuals_database_Dec2022.csv");
+    // One line holds an invalid UTF-8 byte (the README's quirk): read it leniently.
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = String::from_utf8_lossy(&bytes);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (name, country) = (column("name"), column("country"));
+    let (lat, lng) = (column("lat"), column("lng"));
+    let mut found: std::collections::BTreeMap<String, Option<String>> = Default::default();
+    for row in reader.records() {
+        let row = row.unwrap();
+        let near = row[lat]
+            .parse::<f64>()
+            .ok()
+            .zip(row[lng].parse::<f64>().ok());
+        let Some(m) = gazetteer().resolve_metropolitan_near(&row[name], Some(&row[country]), near)
+        else {
+            continue;
+        };
+        if let (Some(seat), Some(code)) = (&m.seat, &m.country) {
+            assert_eq!(
+                &seat.country, code,
+                "{}: seat {} abroad",
+                &row[name], seat.name
+            );
+        }
+        found.insert(row[name].to_owned(), m.seat.map(|s| s.name));
+    }
+    println!("{} metropolitan governments: {found:#?}", found.len());
+    for (government, seat) in [
+        ("Greater Manchester", Some("Manchester")),
+        ("Liverpool City Region", Some("Liverpool")),
+        ("Sheffield City Region", Some("Sheffield")),
+        ("West Midlands Combined Authority", None),
+        ("Nantes Metropole", Some("Nantes")),
+        ("Eurometropole de STRASBOURG", Some("Strasbourg")),
+        ("Izmir Metropolitan Municipality", Some("İzmir")),
+        ("Metro Vancouver, BC", Some("Vancouver")),
+        // Pianura is a quarter of Naples; this union of communes lies near Bologna.
+        ("Unione dei Comuni Terre di Pianura", None),
+    ] {
+        assert_eq!(
+            found.get(government).map(|s| s.as_deref()),
+            Some(seat),
+            "{government}"
+        );
+    }
+    for city in [
+        "Grand Rapids, MI",
+        "Greater Sudbury, ON",
+        "Grand Est",
+        "Zwijndrecht",
+    ] {
+        assert!(
+            !found.contains_key(city),
+            "{city} is taken for a government"
+        );
+    }
+    assert!(found.len() >= 60, "only {} found", found.len());
 }

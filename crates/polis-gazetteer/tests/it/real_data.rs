@@ -18,7 +18,7 @@ const MIN_ROWS_RESOLVED: f64 = 0.89;
 const MIN_NAMES_RESOLVED: f64 = 0.94;
 const MIN_WITHIN_30_KM: f64 = 0.95;
 
-fn shared_data() -> Option<PathBuf> {
+pub(crate) fn shared_data() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
     if dir.join("wikipedia-twin-towns").is_dir() {
         return Some(dir);
