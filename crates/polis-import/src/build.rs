@@ -532,6 +532,7 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
                     reason: None,
                     document: None,
                     sources: vec![batch.clone()],
+                    disputed_by: Vec::new(),
                 })
                 .collect();
             // A termination without a signing gets an undated signing, so the lifecycle can
@@ -550,6 +551,7 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
                         reason: None,
                         document: None,
                         sources: vec![batch.clone()],
+                        disputed_by: Vec::new(),
                     },
                 );
             }

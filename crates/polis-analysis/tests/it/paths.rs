@@ -33,6 +33,8 @@ fn relation(from: &str, to: &str, start: Option<&str>, end: Option<&str>) -> Rel
         start: start.map(date),
         end: end.map(date),
         sources: vec!["test".to_owned()],
+        inferred_from: None,
+        disputed_by: Vec::new(),
     }
 }
 
