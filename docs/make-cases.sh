@@ -69,7 +69,7 @@ echo
 echo "\`polis serve\` answers them as JSON (\`docs/api.md\`); a few, cut to their first lines:"
 echo
 PORT=18931
-"$P" serve --addr 127.0.0.1:$PORT 2> /dev/null &
+"$P" serve --addr 127.0.0.1:$PORT > /dev/null 2>&1 &
 SERVER=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/api/v1/health" > /dev/null && break; sleep 0.1; done
 api() {

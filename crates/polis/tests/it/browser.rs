@@ -651,9 +651,9 @@ fn issue_10_the_disputed_tie_over_the_api_and_on_its_pages() {
     let (status, body) = server.get("/api/v1/ties?place=se-gothenburg");
     assert!(status.contains(" 200 "), "{status}\n{body}");
     let ties: serde_json::Value = serde_json::from_str(&body).expect("JSON");
-    let tie = ties["ties"]
+    let tie = ties["items"]
         .as_array()
-        .unwrap()
+        .unwrap_or_else(|| panic!("{ties:#}"))
         .iter()
         .find(|t| t["id"] == "cn-shanghai--se-gothenburg")
         .unwrap_or_else(|| panic!("{ties:#}"));
