@@ -484,12 +484,10 @@ mod tests {
 
     #[test]
     fn rejects_bc_dates_that_cannot_be_read() {
-        for text in ["0 BC"] {
-            assert!(
-                matches!(text.parse::<PartialDate>(), Err(DateError::Year(_))),
-                "{text}"
-            );
-        }
+        assert!(matches!(
+            "0 BC".parse::<PartialDate>(),
+            Err(DateError::Year(_))
+        ));
         for text in ["800-03 BC", "800-03-01 BC"] {
             assert!(
                 matches!(
