@@ -33,6 +33,14 @@ run graph path prague-city-hall cefc-china-energy --through relations
 echo "Ignoring time finds one, and it would mislead: Andrej Babiš took over the office of Prime Minister from Bohuslav Sobotka in 2017-12, so the two were never in it together and the chain never held:"
 echo
 run graph path prague-city-hall cefc-china-energy --through relations --ignore-time --max 1
+echo "## Gothenburg–Shanghai: a disputed termination"
+echo
+echo "News reports say Gothenburg ended its tie with Shanghai in April 2020; Gothenburg's international-relations office said the agreement was not cancelled and that only a three-year MoU lapsed. polis keeps both accounts: the termination carries the office's counter-claim, and wherever the two accounts imply different statuses the tie is \`disputed\`, with the status each implies and its sources, rather than one picked (the rule: \`docs/bundle-format.md\`, \"Disputed facts\"). Before April 2020 the accounts agree, so the dispute changes nothing:"
+echo
+run ties --place Gothenburg --as-of 2019-06-30
+echo "From April 2020 on they do not:"
+echo
+run ties --place Gothenburg
 echo "## China's computed tie counts beside CPAFFC's reported figures"
 echo
 echo "Coverage is computed / reported. The reference dataset records only a handful of Chinese ties, so coverage is low by design: it says how far the registry is from the complete picture. The last section shows it after importing the public lists."
@@ -61,7 +69,7 @@ echo
 echo "\`polis serve\` answers them as JSON (\`docs/api.md\`); a few, cut to their first lines:"
 echo
 PORT=18931
-"$P" serve --addr 127.0.0.1:$PORT 2> /dev/null &
+"$P" serve --addr 127.0.0.1:$PORT > /dev/null 2>&1 &
 SERVER=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/api/v1/health" > /dev/null && break; sleep 0.1; done
 api() {
@@ -75,6 +83,7 @@ api() {
 }
 api "/api/v1/ties?place=cz-prague&as_of=2019-06-30" 30
 api "/api/v1/path?from=prague-city-hall&to=cefc-china-energy&max=1" 16
+api "/api/v1/ties?place=se-gothenburg" 40
 api "/api/v1/figures?country=CN" 22
 api "/api/v1/changes?from=2019-06-30&to=2020-06-30" 12
 api "/api/v1/activities/totals?kind=aid" 12

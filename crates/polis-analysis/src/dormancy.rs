@@ -29,7 +29,7 @@ pub fn dormant(data: &Dataset, years: u16, as_of: PartialDate) -> Vec<DormantTie
     };
     // The cut-off: the same day `years` years earlier (29 February falls back to the 28th).
     let (y, m, d) = as_of.last_day();
-    let cutoff_year = y.saturating_sub(years).max(1);
+    let cutoff_year = y.saturating_sub(i32::from(years)).max(1);
     let cutoff = PartialDate::new(cutoff_year, Some(m), Some(d))
         .or_else(|_| PartialDate::new(cutoff_year, Some(m), Some(d - 1)))
         .unwrap_or(as_of);

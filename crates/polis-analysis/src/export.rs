@@ -30,8 +30,14 @@ fn xml(text: &str) -> String {
     out
 }
 
-fn day((y, m, d): (u16, u8, u8)) -> String {
-    format!("{y:04}-{m:02}-{d:02}")
+/// An ISO 8601 (and XML Schema 1.1) day; a year before year 1 in astronomical numbering with
+/// a sign, as those formats write it: 800 BC is -0799.
+fn day((y, m, d): (i32, u8, u8)) -> String {
+    if y < 0 {
+        format!("-{:04}-{m:02}-{d:02}", -y)
+    } else {
+        format!("{y:04}-{m:02}-{d:02}")
+    }
 }
 
 fn interval(tie: &Tie) -> (Option<String>, Option<String>) {

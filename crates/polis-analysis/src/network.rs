@@ -18,7 +18,7 @@ pub struct Snapshot {
     pub place_ids: Vec<String>,
     pub index: HashMap<String, u32>,
     pub graph: Graph,
-    /// Ties left out because their status on the date is unknown.
+    /// Ties left out because their status on the date is unknown or disputed.
     pub n_unknown: u64,
 }
 
@@ -47,7 +47,7 @@ impl Snapshot {
                     let b = node(&tie.b, &mut index, &mut place_ids);
                     edges.push((a, b, 1.0));
                 }
-                TieStatus::Unknown => n_unknown += 1,
+                TieStatus::Unknown | TieStatus::Disputed => n_unknown += 1,
                 _ => {}
             }
         }

@@ -190,6 +190,7 @@ fn build(data: &Dataset, as_of: Option<&PartialDate>) -> Graph {
                 status,
                 polis_core::TieStatus::Active
                     | polis_core::TieStatus::Suspended
+                    | polis_core::TieStatus::Disputed
                     | polis_core::TieStatus::Unknown
             )
         {
@@ -354,7 +355,7 @@ fn held_window(links: &[Link]) -> HeldWindow {
 }
 
 /// A day as (year, month, day), comparable.
-type Day = (u16, u8, u8);
+type Day = (i32, u8, u8);
 
 /// What a partial chain demands of the next link: every link so far certainly started by
 /// `latest_start` (the last day its start may denote) and certainly lasted until

@@ -27,8 +27,8 @@ pub struct StatsQuery {
     pub as_of: Option<PartialDate>,
     /// Only ties with a partner in one of these countries (ISO codes), e.g. a continent's.
     pub partner_countries: Option<BTreeSet<String>>,
-    /// Also count ties whose status on the date is unknown but may be active (an upper
-    /// bound rather than a certain count).
+    /// Also count ties whose status on the date is unknown or disputed between sources but
+    /// may be active (an upper bound rather than a certain count).
     pub count_unknown: bool,
 }
 
@@ -68,10 +68,10 @@ pub struct Stats {
     pub by_status: BTreeMap<String, u64>,
     /// Ties in scope by the year they were signed (ties with a signing date).
     #[cfg_attr(feature = "openapi", schema(schema_with = polis_core::openapi::counts_by_year))]
-    pub signed_by_year: BTreeMap<u16, u64>,
+    pub signed_by_year: BTreeMap<i32, u64>,
     /// Ties in scope by the year they were terminated.
     #[cfg_attr(feature = "openapi", schema(schema_with = polis_core::openapi::counts_by_year))]
-    pub terminated_by_year: BTreeMap<u16, u64>,
+    pub terminated_by_year: BTreeMap<i32, u64>,
     /// The counted partners' countries, most ties first (at most 20).
     pub top_partner_countries: Vec<(String, u64)>,
     /// Herfindahl-Hirschman index of the counted ties over partner countries: the sum of
@@ -184,8 +184,8 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
     let mut partner_countries = BTreeSet::new();
     let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
-    let mut signed_by_year: BTreeMap<u16, u64> = BTreeMap::new();
-    let mut terminated_by_year: BTreeMap<u16, u64> = BTreeMap::new();
+    let mut signed_by_year: BTreeMap<i32, u64> = BTreeMap::new();
+    let mut terminated_by_year: BTreeMap<i32, u64> = BTreeMap::new();
     let mut ties_by_partner_country: BTreeMap<&str, u64> = BTreeMap::new();
     let mut distance_values: Vec<f64> = Vec::new();
     let mut n_without_coordinates = 0;
@@ -238,7 +238,8 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
         *by_status.entry(status.as_str().to_owned()).or_default() += 1;
         let counted = match status {
             TieStatus::Active | TieStatus::Suspended => true,
-            TieStatus::Unknown => query.count_unknown,
+            // A disputed tie may or may not be in force: counted as an unknown one is.
+            TieStatus::Unknown | TieStatus::Disputed => query.count_unknown,
             _ => false,
         };
         if !counted {

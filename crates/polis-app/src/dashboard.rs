@@ -167,7 +167,11 @@ impl Snapshot {
         });
         let mut years: BTreeMap<u16, YearCounts> = BTreeMap::new();
         if let Some(all) = &all {
-            for (&year, &n) in &all.signed_by_year {
+            // The chart's years run from year 1; a year before it (800 BC) is not drawn.
+            for (year, &n) in &all.signed_by_year {
+                let Ok(year) = u16::try_from(*year) else {
+                    continue;
+                };
                 years
                     .entry(year)
                     .or_insert(YearCounts {
@@ -177,7 +181,10 @@ impl Snapshot {
                     })
                     .signed = n;
             }
-            for (&year, &n) in &all.terminated_by_year {
+            for (year, &n) in &all.terminated_by_year {
+                let Ok(year) = u16::try_from(*year) else {
+                    continue;
+                };
                 years
                     .entry(year)
                     .or_insert(YearCounts {

@@ -335,6 +335,7 @@ impl Edit {
                         reason: None,
                         document: None,
                         sources: sources.clone(),
+                        disputed_by: Vec::new(),
                     })
                     .into_iter()
                     .collect();
@@ -393,6 +394,7 @@ impl Edit {
                     reason: trimmed(&form.reason).map(str::to_owned),
                     document: None,
                     sources,
+                    disputed_by: Vec::new(),
                 };
                 // In the order things happened: before the first event certainly after it.
                 let at = match &event.date {

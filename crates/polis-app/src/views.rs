@@ -354,7 +354,7 @@ impl Snapshot {
                 events: tie
                     .events
                     .iter()
-                    .filter_map(|e| e.date.as_ref().map(|d| (d.year_value(), e.kind)))
+                    .filter_map(|e| Some((map_year(e.date.as_ref()?)?, e.kind)))
                     .collect(),
             });
         }
@@ -365,7 +365,7 @@ impl Snapshot {
             n_places_without_coordinates,
             n_ties_not_drawn,
             first_year,
-            this_year: options::today().year_value(),
+            this_year: map_year(&options::today()).unwrap_or(1),
             countries: countries.into_iter().collect(),
             kinds: kinds.into_iter().collect(),
             themes: themes.into_iter().collect(),
@@ -400,6 +400,9 @@ impl Snapshot {
         let mut cited: BTreeSet<&str> = tie.sources.iter().map(String::as_str).collect();
         for event in &tie.events {
             cited.extend(event.sources.iter().map(String::as_str));
+            for claim in &event.disputed_by {
+                cited.extend(claim.sources.iter().map(String::as_str));
+            }
         }
         cited.extend(tie.evidence.iter().map(|e| e.source.as_str()));
         let mut document_ids: BTreeSet<&str> = tie.documents.iter().map(String::as_str).collect();
@@ -531,6 +534,9 @@ impl Snapshot {
             cited.extend(tie.sources.iter().map(String::as_str));
             for event in &tie.events {
                 cited.extend(event.sources.iter().map(String::as_str));
+                for claim in &event.disputed_by {
+                    cited.extend(claim.sources.iter().map(String::as_str));
+                }
             }
             cited.extend(tie.evidence.iter().map(|e| e.source.as_str()));
         }
@@ -539,6 +545,9 @@ impl Snapshot {
         }
         for stakeholder in &stakeholders {
             cited.extend(stakeholder.relation.sources.iter().map(String::as_str));
+            for claim in &stakeholder.relation.disputed_by {
+                cited.extend(claim.sources.iter().map(String::as_str));
+            }
         }
         for membership in &view.memberships {
             cited.extend(membership.sources.iter().map(String::as_str));
@@ -683,20 +692,26 @@ fn sources_named<'a>(snapshot: &'a Snapshot, ids: &BTreeSet<&str>) -> Vec<&'a So
         .collect()
 }
 
+/// A date's year on the map's timeline, which runs from year 1: the years before it (800 BC)
+/// are not drawn there.
+fn map_year(date: &PartialDate) -> Option<u16> {
+    u16::try_from(date.year_value()).ok().filter(|y| *y >= 1)
+}
+
 /// A tie's status before its first dated change, and at the end of each year an event or
 /// an observation dates (the status is constant between them), as `status_as_of` derives it.
 fn status_by_year(tie: &Tie) -> (TieStatus, Vec<(u16, TieStatus)>) {
     let mut years: BTreeSet<u16> = tie
         .events
         .iter()
-        .filter_map(|e| e.date.as_ref().map(PartialDate::year_value))
+        .filter_map(|e| map_year(e.date.as_ref()?))
         .collect();
     years.extend(
         tie.evidence
             .iter()
-            .filter_map(|e| e.observed.as_ref().map(PartialDate::year_value)),
+            .filter_map(|e| map_year(e.observed.as_ref()?)),
     );
-    let end_of = |year: u16| PartialDate::new(year, Some(12), Some(31)).ok();
+    let end_of = |year: u16| PartialDate::new(i32::from(year), Some(12), Some(31)).ok();
     let before = years
         .first()
         .and_then(|&y| end_of(y.saturating_sub(1)))

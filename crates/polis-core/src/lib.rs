@@ -16,7 +16,7 @@ pub mod validate;
 
 pub use date::{DateError, PartialDate, Precision, Tri};
 pub use model::*;
-pub use status::{StatusAsOf, TieStatus, status_as_of};
+pub use status::{ClaimedStatus, StatusAsOf, TieStatus, status_as_of};
 pub use validate::{ValidationError, Violation, validate};
 
 /// A word that is not in one of polis's closed vocabularies (a tie kind, a status, ...).

@@ -96,6 +96,20 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What a counter-claim contests in the fact it is attached to: `occurrence` (the event
+    /// or relation did not take place at all), `kind` (a different lifecycle step took
+    /// place, the claim's `kind`; events only), `date` (the event took place on another
+    /// date, the claim's `date`; events only), `details` (its reason, role or
+    /// circumstances; what the fact implies is not affected).
+    Contested {
+        Occurrence = "occurrence",
+        Kind = "kind",
+        Date = "date",
+        Details = "details",
+    }
+}
+
+vocabulary! {
     /// Whether an actor is a person or an organisation.
     ActorKind { Person = "person", Organisation = "organisation" }
 }
@@ -144,6 +158,7 @@ vocabulary! {
         Advocacy = "advocacy",
         Programme = "programme",
         Speech = "speech",
+        Period = "period",
     }
 }
 
@@ -276,6 +291,34 @@ impl Place {
     }
 }
 
+/// Another source's account of a recorded fact (a tie's event, a relation) that
+/// contradicts it: what that source says instead, and who says it. The fact stays as
+/// recorded, the claim is kept beside it, and nothing is decided between them: a tie whose
+/// status depends on a disputed event is `disputed` (see `status.rs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CounterClaim {
+    /// What the other source says instead, in a sentence.
+    pub says: String,
+    /// What the claim contests.
+    pub contests: Contested,
+    /// With `contests = "kind"`: the step that took place instead, according to the claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<EventKind>,
+    /// With `contests = "date"`: the date the claim gives instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<PartialDate>,
+    pub sources: Vec<String>,
+}
+
+impl CounterClaim {
+    /// Does the claim change which steps happened when (and so, possibly, a tie's status)?
+    pub fn affects_status(&self) -> bool {
+        self.contests != Contested::Details
+    }
+}
+
 /// A dated step in a tie's lifecycle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -297,6 +340,16 @@ pub struct TieEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
     pub sources: Vec<String>,
+    /// Other sources' accounts that contradict this step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disputed_by: Vec<CounterClaim>,
+}
+
+impl TieEvent {
+    /// Is the step itself (that it happened, what it was, when) contested by a source?
+    pub fn is_disputed(&self) -> bool {
+        self.disputed_by.iter().any(CounterClaim::affects_status)
+    }
 }
 
 /// One source's statement that a tie exists.
@@ -478,6 +531,13 @@ pub struct Relation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<PartialDate>,
     pub sources: Vec<String>,
+    /// Set when no source states the relation for these two records, and it is inferred by
+    /// applying a general statement to them: says from what ("the deck's generic chart").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inferred_from: Option<String>,
+    /// Other sources' accounts that contradict the relation (its occurrence or details).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disputed_by: Vec<CounterClaim>,
 }
 
 impl Relation {

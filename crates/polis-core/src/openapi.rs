@@ -16,15 +16,16 @@ use utoipa::{PartialSchema, ToSchema};
 
 use crate::date::PartialDate;
 use crate::model::{
-    ActivityKind, ActorKind, DocumentKind, EventKind, OrganisationKind, Outcome, PlaceLevel,
-    RelationKind, TieKind,
+    ActivityKind, ActorKind, Contested, DocumentKind, EventKind, OrganisationKind, Outcome,
+    PlaceLevel, RelationKind, TieKind,
 };
 use crate::status::TieStatus;
 
 /// The pattern of a serialized [`PartialDate`]: a year from 1 to 9999 without leading zeros,
-/// then optionally a two-digit month, then optionally a two-digit day.
+/// then optionally a two-digit month, then optionally a two-digit day; or a year before year
+/// 1, from 1 to 9999, followed by " BC".
 pub const PARTIAL_DATE_PATTERN: &str =
-    "^[1-9][0-9]{0,3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$";
+    "^([1-9][0-9]{0,3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?|[1-9][0-9]{0,3} BC)$";
 
 impl PartialSchema for PartialDate {
     fn schema() -> RefOr<Schema> {
@@ -34,9 +35,10 @@ impl PartialSchema for PartialDate {
             .pattern(Some(PARTIAL_DATE_PATTERN))
             .description(Some(
                 "A date known to a year, a month or a day: YYYY, YYYY-MM or YYYY-MM-DD \
-                 (years below 1000 are not zero-padded: 836)",
+                 (years below 1000 are not zero-padded: 836); a year before year 1 is \
+                 known to the year only and written YYYY BC (800 BC)",
             ))
-            .examples(["1973", "1973-06", "2019-06-30"])
+            .examples(["1973", "1973-06", "2019-06-30", "800 BC"])
             .into()
     }
 }
@@ -76,7 +78,8 @@ vocabulary_schemas! {
     ActivityKind: "What an activity was.",
     Outcome: "How an activity or project ended up.",
     DocumentKind: "What kind of text a document is.",
-    TieStatus: "Where a tie stands on a date (`unknown` when the recorded dates do not decide it).",
+    Contested: "What a counter-claim contests: the fact's occurrence, its kind, its date, or its details.",
+    TieStatus: "Where a tie stands on a date (`unknown` when the recorded dates do not decide it, `disputed` when sources disagree on an event that decides it).",
 }
 
 /// The named schemas a type refers to, with the type's own schema among them: what an

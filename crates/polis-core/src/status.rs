@@ -3,11 +3,19 @@
 //! Events are kept in the order they happened. An event whose date cannot be placed before
 //! or after the asked date (a year against a day inside it, or no date at all) leaves the
 //! status unknown wherever it would change it, and the answer lists the possible statuses.
+//!
+//! An event may carry counter-claims: other sources saying it did not happen, was another
+//! step, or happened on another date. Each such claim gives another account of the tie's
+//! lifecycle (the recorded events with that one event changed). Where an account implies a
+//! different status on the asked date than the events as recorded, the tie is `disputed`,
+//! and the answer gives the status each account implies with its sources, the recorded
+//! account first; polis does not pick one. A claim on an event that does not decide the
+//! status on that date (a disputed termination, asked about before it) changes nothing.
 
 use serde::Serialize;
 
 use crate::date::{PartialDate, Tri};
-use crate::model::{EventKind, Tie};
+use crate::model::{Contested, CounterClaim, EventKind, Tie};
 
 /// Where a tie stands on a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -19,6 +27,8 @@ pub enum TieStatus {
     Active,
     Suspended,
     Terminated,
+    /// Sources disagree on an event that decides it (see [`StatusAsOf::claims`]).
+    Disputed,
     /// The recorded dates do not decide it.
     Unknown,
 }
@@ -30,6 +40,7 @@ impl TieStatus {
         TieStatus::Active,
         TieStatus::Suspended,
         TieStatus::Terminated,
+        TieStatus::Disputed,
         TieStatus::Unknown,
     ];
 
@@ -40,6 +51,7 @@ impl TieStatus {
             TieStatus::Active => "active",
             TieStatus::Suspended => "suspended",
             TieStatus::Terminated => "terminated",
+            TieStatus::Disputed => "disputed",
             TieStatus::Unknown => "unknown",
         }
     }
@@ -70,14 +82,56 @@ impl std::str::FromStr for TieStatus {
     }
 }
 
-/// The status on a date, with the statuses still possible when it is unknown.
+/// The status on a date, with the statuses still possible when it is unknown or disputed,
+/// and each source's account when it is disputed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusAsOf {
     pub status: TieStatus,
-    /// When `status` is `unknown`: the statuses the recorded dates allow; absent otherwise.
+    /// When `status` is `unknown`: the statuses the recorded dates allow; when it is
+    /// `disputed`: every status some account implies or allows; absent otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub possible: Vec<TieStatus>,
+    /// When `status` is `disputed`: the status each account implies, the events as recorded
+    /// first, then each counter-claim that implies another; absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<ClaimedStatus>,
+}
+
+/// The status one account of a tie's lifecycle implies, and the sources behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClaimedStatus {
+    /// The status this account implies (`unknown` where its own dates do not decide it).
+    pub status: TieStatus,
+    /// When `status` is `unknown`: the statuses this account's dates allow.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub possible: Vec<TieStatus>,
+    /// For the recorded account: the sources of the disputed events; for a counter-claim:
+    /// its own sources.
+    pub sources: Vec<String>,
+    /// What the counter-claim says; absent for the events as recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub says: Option<String>,
+}
+
+impl StatusAsOf {
+    fn known(status: TieStatus) -> Self {
+        StatusAsOf {
+            status,
+            possible: Vec::new(),
+            claims: Vec::new(),
+        }
+    }
+
+    /// The statuses this answer allows: the status itself when it is known.
+    pub fn allowed(&self) -> Vec<TieStatus> {
+        if self.possible.is_empty() {
+            vec![self.status]
+        } else {
+            self.possible.clone()
+        }
+    }
 }
 
 /// The status a lifecycle step leads to, or `None` when the step cannot follow `from`.
@@ -106,21 +160,92 @@ fn apply(from: TieStatus, event: EventKind) -> TieStatus {
     })
 }
 
+/// One step of an account of a tie's lifecycle: what happened, and when.
+pub type Step = (EventKind, Option<PartialDate>);
+
+/// The tie's events as one counter-claim tells them: the `index`-th event removed, of
+/// another kind or on another date. `None` for a claim on details only.
+pub fn counter_account(tie: &Tie, index: usize, claim: &CounterClaim) -> Option<Vec<Step>> {
+    let mut steps: Vec<Step> = tie.events.iter().map(|e| (e.kind, e.date)).collect();
+    if index >= steps.len() {
+        return None;
+    }
+    match claim.contests {
+        Contested::Occurrence => {
+            steps.remove(index);
+        }
+        Contested::Kind => steps[index].0 = claim.kind?,
+        Contested::Date => steps[index].1 = Some(claim.date?),
+        Contested::Details => return None,
+    }
+    Some(steps)
+}
+
 /// The tie's status on `date`, or its current status when `date` is `None`.
 ///
 /// A tie with no lifecycle events but with evidence is a tie some source lists as existing:
 /// it is active from the earliest date a source observed it, and unknown before (or on any
 /// date, when no source dates its observation).
+///
+/// Where a counter-claim on an event implies another status on that date, the status is
+/// `disputed` (see the module's documentation).
 pub fn status_as_of(tie: &Tie, date: Option<&PartialDate>) -> StatusAsOf {
-    let known = |status| StatusAsOf {
-        status,
-        possible: Vec::new(),
-    };
+    let recorded_steps: Vec<Step> = tie.events.iter().map(|e| (e.kind, e.date)).collect();
+    let recorded = account_status(tie, &recorded_steps, date);
+    let mut differing: Vec<(usize, &CounterClaim, StatusAsOf)> = Vec::new();
+    for (index, event) in tie.events.iter().enumerate() {
+        for claim in &event.disputed_by {
+            if let Some(steps) = counter_account(tie, index, claim) {
+                let account = account_status(tie, &steps, date);
+                if account != recorded {
+                    differing.push((index, claim, account));
+                }
+            }
+        }
+    }
+    if differing.is_empty() {
+        return recorded;
+    }
+    let mut recorded_sources: Vec<String> = Vec::new();
+    for (index, _, _) in &differing {
+        for source in &tie.events[*index].sources {
+            if !recorded_sources.contains(source) {
+                recorded_sources.push(source.clone());
+            }
+        }
+    }
+    let mut possible = recorded.allowed();
+    let mut claims = vec![ClaimedStatus {
+        status: recorded.status,
+        possible: recorded.possible,
+        sources: recorded_sources,
+        says: None,
+    }];
+    for (_, claim, account) in differing {
+        possible.extend(account.allowed());
+        claims.push(ClaimedStatus {
+            status: account.status,
+            possible: account.possible,
+            sources: claim.sources.clone(),
+            says: Some(claim.says.clone()),
+        });
+    }
+    possible.sort();
+    possible.dedup();
+    StatusAsOf {
+        status: TieStatus::Disputed,
+        possible,
+        claims,
+    }
+}
+
+/// The status one account of the tie's lifecycle implies on `date` (or now).
+fn account_status(tie: &Tie, steps: &[Step], date: Option<&PartialDate>) -> StatusAsOf {
+    let known = StatusAsOf::known;
     let Some(date) = date else {
-        let status = tie
-            .events
+        let status = steps
             .iter()
-            .fold(TieStatus::NotYet, |s, e| apply(s, e.kind));
+            .fold(TieStatus::NotYet, |s, (kind, _)| apply(s, *kind));
         return known(if tie.events.is_empty() {
             TieStatus::Active
         } else {
@@ -139,27 +264,27 @@ pub fn status_as_of(tie: &Tie, date: Option<&PartialDate>) -> StatusAsOf {
         return StatusAsOf {
             status: TieStatus::Unknown,
             possible: vec![TieStatus::NotYet, TieStatus::Active],
+            claims: Vec::new(),
         };
     }
-    let answers: Vec<Tri> = tie
-        .events
+    let answers: Vec<Tri> = steps
         .iter()
-        .map(|e| e.date.map_or(Tri::Unknown, |d| d.on_or_before(date)))
+        .map(|(_, d)| d.map_or(Tri::Unknown, |d| d.on_or_before(date)))
         .collect();
     // Events are in the order they happened: once a later one has certainly happened, so
     // have all before it.
     let last_certain = answers.iter().rposition(|a| *a == Tri::Yes);
     let mut status = TieStatus::NotYet;
     let settled = last_certain.map_or(0, |k| k + 1);
-    for event in &tie.events[..settled] {
-        status = apply(status, event.kind);
+    for (kind, _) in &steps[..settled] {
+        status = apply(status, *kind);
     }
     let mut possible = vec![status];
-    for (event, answer) in tie.events[settled..].iter().zip(&answers[settled..]) {
+    for ((kind, _), answer) in steps[settled..].iter().zip(&answers[settled..]) {
         if *answer == Tri::No {
             break;
         }
-        status = apply(status, event.kind);
+        status = apply(status, *kind);
         possible.push(status);
     }
     possible.sort();
@@ -170,6 +295,7 @@ pub fn status_as_of(tie: &Tie, date: Option<&PartialDate>) -> StatusAsOf {
         StatusAsOf {
             status: TieStatus::Unknown,
             possible,
+            claims: Vec::new(),
         }
     }
 }
@@ -200,6 +326,7 @@ mod tests {
                     reason: None,
                     document: None,
                     sources: vec!["s".into()],
+                    disputed_by: vec![],
                 })
                 .collect(),
             evidence: vec![],
@@ -271,5 +398,131 @@ mod tests {
         assert_eq!(on("2017-05-10"), S::Unknown);
         assert_eq!(on("2010-01-01"), S::Unknown);
         assert_eq!(status_as_of(&t, None).status, S::Active);
+    }
+}
+
+#[cfg(test)]
+mod disputes {
+    use super::*;
+    use crate::model::{TieEvent, TieKind};
+
+    fn event(kind: EventKind, date: &str, source: &str) -> TieEvent {
+        TieEvent {
+            kind,
+            date: Some(date.parse().unwrap()),
+            side: None,
+            actor: None,
+            reason: None,
+            document: None,
+            sources: vec![source.into()],
+            disputed_by: vec![],
+        }
+    }
+
+    fn claim(contests: Contested, source: &str) -> CounterClaim {
+        CounterClaim {
+            says: format!("{source} says otherwise"),
+            contests,
+            kind: None,
+            date: None,
+            sources: vec![source.into()],
+        }
+    }
+
+    /// Signed 1986, renewed 2003-10, terminated 2020-04, as the tie is recorded; the
+    /// termination carries `counter` from the source "city".
+    fn gothenburg(counter: CounterClaim) -> Tie {
+        let mut terminated = event(EventKind::Terminated, "2020-04", "news");
+        terminated.disputed_by.push(counter);
+        Tie {
+            id: "a--b".into(),
+            a: "a".into(),
+            b: "b".into(),
+            kind: TieKind::SisterCity,
+            themes: vec![],
+            motives: vec![],
+            network: None,
+            documents: vec![],
+            note: None,
+            events: vec![
+                event(EventKind::Signed, "1986", "memo"),
+                event(EventKind::Renewed, "2003-10", "memo"),
+                terminated,
+            ],
+            evidence: vec![],
+            sources: vec!["news".into()],
+        }
+    }
+
+    fn on(tie: &Tie, date: &str) -> StatusAsOf {
+        status_as_of(tie, Some(&date.parse().unwrap()))
+    }
+
+    #[test]
+    fn a_denied_termination_makes_the_status_disputed_with_both_accounts() {
+        let tie = gothenburg(claim(Contested::Occurrence, "city"));
+        let answer = on(&tie, "2021-01-01");
+        assert_eq!(answer.status, TieStatus::Disputed);
+        assert_eq!(answer.possible, [TieStatus::Active, TieStatus::Terminated]);
+        assert_eq!(answer.claims.len(), 2);
+        assert_eq!(answer.claims[0].status, TieStatus::Terminated);
+        assert_eq!(answer.claims[0].sources, ["news"]);
+        assert_eq!(answer.claims[0].says, None);
+        assert_eq!(answer.claims[1].status, TieStatus::Active);
+        assert_eq!(answer.claims[1].sources, ["city"]);
+        assert_eq!(
+            answer.claims[1].says.as_deref(),
+            Some("city says otherwise")
+        );
+        // Now, too.
+        assert_eq!(status_as_of(&tie, None).status, TieStatus::Disputed);
+    }
+
+    #[test]
+    fn a_dispute_changes_nothing_where_it_does_not_decide_the_status() {
+        let tie = gothenburg(claim(Contested::Occurrence, "city"));
+        let before = on(&tie, "2015-06-30");
+        assert_eq!(before.status, TieStatus::Active);
+        assert!(before.claims.is_empty() && before.possible.is_empty());
+    }
+
+    #[test]
+    fn within_the_disputed_month_each_account_keeps_its_own_uncertainty() {
+        let tie = gothenburg(claim(Contested::Occurrence, "city"));
+        let answer = on(&tie, "2020-04-15");
+        assert_eq!(answer.status, TieStatus::Disputed);
+        assert_eq!(answer.claims[0].status, TieStatus::Unknown);
+        assert_eq!(
+            answer.claims[0].possible,
+            [TieStatus::Active, TieStatus::Terminated]
+        );
+        assert_eq!(answer.claims[1].status, TieStatus::Active);
+    }
+
+    #[test]
+    fn a_claim_on_details_never_disputes_the_status() {
+        let tie = gothenburg(claim(Contested::Details, "city"));
+        assert_eq!(on(&tie, "2021-01-01").status, TieStatus::Terminated);
+        assert_eq!(status_as_of(&tie, None).status, TieStatus::Terminated);
+    }
+
+    #[test]
+    fn a_claim_of_another_step_or_date_gives_that_account() {
+        let mut suspended = claim(Contested::Kind, "city");
+        suspended.kind = Some(EventKind::Suspended);
+        let answer = on(&gothenburg(suspended), "2021-01-01");
+        assert_eq!(answer.status, TieStatus::Disputed);
+        assert_eq!(answer.claims[1].status, TieStatus::Suspended);
+
+        let mut later = claim(Contested::Date, "city");
+        later.date = Some("2022".parse().unwrap());
+        let tie = gothenburg(later);
+        let answer = on(&tie, "2021-01-01");
+        assert_eq!(answer.status, TieStatus::Disputed);
+        assert_eq!(answer.claims[1].status, TieStatus::Active);
+        // After both dates the two accounts agree again.
+        assert_eq!(on(&tie, "2023-01-01").status, TieStatus::Terminated);
+        // And now, both say terminated.
+        assert_eq!(status_as_of(&tie, None).status, TieStatus::Terminated);
     }
 }

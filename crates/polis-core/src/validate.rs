@@ -8,8 +8,8 @@ use std::fmt;
 
 use crate::date::{PartialDate, Tri};
 use crate::ids::{ID_RULE, is_valid_id};
-use crate::model::{Dataset, Tie};
-use crate::status::{TieStatus, transition};
+use crate::model::{Contested, CounterClaim, Dataset, Tie};
+use crate::status::{TieStatus, counter_account, transition};
 
 /// One broken rule, naming the record, the field and the value, and saying what would be
 /// accepted.
@@ -289,6 +289,32 @@ pub fn validate(data: &Dataset) -> Result<(), ValidationError> {
         }
         c.span("relation", &key, i, &r.start, &r.end);
         require_sources(&mut c, "relation", &key, i, &r.sources);
+        if let Some(inferred_from) = &r.inferred_from
+            && inferred_from.trim().is_empty()
+        {
+            c.push(
+                "relation",
+                &key,
+                i,
+                "inferred_from",
+                "",
+                "say what the relation is inferred from (\"the deck's generic chart\"), or leave the field out".into(),
+            );
+        }
+        for (n, claim) in r.disputed_by.iter().enumerate() {
+            let field = format!("disputed_by[{n}]");
+            check_claim(&mut c, "relation", &key, i, &field, claim);
+            if matches!(claim.contests, Contested::Kind | Contested::Date) {
+                c.push(
+                    "relation",
+                    &key,
+                    i,
+                    &format!("{field}.contests"),
+                    claim.contests.as_str(),
+                    "a counter-claim on a relation contests its occurrence or its details (role, dates): use contests = \"occurrence\" or \"details\"".into(),
+                );
+            }
+        }
     }
     for (i, a) in data.activities.iter().enumerate() {
         for p in &a.places {
@@ -399,6 +425,122 @@ fn require_sources(
         );
     }
     c.sources(record, id, index, "sources", sources);
+}
+
+/// The rules every counter-claim obeys, wherever it is attached: it says something, cites
+/// known sources, and gives a `kind` or a `date` exactly when it contests one.
+fn check_claim(
+    c: &mut Checker,
+    record: &'static str,
+    id: &str,
+    index: usize,
+    field: &str,
+    claim: &CounterClaim,
+) {
+    if claim.says.trim().is_empty() {
+        c.push(
+            record,
+            id,
+            index,
+            &format!("{field}.says"),
+            "",
+            "say in a sentence what the other source says instead".into(),
+        );
+    }
+    if claim.sources.is_empty() {
+        c.push(
+            record,
+            id,
+            index,
+            &format!("{field}.sources"),
+            "[]",
+            "a counter-claim needs the source that makes it: list at least one source id".into(),
+        );
+    }
+    c.sources(
+        record,
+        id,
+        index,
+        &format!("{field}.sources"),
+        &claim.sources,
+    );
+    match (claim.contests, &claim.kind) {
+        (Contested::Kind, None) => c.push(
+            record,
+            id,
+            index,
+            &format!("{field}.kind"),
+            "",
+            format!(
+                "contests = \"kind\" needs the step that took place instead: one of {}",
+                crate::model::EventKind::accepted()
+            ),
+        ),
+        (Contested::Kind, Some(_)) | (_, None) => {}
+        (other, Some(kind)) => c.push(
+            record,
+            id,
+            index,
+            &format!("{field}.kind"),
+            kind.as_str(),
+            format!("a kind belongs only to contests = \"kind\", not \"{other}\": remove it or change `contests`"),
+        ),
+    }
+    match (claim.contests, &claim.date) {
+        (Contested::Date, None) => c.push(
+            record,
+            id,
+            index,
+            &format!("{field}.date"),
+            "",
+            "contests = \"date\" needs the date the other source gives".into(),
+        ),
+        (Contested::Date, Some(_)) | (_, None) => {}
+        (other, Some(date)) => c.push(
+            record,
+            id,
+            index,
+            &format!("{field}.date"),
+            &date.to_string(),
+            format!("a date belongs only to contests = \"date\", not \"{other}\": remove it or change `contests`"),
+        ),
+    }
+}
+
+/// A counter-claim that changes a tie's lifecycle must leave a lifecycle that can happen:
+/// the steps of its account in a possible order, no step dated before the one above it.
+fn check_counter_account(
+    c: &mut Checker,
+    i: usize,
+    tie: &Tie,
+    event_index: usize,
+    claim_index: usize,
+    claim: &CounterClaim,
+) {
+    let Some(steps) = counter_account(tie, event_index, claim) else {
+        return;
+    };
+    let field = format!("events[{event_index}].disputed_by[{claim_index}]");
+    let mut status = TieStatus::NotYet;
+    let mut previous: Option<crate::date::PartialDate> = None;
+    for (kind, date) in steps {
+        match transition(status, kind) {
+            Some(next) => status = next,
+            None => {
+                c.push("tie", &tie.id, i, &format!("{field}.contests"), claim.contests.as_str(), format!("the lifecycle this claim tells cannot happen: '{kind}' cannot follow status '{status}'; a counter-claim removes, replaces or redates one event, and the rest must still fit"));
+                return;
+            }
+        }
+        if let Some(date) = date {
+            if let Some(before) = previous
+                && date.before(&before) == Tri::Yes
+            {
+                c.push("tie", &tie.id, i, &format!("{field}.date"), &date.to_string(), format!("in the lifecycle this claim tells, an event falls before the one above it ({before}): give a date in order"));
+                return;
+            }
+            previous = Some(date);
+        }
+    }
 }
 
 fn check_places(c: &mut Checker, data: &Dataset) {
@@ -595,6 +737,36 @@ fn check_tie(c: &mut Checker, i: usize, tie: &Tie) {
             );
         }
         c.sources("tie", id, i, &format!("{field}.sources"), &event.sources);
+        for (m, claim) in event.disputed_by.iter().enumerate() {
+            let claim_field = format!("{field}.disputed_by[{m}]");
+            check_claim(c, "tie", id, i, &claim_field, claim);
+            if claim.contests == Contested::Kind && claim.kind == Some(event.kind) {
+                c.push(
+                    "tie",
+                    id,
+                    i,
+                    &format!("{claim_field}.kind"),
+                    event.kind.as_str(),
+                    "is the event's own kind: a claim of another step names a different one".into(),
+                );
+            }
+            if claim.contests == Contested::Date && claim.date.is_some() && claim.date == event.date
+            {
+                c.push(
+                    "tie",
+                    id,
+                    i,
+                    &format!("{claim_field}.date"),
+                    &event.date.map(|d| d.to_string()).unwrap_or_default(),
+                    "is the event's own date: a claim of another date gives a different one".into(),
+                );
+            }
+        }
+    }
+    for (n, event) in tie.events.iter().enumerate() {
+        for (m, claim) in event.disputed_by.iter().enumerate() {
+            check_counter_account(c, i, tie, n, m, claim);
+        }
     }
     for (n, evidence) in tie.evidence.iter().enumerate() {
         c.sources(
@@ -639,4 +811,181 @@ fn check_tie(c: &mut Checker, i: usize, tie: &Tie) {
         );
     }
     c.sources("tie", id, i, "sources", &tie.sources);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        Actor, ActorKind, CounterClaim, EventKind, Place, Relation, RelationKind, Source, TieEvent,
+        TieKind,
+    };
+
+    fn source(id: &str) -> Source {
+        Source {
+            id: id.into(),
+            title: id.into(),
+            publisher: None,
+            author: None,
+            url: None,
+            published: None,
+            accessed: None,
+            outside_deck: false,
+            note: None,
+        }
+    }
+
+    fn place(id: &str) -> Place {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "level": "city", "name": id, "sources": ["s"]
+        }))
+        .unwrap()
+    }
+
+    fn event(kind: EventKind, date: &str) -> TieEvent {
+        TieEvent {
+            kind,
+            date: Some(date.parse().unwrap()),
+            side: None,
+            actor: None,
+            reason: None,
+            document: None,
+            sources: vec!["s".into()],
+            disputed_by: vec![],
+        }
+    }
+
+    fn claim(contests: Contested) -> CounterClaim {
+        CounterClaim {
+            says: "not so".into(),
+            contests,
+            kind: None,
+            date: None,
+            sources: vec!["other".into()],
+        }
+    }
+
+    /// A dataset of one tie, signed in 1986 and terminated in 2020-04, whose events get
+    /// `claims` (signing, termination), and one relation with `relation_claims`.
+    fn dataset(claims: [Vec<CounterClaim>; 2], relation_claims: Vec<CounterClaim>) -> Dataset {
+        let [on_signing, on_termination] = claims;
+        let mut signed = event(EventKind::Signed, "1986");
+        signed.disputed_by = on_signing;
+        let mut terminated = event(EventKind::Terminated, "2020-04");
+        terminated.disputed_by = on_termination;
+        Dataset {
+            sources: vec![source("s"), source("other")],
+            places: vec![place("a"), place("b")],
+            ties: vec![Tie {
+                id: "a--b".into(),
+                a: "a".into(),
+                b: "b".into(),
+                kind: TieKind::SisterCity,
+                themes: vec![],
+                motives: vec![],
+                network: None,
+                documents: vec![],
+                note: None,
+                events: vec![signed, terminated],
+                evidence: vec![],
+                sources: vec!["s".into()],
+            }],
+            actors: vec![Actor {
+                id: "p".into(),
+                kind: ActorKind::Person,
+                organisation: None,
+                name: "P".into(),
+                names: vec![],
+                country: None,
+                note: None,
+                former_ids: vec![],
+                sources: vec!["s".into()],
+            }],
+            relations: vec![Relation {
+                from: "p".into(),
+                kind: RelationKind::MayorOf,
+                to: "a".into(),
+                role: None,
+                start: Some("800 BC".parse().unwrap()),
+                end: Some("146 BC".parse().unwrap()),
+                sources: vec!["s".into()],
+                inferred_from: Some("a generic chart".into()),
+                disputed_by: relation_claims,
+            }],
+            ..Dataset::default()
+        }
+    }
+
+    /// The fields of every violation, in order.
+    fn fields(data: &Dataset) -> Vec<String> {
+        match validate(data) {
+            Ok(()) => vec![],
+            Err(e) => e.0.into_iter().map(|v| v.field).collect(),
+        }
+    }
+
+    #[test]
+    fn well_formed_counter_claims_pass() {
+        let mut suspended = claim(Contested::Kind);
+        suspended.kind = Some(EventKind::Suspended);
+        let mut later = claim(Contested::Date);
+        later.date = Some("2021".parse().unwrap());
+        let data = dataset(
+            [
+                vec![claim(Contested::Details)],
+                vec![claim(Contested::Occurrence), suspended, later],
+            ],
+            vec![claim(Contested::Occurrence), claim(Contested::Details)],
+        );
+        assert_eq!(fields(&data), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_claim_names_what_it_contests_says_something_and_cites_a_known_source() {
+        let mut silent = claim(Contested::Kind);
+        silent.says = " ".into();
+        silent.sources = vec!["nobody".into()];
+        let mut stray_date = claim(Contested::Occurrence);
+        stray_date.date = Some("2019".parse().unwrap());
+        let mut own_kind = claim(Contested::Kind);
+        own_kind.kind = Some(EventKind::Terminated);
+        let data = dataset([vec![], vec![silent, stray_date, own_kind]], vec![]);
+        assert_eq!(
+            fields(&data),
+            [
+                "events[1].disputed_by[0].says",
+                "events[1].disputed_by[0].sources",
+                "events[1].disputed_by[0].kind",
+                "events[1].disputed_by[1].date",
+                "events[1].disputed_by[2].kind",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_lifecycle_a_claim_tells_must_be_possible() {
+        // Without the signing, the termination would follow nothing.
+        let data = dataset([vec![claim(Contested::Occurrence)], vec![]], vec![]);
+        assert_eq!(fields(&data), ["events[0].disputed_by[0].contests"]);
+        // A termination redated before the signing.
+        let mut earlier = claim(Contested::Date);
+        earlier.date = Some("1900".parse().unwrap());
+        let data = dataset([vec![], vec![earlier]], vec![]);
+        assert_eq!(fields(&data), ["events[1].disputed_by[0].date"]);
+    }
+
+    #[test]
+    fn a_claim_on_a_relation_contests_its_occurrence_or_details_only() {
+        let mut kind = claim(Contested::Kind);
+        kind.kind = Some(EventKind::Signed);
+        let data = dataset([vec![], vec![]], vec![kind]);
+        assert_eq!(fields(&data), ["disputed_by[0].contests"]);
+    }
+
+    #[test]
+    fn an_inference_says_what_it_is_inferred_from() {
+        let mut data = dataset([vec![], vec![]], vec![]);
+        data.relations[0].inferred_from = Some(String::new());
+        assert_eq!(fields(&data), ["inferred_from"]);
+    }
 }

@@ -586,6 +586,7 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
                     reason: None,
                     document: None,
                     sources: vec![batch.clone()],
+                    disputed_by: Vec::new(),
                 })
                 .collect();
             // A termination without a signing gets an undated signing, so the lifecycle can
@@ -604,6 +605,7 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
                         reason: None,
                         document: None,
                         sources: vec![batch.clone()],
+                        disputed_by: Vec::new(),
                     },
                 );
             }

@@ -19,10 +19,10 @@
 
   var COLOURS = {
     active: "#1a7f37", suspended: "#b35c00", terminated: "#c4262e",
-    proposed: "#7048b6", unknown: "#6b7682"
+    proposed: "#7048b6", unknown: "#6b7682", disputed: "#00838f"
   };
   // Drawn from the bottom up, so ties in force lie on top; "not_yet" is not drawn.
-  var ORDER = ["unknown", "proposed", "terminated", "suspended", "active"];
+  var ORDER = ["unknown", "proposed", "terminated", "disputed", "suspended", "active"];
   var MAX_EVENTS = 100;
 
   var api = {

@@ -176,7 +176,35 @@ pub fn place(view: &polis_app::PlaceView<'_>, json: bool) -> anyhow::Result<()> 
         .collect();
     crate::out!("{} ties:", ties.len());
     table(&["partner", "kind", "signed", "ended", "status"], &rows);
+    disputes(ties);
     Ok(())
+}
+
+/// For each disputed tie among `rows`: the status each source's account implies.
+fn disputes(rows: &[TieRow]) {
+    for row in rows.iter().filter(|r| !r.status.claims.is_empty()) {
+        crate::out!("{} – {}: sources disagree", row.a_name, row.b_name);
+        for claim in &row.status.claims {
+            let status = match claim.possible.as_slice() {
+                [] => claim.status.to_string(),
+                possible => possible
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            match &claim.says {
+                None => crate::out!(
+                    "  {status}, as recorded (sources: {})",
+                    claim.sources.join(", ")
+                ),
+                Some(says) => crate::out!(
+                    "  {status}, according to {}: {says}",
+                    claim.sources.join(", ")
+                ),
+            }
+        }
+    }
 }
 
 fn date_text(date: Option<PartialDate>) -> String {
@@ -234,6 +262,7 @@ pub fn ties(
         &["place", "partner", "kind", "signed", "ended", "status"],
         &table_rows,
     );
+    disputes(rows);
     let when = as_of.map(|d| format!(" as of {d}")).unwrap_or_default();
     if rows.len() < total {
         crate::out!(

@@ -33,6 +33,8 @@ fn relation(from: &str, to: &str, start: Option<&str>, end: Option<&str>) -> Rel
         start: start.map(date),
         end: end.map(date),
         sources: vec!["test".to_owned()],
+        inferred_from: None,
+        disputed_by: Vec::new(),
     }
 }
 
@@ -134,7 +136,7 @@ impl Lcg {
 /// Were all these links certainly in force at one time within `window`? Checked pair by
 /// pair, as the definition says: every start certainly on or before every other end.
 fn held_together(links: &[&Relation], window: Option<(PartialDate, PartialDate)>) -> bool {
-    type Day = (u16, u8, u8);
+    type Day = (i32, u8, u8);
     let mut spans: Vec<(Option<Day>, Option<Day>)> = links
         .iter()
         .map(|r| (r.start.map(|d| d.last_day()), r.end.map(|d| d.first_day())))

@@ -1,11 +1,12 @@
 //! The bundle reader never panics, whatever the bytes, and reports a line inside the file;
 //! and a bundle written by `to_files` reads back into the same records, redirects of merged
-//! records included.
+//! records included; and counter-claims and dates before year 1 survive a round trip.
 
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 
+mod disputes;
 mod redirects;
 
 const VALID: &str = r#"format = "polis-bundle"

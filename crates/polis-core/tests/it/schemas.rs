@@ -137,6 +137,7 @@ fn vocabulary_schemas_list_exactly_the_values_their_types_serialize_to() {
     check_vocabulary(Outcome::ALL);
     check_vocabulary(DocumentKind::ALL);
     check_vocabulary(TieStatus::ALL);
+    check_vocabulary(Contested::ALL);
 }
 
 #[test]
@@ -149,6 +150,9 @@ fn the_date_schema_accepts_every_serialized_date_and_nothing_else() {
         "1973-06-24",
         "2020-02-29",
         "9999-12-31",
+        "800 BC",
+        "1 BC",
+        "9999 BC",
     ] {
         let date: PartialDate = text.parse().expect("a date");
         assert_eq!(check_value(&date), Ok(()), "{text}");
@@ -161,6 +165,10 @@ fn the_date_schema_accepts_every_serialized_date_and_nothing_else() {
         "19730",
         "1973-06-24T00",
         "",
+        "-0799",
+        "0 BC",
+        "800-03 BC",
+        "800 BCE",
     ] {
         assert_ne!(
             mismatches::<PartialDate>(json!(not_a_date)),

@@ -60,7 +60,7 @@ async fn bad_query_values_are_400_with_what_is_accepted() {
             &[
                 "`status`",
                 "'dormant'",
-                "not_yet, proposed, active, suspended, terminated, unknown",
+                "not_yet, proposed, active, suspended, terminated, disputed, unknown",
             ],
         ),
         (

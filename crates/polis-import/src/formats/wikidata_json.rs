@@ -90,9 +90,9 @@ pub fn wikidata_date(value: &str, precision: Option<&str>) -> Result<PartialDate
         None => 11,
     };
     let result = match precision {
-        0..=9 => PartialDate::new(year, None, None),
-        10 => PartialDate::new(year, Some(month), None),
-        _ => PartialDate::new(year, Some(month), Some(day)),
+        0..=9 => PartialDate::new(i32::from(year), None, None),
+        10 => PartialDate::new(i32::from(year), Some(month), None),
+        _ => PartialDate::new(i32::from(year), Some(month), Some(day)),
     };
     result.map_err(|e| e.to_string())
 }

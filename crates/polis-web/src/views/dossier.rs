@@ -118,7 +118,10 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
                             h3 {
                                 a href=(place_href(partner)) { (place_name(partner)) }
                                 " "
-                                @if let Some(row) = row { (status_badge(row.status.status)) }
+                                @if let Some(row) = row {
+                                    (status_badge(row.status.status))
+                                    (super::tie::disputed_accounts(&row.status, sources))
+                                }
                             }
                             p.meta {
                                 (kind_label(tie.kind))
@@ -144,6 +147,7 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
                                                 ": " span.reason { (reason) }
                                             }
                                             " " (source_links(&event.sources, sources))
+                                            (super::tie::counter_claims(&event.disputed_by, sources))
                                         }
                                     }
                                 }
@@ -216,7 +220,11 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
                             tr {
                                 td { a href={"/explore?of=" (encode(&s.actor.id))} { (s.actor.name) }
                                     @if let Some(kind) = s.actor.organisation { " (" (kind.as_str().replace('_', " ")) ")" } }
-                                td { (s.relation.kind.as_str().replace('_', " ")) @if let Some(role) = &s.relation.role { ": " (role) } }
+                                td {
+                                    (s.relation.kind.as_str().replace('_', " ")) @if let Some(role) = &s.relation.role { ": " (role) }
+                                    @if let Some(basis) = &s.relation.inferred_from { " " em.inferred { "(inferred from " (basis) ")" } }
+                                    (super::tie::counter_claims(&s.relation.disputed_by, sources))
+                                }
                                 td { (date_or_dash(s.relation.start.as_ref())) }
                                 td { (date_or_dash(s.relation.end.as_ref())) }
                                 td { (source_links(&s.relation.sources, sources)) }

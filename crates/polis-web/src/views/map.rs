@@ -33,6 +33,10 @@ const LEGEND: &[(TieStatus, &str)] = &[
     (TieStatus::Suspended, "suspended"),
     (TieStatus::Terminated, "ended"),
     (TieStatus::Proposed, "proposed"),
+    (
+        TieStatus::Disputed,
+        "sources disagree on whether it is in force",
+    ),
     (TieStatus::Unknown, "listed by a source, dates unknown"),
 ];
 

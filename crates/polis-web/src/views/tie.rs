@@ -1,9 +1,12 @@
 //! A tie's page, `/ties/{id}`: both sides, its kind and themes, every lifecycle event with
 //! the side that acted, the reason and the sources, the evidence each source gives (and
-//! where the sources disagree), and the agreement texts with their tagged clauses.
+//! where the sources disagree), and the agreement texts with their tagged clauses. An event
+//! that another source contradicts shows that source's account beside it, and a disputed
+//! status shows the status each account implies.
 
 use maud::{Markup, html};
 use polis_app::TieView;
+use polis_core::{CounterClaim, Source, StatusAsOf, TieStatus};
 
 use super::dossier::document_block;
 use super::edit::propose_href;
@@ -49,6 +52,7 @@ pub fn tie_page(view: &TieView) -> Markup {
             (view.a.name) @if let Some(c) = &view.a.country { " (" (c) ")" }
             " and " (view.b.name) @if let Some(c) = &view.b.country { " (" (c) ")" }
             " · now " (status_badge(view.status.status))
+            (disputed_accounts(&view.status, sources))
             @if !tie.themes.is_empty() { " · themes: " (tie.themes.join(", ")) }
             @if !tie.motives.is_empty() { " · motives: " (tie.motives.join(", ")) }
             @if let Some(network) = &tie.network { " · network: " a href={"/?network=" (encode(network))} { (network) } }
@@ -82,6 +86,7 @@ pub fn tie_page(view: &TieView) -> Markup {
                             " · " a href={"#doc-" (document)} { "the document" }
                         }
                         " " (source_links(&event.sources, sources))
+                        (counter_claims(&event.disputed_by, sources))
                     }
                 }
             }
@@ -133,4 +138,46 @@ pub fn tie_page(view: &TieView) -> Markup {
         }
     };
     page(&frame, body)
+}
+
+/// What the other sources say instead of a recorded fact, each with its sources.
+pub(crate) fn counter_claims(claims: &[CounterClaim], sources: &[&Source]) -> Markup {
+    html! {
+        @if !claims.is_empty() {
+            ul.counter-claims {
+                @for claim in claims {
+                    li.counter-claim data-contests=(claim.contests.as_str()) {
+                        strong { "Disputed" }
+                        (match claim.contests {
+                            polis_core::Contested::Occurrence => " (that it happened)".to_owned(),
+                            polis_core::Contested::Kind => format!(" (a {} instead)", claim.kind.map_or("different step", |k| k.as_str())),
+                            polis_core::Contested::Date => format!(" (on {} instead)", claim.date.map(|d| d.to_string()).unwrap_or_default()),
+                            polis_core::Contested::Details => " (its details)".to_owned(),
+                        })
+                        ": " span.says { (claim.says) } " "
+                        (source_links(&claim.sources, sources))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// When a status is disputed: the status each account implies, with its sources, the
+/// recorded events' account first.
+pub(crate) fn disputed_accounts(status: &StatusAsOf, sources: &[&Source]) -> Markup {
+    html! {
+        @if status.status == TieStatus::Disputed {
+            " (sources disagree: "
+            @for (n, claim) in status.claims.iter().enumerate() {
+                @if n > 0 { "; " }
+                span.account data-status=(claim.status.as_str()) {
+                    (claim.status.as_str().replace('_', " "))
+                    @if claim.says.is_none() { " as recorded" }
+                    " according to " (source_links(&claim.sources, sources))
+                }
+            }
+            ")"
+        }
+    }
 }

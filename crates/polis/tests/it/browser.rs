@@ -642,6 +642,54 @@ fn reference_server(polis: &Polis) -> Server {
 // `polis serve` itself (no browser needed)
 // ---------------------------------------------------------------------------------------
 
+/// Issue 10 §5: the API gives the disputed Gothenburg-Shanghai tie's accounts with their
+/// sources, and the tie's page and Gothenburg's dossier show both sides.
+#[test]
+fn issue_10_the_disputed_tie_over_the_api_and_on_its_pages() {
+    let polis = Polis::new();
+    let server = reference_server(&polis);
+    let (status, body) = server.get("/api/v1/ties?place=se-gothenburg");
+    assert!(status.contains(" 200 "), "{status}\n{body}");
+    let ties: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let tie = ties["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{ties:#}"))
+        .iter()
+        .find(|t| t["id"] == "cn-shanghai--se-gothenburg")
+        .unwrap_or_else(|| panic!("{ties:#}"));
+    assert_eq!(tie["status"]["status"], "disputed", "{tie:#}");
+    assert_eq!(tie["status"]["claims"][1]["status"], "active", "{tie:#}");
+
+    let (status, body) = server.get("/api/v1/ties/cn-shanghai--se-gothenburg");
+    assert!(status.contains(" 200 "), "{status}\n{body}");
+    assert!(body.contains("\"disputed_by\""), "{body}");
+    assert!(body.contains("\"contests\":\"occurrence\""), "{body}");
+
+    let (status, page) = server.get("/ties/cn-shanghai--se-gothenburg");
+    assert!(status.contains(" 200 "), "{status}");
+    for expected in [
+        "status-disputed",
+        "sources disagree",
+        "li class=\"counter-claim\" data-contests=\"occurrence\"",
+        "only a three-year memorandum",
+        "Statement of the City of Gothenburg",
+    ] {
+        assert!(
+            page.contains(expected),
+            "{expected} on the tie's page:\n{page}"
+        );
+    }
+    let (status, dossier) = server.get("/places/se-gothenburg");
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(dossier.contains("status-disputed"), "{dossier}");
+    assert!(
+        dossier.contains("data-contests=\"occurrence\""),
+        "{dossier}"
+    );
+    let (_, hebei) = server.get("/places/cn-shijiazhuang");
+    assert!(hebei.contains("inferred from the deck"), "{hebei}");
+}
+
 #[test]
 fn serve_creates_the_reference_database_on_first_run_and_reuses_it() {
     let polis = Polis::new();

@@ -336,3 +336,93 @@ fn stats_for_a_region_and_a_partner_country() {
         run.stderr
     );
 }
+
+/// Issue 10 §5: Gothenburg's international-relations office says the tie with Shanghai was
+/// not cancelled in April 2020; news reports say it was. polis keeps both accounts and
+/// derives `disputed` where they differ, never picking one.
+#[test]
+fn issue_10_gothenburg_shanghai_termination_is_disputed() {
+    let polis = reference();
+    let tie_on = |as_of: Option<&str>| {
+        let mut args = vec!["ties", "--place", "Gothenburg", "--json"];
+        if let Some(date) = as_of {
+            args.extend(["--as-of", date]);
+        }
+        let ties = polis.ok(&args).json();
+        ties["ties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == "cn-shanghai--se-gothenburg")
+            .cloned()
+            .unwrap_or_else(|| panic!("no Gothenburg-Shanghai tie: {ties:#}"))
+    };
+    // Before the disputed termination both accounts say active, with the renewals of 2013
+    // and May 2017 recorded.
+    let before = tie_on(Some("2019-06-30"));
+    assert_eq!(before["status"]["status"], "active", "{before:#}");
+    assert!(before["status"].get("claims").is_none(), "{before:#}");
+
+    for as_of in [None, Some("2021-01-01")] {
+        let tie = tie_on(as_of);
+        let status = &tie["status"];
+        assert_eq!(status["status"], "disputed", "{as_of:?}: {tie:#}");
+        assert_eq!(
+            status["possible"],
+            serde_json::json!(["active", "terminated"])
+        );
+        let claims = status["claims"].as_array().unwrap();
+        assert_eq!(claims.len(), 2, "{status:#}");
+        assert_eq!(claims[0]["status"], "terminated");
+        assert!(claims[0].get("says").is_none());
+        assert!(
+            claims[0]["sources"]
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!("chinascope-2020"))
+        );
+        assert_eq!(claims[1]["status"], "active");
+        assert_eq!(
+            claims[1]["sources"],
+            serde_json::json!(["gothenburg-international-relations-2020-04"])
+        );
+        assert!(
+            claims[1]["says"]
+                .as_str()
+                .unwrap()
+                .contains("three-year memorandum")
+        );
+    }
+
+    // The text output names both accounts and their sources.
+    let text = polis.ok(&["ties", "--place", "Gothenburg"]).stdout;
+    assert!(text.contains("sources disagree"), "{text}");
+    assert!(
+        text.contains("active, according to gothenburg-international-relations-2020-04"),
+        "{text}"
+    );
+    assert!(text.contains("terminated, as recorded"), "{text}");
+
+    // Counts keep the disputed tie apart: not in force, not terminated.
+    let stats = polis.ok(&["stats", "--country", "SE", "--json"]).json();
+    assert_eq!(stats["by_status"]["disputed"], 1, "{stats:#}");
+}
+
+/// Issue 10 §5: the deck's periods are recorded with years before year 1, which sort before
+/// every later date and survive an export.
+#[test]
+fn issue_10_periods_before_year_one() {
+    let polis = reference();
+    let dir = polis.path("exported");
+    polis.ok(&["export", "bundle", dir.to_str().unwrap()]);
+    let activities = std::fs::read_to_string(dir.join("activities.toml")).unwrap();
+    for expected in [
+        "id = \"greek-polis-period\"",
+        "start = \"800 BC\"",
+        "end = \"146 BC\"",
+        "start = \"770 BC\"",
+        "end = \"403 BC\"",
+    ] {
+        assert!(activities.contains(expected), "{expected} in {activities}");
+    }
+}
