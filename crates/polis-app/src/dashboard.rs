@@ -147,9 +147,9 @@ impl Snapshot {
         });
         country_pairs.truncate(DASHBOARD_TOP);
 
-        // The three costly parts each scan every tie (the figures twice per figure: certain
-        // and upper counts); they run side by side, on threads of their own, and the first
-        // render waits for the slowest instead of their sum.
+        // The three costly parts each scan every tie (the figures once per figure, for both
+        // the certain and the upper count); they run side by side, on threads of their own,
+        // and the first render waits for the slowest instead of their sum.
         let leading: Vec<String> = top_countries
             .iter()
             .take(10)
