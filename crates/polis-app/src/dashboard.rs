@@ -87,6 +87,21 @@ impl Snapshot {
         dashboard
     }
 
+    /// Computes what the pages keep per snapshot (the map's layer, the dashboard's numbers,
+    /// the quality checks of the records), so that the first visit after a change does not
+    /// wait for them: `polis serve` calls it on a thread of its own after each new snapshot.
+    pub fn warm(&self) {
+        self.map_layer();
+        self.quality_of_records();
+        self.dashboard.get_or_init(|| {
+            self.build_dashboard(QualityReport {
+                n_errors: 0,
+                n_warnings: 0,
+                checks: Vec::new(),
+            })
+        });
+    }
+
     /// How the ties in force of each of `countries` spread over partner countries.
     fn concentration(&self, countries: &[String]) -> Vec<Concentration> {
         countries
