@@ -17,7 +17,9 @@ pub mod ties;
 pub use changes::{Changes, changes};
 pub use dormancy::{DormantTie, dormant};
 pub use ledger::{ClauseHit, QuantityTotal, clause_search, quantity_totals};
-pub use paths::{Chain, HeldWindow, Neighbourhood, PathError, TimeRule, connect, neighbourhood};
+pub use paths::{
+    Chain, HeldWindow, LinkTime, Neighbourhood, PathError, TimeRule, connect, neighbourhood,
+};
 pub use quality::{QualityReport, quality};
 pub use stats::{FigureComparison, Stats, StatsQuery, compare_figures, stats};
 pub use ties::{TieFilter, TieRow, list_ties, tie_row};

@@ -138,18 +138,69 @@ impl Graph {
     }
 }
 
-fn in_force(
-    start: Option<&PartialDate>,
-    end: Option<&PartialDate>,
-    as_of: Option<&PartialDate>,
-) -> bool {
-    let Some(date) = as_of else { return true };
-    let started = start.is_none_or(|s| s.on_or_before(date) != Tri::No);
-    let not_ended = end.is_none_or(|e| e.before(date) != Tri::Yes);
+/// Which links a graph keeps, by when they were in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LinkTime {
+    /// Every link, whatever its dates.
+    #[default]
+    Any,
+    /// The links in force on a date (possibly: a partial date that may fall inside counts).
+    On(PartialDate),
+    /// The links in force at some time within `from ..= until` (each side's whole span:
+    /// `2015..2016` is 2015-01-01 to 2016-12-31); a link that ended before `from` or began
+    /// after `until` is left out.
+    During {
+        from: PartialDate,
+        until: PartialDate,
+    },
+}
+
+impl LinkTime {
+    /// `as_of` as a link time: on that date, or any time when absent.
+    pub fn as_of(as_of: Option<&PartialDate>) -> Self {
+        as_of.map_or(LinkTime::Any, |date| LinkTime::On(*date))
+    }
+}
+
+/// Whether a link from `start` to `end` (either open) may have been in force at `when`.
+fn in_force(start: Option<&PartialDate>, end: Option<&PartialDate>, when: &LinkTime) -> bool {
+    let (first, last) = match when {
+        LinkTime::Any => return true,
+        LinkTime::On(date) => (date, date),
+        LinkTime::During { from, until } => (from, until),
+    };
+    let started = start.is_none_or(|s| s.on_or_before(last) != Tri::No);
+    let not_ended = end.is_none_or(|e| e.before(first) != Tri::Yes);
     started && not_ended
 }
 
+/// Whether a tie was in force at `when`: in force (or undecided) on the date, or for a
+/// window, at its end or terminated within it.
+fn tie_in_force(tie: &polis_core::Tie, when: &LinkTime) -> bool {
+    use polis_core::TieStatus;
+    let holds = |status: TieStatus| {
+        matches!(
+            status,
+            TieStatus::Active | TieStatus::Suspended | TieStatus::Disputed | TieStatus::Unknown
+        )
+    };
+    match when {
+        LinkTime::Any => true,
+        LinkTime::On(date) => holds(status_as_of(tie, Some(date)).status),
+        LinkTime::During { from, until } => match status_as_of(tie, Some(until)).status {
+            TieStatus::Terminated => tie
+                .terminated()
+                .is_none_or(|end| end.before(from) != Tri::Yes),
+            status => holds(status),
+        },
+    }
+}
+
 fn build(data: &Dataset, as_of: Option<&PartialDate>) -> Graph {
+    build_at(data, &LinkTime::as_of(as_of))
+}
+
+fn build_at(data: &Dataset, as_of: &LinkTime) -> Graph {
     let mut g = Graph {
         nodes: Vec::new(),
         index: HashMap::new(),
@@ -184,16 +235,7 @@ fn build(data: &Dataset, as_of: Option<&PartialDate>) -> Graph {
         }
     }
     for tie in &data.ties {
-        let status = status_as_of(tie, as_of).status;
-        if as_of.is_some()
-            && !matches!(
-                status,
-                polis_core::TieStatus::Active
-                    | polis_core::TieStatus::Suspended
-                    | polis_core::TieStatus::Disputed
-                    | polis_core::TieStatus::Unknown
-            )
-        {
+        if !tie_in_force(tie, as_of) {
             continue;
         }
         let mut sources = tie.sources.clone();
@@ -585,22 +627,22 @@ pub struct Neighbourhood {
     pub depth: usize,
     /// The records reached, the centre first, then by distance.
     pub nodes: Vec<Node>,
-    /// Every link (in force on the date) between two records reached.
+    /// Every link (in force at the time asked) between two records reached.
     pub links: Vec<Link>,
     /// True when the walk stopped at `max_nodes` records.
     pub truncated: bool,
 }
 
 /// The records within `depth` links of `center` (an id or a name), through links in force
-/// on `as_of`, stopping at `max_nodes` records.
+/// at `when` (a date, a window, or any time), stopping at `max_nodes` records.
 pub fn neighbourhood(
     data: &Dataset,
     center: &str,
     depth: usize,
-    as_of: Option<&PartialDate>,
+    when: &LinkTime,
     max_nodes: usize,
 ) -> Result<Neighbourhood, PathError> {
-    let g = build(data, as_of);
+    let g = build_at(data, when);
     let start = find(&g, data, center)?;
     let mut distance = vec![usize::MAX; g.nodes.len()];
     distance[start] = 0;

@@ -70,6 +70,36 @@ impl Builder {
     }
 }
 
+impl QualityReport {
+    /// This report with the findings of the unresolved-name check replaced by `unresolved`
+    /// (the store's queue, as in [`quality`]) and the totals counted again: the checks of
+    /// the records are computed once per set of records, the queue read when asked.
+    pub fn with_unresolved(&self, unresolved: &[String]) -> QualityReport {
+        let mut checks = self.checks.clone();
+        for check in &mut checks {
+            if check.check == UNRESOLVED_NAME {
+                check.count = unresolved.len() as u64;
+                check.examples = unresolved.iter().take(MAX_EXAMPLES).cloned().collect();
+            }
+        }
+        let total = |severity: Severity| {
+            checks
+                .iter()
+                .filter(|c| c.severity == severity)
+                .map(|c| c.count)
+                .sum()
+        };
+        QualityReport {
+            n_errors: total(Severity::Error),
+            n_warnings: total(Severity::Warning),
+            checks,
+        }
+    }
+}
+
+/// The check that lists the unresolved queue.
+const UNRESOLVED_NAME: &str = "unresolved_name";
+
 /// The report over `data`; `unresolved` lists names an importer could not resolve (from
 /// the store's queue), as "name (country)".
 pub fn quality(data: &Dataset, unresolved: &[String]) -> QualityReport {
@@ -179,7 +209,7 @@ pub fn quality(data: &Dataset, unresolved: &[String]) -> QualityReport {
     );
 
     b.check(
-        "unresolved_name",
+        UNRESOLVED_NAME,
         Severity::Warning,
         "names an import could not resolve to a place (see `polis unresolved`)",
         unresolved.to_vec(),

@@ -170,27 +170,104 @@ fn distances(values: &mut [f64], n_without: u64) -> Option<Distances> {
 
 /// Computes [`Stats`] for `query`.
 pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
+    stats_with_bounds(data, query, false).0
+}
+
+/// The counts of one tie counted in force: where its ends are, how far apart, of what kind.
+#[derive(Default)]
+struct Tally<'a> {
+    n_ties: u64,
+    n_domestic: u64,
+    partners: BTreeSet<&'a str>,
+    locals: BTreeSet<&'a str>,
+    partner_countries: BTreeSet<&'a str>,
+    by_kind: BTreeMap<String, u64>,
+    ties_by_partner_country: BTreeMap<&'a str, u64>,
+    distance_values: Vec<f64>,
+    n_without_coordinates: u64,
+    provisional: BTreeSet<&'a str>,
+    n_with_provisional: u64,
+}
+
+/// Where a counted tie lies in the scope: both ends inside, one, or no scope at all.
+struct Ends<'a> {
+    in_a: bool,
+    in_b: bool,
+    country_a: &'a str,
+    country_b: &'a str,
+}
+
+impl<'a> Tally<'a> {
+    fn add(
+        &mut self,
+        tie: &'a polis_core::Tie,
+        ends: &Ends<'a>,
+        places: &PlaceIndex<'a>,
+        scoped: bool,
+    ) {
+        let Ends {
+            in_a,
+            in_b,
+            country_a,
+            country_b,
+        } = *ends;
+        self.n_ties += 1;
+        let mut provisional_end = false;
+        for end in [&tie.a, &tie.b] {
+            if places.get(end).is_some_and(|p| p.provisional) {
+                provisional_end = true;
+                self.provisional.insert(end.as_str());
+            }
+        }
+        self.n_with_provisional += u64::from(provisional_end);
+        // A district without coordinates of its own is measured from the place it lies in.
+        match (places.position(&tie.a), places.position(&tie.b)) {
+            (Some((x_lat, x_lon, _)), Some((y_lat, y_lon, _))) => self
+                .distance_values
+                .push(haversine_km(x_lat, x_lon, y_lat, y_lon)),
+            _ => self.n_without_coordinates += 1,
+        }
+        *self
+            .by_kind
+            .entry(tie.kind.as_str().to_owned())
+            .or_default() += 1;
+        if !scoped {
+            for (end, country) in [(&tie.a, country_a), (&tie.b, country_b)] {
+                self.partners.insert(end.as_str());
+                self.partner_countries.insert(country);
+                *self.ties_by_partner_country.entry(country).or_default() += 1;
+            }
+        } else if in_a && in_b {
+            self.n_domestic += 1;
+            self.locals.insert(tie.a.as_str());
+            self.locals.insert(tie.b.as_str());
+        } else {
+            let (local, partner, partner_country) = if in_a {
+                (&tie.a, &tie.b, country_b)
+            } else {
+                (&tie.b, &tie.a, country_a)
+            };
+            self.locals.insert(local.as_str());
+            self.partners.insert(partner.as_str());
+            self.partner_countries.insert(partner_country);
+            *self
+                .ties_by_partner_country
+                .entry(partner_country)
+                .or_default() += 1;
+        }
+    }
+}
+
+/// The counts of `query`, and, with `bounds`, in the same pass over the ties, the counts
+/// that also take ties whose status is unknown on the date (the upper bound; `query`'s own
+/// `count_unknown` decides the first).
+fn stats_with_bounds(data: &Dataset, query: &StatsQuery, bounds: bool) -> (Stats, Option<Stats>) {
     let places = PlaceIndex::new(data);
-    let level_of = |id: &str| {
-        places
-            .get(id)
-            .map_or("unknown", |p| p.level.as_str())
-            .to_owned()
-    };
-    let mut n_ties = 0;
-    let mut n_domestic = 0;
-    let mut partners = BTreeSet::new();
-    let mut locals = BTreeSet::new();
-    let mut partner_countries = BTreeSet::new();
-    let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
     let mut signed_by_year: BTreeMap<i32, u64> = BTreeMap::new();
     let mut terminated_by_year: BTreeMap<i32, u64> = BTreeMap::new();
-    let mut ties_by_partner_country: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut distance_values: Vec<f64> = Vec::new();
-    let mut n_without_coordinates = 0;
-    let mut provisional = BTreeSet::new();
-    let mut n_with_provisional = 0;
+    let mut counted_tally = Tally::default();
+    let mut upper_tally = bounds.then(Tally::default);
     // The scope: a place and everything inside it, or a country, or the whole registry.
     let inside = |id: &str| {
         let Some(target) = query.place.as_deref() else {
@@ -236,58 +313,31 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
         }
         let status = status_as_of(tie, query.as_of.as_ref()).status;
         *by_status.entry(status.as_str().to_owned()).or_default() += 1;
-        let counted = match status {
-            TieStatus::Active | TieStatus::Suspended => true,
+        let (counted, in_upper) = match status {
+            TieStatus::Active | TieStatus::Suspended => (true, true),
             // A disputed tie may or may not be in force: counted as an unknown one is.
-            TieStatus::Unknown | TieStatus::Disputed => query.count_unknown,
-            _ => false,
+            TieStatus::Unknown | TieStatus::Disputed => (query.count_unknown, true),
+            _ => (false, false),
         };
-        if !counted {
-            continue;
+        let ends = Ends {
+            in_a,
+            in_b,
+            country_a,
+            country_b,
+        };
+        if counted {
+            counted_tally.add(tie, &ends, &places, scoped);
         }
-        n_ties += 1;
-        let mut provisional_end = false;
-        for end in [&tie.a, &tie.b] {
-            if places.get(end).is_some_and(|p| p.provisional) {
-                provisional_end = true;
-                provisional.insert(end.as_str());
-            }
-        }
-        n_with_provisional += u64::from(provisional_end);
-        // A district without coordinates of its own is measured from the place it lies in.
-        match (places.position(&tie.a), places.position(&tie.b)) {
-            (Some((x_lat, x_lon, _)), Some((y_lat, y_lon, _))) => {
-                distance_values.push(haversine_km(x_lat, x_lon, y_lat, y_lon))
-            }
-            _ => n_without_coordinates += 1,
-        }
-        *by_kind.entry(tie.kind.as_str().to_owned()).or_default() += 1;
-        match scope {
-            None => {
-                for (end, country) in [(&tie.a, country_a), (&tie.b, country_b)] {
-                    partners.insert(end.as_str());
-                    partner_countries.insert(country);
-                    *ties_by_partner_country.entry(country).or_default() += 1;
-                }
-            }
-            Some(_) if in_a && in_b => {
-                n_domestic += 1;
-                locals.insert(tie.a.as_str());
-                locals.insert(tie.b.as_str());
-            }
-            Some(_) => {
-                let (local, partner, partner_country) = if in_a {
-                    (&tie.a, &tie.b, country_b)
-                } else {
-                    (&tie.b, &tie.a, country_a)
-                };
-                locals.insert(local.as_str());
-                partners.insert(partner.as_str());
-                partner_countries.insert(partner_country);
-                *ties_by_partner_country.entry(partner_country).or_default() += 1;
-            }
+        if in_upper && let Some(upper) = upper_tally.as_mut() {
+            upper.add(tie, &ends, &places, scoped);
         }
     }
+    let level_of = |id: &str| {
+        places
+            .get(id)
+            .map_or("unknown", |p| p.level.as_str())
+            .to_owned()
+    };
     let by_level = |ids: &BTreeSet<&str>| {
         let mut levels: BTreeMap<String, u64> = BTreeMap::new();
         for id in ids {
@@ -295,44 +345,50 @@ pub fn stats(data: &Dataset, query: &StatsQuery) -> Stats {
         }
         levels
     };
-    let total: u64 = ties_by_partner_country.values().sum();
-    let hhi_partner_countries = (total > 0).then(|| {
-        let hhi: f64 = ties_by_partner_country
-            .values()
-            .map(|n| (*n as f64 / total as f64).powi(2))
-            .sum();
-        (hhi * 1e6).round() / 1e6
-    });
-    let mut top_partner_countries: Vec<(String, u64)> = ties_by_partner_country
-        .iter()
-        .map(|(c, n)| (c.to_string(), *n))
-        .collect();
-    top_partner_countries.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-    top_partner_countries.truncate(20);
-    Stats {
-        country: query.country.clone(),
-        as_of: query.as_of,
-        n_ties,
-        n_domestic_ties: scope.map(|_| n_domestic),
-        n_partner_places: partners.len() as u64,
-        partner_places_by_level: by_level(&partners),
-        n_partner_countries: partner_countries.len() as u64,
-        place: query.place.clone(),
-        local_places_by_level: if scoped {
-            by_level(&locals)
-        } else {
-            BTreeMap::new()
-        },
-        by_kind,
-        by_status,
-        signed_by_year,
-        terminated_by_year,
-        top_partner_countries,
-        hhi_partner_countries,
-        distance_km: distances(&mut distance_values, n_without_coordinates),
-        n_ties_with_provisional: n_with_provisional,
-        n_provisional_places: provisional.len() as u64,
-    }
+    let finish = |mut tally: Tally| {
+        let total: u64 = tally.ties_by_partner_country.values().sum();
+        let hhi_partner_countries = (total > 0).then(|| {
+            let hhi: f64 = tally
+                .ties_by_partner_country
+                .values()
+                .map(|n| (*n as f64 / total as f64).powi(2))
+                .sum();
+            (hhi * 1e6).round() / 1e6
+        });
+        let mut top_partner_countries: Vec<(String, u64)> = tally
+            .ties_by_partner_country
+            .iter()
+            .map(|(c, n)| (c.to_string(), *n))
+            .collect();
+        top_partner_countries.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        top_partner_countries.truncate(20);
+        Stats {
+            country: query.country.clone(),
+            as_of: query.as_of,
+            n_ties: tally.n_ties,
+            n_domestic_ties: scope.map(|_| tally.n_domestic),
+            n_partner_places: tally.partners.len() as u64,
+            partner_places_by_level: by_level(&tally.partners),
+            n_partner_countries: tally.partner_countries.len() as u64,
+            place: query.place.clone(),
+            local_places_by_level: if scoped {
+                by_level(&tally.locals)
+            } else {
+                BTreeMap::new()
+            },
+            by_kind: tally.by_kind,
+            by_status: by_status.clone(),
+            signed_by_year: signed_by_year.clone(),
+            terminated_by_year: terminated_by_year.clone(),
+            top_partner_countries,
+            hhi_partner_countries,
+            distance_km: distances(&mut tally.distance_values, tally.n_without_coordinates),
+            n_ties_with_provisional: tally.n_with_provisional,
+            n_provisional_places: tally.provisional.len() as u64,
+        }
+    };
+    let upper = upper_tally.map(&finish);
+    (finish(counted_tally), upper)
 }
 
 /// A reported figure beside the value polis computes for the same metric, scope and date.
@@ -398,16 +454,17 @@ pub fn compare_figures(
             ),
             _ => None,
         };
-        let mut query = StatsQuery {
+        let query = StatsQuery {
             place: None,
             country: Some(figure.country.clone()),
             as_of: Some(figure.as_of),
             partner_countries,
             count_unknown: false,
         };
-        let certain = value_of(&stats(data, &query));
-        query.count_unknown = true;
-        let upper = value_of(&stats(data, &query));
+        // The certain count and the upper one, from one pass over the ties.
+        let (certain, upper) = stats_with_bounds(data, &query, true);
+        let certain = value_of(&certain);
+        let upper = upper.as_ref().and_then(value_of);
         let mut row = comparison(figure, certain);
         row.computed_upper = upper;
         row.coverage_upper_percent = upper

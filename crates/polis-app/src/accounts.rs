@@ -269,6 +269,18 @@ impl App {
         user: &str,
         expires: Option<PartialDate>,
     ) -> Result<CreatedToken, AppError> {
+        let context = format!("create token for {user}");
+        self.issue_token(principal, user, expires, context).await
+    }
+
+    /// [`App::create_token`], audited under `context`.
+    pub(crate) async fn issue_token(
+        &self,
+        principal: &Principal,
+        user: &str,
+        expires: Option<PartialDate>,
+        context: String,
+    ) -> Result<CreatedToken, AppError> {
         if principal.user != user {
             principal.require(Role::Admin, "creating a token for another user")?;
         }
@@ -301,10 +313,7 @@ impl App {
             revoked_at: None,
         };
         self.store()
-            .add_token(
-                &token,
-                &principal.change(format!("create token for {user}")),
-            )
+            .add_token(&token, &principal.change(context))
             .await
             .map_err(missing_user)?;
         Ok(CreatedToken {
@@ -336,6 +345,17 @@ impl App {
 
     /// Revokes a token: its owner or an admin.
     pub async fn revoke_token(&self, principal: &Principal, id: &str) -> Result<(), AppError> {
+        self.withdraw_token(principal, id, format!("revoke token {id}"))
+            .await
+    }
+
+    /// [`App::revoke_token`], audited under `context`.
+    pub(crate) async fn withdraw_token(
+        &self,
+        principal: &Principal,
+        id: &str,
+        context: String,
+    ) -> Result<(), AppError> {
         let token = self
             .store()
             .tokens()
@@ -350,11 +370,7 @@ impl App {
             principal.require(Role::Admin, "revoking another user's token")?;
         }
         self.store()
-            .revoke_token(
-                id,
-                &now_utc(),
-                &principal.change(format!("revoke token {id}")),
-            )
+            .revoke_token(id, &now_utc(), &principal.change(context))
             .await
             .map_err(missing_user)
     }

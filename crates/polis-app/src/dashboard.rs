@@ -87,6 +87,21 @@ impl Snapshot {
         dashboard
     }
 
+    /// Computes what the pages keep per snapshot (the map's layer, the dashboard's numbers,
+    /// the quality checks of the records), so that the first visit after a change does not
+    /// wait for them: `polis serve` calls it on a thread of its own after each new snapshot.
+    pub fn warm(&self) {
+        self.map_layer();
+        self.quality_of_records();
+        self.dashboard.get_or_init(|| {
+            self.build_dashboard(QualityReport {
+                n_errors: 0,
+                n_warnings: 0,
+                checks: Vec::new(),
+            })
+        });
+    }
+
     /// How the ties in force of each of `countries` spread over partner countries.
     fn concentration(&self, countries: &[String]) -> Vec<Concentration> {
         countries
@@ -147,9 +162,9 @@ impl Snapshot {
         });
         country_pairs.truncate(DASHBOARD_TOP);
 
-        // The three costly parts each scan every tie (the figures twice per figure: certain
-        // and upper counts); they run side by side, on threads of their own, and the first
-        // render waits for the slowest instead of their sum.
+        // The three costly parts each scan every tie (the figures once per figure, for both
+        // the certain and the upper count); they run side by side, on threads of their own,
+        // and the first render waits for the slowest instead of their sum.
         let leading: Vec<String> = top_countries
             .iter()
             .take(10)

@@ -1,8 +1,12 @@
-//! Exports of the web pages' lists: the ties of the whole registry, of a place (a dossier's
-//! list) or of a country (the map filtered by country), as CSV, GeoJSON, GraphML or GEXF (the
-//! same writers as `polis export`), or as a one-file bundle (the bundle writer's canonical
-//! TOML, manifest first), which `polis bundle apply` and `polis propose` read back.
+//! Exports, one use case for every edge: [`ExportRequest`] names a format, a scope (every
+//! tie, a place's, a country's) and whether provisional places are left out; `polis export`,
+//! `/api/v1/export/...` and the pages' download links (which lead there) all ask
+//! [`Snapshot::export`]. The ties go out as CSV, GeoJSON, GraphML or GEXF, or as a one-file
+//! bundle (the bundle writer's canonical TOML, manifest first), which `polis bundle apply`
+//! and `polis propose` read back. The other lists of the pages have their CSV here too: the
+//! search hits ([`search_hits_csv`]) and each table of the dashboard ([`DashboardTable`]).
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use polis_core::Dataset;
@@ -63,6 +67,42 @@ impl ListFormat {
     }
 }
 
+/// One export: what, of which ties, and whether provisional places (names no import could
+/// resolve) and their ties are left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRequest {
+    pub format: ListFormat,
+    pub scope: ExportScope,
+    pub resolved_only: bool,
+}
+
+impl ExportRequest {
+    /// Every tie in `format`, provisional places included.
+    pub fn all(format: ListFormat) -> Self {
+        ExportRequest {
+            format,
+            scope: ExportScope::All,
+            resolved_only: false,
+        }
+    }
+
+    /// The scope given by a place and a country, at most one of them (as the CLI, the API
+    /// and the pages take them).
+    pub fn scope_of(
+        place: Option<String>,
+        country: Option<CountryCode>,
+    ) -> Result<ExportScope, AppError> {
+        match (place.filter(|p| !p.trim().is_empty()), country) {
+            (Some(_), Some(_)) => Err(AppError::BadInput(
+                "give a place or a country to export, not both".to_owned(),
+            )),
+            (Some(place), None) => Ok(ExportScope::Place(place.trim().to_owned())),
+            (None, Some(country)) => Ok(ExportScope::Country(country)),
+            (None, None) => Ok(ExportScope::All),
+        }
+    }
+}
+
 /// An exported list: its bytes and the file name a browser saves it under.
 #[derive(Debug)]
 pub struct ListExport {
@@ -73,14 +113,33 @@ pub struct ListExport {
 }
 
 impl Snapshot {
-    /// The records of `scope`'s list: its ties, the places they join (with the places
-    /// those lie in, which they name as parents), the documents they cite, every source and
-    /// import batch. A part of the registry, it names records outside it (a document's
-    /// actors): imported into a database that lacks them, the import says which.
-    pub fn scoped_data(&self, scope: &ExportScope) -> Result<Dataset, AppError> {
+    /// The records an export holds: `scope`'s ties (without provisional places and their
+    /// ties when `resolved_only`), the places they join (with the places those lie in, which
+    /// they name as parents), the documents they cite, every source and import batch. A
+    /// part of the registry names records outside it (a document's actors): imported into a
+    /// database that lacks them, the import says which. Every tie: every record.
+    pub fn export_data(
+        &self,
+        scope: &ExportScope,
+        resolved_only: bool,
+    ) -> Result<Cow<'_, Dataset>, AppError> {
+        if let ExportScope::Place(query) = scope {
+            let place = self.resolve_place(query)?;
+            if resolved_only && place.provisional {
+                return Err(AppError::BadInput(format!(
+                    "{} is a provisional place (a name no import could resolve), which \
+                     resolved_only leaves out: export it without resolved_only, or decide the name first",
+                    place.id
+                )));
+            }
+        }
+        self.scoped(resolved_only).scoped_data(scope)
+    }
+
+    fn scoped_data(&self, scope: &ExportScope) -> Result<Cow<'_, Dataset>, AppError> {
         let data = self.data();
         let keep: Box<dyn Fn(&polis_core::Tie) -> bool> = match scope {
-            ExportScope::All => return Ok(data.clone()),
+            ExportScope::All => return Ok(Cow::Borrowed(data)),
             ExportScope::Place(query) => {
                 let id = self.resolve_place(query)?.id.clone();
                 Box::new(move |tie| tie.a == id || tie.b == id)
@@ -118,7 +177,7 @@ impl Snapshot {
             })
             .map(String::as_str)
             .collect();
-        Ok(Dataset {
+        Ok(Cow::Owned(Dataset {
             sources: data.sources.clone(),
             batches: data.batches.clone(),
             places: data
@@ -135,21 +194,27 @@ impl Snapshot {
                 .collect(),
             ties,
             ..Dataset::default()
-        })
+        }))
     }
 
-    /// A list as a file: `scope`'s ties in `format`.
-    pub fn export_list(
-        &self,
-        format: ListFormat,
-        scope: &ExportScope,
-    ) -> Result<ListExport, AppError> {
-        let data = self.scoped_data(scope)?;
-        let stem = match scope {
+    /// An export as a file: the request's ties in its format, named for a download
+    /// (`polis-ties.csv`, `cz-prague-bundle.toml`, `cz-resolved-ties.gexf`).
+    pub fn export(&self, request: &ExportRequest) -> Result<ListExport, AppError> {
+        let ExportRequest {
+            format,
+            scope,
+            resolved_only,
+        } = request;
+        let format = *format;
+        let data = self.export_data(scope, *resolved_only)?;
+        let mut stem = match scope {
             ExportScope::All => "polis".to_owned(),
             ExportScope::Place(query) => self.resolve_place(query)?.id.clone(),
             ExportScope::Country(code) => code.as_str().to_ascii_lowercase(),
         };
+        if *resolved_only {
+            stem.push_str("-resolved");
+        }
         let body = match format {
             ListFormat::Ties(format) => ties_file(&data, format)?,
             ListFormat::Bundle => {
@@ -182,8 +247,7 @@ impl Snapshot {
     }
 }
 
-/// The ties of `data` as a file in `format`: the writers `polis export`, the API's exports
-/// and the pages' list exports all share.
+/// The ties of `data` as a file in `format`: the writers every export shares.
 pub(crate) fn ties_file(data: &Dataset, format: ExportFormat) -> Result<Vec<u8>, AppError> {
     Ok(match format {
         ExportFormat::Csv => polis_analysis::export::ties_csv(data)
@@ -194,4 +258,187 @@ pub(crate) fn ties_file(data: &Dataset, format: ExportFormat) -> Result<Vec<u8>,
         ExportFormat::Graphml => polis_analysis::export::graphml(data).into_bytes(),
         ExportFormat::Gexf => polis_analysis::export::gexf(data).into_bytes(),
     })
+}
+
+/// The search hits as CSV (`kind,id,label`), the file the search page links beside them.
+pub fn search_hits_csv(hits: &[polis_store::SearchHit]) -> Result<Vec<u8>, AppError> {
+    csv_file(
+        &["kind", "id", "label"],
+        hits.iter()
+            .map(|h| vec![h.kind.clone(), h.id.clone(), h.label.clone()]),
+    )
+}
+
+/// Rows with a header as CSV.
+fn csv_file(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, AppError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header).map_err(AppError::internal)?;
+    for row in rows {
+        writer.write_record(&row).map_err(AppError::internal)?;
+    }
+    writer.into_inner().map_err(AppError::internal)
+}
+
+/// A table of the dashboard, exported as CSV beside it (`/api/v1/export/dashboard/{name}.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DashboardTable {
+    /// Ties signed and terminated per year.
+    PerYear,
+    /// The countries with the most ties.
+    Countries,
+    /// The country pairs with the most ties.
+    CountryPairs,
+    /// The leading countries' partner-country concentration.
+    Concentration,
+    /// Reported figures beside computed ones.
+    Figures,
+    /// The quality report's checks.
+    Quality,
+}
+
+impl DashboardTable {
+    pub const ALL: [DashboardTable; 6] = [
+        DashboardTable::PerYear,
+        DashboardTable::Countries,
+        DashboardTable::CountryPairs,
+        DashboardTable::Concentration,
+        DashboardTable::Figures,
+        DashboardTable::Quality,
+    ];
+
+    /// The table's name in its URL and file name.
+    pub fn name(self) -> &'static str {
+        match self {
+            DashboardTable::PerYear => "per-year",
+            DashboardTable::Countries => "countries",
+            DashboardTable::CountryPairs => "country-pairs",
+            DashboardTable::Concentration => "concentration",
+            DashboardTable::Figures => "figures",
+            DashboardTable::Quality => "quality",
+        }
+    }
+
+    /// Where the table's CSV is served.
+    pub fn href(self) -> String {
+        format!("/api/v1/export/dashboard/{}.csv", self.name())
+    }
+
+    /// The table a file name (`countries.csv`) asks for.
+    pub fn from_file_name(file: &str) -> Result<Self, AppError> {
+        Self::ALL
+            .into_iter()
+            .find(|t| file.strip_suffix(".csv") == Some(t.name()))
+            .ok_or_else(|| AppError::NotFound {
+                what: "dashboard table",
+                query: format!(
+                    "{file} (the tables are {})",
+                    Self::ALL
+                        .iter()
+                        .map(|t| format!("{}.csv", t.name()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })
+    }
+}
+
+impl crate::Dashboard {
+    /// One of the dashboard's tables as CSV: the rows the page shows, one per line.
+    pub fn table_csv(&self, table: DashboardTable) -> Result<Vec<u8>, AppError> {
+        let number = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+        match table {
+            DashboardTable::PerYear => csv_file(
+                &["year", "signed", "terminated"],
+                self.per_year.iter().map(|y| {
+                    vec![
+                        y.year.to_string(),
+                        y.signed.to_string(),
+                        y.terminated.to_string(),
+                    ]
+                }),
+            ),
+            DashboardTable::Countries => csv_file(
+                &["country", "ties"],
+                self.top_countries
+                    .iter()
+                    .map(|c| vec![c.country.clone(), c.n_ties.to_string()]),
+            ),
+            DashboardTable::CountryPairs => csv_file(
+                &["country_a", "country_b", "ties"],
+                self.country_pairs
+                    .iter()
+                    .map(|p| vec![p.a.clone(), p.b.clone(), p.n_ties.to_string()]),
+            ),
+            DashboardTable::Concentration => csv_file(
+                &[
+                    "country",
+                    "ties_abroad_in_force",
+                    "partner_countries",
+                    "hhi",
+                    "top_partner",
+                    "top_partner_ties",
+                ],
+                self.concentration.iter().map(|c| {
+                    vec![
+                        c.country.clone(),
+                        c.n_ties.to_string(),
+                        c.n_partner_countries.to_string(),
+                        number(c.hhi),
+                        c.top_partner
+                            .as_ref()
+                            .map(|p| p.0.clone())
+                            .unwrap_or_default(),
+                        c.top_partner
+                            .as_ref()
+                            .map(|p| p.1.to_string())
+                            .unwrap_or_default(),
+                    ]
+                }),
+            ),
+            DashboardTable::Figures => csv_file(
+                &[
+                    "id",
+                    "metric",
+                    "country",
+                    "partner_continent",
+                    "as_of",
+                    "reporter",
+                    "reported",
+                    "computed",
+                    "coverage_percent",
+                    "computed_upper",
+                    "coverage_upper_percent",
+                    "sources",
+                ],
+                self.figures.iter().map(|f| {
+                    vec![
+                        f.id.clone(),
+                        f.metric.clone(),
+                        f.country.clone(),
+                        f.partner_continent.clone().unwrap_or_default(),
+                        f.as_of.to_string(),
+                        f.reporter.clone().unwrap_or_default(),
+                        f.reported.to_string(),
+                        number(f.computed),
+                        number(f.coverage_percent),
+                        number(f.computed_upper),
+                        number(f.coverage_upper_percent),
+                        f.sources.join(" "),
+                    ]
+                }),
+            ),
+            DashboardTable::Quality => csv_file(
+                &["check", "severity", "description", "count", "examples"],
+                self.quality.checks.iter().map(|c| {
+                    vec![
+                        c.check.to_owned(),
+                        format!("{:?}", c.severity).to_lowercase(),
+                        c.description.to_owned(),
+                        c.count.to_string(),
+                        c.examples.join(" | "),
+                    ]
+                }),
+            ),
+        }
+    }
 }

@@ -40,13 +40,18 @@ pub use edits::{
     TieForm,
 };
 pub use error::AppError;
-pub use exports::{ExportScope, ListExport, ListFormat};
+pub use exports::{
+    DashboardTable, ExportRequest, ExportScope, ListExport, ListFormat, search_hits_csv,
+};
 pub use imports::{
     CandidateRow, DecisionRequest, ImportOutcome, ImportRequest, MAX_IMPORT_BYTES, Progress,
     Resolver,
 };
-pub use options::{CountryCode, DateWindow, ExportFormat, MetricSort, Through, path_time, today};
-pub use polis_analysis::TimeRule;
+pub use options::{
+    CountryCode, DateWindow, ExportFormat, MetricSort, Through, neighbourhood_time, path_time,
+    today,
+};
+pub use polis_analysis::{LinkTime, TimeRule};
 pub use polis_import::resolve::CandidateView;
 pub use polis_store::StoreError;
 pub use polis_store::{ChainReport, ProposalStatus, ProposedChange, RecordKind, Role};
@@ -58,8 +63,8 @@ pub use records::{
 };
 pub use sessions::WebSession;
 pub use snapshot::{
-    DormantAnswer, Export, MetricsRequest, PathAnswer, PathQuery, PlaceView, Snapshot,
-    StatsRequest, TiesQuery,
+    DormantAnswer, MetricsRequest, PathAnswer, PathQuery, PlaceView, Snapshot, StatsRequest,
+    TiesQuery,
 };
 pub use views::{
     DEFAULT_NEIGHBOURHOOD_DEPTH, Dossier, MAX_NEIGHBOURHOOD_NODES, MapFilter, MapLayer, MapNetwork,

@@ -94,6 +94,26 @@ pub fn path_time(
     }
 }
 
+/// When the links of a neighbourhood must have been in force: on `as_of`, at some time
+/// within `during`, or at any time; as `/graph/neighbourhood?as_of=|during=` and the
+/// explorer take them.
+pub fn neighbourhood_time(
+    as_of: Option<PartialDate>,
+    during: Option<DateWindow>,
+) -> Result<polis_analysis::LinkTime, crate::AppError> {
+    match (as_of, during) {
+        (Some(_), Some(_)) => Err(crate::AppError::BadInput(
+            "a date (as_of) and a window of time (during) exclude each other: give one".into(),
+        )),
+        (Some(date), None) => Ok(polis_analysis::LinkTime::On(date)),
+        (None, Some(window)) => Ok(polis_analysis::LinkTime::During {
+            from: window.from,
+            until: window.until,
+        }),
+        (None, None) => Ok(polis_analysis::LinkTime::Any),
+    }
+}
+
 /// What a path may follow, as `polis graph path --through` and `/path?through=` take it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Through {

@@ -567,4 +567,35 @@ impl App {
         principal.require(Role::Admin, "reading the audit log")?;
         self.audit(limit).await
     }
+
+    /// [`App::audit_for`], with the sessions' sign-ins and sign-outs only when `sessions`
+    /// (see [`crate::sessions`]): the newest `limit` entries of the others otherwise.
+    pub async fn audit_entries_for(
+        &self,
+        principal: &Principal,
+        limit: usize,
+        sessions: bool,
+    ) -> Result<Vec<crate::AuditView>, AppError> {
+        principal.require(Role::Admin, "reading the audit log")?;
+        if sessions {
+            return self.audit(limit).await;
+        }
+        // The store gives the newest entries; ask for more until `limit` others are found
+        // or the log is read to its start (at most a bounded number of entries).
+        const MOST_READ: usize = 100_000;
+        let mut asked = limit.max(1).saturating_mul(4);
+        loop {
+            let entries = self.audit(asked.min(MOST_READ)).await?;
+            let exhausted = entries.len() < asked.min(MOST_READ) || asked >= MOST_READ;
+            let mut kept: Vec<crate::AuditView> = entries
+                .into_iter()
+                .filter(|e| !crate::sessions::is_session_entry(&e.record_kind, &e.context))
+                .collect();
+            if kept.len() >= limit || exhausted {
+                kept.truncate(limit);
+                return Ok(kept);
+            }
+            asked = asked.saturating_mul(4);
+        }
+    }
 }

@@ -2,6 +2,14 @@
 //! token (created through [`App::create_token`], so the same authentication, expiry and
 //! revocation apply to a browser as to a script), and signing out revokes it. The web pages
 //! keep the token's secret in a cookie; nothing else about a session is stored.
+//!
+//! Audit: opening and closing a session are token writes, and stay in the audit chain like
+//! every write (who signed in when is worth keeping, and a chain with gaps would not be
+//! tamper-evident). Their entries carry the context [`SESSION_SIGN_IN`] or
+//! [`SESSION_SIGN_OUT`], which makes them a kind of their own ([`is_session_entry`]): the
+//! audit log leaves them out unless asked for them (`/audit?sessions=true`,
+//! `/api/v1/audit?sessions=true`), so it shows the changes to the data, each of which is
+//! audited as before.
 
 use polis_core::PartialDate;
 use polis_store::chain::sha256_hex;
@@ -17,6 +25,17 @@ pub const SESSION_TOKEN_DAYS: i64 = 1;
 
 /// How long the browser keeps a session's cookie: a working day.
 pub const SESSION_COOKIE_SECONDS: u64 = 12 * 60 * 60;
+
+/// The audit context of a session's token when it is created (signing in).
+pub const SESSION_SIGN_IN: &str = "web session: signed in";
+/// The audit context of a session's token when it is revoked (signing out).
+pub const SESSION_SIGN_OUT: &str = "web session: signed out";
+
+/// Whether an audit entry is a session's sign-in or sign-out (a token entry under one of the
+/// session contexts).
+pub fn is_session_entry(record_kind: &str, context: &str) -> bool {
+    record_kind == "token" && (context == SESSION_SIGN_IN || context == SESSION_SIGN_OUT)
+}
 
 /// A session just opened: who, and the token's secret (shown to the browser once, in a
 /// cookie; only its hash is stored).
@@ -65,7 +84,12 @@ impl App {
             i64::try_from(days_since_epoch).unwrap_or(0) + SESSION_TOKEN_DAYS,
         );
         let token = self
-            .create_token(&principal, &principal.user, Some(expires))
+            .issue_token(
+                &principal,
+                &principal.user,
+                Some(expires),
+                SESSION_SIGN_IN.to_owned(),
+            )
             .await?;
         Ok(WebSession {
             principal,
@@ -84,6 +108,7 @@ impl App {
     pub async fn close_session(&self, secret: &str) -> Result<(), AppError> {
         let principal = self.authenticate(secret).await?;
         let id = &sha256_hex(secret.as_bytes())[..16];
-        self.revoke_token(&principal, id).await
+        self.withdraw_token(&principal, id, SESSION_SIGN_OUT.to_owned())
+            .await
     }
 }

@@ -12,7 +12,7 @@ use polis_core::{ActivityKind, Dataset, Membership, PartialDate, Place, TieKind,
 use serde::Serialize;
 
 use crate::error::{AppError, graph_error, recommend_error};
-use crate::options::{self, CountryCode, ExportFormat, MetricSort, Through};
+use crate::options::{self, CountryCode, MetricSort, Through};
 
 /// Every record, as loaded at one moment (the store's `version`), with its indexes.
 pub struct Snapshot {
@@ -32,7 +32,7 @@ pub struct Snapshot {
     /// (the map page and its JSON both ask for it; see `views.rs`).
     pub(crate) map_layer: std::sync::OnceLock<std::sync::Arc<crate::views::MapLayer>>,
     /// The dashboard's numbers, built on first use: with the world dataset they take
-    /// seconds (every reported figure runs the statistics twice; see `dashboard.rs`).
+    /// seconds (every reported figure runs the statistics; see `dashboard.rs`).
     pub(crate) dashboard: std::sync::OnceLock<crate::dashboard::Dashboard>,
     /// The quality report without the unresolved queue (what a dossier's flags come from).
     pub(crate) quality_of_records: std::sync::OnceLock<polis_analysis::QualityReport>,
@@ -143,14 +143,6 @@ pub struct DormantAnswer {
     pub years: u16,
     pub as_of: PartialDate,
     pub ties: Vec<polis_analysis::DormantTie>,
-}
-
-/// A file of the tie network for other tools.
-#[derive(Debug)]
-pub struct Export {
-    pub format: ExportFormat,
-    pub body: Vec<u8>,
-    pub n_ties: usize,
 }
 
 impl Snapshot {
@@ -517,7 +509,8 @@ impl Snapshot {
         Ok(polis_analysis::clause_search(&self.data, tag, text))
     }
 
-    /// The data-quality report, with the names waiting in the unresolved queue.
+    /// The data-quality report, with the names waiting in the unresolved queue (the checks
+    /// of the records are computed once per snapshot; the queue is the one given).
     pub fn quality(&self, unresolved: &[polis_store::QueuedName]) -> polis_analysis::QualityReport {
         let unresolved: Vec<String> = unresolved
             .iter()
@@ -531,19 +524,15 @@ impl Snapshot {
                 )
             })
             .collect();
-        polis_analysis::quality(&self.data, &unresolved)
+        self.quality_of_records().with_unresolved(&unresolved)
     }
 
-    /// The tie network as a file for other tools; `resolved_only` leaves provisional places
-    /// and their ties out.
-    pub fn export(&self, format: ExportFormat, resolved_only: bool) -> Result<Export, AppError> {
-        let this = self.scoped(resolved_only);
-        let body = crate::exports::ties_file(&this.data, format)?;
-        Ok(Export {
-            format,
-            body,
-            n_ties: this.data.ties.len(),
-        })
+    /// The quality report's checks of the records (the unresolved queue left empty),
+    /// computed once per snapshot: the dossiers' flags and, with the queue, the dashboard's
+    /// and `/api/v1/quality`'s report.
+    pub(crate) fn quality_of_records(&self) -> &polis_analysis::QualityReport {
+        self.quality_of_records
+            .get_or_init(|| polis_analysis::quality(&self.data, &[]))
     }
 }
 

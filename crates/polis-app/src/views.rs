@@ -27,6 +27,9 @@ pub struct MapLayer {
     pub n_places_without_coordinates: usize,
     /// Ties with an end that has no coordinates: counted, not drawn.
     pub n_ties_not_drawn: usize,
+    /// Provisional places drawn (names no import could resolve, kept with their ties and
+    /// placed where the import guessed): the map draws them hollow.
+    pub n_provisional_places: usize,
     /// The first year any tie's status changed, and this year: the slider's range.
     pub first_year: Option<u16>,
     pub this_year: u16,
@@ -49,6 +52,10 @@ pub struct MapPlace {
     pub lon: f64,
     /// Ties at this place (of any status).
     pub degree: usize,
+    /// True for a provisional place: a name no import could resolve, kept with its ties
+    /// (absent when false).
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub provisional: bool,
     /// The networks the place is a member of (absent when none: the layer of the world
     /// dataset stays smaller).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -318,6 +325,7 @@ impl Snapshot {
                         lat: c.lat,
                         lon: c.lon,
                         degree: place_degree,
+                        provisional: place.provisional,
                         networks: networks_of.remove(place.id.as_str()).unwrap_or_default(),
                     });
                 }
@@ -359,11 +367,13 @@ impl Snapshot {
             });
         }
         let countries: BTreeSet<String> = places.iter().filter_map(|p| p.country.clone()).collect();
+        let n_provisional_places = places.iter().filter(|p| p.provisional).count();
         MapLayer {
             places,
             ties,
             n_places_without_coordinates,
             n_ties_not_drawn,
+            n_provisional_places,
             first_year,
             this_year: map_year(&options::today()).unwrap_or(1),
             countries: countries.into_iter().collect(),
@@ -511,9 +521,7 @@ impl Snapshot {
         let recommendations = self
             .recommend(id, options::DEFAULT_RECOMMEND_TOP, None, as_of)
             .ok();
-        let report = self
-            .quality_of_records
-            .get_or_init(|| polis_analysis::quality(data, &[]));
+        let report = self.quality_of_records();
         let quality_flags = report
             .checks
             .iter()
@@ -608,18 +616,19 @@ impl Snapshot {
     }
 
     /// The stakeholder network around a record (an id or a name): every record within
-    /// `depth` links, through links in force on `as_of` (all links when absent).
+    /// `depth` links, through links in force at `when` (on a date, within a window, or at
+    /// any time; see [`crate::neighbourhood_time`]).
     pub fn neighbourhood(
         &self,
         center: &str,
         depth: usize,
-        as_of: Option<PartialDate>,
+        when: &polis_analysis::LinkTime,
     ) -> Result<Neighbourhood, AppError> {
         polis_analysis::neighbourhood(
             self.data(),
             center,
             depth.clamp(1, 4),
-            as_of.as_ref(),
+            when,
             MAX_NEIGHBOURHOOD_NODES,
         )
         .map_err(AppError::from)

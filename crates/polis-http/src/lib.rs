@@ -210,6 +210,8 @@ pub async fn serve_on(
 /// never blocked: they keep the snapshot they hold until they finish.
 async fn follow_the_store(state: AppState) {
     let period = Duration::from_millis(state.config().snapshot_poll_milliseconds.max(10));
+    let mut warmed = None;
+    warm_snapshot(&state, &mut warmed);
     // A backend that pushes its changes (PostgreSQL's LISTEN/NOTIFY) wakes this task at
     // each commit; polling stays as a slow safety net for notifications missed while its
     // connection was re-established, and takes over when the listener stops.
@@ -228,6 +230,7 @@ async fn follow_the_store(state: AppState) {
                     _ = safety_net.tick() => {}
                 }
                 refresh_snapshot(&state).await;
+                warm_snapshot(&state, &mut warmed);
             }
         }
         Ok(None) => {}
@@ -240,6 +243,19 @@ async fn follow_the_store(state: AppState) {
     loop {
         interval.tick().await;
         refresh_snapshot(&state).await;
+        warm_snapshot(&state, &mut warmed);
+    }
+}
+
+/// Computes, on a blocking thread, what the pages keep per snapshot (`Snapshot::warm`),
+/// once for each new snapshot: the first visit to the map or the dashboard after a change
+/// then finds it ready.
+fn warm_snapshot(state: &AppState, warmed: &mut Option<i64>) {
+    if let Some(snapshot) = state.app().current()
+        && *warmed != Some(snapshot.version())
+    {
+        *warmed = Some(snapshot.version());
+        tokio::task::spawn_blocking(move || snapshot.warm());
     }
 }
 

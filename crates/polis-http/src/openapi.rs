@@ -125,6 +125,9 @@ use crate::routes::{
         export::export_geojson,
         export::export_graphml,
         export::export_gexf,
+        export::export_bundle,
+        export::export_search,
+        export::export_dashboard_table,
     ),
     components(schemas(ErrorBody, ErrorDetail, ErrorCode)),
     tags(

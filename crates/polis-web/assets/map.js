@@ -194,15 +194,29 @@
         if (any) { ctx.strokeStyle = COLOURS[ORDER[s]]; ctx.stroke(); }
       }
     }
-    // Places with a drawn tie, sized by degree, in one path.
+    // Places with a drawn tie, sized by degree, in one path; provisional places (names no
+    // import could resolve, placed by a guess) are hollow rings, in a second path.
     ctx.beginPath();
+    var hollow = [];
     for (var p = 0; p < places.length; p++) {
       if (!drawnPlace[p] && places[p].id !== selected) continue;
+      if (places[p].provisional) { hollow.push(p); continue; }
       var r = (dense ? Math.min(4.5, 0.7 + Math.sqrt(places[p].degree) * 0.3)
                      : Math.min(7, 1.1 + Math.sqrt(places[p].degree) * 0.55)) * ratio;
       ctx.moveTo(px[p] + r, py[p]); ctx.arc(px[p], py[p], r, 0, 2 * Math.PI);
     }
     ctx.fillStyle = dense ? "rgba(29, 59, 92, 0.55)" : "rgba(29, 59, 92, 0.85)"; ctx.fill();
+    if (hollow.length) {
+      ctx.beginPath();
+      for (i = 0; i < hollow.length; i++) {
+        var q = hollow[i];
+        var rq = Math.max(2.5, Math.min(7, 1.1 + Math.sqrt(places[q].degree) * 0.55)) * ratio;
+        ctx.moveTo(px[q] + rq, py[q]); ctx.arc(px[q], py[q], rq, 0, 2 * Math.PI);
+      }
+      ctx.fillStyle = "#ffffff"; ctx.fill();
+      ctx.lineWidth = 1.5 * ratio; ctx.strokeStyle = "#8a3b12"; ctx.stroke();
+    }
+    canvas.setAttribute("data-drawn-provisional", String(hollow.length));
     if (selected) {
       var partners = new Set();
       for (i = 0; i < highlighted.length; i++) {
@@ -268,7 +282,8 @@
     panel.textContent = "";
     panel.appendChild(element("h2", {}, place.name));
     var about = element("p");
-    about.appendChild(document.createTextNode((place.country ? place.country + " · " : "") + place.degree + " ties · "));
+    about.appendChild(document.createTextNode((place.country ? place.country + " · " : "") + place.degree + " ties · " +
+      (place.provisional ? "provisional (an unresolved name) · " : "")));
     about.appendChild(link(placeHref(place.id), "Open the dossier of " + place.name, "dossier-link"));
     panel.appendChild(about);
     panel.appendChild(element("p", {}, "Its ties in " + year + ":"));
@@ -392,7 +407,8 @@
       if (found >= 0) {
         var box = canvas.getBoundingClientRect();
         tooltip.hidden = false;
-        tooltip.textContent = places[found].name + " · " + places[found].degree + " ties";
+        tooltip.textContent = places[found].name + " · " + places[found].degree + " ties" +
+          (places[found].provisional ? " · provisional (an unresolved name)" : "");
         tooltip.style.left = (event.clientX - box.left + 12) + "px";
         tooltip.style.top = (event.clientY - box.top + 12) + "px";
         canvas.style.cursor = "pointer";

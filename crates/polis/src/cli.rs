@@ -572,44 +572,61 @@ pub enum GraphCommand {
     },
 }
 
+/// Which ties an export holds: `polis export`'s scope, as the API's and the pages' exports
+/// take it.
+#[derive(Debug, Args)]
+pub struct ExportScopeArgs {
+    /// Only the ties of this place (an id or a name), with the places and documents they cite.
+    #[arg(long, conflicts_with = "country")]
+    pub place: Option<String>,
+    /// Only the ties with an end in this country (ISO code).
+    #[arg(long)]
+    pub country: Option<CountryCode>,
+    /// Leave out provisional places (names no import could resolve) and their ties.
+    #[arg(long)]
+    pub resolved_only: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
-    /// Write every record as a bundle directory (canonical: export, import, export gives the
-    /// same bytes).
-    #[command(after_help = "Example:\n  polis export bundle /tmp/polis-export")]
+    /// Write the records as a bundle: a directory (canonical: export, import, export gives
+    /// the same bytes), or one file when PATH ends in `.toml`. With a scope, the scope's ties
+    /// with the places and documents they cite, and every source.
+    #[command(
+        after_help = "Examples:\n  polis export bundle /tmp/polis-export\n  polis export bundle prague.toml --place cz-prague"
+    )]
     Bundle {
         path: PathBuf,
         /// The bundle's name in its bundle.toml.
         #[arg(long, default_value = "polis-export")]
         name: String,
+        #[command(flatten)]
+        scope: ExportScopeArgs,
     },
     /// One row per tie (CSV), for R, pandas or a spreadsheet.
+    #[command(after_help = "Example:\n  polis export csv cz.csv --country CZ --resolved-only")]
     Csv {
         path: PathBuf,
-        /// Leave out provisional places (names no import could resolve) and their ties.
-        #[arg(long)]
-        resolved_only: bool,
+        #[command(flatten)]
+        scope: ExportScopeArgs,
     },
     /// Places as points and ties as lines (GeoJSON).
     Geojson {
         path: PathBuf,
-        /// Leave out provisional places (names no import could resolve) and their ties.
-        #[arg(long)]
-        resolved_only: bool,
+        #[command(flatten)]
+        scope: ExportScopeArgs,
     },
     /// The tie network as GraphML (Gephi, yEd, networkx, igraph).
     Graphml {
         path: PathBuf,
-        /// Leave out provisional places (names no import could resolve) and their ties.
-        #[arg(long)]
-        resolved_only: bool,
+        #[command(flatten)]
+        scope: ExportScopeArgs,
     },
     /// The tie network as GEXF 1.3 with time intervals, for Gephi's timeline.
     Gexf {
         path: PathBuf,
-        /// Leave out provisional places (names no import could resolve) and their ties.
-        #[arg(long)]
-        resolved_only: bool,
+        #[command(flatten)]
+        scope: ExportScopeArgs,
     },
 }
 

@@ -38,8 +38,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use polis_app::{
-    App, AppError, ExportFormat, Location, MetricsRequest, PathQuery, Resolver, StatsRequest,
-    TiesQuery,
+    App, AppError, ExportFormat, ExportRequest, ListFormat, Location, MetricsRequest, PathQuery,
+    Resolver, Snapshot, StatsRequest, TiesQuery,
 };
 use polis_bundle::Manifest;
 
@@ -331,16 +331,23 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                 .cli()?;
             output::apply_report(&bundle.manifest.name, &report, dry_run, json)
         }
-        Command::Export(ExportCommand::Bundle { path, name }) => {
+        Command::Export(ExportCommand::Bundle { path, name, scope }) => {
+            let request = export_request(ListFormat::Bundle, scope)?;
             let snapshot = existing(settings).await?.snapshot().await.cli()?;
+            if path.extension().is_some_and(|e| e == "toml") {
+                return write_export(&snapshot, &request, &path);
+            }
+            let data = snapshot
+                .export_data(&request.scope, request.resolved_only)
+                .cli()?;
             let manifest = Manifest {
                 name,
                 description: None,
             };
-            let n_files = polis_bundle::write(&path, &manifest, snapshot.data())?;
+            let n_files = polis_bundle::write(&path, &manifest, &data)?;
             eprintln!(
                 "wrote {} records in {n_files} files to {}",
-                snapshot.data().len(),
+                data.len(),
                 path.display()
             );
             Ok(())
@@ -482,22 +489,18 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                 .cli()?;
             output::recommendations(&recommendations, json)
         }
-        Command::Export(ExportCommand::Csv {
-            path,
-            resolved_only,
-        }) => export(settings, ExportFormat::Csv, &path, resolved_only).await,
-        Command::Export(ExportCommand::Geojson {
-            path,
-            resolved_only,
-        }) => export(settings, ExportFormat::Geojson, &path, resolved_only).await,
-        Command::Export(ExportCommand::Graphml {
-            path,
-            resolved_only,
-        }) => export(settings, ExportFormat::Graphml, &path, resolved_only).await,
-        Command::Export(ExportCommand::Gexf {
-            path,
-            resolved_only,
-        }) => export(settings, ExportFormat::Gexf, &path, resolved_only).await,
+        Command::Export(ExportCommand::Csv { path, scope }) => {
+            export(settings, ExportFormat::Csv, &path, scope).await
+        }
+        Command::Export(ExportCommand::Geojson { path, scope }) => {
+            export(settings, ExportFormat::Geojson, &path, scope).await
+        }
+        Command::Export(ExportCommand::Graphml { path, scope }) => {
+            export(settings, ExportFormat::Graphml, &path, scope).await
+        }
+        Command::Export(ExportCommand::Gexf { path, scope }) => {
+            export(settings, ExportFormat::Gexf, &path, scope).await
+        }
         Command::Activities(ActivitiesCommand::Totals { kind, json }) => {
             let snapshot = existing(settings).await?.snapshot().await.cli()?;
             output::totals(&snapshot.activity_totals(kind), json)
@@ -578,17 +581,35 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
     }
 }
 
-/// `polis export csv|geojson|graphml|gexf PATH`.
-async fn export(
-    settings: &settings::Settings,
-    format: ExportFormat,
-    path: &Path,
-    resolved_only: bool,
-) -> anyhow::Result<()> {
-    let snapshot = existing(settings).await?.snapshot().await.cli()?;
-    let export = snapshot.export(format, resolved_only).cli()?;
+/// The export use case's request from `polis export`'s options.
+fn export_request(
+    format: ListFormat,
+    scope: cli::ExportScopeArgs,
+) -> anyhow::Result<ExportRequest> {
+    Ok(ExportRequest {
+        format,
+        scope: ExportRequest::scope_of(scope.place, scope.country).cli()?,
+        resolved_only: scope.resolved_only,
+    })
+}
+
+/// Writes one export to `path`.
+fn write_export(snapshot: &Snapshot, request: &ExportRequest, path: &Path) -> anyhow::Result<()> {
+    let export = snapshot.export(request).cli()?;
     std::fs::write(path, &export.body)
         .with_context(|| format!("cannot write {}", path.display()))?;
     eprintln!("wrote {} ties to {}", export.n_ties, path.display());
     Ok(())
+}
+
+/// `polis export csv|geojson|graphml|gexf PATH [--place|--country] [--resolved-only]`.
+async fn export(
+    settings: &settings::Settings,
+    format: ExportFormat,
+    path: &Path,
+    scope: cli::ExportScopeArgs,
+) -> anyhow::Result<()> {
+    let request = export_request(ListFormat::Ties(format), scope)?;
+    let snapshot = existing(settings).await?.snapshot().await.cli()?;
+    write_export(&snapshot, &request, path)
 }

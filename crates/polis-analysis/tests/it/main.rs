@@ -2,5 +2,6 @@
 //! the schemas of the result types are checked against the JSON real results produce.
 
 mod paths;
+mod quality;
 #[cfg(feature = "openapi")]
 mod schemas;

@@ -280,3 +280,43 @@ fn issue_10_time_aware_chains_are_the_shortest_that_held_together_on_random_grap
     }
     assert_eq!(compared, 300 * 42);
 }
+
+fn neighbours(data: &Dataset, when: &polis_analysis::LinkTime) -> Vec<String> {
+    let mut ids: Vec<String> = polis_analysis::neighbourhood(data, "government", 1, when, 100)
+        .expect("found")
+        .nodes
+        .into_iter()
+        .skip(1)
+        .map(|n| n.id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// The explorer's neighbourhood keeps the links in force on a date, or at some time within
+/// a window: one who left before it or came after it is not around the office.
+#[test]
+fn issue_10_the_neighbourhood_keeps_the_links_in_force_on_a_date_or_within_a_window() {
+    use polis_analysis::LinkTime;
+    let data = handover();
+    assert_eq!(neighbours(&data, &LinkTime::Any), ["babis", "sobotka"]);
+    assert_eq!(neighbours(&data, &LinkTime::On(date("2016"))), ["sobotka"]);
+    assert_eq!(neighbours(&data, &LinkTime::On(date("2019-05"))), ["babis"]);
+    let window = |from: &str, until: &str| LinkTime::During {
+        from: date(from),
+        until: date(until),
+    };
+    assert_eq!(neighbours(&data, &window("2015", "2016")), ["sobotka"]);
+    assert_eq!(
+        neighbours(&data, &window("2016", "2019")),
+        ["babis", "sobotka"]
+    );
+    assert_eq!(
+        neighbours(&data, &window("2022", "2023")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        neighbours(&data, &window("2010", "2013")),
+        Vec::<String>::new()
+    );
+}

@@ -5,7 +5,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use polis_app::{PathQuery, Through};
+use polis_app::{DateWindow, PathQuery, Through, TimeRule};
 use polis_core::PartialDate;
 use polis_web::views::explore::{ExplorePage, explore_page};
 use serde::Deserialize;
@@ -26,6 +26,7 @@ pub(crate) struct ExploreParams {
     from: Option<String>,
     to: Option<String>,
     as_of: Option<String>,
+    during: Option<String>,
     through: Option<String>,
     depth: Option<String>,
 }
@@ -34,14 +35,29 @@ fn text(value: Option<String>) -> String {
     value.map(|v| v.trim().to_owned()).unwrap_or_default()
 }
 
+/// The date or window, and what to follow, as the form gives them.
+fn times(
+    as_of: &str,
+    during: &str,
+    through: &str,
+) -> Result<(Option<PartialDate>, TimeRule, Option<Through>), PageError> {
+    let as_of = parameter::<PartialDate>("as_of", Some(as_of))?;
+    let during = parameter::<DateWindow>("during", Some(during))?;
+    polis_app::neighbourhood_time(as_of, during)?;
+    let time = polis_app::path_time(during, false)?;
+    let through = parameter::<Through>("through", Some(through))?;
+    Ok((as_of, time, through))
+}
+
 pub(crate) async fn explore(
     State(state): State<AppState>,
     PageQuery(params): PageQuery<ExploreParams>,
 ) -> Result<Response, PageError> {
-    let (from, to, as_of_text, through_text) = (
+    let (from, to, as_of_text, during_text, through_text) = (
         text(params.from),
         text(params.to),
         text(params.as_of),
+        text(params.during),
         text(params.through),
     );
     // How many links away the network is drawn: what `/api/v1/graph/neighbourhood` takes.
@@ -62,22 +78,22 @@ pub(crate) async fn explore(
             from.clone()
         };
     }
-    // A bad date or `through` is shown beside the form rather than as an error page.
-    let parsed = parameter::<PartialDate>("as_of", Some(&as_of_text))
-        .and_then(|as_of| Ok((as_of, parameter::<Through>("through", Some(&through_text))?)));
+    // A bad date, window or `through` is shown beside the form rather than as an error
+    // page. A date and a window exclude each other (the service layer's rule).
+    let parsed = times(&as_of_text, &during_text, &through_text);
     on_snapshot(&state, move |snapshot| {
         let mut error = None;
         let mut answer = None;
         match parsed {
             Err(PageError::BadRequest(message)) => error = Some(message),
             Err(other) => return Err(other),
-            Ok((as_of, through)) if !from.is_empty() && !to.is_empty() => {
+            Ok((as_of, time, through)) if !from.is_empty() && !to.is_empty() => {
                 let query = PathQuery {
                     from: from.clone(),
                     to: to.clone(),
                     through,
                     as_of,
-                    time: polis_app::TimeRule::default(),
+                    time,
                     max_chains: polis_app::options::DEFAULT_MAX_CHAINS,
                 };
                 match snapshot.path(&query) {
@@ -95,6 +111,7 @@ pub(crate) async fn explore(
             from: &from,
             to: &to,
             as_of: &as_of_text,
+            during: &during_text,
             through: &through_text,
             through_names: &Through::NAMES,
             depth,

@@ -190,6 +190,7 @@ pub(crate) async fn reject(
 #[serde(default)]
 pub(crate) struct AuditParams {
     limit: Option<String>,
+    sessions: Option<String>,
 }
 
 pub(crate) async fn audit(
@@ -201,9 +202,13 @@ pub(crate) async fn audit(
     let limit = parameter::<usize>("limit", params.limit.as_deref())?
         .unwrap_or(AUDIT_PAGE_ENTRIES)
         .clamp(1, AUDIT_PAGE_MAX);
-    let entries = state.app().audit_for(&signed_in.principal, limit).await?;
+    let sessions = parameter::<bool>("sessions", params.sessions.as_deref())?.unwrap_or(false);
+    let entries = state
+        .app()
+        .audit_entries_for(&signed_in.principal, limit, sessions)
+        .await?;
     Ok(html(
         StatusCode::OK,
-        audit_page(&signed_in.user_bar(), &entries, limit),
+        audit_page(&signed_in.user_bar(), &entries, limit, sessions),
     ))
 }

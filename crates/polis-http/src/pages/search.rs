@@ -56,17 +56,20 @@ pub(crate) async fn search(
 ) -> Result<Response, PageError> {
     let query = params.q.unwrap_or_default().trim().to_owned();
     if query.is_empty() {
-        return Ok(html(StatusCode::OK, search_page("", &[], None)));
+        return Ok(html(StatusCode::OK, search_page("", PAGE_HITS, &[], None)));
     }
     match state.app().search(&query, PAGE_HITS).await {
         Ok(hits) => {
             let linked = hits_with_links(&state, &hits).await?;
-            Ok(html(StatusCode::OK, search_page(&query, &linked, None)))
+            Ok(html(
+                StatusCode::OK,
+                search_page(&query, PAGE_HITS, &linked, None),
+            ))
         }
         Err(error @ (polis_app::AppError::BadInput(_) | polis_app::AppError::Invalid(_))) => {
             Ok(html(
                 StatusCode::BAD_REQUEST,
-                search_page(&query, &[], Some(&error.to_string())),
+                search_page(&query, PAGE_HITS, &[], Some(&error.to_string())),
             ))
         }
         Err(error) => Err(error.into()),

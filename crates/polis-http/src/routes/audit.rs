@@ -19,6 +19,10 @@ pub(crate) struct AuditParams {
     /// At most this many entries [default: 20].
     #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     limit: Option<String>,
+    /// `true`: also the web sessions' sign-ins and sign-outs (token entries, in the chain
+    /// like every entry) [default: false].
+    #[param(value_type = Option<bool>)]
+    sessions: Option<String>,
 }
 
 /// The newest entries of the audit log, newest first (admins only). As `polis audit`.
@@ -47,7 +51,13 @@ pub(crate) async fn audit(
         1,
         MAX_LIMIT,
     )?;
-    json(&state.app().audit_for(&principal, size(limit)).await?)
+    let sessions = params::flag("sessions", params.sessions.as_deref())?;
+    json(
+        &state
+            .app()
+            .audit_entries_for(&principal, size(limit), sessions)
+            .await?,
+    )
 }
 
 /// Walks the audit log's hash chain and names the first entry that was altered, deleted or

@@ -317,6 +317,18 @@ pub static ROUTES: &[Route] = &[
         path: "/api/v1/export/ties.gexf",
         handler: || get(export::export_gexf),
     },
+    Route {
+        path: "/api/v1/export/bundle.toml",
+        handler: || get(export::export_bundle),
+    },
+    Route {
+        path: "/api/v1/export/search.csv",
+        handler: || get(export::export_search),
+    },
+    Route {
+        path: "/api/v1/export/dashboard/{table}",
+        handler: || get(export::export_dashboard_table),
+    },
 ];
 
 /// The largest page of ties, search hits, audit entries or network metrics' places one

@@ -134,6 +134,10 @@ pub(crate) struct NeighbourhoodParams {
     /// Only links in force on this date (YYYY, YYYY-MM or YYYY-MM-DD) [default: every link].
     #[param(value_type = Option<polis_core::PartialDate>, inline)]
     as_of: Option<String>,
+    /// Only links in force at some time within this window, FROM..TO (each YYYY, YYYY-MM
+    /// or YYYY-MM-DD; `2015..2018-06`); excludes `as_of` [default: every link].
+    #[param(value_type = Option<String>, example = "2015..2018")]
+    during: Option<String>,
 }
 
 /// The stakeholder network around a record: every actor, place, network and activity
@@ -163,8 +167,10 @@ pub(crate) async fn neighbourhood(
         4,
     )?;
     let as_of = params::optional::<PartialDate>("as_of", params.as_of.as_deref())?;
+    let during = params::optional::<polis_app::DateWindow>("during", params.during.as_deref())?;
+    let when = polis_app::neighbourhood_time(as_of, during)?;
     on_snapshot(&state, move |snapshot| {
-        json(&snapshot.neighbourhood(&of, super::size(depth), as_of)?)
+        json(&snapshot.neighbourhood(&of, super::size(depth), &when)?)
     })
     .await
 }

@@ -718,3 +718,77 @@ async fn an_activity_with_a_quantity_is_proposed_with_its_places_resolved_by_nam
     assert_eq!(after["quantities"][0]["value"], 20000.0);
     assert_eq!(after["quantities"][0]["unit"], "pieces");
 }
+
+/// Signing in and out stays in the audit chain (the chain verifies), under the sessions'
+/// own context; the audit log leaves those entries out unless asked for them, so the
+/// changes to the data are what an admin reads first.
+#[tokio::test]
+async fn sign_ins_are_chained_and_left_out_of_the_audit_log_unless_asked_for() {
+    let server = Server::start().await;
+    add_user(&server, "ada", Role::Admin).await;
+    add_user(&server, "eddie", Role::Editor).await;
+    let mut editor = Browser::new(&server);
+    editor.sign_in("eddie", "correct horse battery").await;
+    let csrf = editor.csrf("/edit").await;
+    let out = editor.post("/sign-out", "", &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER, "{}", out.body);
+    let mut admin = Browser::new(&server);
+    admin.sign_in("ada", "correct horse battery").await;
+
+    let admin_principal = polis_app::Principal::local_admin("test");
+    let app = server.state.app();
+    let everything = app
+        .audit_entries_for(&admin_principal, 1000, true)
+        .await
+        .expect("the log");
+    let sessions: Vec<_> = everything
+        .iter()
+        .filter(|e| polis_app::sessions::is_session_entry(&e.record_kind, &e.context))
+        .collect();
+    assert_eq!(
+        sessions
+            .iter()
+            .map(|e| e.context.as_str())
+            .collect::<Vec<_>>(),
+        [
+            polis_app::sessions::SESSION_SIGN_IN,
+            polis_app::sessions::SESSION_SIGN_OUT,
+            polis_app::sessions::SESSION_SIGN_IN
+        ],
+        "ada in; eddie out; eddie in (newest first)"
+    );
+    let without = app
+        .audit_entries_for(&admin_principal, 1000, false)
+        .await
+        .expect("the log");
+    assert_eq!(without.len(), everything.len() - 3);
+    // The users' creation is there: only the sessions are left out.
+    assert!(
+        without
+            .iter()
+            .any(|e| e.record_kind == "user" && e.record_id == "eddie")
+    );
+    // A small page still fills up with the other entries.
+    let two = app
+        .audit_entries_for(&admin_principal, 2, false)
+        .await
+        .expect("the log");
+    assert_eq!(two.len(), 2);
+    assert!(two.iter().all(|e| e.record_kind != "token"), "{two:?}");
+    let verified = app.verify_audit(&admin_principal).await.expect("verifies");
+    assert!(verified.intact, "{verified:?}");
+
+    let page = admin.get("/audit").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(!page.body.contains(polis_app::sessions::SESSION_SIGN_IN));
+    assert!(
+        page.body.contains("/api/v1/audit?limit=50\""),
+        "its JSON leaves them out too"
+    );
+    let with = admin.get("/audit?sessions=true").await;
+    assert!(with.body.contains(polis_app::sessions::SESSION_SIGN_OUT));
+    assert!(
+        with.body
+            .contains("/api/v1/audit?limit=50&amp;sessions=true")
+    );
+}

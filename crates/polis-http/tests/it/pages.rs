@@ -89,8 +89,8 @@ async fn the_map_page_has_its_slider_panels_and_counts() {
         "id=\"place-panel\"",
         "id=\"year-events\"",
         "id=\"map-table\"",
-        "href=\"/export/ties.csv\"",
-        "href=\"/export/bundle.toml\"",
+        "href=\"/api/v1/export/ties.csv\"",
+        "href=\"/api/v1/export/bundle.toml\"",
     ] {
         assert!(body.contains(needle), "/ lacks {needle}");
     }
@@ -516,14 +516,14 @@ async fn every_list_of_ties_exports_exactly_its_ties_and_the_bundle_reads_back()
         "bundle.toml",
     ] {
         assert!(
-            dossier.contains(&format!("href=\"/export/{file}?place=cz-prague\"")),
+            dossier.contains(&format!("href=\"/api/v1/export/{file}?place=cz-prague\"")),
             "the dossier links its {file}"
         );
     }
     let map = server.get("/?country=CZ").await.body;
-    assert!(map.contains("href=\"/export/ties.csv?country=CZ\""));
+    assert!(map.contains("href=\"/api/v1/export/ties.csv?country=CZ\""));
     let dashboard = server.get("/dashboard").await.body;
-    assert!(dashboard.contains("href=\"/export/bundle.toml\""));
+    assert!(dashboard.contains("href=\"/api/v1/export/bundle.toml\""));
 
     let prague_ties = server
         .get("/api/v1/ties?place=cz-prague&limit=1000")
@@ -532,7 +532,7 @@ async fn every_list_of_ties_exports_exactly_its_ties_and_the_bundle_reads_back()
     let n_prague = prague_ties["total"].as_u64().unwrap() as usize;
     assert!(n_prague >= 3, "{prague_ties}");
 
-    let csv = server.get("/export/ties.csv?place=cz-prague").await;
+    let csv = server.get("/api/v1/export/ties.csv?place=cz-prague").await;
     assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
     assert!(csv.content_type().starts_with("text/csv"));
     let disposition = csv.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
@@ -545,7 +545,7 @@ async fn every_list_of_ties_exports_exactly_its_ties_and_the_bundle_reads_back()
         csv.body
     );
 
-    let geojson = server.get("/export/ties.geojson?place=Praha").await;
+    let geojson = server.get("/api/v1/export/ties.geojson?place=Praha").await;
     assert_eq!(
         geojson.status,
         StatusCode::OK,
@@ -554,7 +554,9 @@ async fn every_list_of_ties_exports_exactly_its_ties_and_the_bundle_reads_back()
 
     let dir = tempfile::tempdir().unwrap();
     for (query, expected) in [("?place=cz-prague", Some(n_prague)), ("", None)] {
-        let bundle = server.get(&format!("/export/bundle.toml{query}")).await;
+        let bundle = server
+            .get(&format!("/api/v1/export/bundle.toml{query}"))
+            .await;
         assert_eq!(bundle.status, StatusCode::OK, "{}", bundle.body);
         let path = dir.path().join(format!("export{}.toml", query.len()));
         std::fs::write(&path, &bundle.body).unwrap();
@@ -581,11 +583,115 @@ async fn every_list_of_ties_exports_exactly_its_ties_and_the_bundle_reads_back()
             }
         }
     }
+    let nowhere = server.get("/api/v1/export/ties.csv?place=nowhere").await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+    let both = server
+        .get("/api/v1/export/ties.csv?place=cz-prague&country=CZ")
+        .await;
+    assert_eq!(both.status, StatusCode::BAD_REQUEST, "{}", both.body);
+    // The country's list holds exactly the ties with an end in it.
+    let cz = server.get("/api/v1/export/ties.csv?country=CZ").await;
+    let n_cz = server.get("/api/v1/ties?country=CZ").await.ok_json()["total"]
+        .as_u64()
+        .unwrap() as usize;
+    assert_eq!(
+        cz.body.lines().skip(1).filter(|l| !l.is_empty()).count(),
+        n_cz
+    );
+}
+
+/// The pages' former export URLs lead to the API's, with their query; a name that is no
+/// export says which are.
+#[tokio::test]
+async fn the_former_export_urls_redirect_to_the_api() {
+    let server = Server::start().await;
+    let staying = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let get_raw = |path: &str| server.send(staying.get(format!("{}{path}", server.base)));
+    let old = get_raw("/export/ties.csv?place=cz-prague").await;
+    assert_eq!(old.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        old.headers[header::LOCATION],
+        "/api/v1/export/ties.csv?place=cz-prague"
+    );
+    let bare = get_raw("/export/bundle.toml").await;
+    assert_eq!(bare.headers[header::LOCATION], "/api/v1/export/bundle.toml");
+    // Followed, the redirect gives the file.
+    let followed = server.get("/export/ties.csv?place=cz-prague").await;
+    assert_eq!(followed.status, StatusCode::OK);
+    assert!(followed.content_type().starts_with("text/csv"));
     let unknown = server.get("/export/ties.xlsx").await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
     assert!(unknown.body.contains("bundle.toml"), "{}", unknown.body);
-    let nowhere = server.get("/export/ties.csv?place=nowhere").await;
-    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+}
+
+/// The search page's hits and each table of the dashboard are files too, linked beside
+/// them, holding the rows the page shows.
+#[tokio::test]
+async fn the_search_hits_and_the_dashboard_tables_export_as_csv() {
+    let server = Server::start().await;
+    let page = server.get("/search?q=Praha").await.body;
+    assert!(
+        page.contains("href=\"/api/v1/export/search.csv?q=Praha&amp;limit=50\""),
+        "{page}"
+    );
+    assert!(page.contains("href=\"/api/v1/search?q=Praha&amp;limit=50\""));
+    let hits = server
+        .get("/api/v1/search?q=Praha&limit=50")
+        .await
+        .ok_json();
+    let csv = server
+        .get("/api/v1/export/search.csv?q=Praha&limit=50")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    assert!(csv.content_type().starts_with("text/csv"));
+    let rows: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(rows[0], "kind,id,label");
+    assert_eq!(rows.len() - 1, hits.as_array().unwrap().len());
+    assert!(
+        rows.iter().any(|r| r.starts_with("place,cz-prague,")),
+        "{}",
+        csv.body
+    );
+
+    let dashboard = server.get("/dashboard").await.body;
+    let json = server.get("/api/v1/dashboard").await.ok_json();
+    for (table, key) in [
+        ("per-year", "per_year"),
+        ("countries", "top_countries"),
+        ("country-pairs", "country_pairs"),
+        ("concentration", "concentration"),
+        ("figures", "figures"),
+    ] {
+        let href = format!("/api/v1/export/dashboard/{table}.csv");
+        assert!(dashboard.contains(&format!("href=\"{href}\"")), "{table}");
+        let file = server.get(&href).await;
+        assert_eq!(file.status, StatusCode::OK, "{table}: {}", file.body);
+        assert_eq!(
+            file.body.lines().count() - 1,
+            json[key].as_array().unwrap().len(),
+            "{table}: one row per row of the dashboard"
+        );
+    }
+    let quality = server.get("/api/v1/export/dashboard/quality.csv").await;
+    assert_eq!(
+        quality.body.lines().count() - 1,
+        json["quality"]["checks"].as_array().unwrap().len()
+    );
+    let first_country = &json["top_countries"][0];
+    let countries = server.get("/api/v1/export/dashboard/countries.csv").await;
+    assert_eq!(
+        countries.body.lines().nth(1).unwrap(),
+        format!(
+            "{},{}",
+            first_country["country"].as_str().unwrap(),
+            first_country["n_ties"]
+        )
+    );
+    let unknown = server.get("/api/v1/export/dashboard/nothing.csv").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
 
 /// The dossier loads its network metrics once it shows: the place's betweenness rank is
@@ -704,4 +810,151 @@ async fn a_provisional_place_says_so_on_its_dossier_and_how_to_decide_it() {
     // A resolved place has no such note.
     let prague = check_page(&server.get("/places/cz-prague").await, "/places/cz-prague");
     assert!(!prague.contains("Provisional place."));
+}
+
+/// A provisional place with coordinates and a tie is drawn hollow on the map: the layer
+/// marks it, the page counts it and its legend explains it; a resolved place is not marked.
+#[tokio::test]
+async fn the_map_marks_provisional_places_and_counts_them() {
+    let server = Server::start().await;
+    let before = server.get("/").await.body;
+    assert!(before.contains("data-count=\"provisional\">0<"), "{before}");
+    let snapshot = server.state.app().snapshot().await.expect("a snapshot");
+    let mut place = snapshot.place_by_id("cz-prague").expect("Prague").clone();
+    place.id = "cz-zzyqton-provisional".to_owned();
+    place.name = "Zzyqton".to_owned();
+    place.names.clear();
+    place.wikidata = None;
+    place.geonames = None;
+    place.iso_code = None;
+    place.parent = None;
+    place.former_ids.clear();
+    place.provisional = true;
+    let mut tie = snapshot.data().ties[0].clone();
+    tie.events.clear();
+    tie.evidence.clear();
+    tie.documents.clear();
+    // Both ends in canonical order: a partner with coordinates whose id sorts first.
+    tie.a = snapshot
+        .data()
+        .places
+        .iter()
+        .find(|p| !p.provisional && p.shown_coordinates().is_some() && p.id < place.id)
+        .expect("a place with coordinates")
+        .id
+        .clone();
+    tie.b = place.id.clone();
+    tie.id = format!("{}--{}", tie.a, tie.b);
+    let data = polis_core::Dataset {
+        places: vec![place],
+        ties: vec![tie],
+        ..polis_core::Dataset::default()
+    };
+    server
+        .state
+        .app()
+        .store()
+        .apply(
+            &data,
+            &ChangeContext {
+                who: "test".into(),
+                context: "a provisional place with a tie".into(),
+            },
+        )
+        .await
+        .expect("the change applies");
+    server.state.reload().await.expect("the snapshot reloads");
+    let layer = server.get("/api/v1/map").await.ok_json();
+    assert_eq!(
+        layer["n_provisional_places"], 1,
+        "{}",
+        layer["n_provisional_places"]
+    );
+    let places = layer["places"].as_array().unwrap();
+    let marked: Vec<&str> = places
+        .iter()
+        .filter(|p| p["provisional"] == true)
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(marked, ["cz-zzyqton-provisional"]);
+    let page = server.get("/").await.body;
+    assert!(page.contains("data-count=\"provisional\">1<"), "{page}");
+    assert!(
+        page.contains("swatch place-provisional"),
+        "the legend explains the ring"
+    );
+}
+
+/// The explorer takes a window of time as well as a date: the neighbourhood and the chains
+/// keep only the links in force within it; a date and a window together are refused beside
+/// the form.
+#[tokio::test]
+async fn the_explorer_keeps_the_links_in_force_within_a_window() {
+    let server = Server::start().await;
+    let page = server.get("/explore?of=cz-prague&during=2016..2018").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(
+            "data-neighbourhood=\"/api/v1/graph/neighbourhood?of=cz-prague&amp;during=2016..2018\""
+        ),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("id=\"during\""));
+    let count = |json: &serde_json::Value| json["links"].as_array().unwrap().len();
+    let all = server
+        .get("/api/v1/graph/neighbourhood?of=cz-prague")
+        .await
+        .ok_json();
+    let window = server
+        .get("/api/v1/graph/neighbourhood?of=cz-prague&during=2016..2018")
+        .await
+        .ok_json();
+    let later = server
+        .get("/api/v1/graph/neighbourhood?of=cz-prague&during=2021..2022")
+        .await
+        .ok_json();
+    assert!(count(&window) <= count(&all));
+    // Prague–Beijing was in force in 2016–2018 and had ended by 2021.
+    let has_beijing = |json: &serde_json::Value| {
+        json["links"].as_array().unwrap().iter().any(|l| {
+            l["label"].as_str().unwrap_or("").starts_with("tie:")
+                && [&l["from"], &l["to"]]
+                    .iter()
+                    .any(|e| e.as_str() == Some("cn-beijing"))
+        })
+    };
+    assert!(has_beijing(&all));
+    assert!(has_beijing(&window), "{window}");
+    assert!(!has_beijing(&later), "{later}");
+    // Every link of the window's neighbourhood may have been in force within it.
+    for link in window["links"].as_array().unwrap() {
+        if let Some(start) = link["start"].as_str() {
+            assert!(&start[..4] <= "2018", "{link}");
+        }
+        if let Some(end) = link["end"].as_str() {
+            assert!(&end[..4] >= "2016", "{link}");
+        }
+    }
+    let both = server
+        .get("/api/v1/graph/neighbourhood?of=cz-prague&as_of=2017&during=2016..2018")
+        .await;
+    assert_eq!(both.status, StatusCode::BAD_REQUEST);
+    let refused = server
+        .get("/explore?of=cz-prague&as_of=2017&during=2016..2018")
+        .await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert!(
+        refused.body.contains("exclude each other"),
+        "{}",
+        refused.body
+    );
+    let path = server
+        .get("/explore?from=prague-city-hall&to=cefc-china-energy&during=2015..2018")
+        .await;
+    assert_eq!(path.status, StatusCode::OK, "{}", path.body);
+    assert!(
+        path.body.contains("during=2015..2018"),
+        "the path's JSON link keeps the window"
+    );
 }

@@ -4,7 +4,7 @@
 //! the same numbers and links to the rows behind them.
 
 use maud::{Markup, html};
-use polis_app::Dashboard;
+use polis_app::{Dashboard, DashboardTable};
 
 use super::dossier::format_number;
 use super::encode;
@@ -42,6 +42,7 @@ pub fn dashboard_page(dashboard: &Dashboard) -> Markup {
                     }
                 }
             }
+            (table_csv(DashboardTable::PerYear, "the signings and terminations per year"))
         }
         section #top-countries {
             h2 { "Countries with the most ties" }
@@ -58,6 +59,7 @@ pub fn dashboard_page(dashboard: &Dashboard) -> Markup {
                     }
                 }
             }
+            (table_csv(DashboardTable::Countries, "the countries"))
         }
         section #country-pairs {
             h2 { "Country pairs with the most ties" }
@@ -73,6 +75,7 @@ pub fn dashboard_page(dashboard: &Dashboard) -> Markup {
                     }
                 }
             }
+            (table_csv(DashboardTable::CountryPairs, "the country pairs"))
         }
         section #concentration {
             h2 { "Partner-country concentration" }
@@ -97,6 +100,7 @@ pub fn dashboard_page(dashboard: &Dashboard) -> Markup {
                     }
                 }
             }
+            (table_csv(DashboardTable::Concentration, "the concentration"))
         }
         section #figures {
             h2 { "Reported figures against the data" }
@@ -124,6 +128,7 @@ pub fn dashboard_page(dashboard: &Dashboard) -> Markup {
                     }
                 }
                 p { a href="/api/v1/figures" { "The figures as JSON" } }
+                (table_csv(DashboardTable::Figures, "the figures"))
             }
         }
         section #quality {
@@ -143,9 +148,17 @@ pub fn dashboard_page(dashboard: &Dashboard) -> Markup {
                     }
                 }
             }
+            (table_csv(DashboardTable::Quality, "the quality checks"))
         }
     };
     page(&frame, body)
+}
+
+/// The link to a table's rows as CSV, beside the table.
+fn table_csv(table: DashboardTable, what: &str) -> Markup {
+    html! {
+        p.exports { a.csv-link href=(table.href()) download { "Download " (what) " as CSV" } }
+    }
 }
 
 fn severity(check: &polis_analysis::quality::Check) -> &'static str {

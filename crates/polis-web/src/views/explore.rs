@@ -18,6 +18,8 @@ pub struct ExplorePage<'a> {
     pub from: &'a str,
     pub to: &'a str,
     pub as_of: &'a str,
+    /// A window of time, FROM..TO: only links in force at some time within it.
+    pub during: &'a str,
     pub through: &'a str,
     /// The accepted values of `through`.
     pub through_names: &'a [&'a str],
@@ -35,6 +37,9 @@ pub fn explore_page(view: &ExplorePage) -> Markup {
     if !view.as_of.is_empty() {
         neighbourhood.push_str(&format!("&as_of={}", encode(view.as_of)));
     }
+    if !view.during.is_empty() {
+        neighbourhood.push_str(&format!("&during={}", encode(view.during)));
+    }
     if view.depth != polis_app::DEFAULT_NEIGHBOURHOOD_DEPTH {
         neighbourhood.push_str(&format!("&depth={}", view.depth));
     }
@@ -50,6 +55,9 @@ pub fn explore_page(view: &ExplorePage) -> Markup {
             }
             if !view.as_of.is_empty() {
                 url.push_str(&format!("&as_of={}", encode(view.as_of)));
+            }
+            if !view.during.is_empty() {
+                url.push_str(&format!("&during={}", encode(view.during)));
             }
             url
         }
@@ -93,6 +101,11 @@ pub fn explore_page(view: &ExplorePage) -> Markup {
             div.field {
                 label for="as_of" { "Links in force on" }
                 input #as_of name="as_of" type="text" value=(view.as_of) placeholder="YYYY, YYYY-MM or YYYY-MM-DD" inputmode="numeric" pattern=r"\d{4}(-\d{2}(-\d{2})?)?";
+            }
+            div.field {
+                label for="during" { "or at some time within" }
+                input #during name="during" type="text" value=(view.during) placeholder="FROM..TO, e.g. 2015..2018" aria-describedby="during-help";
+                small #during-help { "A date or a window, not both; empty: every link." }
             }
             div.field {
                 label for="of" { "Network around" }
@@ -144,6 +157,7 @@ pub fn explore_page(view: &ExplorePage) -> Markup {
                     }
                     None => {
                         p { "Nothing connects them" @if !view.as_of.is_empty() { " through links in force on " (view.as_of) }
+                            @if !view.during.is_empty() { " within " (view.during) }
                             " by a chain whose dated links were all in force at one time ("
                             a href="/api/v1/path" { "the API" } "'s " code { "ignore_time=true" } " drops that rule)." }
                         ol #path-result {}
@@ -152,7 +166,9 @@ pub fn explore_page(view: &ExplorePage) -> Markup {
             }
         }
         section #network {
-            h2 { "Around " (view.of) }
+            h2 { "Around " (view.of)
+                @if !view.as_of.is_empty() { ", links in force on " (view.as_of) }
+                @if !view.during.is_empty() { ", links in force within " (view.during) } }
             div #graph data-neighbourhood=(neighbourhood) data-path=(path_ids.join(" "))
                 data-path-json=[view.path.map(|_| json.as_str())] role="img"
                 aria-label="The network around the record; the same records and links are listed below" {}

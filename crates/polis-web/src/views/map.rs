@@ -82,6 +82,10 @@ pub fn map_page(view: &MapPage) -> Markup {
             " places with ties but no coordinates, and "
             span data-count="ties-not-drawn" { (layer.n_ties_not_drawn) }
             " of their ties, are not drawn. "
+            span data-count="provisional" { (layer.n_provisional_places) }
+            " of the places drawn are provisional (names no import could resolve, drawn as hollow rings"
+            @if layer.n_provisional_places > 0 { "; " a href="/api/v1/unresolved" { "the names waiting" } }
+            "). "
             span #map-drawn {}
         }
         div.map-panels {
@@ -168,6 +172,7 @@ fn legend() -> Markup {
                 }
             }
             li { span.swatch.place aria-hidden="true" {} "place (the larger, the more ties)" }
+            li { span.swatch.place-provisional aria-hidden="true" {} "provisional place: a name no import could resolve, placed where the import guessed" }
         }
     }
 }

@@ -92,14 +92,14 @@ fn short(title: &str) -> String {
     }
 }
 
-/// The export links every list of ties offers: `scope` is the list's query (`place=ID`,
-/// `country=CC`) or empty for every tie.
+/// The export links every list of ties offers (the API's exports, `/api/v1/export/`):
+/// `scope` is the list's query (`place=ID`, `country=CC`) or empty for every tie.
 pub fn export_links(what: &str, scope: &str) -> Markup {
     let href = |file: &str| {
         if scope.is_empty() {
-            format!("/export/{file}")
+            format!("/api/v1/export/{file}")
         } else {
-            format!("/export/{file}?{scope}")
+            format!("/api/v1/export/{file}?{scope}")
         }
     };
     html! {

@@ -220,15 +220,30 @@ fn shown(value: &Value) -> Markup {
     }
 }
 
-/// The audit log, newest first: who changed which record when and why, with the change.
-pub fn audit_page(user: &UserBar, entries: &[AuditView], limit: usize) -> Markup {
-    let json = format!("/api/v1/audit?limit={limit}");
+/// The audit log, newest first: who changed which record when and why, with the change;
+/// the sessions' sign-ins and sign-outs only when `sessions`.
+pub fn audit_page(user: &UserBar, entries: &[AuditView], limit: usize, sessions: bool) -> Markup {
+    let flag = if sessions { "&sessions=true" } else { "" };
+    let json = format!("/api/v1/audit?limit={limit}{flag}");
     let body = html! {
         h1 { "Audit log" }
         (user_bar(user))
         p { "The newest " (entries.len()) " entries, newest first. Each entry carries the hash of the one before; "
             code { "polis audit verify" } " checks the chain. "
-            @if entries.len() == limit { a href={"/audit?limit=" ((limit * 4).min(1000))} { "Show more" } } }
+            @if entries.len() == limit { a href={"/audit?limit=" ((limit * 4).min(1000)) (flag)} { "Show more" } } }
+        form #audit-filter .filters method="get" action="/audit" {
+            input type="hidden" name="limit" value=(limit);
+            div.field {
+                label {
+                    input #sessions type="checkbox" name="sessions" value="true" checked[sessions];
+                    " Show sign-ins and sign-outs (web sessions)"
+                }
+            }
+            div.buttons { button type="submit" { "Show" } }
+        }
+        @if !sessions {
+            p.note { "Sign-ins and sign-outs are in the chain too, and left out here unless asked for." }
+        }
         div.table-wrap {
             table #audit {
                 thead { tr {

@@ -14,13 +14,18 @@ pub struct Hit<'a> {
     pub href: String,
 }
 
-/// The search page: the form, and the hits when a query was given.
-pub fn search_page(query: &str, hits: &[Hit], error: Option<&str>) -> Markup {
+/// The search page: the form, and the hits when a query was given (at most `limit`, which
+/// the JSON and CSV links ask for too).
+pub fn search_page(query: &str, limit: usize, hits: &[Hit], error: Option<&str>) -> Markup {
     let json = if query.is_empty() {
         "/api/v1/search?q=".to_owned()
     } else {
-        format!("/api/v1/search?q={}", encode(query))
+        format!("/api/v1/search?q={}&limit={limit}", encode(query))
     };
+    let csv = format!(
+        "/api/v1/export/search.csv?q={}&limit={limit}",
+        encode(query)
+    );
     let frame = Frame {
         title: if query.is_empty() { "Search" } else { query },
         section: Section::Search,
@@ -40,7 +45,9 @@ pub fn search_page(query: &str, hits: &[Hit], error: Option<&str>) -> Markup {
         } @else if hits.is_empty() {
             p.empty { "Nothing matches “" (query) "”. Try another spelling, or fewer words." }
         } @else {
-            p { (hits.len()) @if hits.len() == 1 { " hit." } @else { " hits." } }
+            p { (hits.len()) @if hits.len() == 1 { " hit. " } @else { " hits. " }
+                a.csv-link href=(csv) download { "Download the hits as CSV" } " · "
+                a href=(json) { "as JSON" } }
         }
         ol #results {
             @for hit in hits {

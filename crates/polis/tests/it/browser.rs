@@ -910,6 +910,65 @@ fn the_map_slider_shows_the_prague_beijing_tie_ended_in_2020_and_active_in_2018(
     });
 }
 
+/// A provisional place (an unresolved name kept with its tie) is drawn as a hollow ring,
+/// counted under the map and explained in the legend; its tooltip and panel say so.
+#[test]
+fn the_map_draws_a_provisional_place_hollow_and_counts_it() {
+    block_on(async {
+        let Some(mut browser) = Browser::start("map-provisional").await else {
+            return;
+        };
+        let polis = Polis::new();
+        polis.ok(&["init"]);
+        let bundle = crate::write_bundle(
+            &polis,
+            "provisional.toml",
+            r#"
+[[place]]
+id = "cz-zzyqton"
+level = "city"
+name = "Zzyqton"
+country = "CZ"
+provisional = true
+coordinates = [{ lat = 49.6, lon = 15.6, source = "deck" }]
+sources = ["deck"]
+
+[[tie]]
+id = "cz-prague--cz-zzyqton"
+a = "cz-prague"
+b = "cz-zzyqton"
+kind = "twin_town"
+sources = ["deck"]
+"#,
+        );
+        polis.ok(&["import", "bundle", &bundle]);
+        let server = reference_server(&polis);
+        browser
+            .visit(&server.at("/?place=cz-zzyqton"), "map-provisional")
+            .await;
+        browser
+            .wait_for(
+                "window.polisMap && window.polisMap.drawnArcs > 0",
+                "the map's arcs",
+            )
+            .await;
+        browser
+            .wait_for(
+                "Number(document.querySelector('canvas#map-canvas').dataset.drawnProvisional) >= 1",
+                "the provisional place drawn as a ring",
+            )
+            .await;
+        let count = browser.text("#map-counts [data-count='provisional']").await;
+        assert_eq!(count.trim(), "1");
+        browser.element(".legend .swatch.place-provisional").await;
+        let panel = browser.text("#place-panel").await;
+        assert!(panel.contains("Zzyqton"), "{panel}");
+        browser.screenshot("map-provisional-panel").await;
+        browser.check_accessibility("map-provisional").await;
+        browser.quit().await;
+    });
+}
+
 #[test]
 fn the_prague_beijing_tie_page_names_the_termination_its_side_and_source() {
     block_on(async {
@@ -1311,6 +1370,7 @@ const PAGES: &[(&str, &str)] = &[
         "explorer",
     ),
     ("/explore?of=cz-prague", "explorer-neighbourhood"),
+    ("/explore?of=cz-prague&during=2016..2018", "explorer-window"),
     ("/dashboard", "dashboard"),
     ("/search?q=Praha", "search"),
     ("/sign-in", "sign-in"),

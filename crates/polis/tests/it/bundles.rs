@@ -149,3 +149,66 @@ fn init_loads_the_reference_dataset_and_is_repeatable() {
     fresh.ok(&["init", "--empty"]);
     fresh.ok(&["import", "bundle", reference.to_str().unwrap(), "--dry-run"]);
 }
+
+/// `polis export` takes the scope the API and the pages take: a place's or a country's
+/// ties, as a file; the one-file bundle reads back with exactly those ties; a place and a
+/// country together are refused.
+#[test]
+fn export_takes_a_place_or_a_country_and_a_bundle_file() {
+    let polis = Polis::new();
+    polis.ok(&["init"]);
+    let all = polis.path("all.csv");
+    polis.ok(&["export", "csv", all.to_str().unwrap()]);
+    let prague = polis.path("prague.csv");
+    let run = polis.ok(&[
+        "export",
+        "csv",
+        prague.to_str().unwrap(),
+        "--place",
+        "Praha",
+    ]);
+    let rows = |path: &std::path::Path| {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let prague_rows = rows(&prague);
+    assert!(prague_rows.len() >= 3, "{}", run.stderr);
+    assert!(prague_rows.len() < rows(&all).len());
+    assert!(prague_rows.iter().all(|r| r.contains("cz-prague")));
+    assert!(
+        run.stderr
+            .contains(&format!("wrote {} ties", prague_rows.len()))
+    );
+
+    let file = polis.path("prague.toml");
+    polis.ok(&[
+        "export",
+        "bundle",
+        file.to_str().unwrap(),
+        "--place",
+        "cz-prague",
+    ]);
+    let read = polis_bundle::read(&file).expect("a one-file bundle");
+    assert_eq!(read.data.ties.len(), prague_rows.len());
+    let dir = polis.path("cz");
+    polis.ok(&["export", "bundle", dir.to_str().unwrap(), "--country", "CZ"]);
+    let cz = polis_bundle::read(&dir).expect("a bundle directory");
+    assert!(cz.data.ties.len() >= prague_rows.len());
+
+    let both = polis.run(&[
+        "export",
+        "csv",
+        all.to_str().unwrap(),
+        "--place",
+        "cz-prague",
+        "--country",
+        "CZ",
+    ]);
+    assert!(!both.ok);
+    assert!(both.stderr.contains("--country"), "{}", both.stderr);
+}
