@@ -74,13 +74,19 @@ def read_pairs(data_dir):
     return pairs
 
 
-def run_polis(polis, pairs):
+def run_polis(polis, pairs, coordinates=False):
+    """`polis resolve --file` on the pairs; with `coordinates`, Wikidata's point of each name
+    goes in `lat`/`lon` columns, as a user's file with coordinates would give them."""
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["name", "country"])
+        writer.writerow(["name", "country", "lat", "lon"] if coordinates else ["name", "country"])
         keys = sorted(pairs)
         for name, country in keys:
-            writer.writerow([name, country])
+            if coordinates:
+                lat, lon = pairs[(name, country)]
+                writer.writerow([name, country, lat, lon])
+            else:
+                writer.writerow([name, country])
         path = f.name
     try:
         out = subprocess.run(
@@ -103,8 +109,10 @@ def evaluate(answers, pairs):
         guess = best or row.get("best_guess")
         confidence = guess["confidence"] if guess else None
         right = False
+        distance = None
         if guess and guess.get("lat") is not None and guess.get("lon") is not None:
-            right = haversine_km(lat, lon, guess["lat"], guess["lon"]) <= RIGHT_KM
+            distance = haversine_km(lat, lon, guess["lat"], guess["lon"])
+            right = distance <= RIGHT_KM
         records.append(
             {
                 "name": name,
@@ -115,6 +123,9 @@ def evaluate(answers, pairs):
                 "confidence": confidence,
                 "ambiguous": bool(guess and guess.get("ambiguous_with")),
                 "answer": guess and f"{guess['name']}, {guess['country']}",
+                "level": guess and guess.get("level"),
+                "population": guess and guess.get("population"),
+                "distance_km": distance,
             }
         )
     return records
@@ -171,16 +182,27 @@ def main():
     parser.add_argument("--per-country", action="store_true", help="a line per country")
     parser.add_argument("--wrong", metavar="FILE", help="write the confident-and-wrong answers (TSV)")
     parser.add_argument("--json", metavar="FILE", help="write the figures as JSON")
+    parser.add_argument(
+        "--coordinates",
+        action="store_true",
+        help="also give polis Wikidata's coordinates (lat/lon columns), as an import of the TSV does; "
+        "partly circular (the same point chooses among namesakes and judges the answer), so it is "
+        "reported apart from the name-and-country measure",
+    )
     args = parser.parse_args()
 
     pairs = read_pairs(args.data)
-    answers = run_polis(args.polis, pairs)
+    answers = run_polis(args.polis, pairs, args.coordinates)
     records = evaluate(answers, pairs)
 
     figures = {"overall": summary(records)}
     for half in ("tune", "report"):
         figures[half] = summary([r for r in records if r["half"] == half])
-    print(f"{len(records)} distinct (name, country) pairs; right = within {RIGHT_KM:.0f} km of Wikidata")
+    given = "name, country and Wikidata's coordinates" if args.coordinates else "name and country"
+    print(
+        f"{len(records)} distinct (name, country) pairs, resolved from {given}; "
+        f"right = within {RIGHT_KM:.0f} km of Wikidata"
+    )
     for label in ("tune", "report", "overall"):
         print_summary(label, figures[label])
 
@@ -205,10 +227,13 @@ def main():
     if args.wrong:
         with open(args.wrong, "w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f, delimiter="\t")
-            writer.writerow(["half", "name", "country", "answer", "confidence"])
+            writer.writerow(["half", "name", "country", "answer", "level", "population", "km", "confidence"])
             for r in records:
                 if r["confident"] and not r["right"]:
-                    writer.writerow([r["half"], r["name"], r["country"], r["answer"], r["confidence"]])
+                    km = "" if r["distance_km"] is None else f"{r['distance_km']:.0f}"
+                    writer.writerow(
+                        [r["half"], r["name"], r["country"], r["answer"], r["level"], r["population"], km, r["confidence"]]
+                    )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(figures, f, indent=1)

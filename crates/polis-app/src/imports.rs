@@ -97,7 +97,8 @@ impl Resolver {
         ))
     }
 
-    /// Resolves every row of a CSV with a `name` column and an optional `country` column.
+    /// Resolves every row of a CSV with a `name` column, an optional `country` column and
+    /// optional `lat`/`lon` columns (`latitude`, `lng`, `longitude`), as an import would.
     pub fn resolve_rows(
         &self,
         file_label: &str,
@@ -117,6 +118,14 @@ impl Resolver {
             )));
         };
         let country_column = header.iter().position(|h| column_name(h) == "country");
+        // Optional coordinates, answered as an import answers them.
+        let column_of = |names: &[&str]| {
+            header
+                .iter()
+                .position(|h| names.contains(&column_name(h).to_lowercase().as_str()))
+        };
+        let lat_column = column_of(&["lat", "latitude"]);
+        let lon_column = column_of(&["lon", "lng", "long", "longitude"]);
         let mut lines = polis_import::formats::LineCounter::new(bytes);
         let mut rows = Vec::new();
         for record in reader.records() {
@@ -137,24 +146,43 @@ impl Resolver {
                 .and_then(|c| record.get(c))
                 .map(|c| c.trim().to_owned())
                 .filter(|c| !c.is_empty());
-            let top = if name.is_empty() {
-                None
-            } else {
-                self.candidates(&name, country.as_deref(), 1)?
-                    .into_iter()
-                    .next()
+            let coordinate = |column: Option<usize>, range: f64, field: &str| {
+                let text = column
+                    .and_then(|c| record.get(c))
+                    .map(str::trim)
+                    .unwrap_or("");
+                if text.is_empty() {
+                    return Ok(None);
+                }
+                match text.parse::<f64>() {
+                    Ok(v) if v.is_finite() && v.abs() <= range => Ok(Some(v)),
+                    _ => Err(AppError::BadInput(format!(
+                        "{file_label}:{line}: field `{field}` is {text:?}; expected a number of degrees from -{range} to {range}, or nothing"
+                    ))),
+                }
             };
-            let (best, best_guess) = match top {
-                Some(top) if top.confident => (Some(top), None),
-                other => (None, other),
+            let lat = coordinate(lat_column, 90.0, "lat")?;
+            let lon = coordinate(lon_column, 180.0, "lon")?;
+            let answer = if name.is_empty() {
+                polis_import::resolve::RowAnswer::default()
+            } else {
+                polis_import::resolve::row_answer(
+                    self.gazetteer()?,
+                    &name,
+                    country.as_deref(),
+                    lat.zip(lon),
+                )
             };
             rows.push(CandidateRow {
                 line,
                 name,
                 country,
-                resolved: best.is_some(),
-                best,
-                best_guess,
+                resolved: answer.best.is_some(),
+                best: answer.best,
+                best_guess: answer.best_guess,
+                source_distance_km: answer.source_distance_km,
+                by_coordinates: answer.by_coordinates,
+                far_from_source_coordinates: answer.far_from_source_coordinates,
             });
         }
         Ok(rows)
@@ -546,4 +574,11 @@ pub struct CandidateRow {
     /// The best candidate when it is not confident (an ambiguous name, a guess in a
     /// neighbouring country, a fuzzy spelling), for a person to review.
     pub best_guess: Option<polis_import::resolve::CandidateView>,
+    /// With `lat`/`lon` columns: how far the answer (or guess) lies from the row's point.
+    pub source_distance_km: Option<f64>,
+    /// The row's coordinates chose the answer among places of the name.
+    pub by_coordinates: bool,
+    /// No place of the name lies within 30 km of the row's coordinates: the best match by
+    /// name and country is a guess here (an import takes it, flagged with the distance).
+    pub far_from_source_coordinates: bool,
 }

@@ -435,6 +435,8 @@ struct Context {
     level_hint: Option<LevelHint>,
     /// Where the parent city of a district form lies, and its name as written.
     parent_point: Option<(f64, f64, String)>,
+    /// How many people the parent place of a district form has (its weight).
+    parent_weight: f64,
 }
 
 /// A match before scoring.
@@ -444,6 +446,9 @@ struct Raw {
     score: f32,
     method: Method,
     evidence: Vec<Evidence>,
+    /// Matched through another spelling of the name ("Bad Essen" as "Essen", "St." as
+    /// "Saint"), not the name as written.
+    respelt: bool,
 }
 
 /// A scored match.
@@ -801,9 +806,32 @@ impl Gazetteer {
         if let (Some(district), Some(parent)) = (&district, &parent) {
             self.collect_district(district, parent, &mut context, &mut raws);
         }
+        // A parenthesis that names a river or a lake ("Lindau (Bodensee)", "Aken (Elbe)")
+        // finds some village of that name, smaller than a place of the name in the country
+        // and far from every one: it is no parent (a city's district is smaller than the city).
+        let parent_is_no_parent = context.parent_point.as_ref().is_some_and(|(lat, lon, _)| {
+            let in_country = |raw: &&Raw| {
+                matches!(raw.method, Method::ExactName | Method::FoldedName)
+                    && context
+                        .country
+                        .as_deref()
+                        .is_some_and(|c| self.facts(raw.entity).0 == c)
+            };
+            raws.iter()
+                .filter(in_country)
+                .any(|raw| self.facts(raw.entity).4 > context.parent_weight)
+                && !raws.iter().any(|raw| {
+                    self.coordinates(raw.entity)
+                        .is_some_and(|(a, b)| distance_km(a, b, *lat, *lon) <= 60.0)
+                })
+        });
+        if parent_is_no_parent {
+            context.parent_point = None;
+        }
 
         let mut scored = self.score(&raws, &context);
-        if best_confidence(&scored) < MIN_CONFIDENCE {
+        // "Aken (Elbe)" is Aken or nothing, never a village called Elbe.
+        if best_confidence(&scored) < MIN_CONFIDENCE && !parent_is_no_parent {
             // The parent of a district that the gazetteer does not list.
             let parent_name = parent
                 .clone()
@@ -856,6 +884,7 @@ impl Gazetteer {
                     score: 0.6,
                     method: method.clone(),
                     evidence: Vec::new(),
+                    respelt: true,
                 });
             }
             scored = self.score(&raws, &context);
@@ -936,6 +965,7 @@ impl Gazetteer {
                     score: score * factor,
                     method,
                     evidence: evidence.to_vec(),
+                    respelt: variant_number > 0,
                 });
             }
         }
@@ -1005,6 +1035,7 @@ impl Gazetteer {
         };
         if self.facts(best_parent.raw.entity).3 == Level::City {
             context.parent_point = Some((parent_lat, parent_lon, parent.to_string()));
+            context.parent_weight = self.facts(best_parent.raw.entity).4;
         }
         let district_name = strip_qualifiers(district).name;
         let mut district_raws = Vec::new();
@@ -1060,6 +1091,7 @@ impl Gazetteer {
                     distance: hit.distance,
                 },
                 evidence: evidence.to_vec(),
+                respelt: true,
             });
         }
     }
@@ -1289,6 +1321,7 @@ impl Gazetteer {
                     score: raw.score,
                     method: raw.method.clone(),
                     evidence,
+                    respelt: raw.respelt,
                 },
                 confidence: confidence.clamp(0.0, 1.0),
                 agreement: confidence.clamp(0.0, 1.0),
@@ -1306,15 +1339,20 @@ impl Gazetteer {
         // equally likely places loses confidence, a dominant city keeps it.
         // A unit and a place inside it with the same name (Praha the city and the region) are
         // two readings of one name, not rivals, so they do not dilute each other.
-        let snapshot: Vec<(f32, f64, u32)> = scored
+        // A place whose name is spelt as the source wrote it is not diluted by places that only
+        // a shortened or respelt form of the name reaches: "Bad Essen" is not made a guess by
+        // Essen, nor "Nienburg (Saale)" by Nienburg (Weser).
+        let snapshot: Vec<(f32, f64, u32, bool)> = scored
             .iter()
-            .map(|s| (s.confidence, s.weight, s.raw.entity))
+            .map(|s| (s.confidence, s.weight, s.raw.entity, is_shortened(&s.raw)))
             .collect();
         for candidate in &mut scored {
             let mut total = 0.0;
             let mut competitors = 0usize;
-            for &(confidence, weight, entity) in &snapshot {
+            let literal = literalness(&candidate.raw) > 0;
+            for &(confidence, weight, entity, shortened) in &snapshot {
                 if confidence >= candidate.confidence - 0.1
+                    && !(literal && shortened)
                     && (entity == candidate.raw.entity
                         || !self.nested(entity, candidate.raw.entity))
                 {
@@ -1335,7 +1373,9 @@ impl Gazetteer {
             }
         }
         sort_scored(&mut scored);
-        if self.mark_ambiguity(&mut scored) {
+        if self.mark_ambiguity(&mut scored, context)
+            | self.mark_spelt_across_border(&mut scored, context)
+        {
             sort_scored(&mut scored);
         }
         scored
@@ -1344,7 +1384,11 @@ impl Gazetteer {
     /// Makes the best candidate and its rivals not confident when other places match the
     /// name as well and are about as likely (see [`AMBIGUOUS_SHARE`]). Returns whether it
     /// changed anything.
-    fn mark_ambiguity(&self, scored: &mut [Scored]) -> bool {
+    ///
+    /// Any rival place makes a toss-up, whatever the population, when the likeliest lies in a
+    /// territory associated with the stated country and a rival in the country itself
+    /// (Saint-Pierre on Réunion or in Provence, for a source that says France).
+    fn mark_ambiguity(&self, scored: &mut [Scored], context: &Context) -> bool {
         let Some(top) = scored.first() else {
             return false;
         };
@@ -1376,7 +1420,11 @@ impl Gazetteer {
             group.push(i);
             total += candidate.weight;
         }
-        if group.len() < 2 || top.weight / total >= AMBIGUOUS_SHARE {
+        let in_hinted = |s: &Scored| context.country.as_deref() == Some(self.facts(s.raw.entity).0);
+        let any_rival = context.country.is_some()
+            && !in_hinted(&scored[0])
+            && group.iter().any(|&i| in_hinted(&scored[i]));
+        if group.len() < 2 || (!any_rival && top.weight / total >= AMBIGUOUS_SHARE) {
             return false;
         }
         let describe = |s: &Scored| {
@@ -1437,6 +1485,47 @@ impl Gazetteer {
         true
     }
 
+    /// A name spelt exactly as written only in a neighbouring country, by a larger place than
+    /// the one reached in the stated country through folding or another name ("Køge" in
+    /// Sweden is Kåge, 2,376 people, by an alternate name; Køge in Denmark has 38,304), is no
+    /// confident answer: the source may have given the border town the wrong country.
+    /// Returns whether it changed anything.
+    fn mark_spelt_across_border(&self, scored: &mut [Scored], context: &Context) -> bool {
+        let (Some(hinted), Some(top)) = (context.country.as_deref(), scored.first()) else {
+            return false;
+        };
+        if top.confidence < MIN_CONFIDENCE
+            || literalness(&top.raw) == 2
+            || self.facts(top.raw.entity).0 != hinted
+        {
+            return false;
+        }
+        let Some(rival) = scored.iter().skip(1).find(|s| {
+            literalness(&s.raw) == 2
+                && self.facts(s.raw.entity).4 > self.facts(top.raw.entity).4
+                && {
+                    let country = self.facts(s.raw.entity).0;
+                    country != hinted && self.are_neighbours(hinted, country)
+                }
+        }) else {
+            return false;
+        };
+        let place = self.place(rival.raw.entity);
+        let rivals = vec![format!(
+            "{}, {} (spelt as written, in a neighbouring country)",
+            place.name, place.country
+        )];
+        let top = &mut scored[0];
+        let if_decided = top.agreement;
+        top.confidence = top.confidence.min(MIN_CONFIDENCE - 0.01);
+        top.raw.evidence.push(Evidence::Ambiguous {
+            rivals,
+            share: 0.5,
+            if_decided,
+        });
+        true
+    }
+
     fn finish(&self, scored: Vec<Scored>, limit: usize) -> Vec<Candidate> {
         scored
             .into_iter()
@@ -1468,21 +1557,27 @@ fn method_weight(method: &Method) -> f64 {
 /// is spelt exactly so, 1 when it is after folding (case, diacritics), 0 for an alternate
 /// name or a shortened, qualified or respelt form of the name.
 fn literalness(raw: &Raw) -> u8 {
-    let derived = raw.evidence.iter().any(|e| {
-        matches!(
-            e,
-            Evidence::QualifierStripped { .. }
-                | Evidence::RomanisationVariant { .. }
-                | Evidence::DistrictOf { .. }
-                | Evidence::ParentOfDistrict { .. }
-                | Evidence::MainTownOf { .. }
-        )
-    });
-    match (&raw.method, derived) {
+    match (&raw.method, is_shortened(raw)) {
         (Method::ExactName, false) => 2,
         (Method::FoldedName, false) => 1,
         _ => 0,
     }
+}
+
+/// Whether the match needed the name shortened, split or respelt: a qualifier stripped, a
+/// romanisation variant, a district's parent, a merger's main town, "Bad" or "St." changed.
+fn is_shortened(raw: &Raw) -> bool {
+    raw.respelt
+        || raw.evidence.iter().any(|e| {
+            matches!(
+                e,
+                Evidence::QualifierStripped { .. }
+                    | Evidence::RomanisationVariant { .. }
+                    | Evidence::DistrictOf { .. }
+                    | Evidence::ParentOfDistrict { .. }
+                    | Evidence::MainTownOf { .. }
+            )
+        })
 }
 
 fn sort_scored(scored: &mut [Scored]) {

@@ -358,60 +358,9 @@ impl<'a> Resolver<'a> {
         let candidates = self
             .gazetteer
             .resolve_without_review(&end.name, end.country.as_deref());
-        let near = |c: &Candidate| match (coordinates, c.place.lat.zip(c.place.lon)) {
-            (Some((la, lo)), Some((pla, plo))) => {
-                Some(polis_core::geo::haversine_km(la, lo, pla, plo))
-            }
-            _ => None,
-        };
-        let level_fits = |c: &Candidate| match is_region {
-            Some(true) => place_level(c.place.level) == PlaceLevel::Region,
-            Some(false) => place_level(c.place.level) == PlaceLevel::City,
-            None => true,
-        };
-        // The gazetteer's ranking by name, country and hints.
-        let by_name = candidates
-            .iter()
-            .find(|c| c.is_confident() && level_fits(c))
-            .or_else(|| candidates.iter().find(|c| c.is_confident()));
-        if coordinates.is_none() {
-            return self.outcome(by_name, &candidates, "", &near);
-        }
-        // The source's coordinates choose among the places of the name in the stated country
-        // (Frankfurt am Main or Frankfurt (Oder); Springfield, Massachusetts or Illinois), but
-        // never move a name to another country: a geocoder that put Perth, Scotland in
-        // Australia is wrong about the coordinates, not the country.
-        let nearest = |allowed: &dyn Fn(&Candidate) -> bool, km: f64| {
-            candidates
-                .iter()
-                .filter(|c| in_stated_country(c) && allowed(c))
-                .filter_map(|c| near(c).filter(|d| *d <= km).map(|d| (c, d)))
-                .min_by(|x, y| x.1.total_cmp(&y.1))
-                .map(|(c, _)| c)
-        };
-        if let Some(candidate) = nearest(&Candidate::is_confident_if_decided, SAME_PLACE_KM) {
-            let suffix = if candidate.is_confident() {
-                ""
-            } else {
-                "+coordinates"
-            };
-            return self.outcome(Some(candidate), &candidates, suffix, &near);
-        }
-        // A weaker name match that the source's coordinates confirm is the same place.
-        if let Some(candidate) = nearest(
-            &|c: &Candidate| c.confidence >= CONFIRMED_MIN_CONFIDENCE,
-            CONFIRMED_KM,
-        ) {
-            return self.outcome(Some(candidate), &candidates, "+coordinates", &near);
-        }
-        // No place of the name lies near: the best match by name and country stands, flagged
-        // with its distance; the source's coordinates stay that source's value.
-        let suffix = if by_name.and_then(near).is_some_and(|km| km > SAME_PLACE_KM) {
-            "+far_from_source_coordinates"
-        } else {
-            ""
-        };
-        self.outcome(by_name, &candidates, suffix, &near)
+        let near = |c: &Candidate| distance_to(c, coordinates);
+        let (chosen, suffix) = choose(&candidates, is_region, coordinates);
+        self.outcome(chosen, &candidates, suffix, &near)
     }
 
     /// The answer for a chosen candidate (or none), with the best guess for the queue.
@@ -452,6 +401,120 @@ impl<'a> Resolver<'a> {
                     )
                 }),
             },
+        }
+    }
+}
+
+/// How far a candidate lies from the source's coordinates, where both are known.
+fn distance_to(candidate: &Candidate, coordinates: Option<(f64, f64)>) -> Option<f64> {
+    match (coordinates, candidate.place.lat.zip(candidate.place.lon)) {
+        (Some((la, lo)), Some((pla, plo))) => Some(polis_core::geo::haversine_km(la, lo, pla, plo)),
+        _ => None,
+    }
+}
+
+/// The candidate an import takes for a name, and the suffix of its method: `""`,
+/// `"+coordinates"` when the source's coordinates chose it, or
+/// `"+far_from_source_coordinates"` when it was chosen by name and country although it lies
+/// more than [`SAME_PLACE_KM`] from them. `is_region` is the source's word on the level.
+pub fn choose(
+    candidates: &[Candidate],
+    is_region: Option<bool>,
+    coordinates: Option<(f64, f64)>,
+) -> (Option<&Candidate>, &'static str) {
+    let near = |c: &Candidate| distance_to(c, coordinates);
+    let level_fits = |c: &Candidate| match is_region {
+        Some(true) => place_level(c.place.level) == PlaceLevel::Region,
+        Some(false) => place_level(c.place.level) == PlaceLevel::City,
+        None => true,
+    };
+    // The gazetteer's ranking by name, country and hints.
+    let by_name = candidates
+        .iter()
+        .find(|c| c.is_confident() && level_fits(c))
+        .or_else(|| candidates.iter().find(|c| c.is_confident()));
+    if coordinates.is_none() {
+        return (by_name, "");
+    }
+    // The source's coordinates choose among the places of the name in the stated country
+    // (Frankfurt am Main or Frankfurt (Oder); Springfield, Massachusetts or Illinois), but
+    // never move a name to another country: a geocoder that put Perth, Scotland in
+    // Australia is wrong about the coordinates, not the country.
+    let nearest = |allowed: &dyn Fn(&Candidate) -> bool, km: f64| {
+        candidates
+            .iter()
+            .filter(|c| in_stated_country(c) && allowed(c))
+            .filter_map(|c| near(c).filter(|d| *d <= km).map(|d| (c, d)))
+            .min_by(|x, y| x.1.total_cmp(&y.1))
+            .map(|(c, _)| c)
+    };
+    if let Some(candidate) = nearest(&Candidate::is_confident_if_decided, SAME_PLACE_KM) {
+        let suffix = if candidate.is_confident() {
+            ""
+        } else {
+            "+coordinates"
+        };
+        return (Some(candidate), suffix);
+    }
+    // A weaker name match that the source's coordinates confirm is the same place.
+    if let Some(candidate) = nearest(
+        &|c: &Candidate| c.confidence >= CONFIRMED_MIN_CONFIDENCE,
+        CONFIRMED_KM,
+    ) {
+        return (Some(candidate), "+coordinates");
+    }
+    // No place of the name lies near: the best match by name and country stands, flagged
+    // with its distance; the source's coordinates stay that source's value.
+    let suffix = if by_name.and_then(near).is_some_and(|km| km > SAME_PLACE_KM) {
+        "+far_from_source_coordinates"
+    } else {
+        ""
+    };
+    (by_name, suffix)
+}
+
+/// What `polis resolve --file` says about one row: the candidate an import would take
+/// without a flag (`best`), or else the best guess for a person to review. A row with
+/// coordinates is answered as an import answers it ([`choose`]); a place chosen by name
+/// although it lies more than [`SAME_PLACE_KM`] from them is a guess here, with its
+/// distance: an import takes it, flagged `+far_from_source_coordinates`.
+#[derive(Debug, Clone, Default)]
+pub struct RowAnswer {
+    pub best: Option<CandidateView>,
+    pub best_guess: Option<CandidateView>,
+    /// How far the answer (or the guess) lies from the row's coordinates.
+    pub source_distance_km: Option<f64>,
+    /// The coordinates chose the answer among places of the name.
+    pub by_coordinates: bool,
+    /// No place of the name lies within [`SAME_PLACE_KM`] of the row's coordinates.
+    pub far_from_source_coordinates: bool,
+}
+
+/// [`RowAnswer`] for a name, a country field and the row's coordinates.
+pub fn row_answer(
+    gazetteer: &Gazetteer,
+    name: &str,
+    country: Option<&str>,
+    coordinates: Option<(f64, f64)>,
+) -> RowAnswer {
+    let candidates = gazetteer.resolve(name, country);
+    let (chosen, suffix) = choose(&candidates, None, coordinates);
+    let km = |c: &Candidate| distance_to(c, coordinates).map(|d| (d * 10.0).round() / 10.0);
+    match chosen {
+        Some(c) if suffix != "+far_from_source_coordinates" => RowAnswer {
+            source_distance_km: km(c),
+            by_coordinates: suffix == "+coordinates",
+            best: Some(view(c.clone())),
+            ..RowAnswer::default()
+        },
+        chosen => {
+            let guess = chosen.or(candidates.first());
+            RowAnswer {
+                source_distance_km: guess.and_then(km),
+                far_from_source_coordinates: chosen.is_some(),
+                best_guess: guess.map(|c| view(c.clone())),
+                ..RowAnswer::default()
+            }
         }
     }
 }
@@ -550,28 +613,27 @@ pub fn candidate_views(
         });
     metropolitan
         .into_iter()
-        .chain(
-            gazetteer
-                .resolve(name, country)
-                .into_iter()
-                .map(|c| CandidateView {
-                    confident: c.is_confident(),
-                    explanation: c.explanation(),
-                    ambiguous_with: c.ambiguous_with().to_vec(),
-                    name: c.place.name,
-                    country: c.place.country,
-                    admin1: c.place.admin1_name,
-                    admin2: c.place.admin2_name,
-                    subdivision: c.place.subdivision,
-                    level: c.place.level.as_str(),
-                    lat: c.place.lat,
-                    lon: c.place.lon,
-                    population: c.place.population,
-                    geonames: c.place.geonameid,
-                    // Three decimals: the ranking's precision, without f32 noise (0.79050004).
-                    confidence: (c.confidence * 1000.0).round() / 1000.0,
-                }),
-        )
+        .chain(gazetteer.resolve(name, country).into_iter().map(view))
         .take(limit)
         .collect()
+}
+
+fn view(c: Candidate) -> CandidateView {
+    CandidateView {
+        confident: c.is_confident(),
+        explanation: c.explanation(),
+        ambiguous_with: c.ambiguous_with().to_vec(),
+        name: c.place.name,
+        country: c.place.country,
+        admin1: c.place.admin1_name,
+        admin2: c.place.admin2_name,
+        subdivision: c.place.subdivision,
+        level: c.place.level.as_str(),
+        lat: c.place.lat,
+        lon: c.place.lon,
+        population: c.place.population,
+        geonames: c.place.geonameid,
+        // Three decimals: the ranking's precision, without f32 noise (0.79050004).
+        confidence: (c.confidence * 1000.0).round() / 1000.0,
+    }
 }

@@ -295,6 +295,15 @@ fn resolve_file(resolver: &Resolver, path: &Path, json: bool) -> anyhow::Result<
                     format!("{:.2}", best.confidence),
                 ),
                 None => match &r.best_guess {
+                    Some(guess) if r.far_from_source_coordinates => (
+                        format!(
+                            "not confident: {}, {} lies {:.0} km from the row's coordinates, and no place of the name is nearer",
+                            guess.name,
+                            guess.country,
+                            r.source_distance_km.unwrap_or_default()
+                        ),
+                        format!("{:.2}", guess.confidence),
+                    ),
                     Some(guess) if !guess.ambiguous_with.is_empty() => (
                         format!(
                             "unresolved: ambiguous, {}, {} or {}",

@@ -33,3 +33,41 @@ fn issue_14_resolve_file_lines() {
         );
     }
 }
+
+/// Issue 14 with issue 10 §2: a row's `lat`/`lon` choose among the places of the name in its
+/// country, as an import does; a place that lies far from them is a guess with its distance.
+#[test]
+fn issue_14_resolve_file_uses_the_rows_coordinates() {
+    let text = "name,country,lat,lon\n\
+                Springfield,United States,42.10,-72.59\n\
+                Springfield,United States,,\n\
+                Praha,Czech Republic,48.85,2.35\n\
+                Praha,Czech Republic,50.08,14.42\n";
+    let rows = Resolver::new(None)
+        .resolve_rows("names.csv", text.as_bytes())
+        .expect("resolves");
+    let massachusetts = rows[0].best.as_ref().expect("the coordinates decide");
+    assert_eq!(massachusetts.admin1.as_deref(), Some("Massachusetts"));
+    assert!(rows[0].by_coordinates);
+    assert!(rows[0].source_distance_km.is_some_and(|km| km < 30.0));
+    assert!(!rows[1].resolved, "without coordinates a toss-up");
+    // Prague's name with Paris's coordinates: not confident, with the distance.
+    assert!(!rows[2].resolved);
+    assert!(rows[2].far_from_source_coordinates);
+    assert_eq!(
+        rows[2].best_guess.as_ref().map(|g| g.name.as_str()),
+        Some("Prague")
+    );
+    assert!(rows[2].source_distance_km.is_some_and(|km| km > 800.0));
+    assert!(rows[3].resolved && !rows[3].far_from_source_coordinates);
+
+    let bad = "name,country,lat,lon\nPraha,Czech Republic,north,14.42\n";
+    let error = Resolver::new(None)
+        .resolve_rows("names.csv", bad.as_bytes())
+        .expect_err("not a number");
+    let message = error.to_string();
+    assert!(
+        message.contains("names.csv:2") && message.contains("lat") && message.contains("north"),
+        "{message}"
+    );
+}

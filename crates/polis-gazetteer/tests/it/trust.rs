@@ -226,3 +226,68 @@ fn issue_14_a_name_only_in_a_neighbouring_country_is_a_guess() {
     );
     assert!(best.explanation().contains("neighbour"));
 }
+
+const BAD_ESSEN: u32 = 2953464;
+const NIENBURG_SAALE: u32 = 2862621;
+
+#[test]
+fn issue_14_the_name_as_written_is_not_diluted_by_shortened_matches() {
+    // "Bad Essen" also reaches Essen (593,085 people) by dropping "Bad"; the place spelt as
+    // written is the answer, not a guess among them.
+    check_best("Bad Essen", "Germany", BAD_ESSEN);
+    // "Nienburg (Saale)" is Nienburg/Saale, not Nienburg (Weser) with the qualifier dropped.
+    check_best("Nienburg (Saale)", "Germany", NIENBURG_SAALE);
+}
+
+#[test]
+fn issue_14_a_river_in_parentheses_is_no_parent_place() {
+    // A river or lake in parentheses is no parent place: the town of the name is not dropped
+    // for a village called Elbe or Bodensee (a parent is larger than its district).
+    for (name, not) in [("Aken (Elbe)", "Elbe"), ("Lindau (Bodensee)", "Bodensee")] {
+        let found = candidates(name, "Germany");
+        assert!(
+            found
+                .iter()
+                .all(|c| c.place.name != not || !c.is_confident()),
+            "{name}:\n{}",
+            describe(&found)
+        );
+    }
+    // A real parent still stands for a district the gazetteer lacks.
+    let chaoyang = gazetteer().resolve_best("Chaoyang (Beijing)", Some("China"));
+    assert_eq!(chaoyang.map(|c| c.place.name), Some("Beijing".to_owned()));
+}
+
+#[test]
+fn issue_14_a_place_and_an_overseas_namesake_are_a_toss_up() {
+    // Saint-Pierre on Réunion (84,077 people) and in Provence: the name alone does not say.
+    let found = candidates("Saint-Pierre", "France");
+    assert!(
+        found.iter().all(|c| !c.is_confident()),
+        "{}",
+        describe(&found)
+    );
+    assert!(found[0].explanation().contains("ambiguous"));
+    // An overseas town with no namesake in France itself stays confident.
+    let papeete = gazetteer().resolve_best("Papeete", Some("France"));
+    assert_eq!(papeete.map(|c| c.place.country), Some("PF".to_owned()));
+}
+
+#[test]
+fn issue_14_spelt_as_written_only_across_the_border_is_a_guess() {
+    // The source says Sweden; Sweden has Kåge (by folding), Denmark has Køge as written.
+    let found = candidates("Køge", "Sweden");
+    assert!(
+        found.iter().all(|c| !c.is_confident()),
+        "{}",
+        describe(&found)
+    );
+    assert!(
+        found[0].explanation().contains("neighbouring country"),
+        "{}",
+        describe(&found)
+    );
+    // Stated in Denmark, it is Køge.
+    let koge = gazetteer().resolve_best("Køge", Some("Denmark"));
+    assert_eq!(koge.map(|c| c.place.country), Some("DK".to_owned()));
+}
