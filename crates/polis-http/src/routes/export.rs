@@ -7,7 +7,7 @@ use axum::response::Response;
 use polis_app::ExportFormat;
 
 use super::on_snapshot;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::params::{self, ApiQuery};
 use crate::state::AppState;
 
@@ -59,7 +59,10 @@ async fn exported(
     path = "/api/v1/export/ties.csv",
     tag = "export",
     params(ExportParams),
-    responses((status = 200, description = "One row per tie", content_type = "text/csv", body = String))
+    responses(
+        (status = 200, description = "One row per tie", content_type = "text/csv", body = String),
+        (status = 400, description = "`resolved_only` is not true or false, given twice, or a parameter is unknown", body = ErrorBody),
+    )
 )]
 pub(crate) async fn export_csv(
     State(state): State<AppState>,
@@ -74,7 +77,10 @@ pub(crate) async fn export_csv(
     path = "/api/v1/export/ties.geojson",
     tag = "export",
     params(ExportParams),
-    responses((status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = Object))
+    responses(
+        (status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = Object),
+        (status = 400, description = "`resolved_only` is not true or false, given twice, or a parameter is unknown", body = ErrorBody),
+    )
 )]
 pub(crate) async fn export_geojson(
     State(state): State<AppState>,
@@ -89,7 +95,10 @@ pub(crate) async fn export_geojson(
     path = "/api/v1/export/ties.graphml",
     tag = "export",
     params(ExportParams),
-    responses((status = 200, description = "GraphML (Gephi, yEd, networkx, igraph)", content_type = "application/graphml+xml", body = String))
+    responses(
+        (status = 200, description = "GraphML (Gephi, yEd, networkx, igraph)", content_type = "application/graphml+xml", body = String),
+        (status = 400, description = "`resolved_only` is not true or false, given twice, or a parameter is unknown", body = ErrorBody),
+    )
 )]
 pub(crate) async fn export_graphml(
     State(state): State<AppState>,
@@ -104,7 +113,10 @@ pub(crate) async fn export_graphml(
     path = "/api/v1/export/ties.gexf",
     tag = "export",
     params(ExportParams),
-    responses((status = 200, description = "GEXF 1.3 with time intervals, for Gephi's timeline", content_type = "application/gexf+xml", body = String))
+    responses(
+        (status = 200, description = "GEXF 1.3 with time intervals, for Gephi's timeline", content_type = "application/gexf+xml", body = String),
+        (status = 400, description = "`resolved_only` is not true or false, given twice, or a parameter is unknown", body = ErrorBody),
+    )
 )]
 pub(crate) async fn export_gexf(
     State(state): State<AppState>,
