@@ -145,6 +145,7 @@ fn proposed_change(change: ChangeBody) -> Result<polis_app::ProposedChange, ApiE
         (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
         (status = 403, description = "The token's user is not an editor", body = ErrorBody),
         (status = 404, description = "A record the change names does not exist", body = ErrorBody),
+        (status = 409, description = "`precondition_failed`: the `If-Match` version is not the record's current one; `conflict`: the records forbid the change", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
         (status = 422, description = "The change breaks rules: `details.violations` lists each", body = ErrorBody),
