@@ -1,12 +1,13 @@
-//! Writing one record: create, replace, delete, merge or unmerge it. Each write becomes a
-//! proposal, through the same use case as `polis propose FILE` (a record is proposed as the
-//! bundle fragment that holds it), waiting for a reviewer, or applied at once where the
-//! server lets reviewers apply directly. The rules of a write of one record (a new record's
-//! key is free, a replaced one exists and keeps its key) are here, once.
+//! Writing one record: create, replace, delete, merge or unmerge it, or add one lifecycle
+//! event to a tie. Each write becomes a proposal, through the same use case as `polis
+//! propose FILE` (a record is proposed as the bundle fragment that holds it), waiting for a
+//! reviewer, or applied at once where the server lets reviewers apply directly. The rules of
+//! a write of one record (a new record's key is free, a replaced one exists and keeps its
+//! key, an added event is not there already) are here, once.
 
 use polis_core::{
     Activity, Actor, Dataset, Document, Membership, Network, Place, Relation, ReportedFigure,
-    Source, Tie,
+    Source, Tie, TieEvent,
 };
 use polis_store::{ProposedChange, RecordKind};
 
@@ -112,6 +113,43 @@ pub enum RecordWrite {
         kind: RecordKind,
         old: String,
     },
+    /// One lifecycle event added to the stored tie `tie` (a renewal, a suspension, a
+    /// termination): the tie as stored with the event among its events, in date order.
+    AddTieEvent {
+        tie: String,
+        event: TieEvent,
+    },
+}
+
+/// `tie` with `event` among its events: after every event dated on or before it (an undated
+/// event goes last), so that the events stay in date order. An event the tie has already is
+/// refused, since adding it again would record the step twice.
+pub fn with_event(mut tie: Tie, event: TieEvent) -> Result<Tie, AppError> {
+    if tie.events.contains(&event) {
+        return Err(AppError::Conflict(format!(
+            "the tie '{}' has this {} event already: nothing to add",
+            tie.id, event.kind
+        )));
+    }
+    let position = match event.date {
+        None => tie.events.len(),
+        Some(date) => tie
+            .events
+            .iter()
+            .rposition(|e| e.date.is_some_and(|d| d <= date))
+            .map_or_else(
+                // Before the first dated event, after any undated ones that lead.
+                || {
+                    tie.events
+                        .iter()
+                        .position(|e| e.date.is_some())
+                        .unwrap_or(tie.events.len())
+                },
+                |last| last + 1,
+            ),
+    };
+    tie.events.insert(position, event);
+    Ok(tie)
 }
 
 /// The records of `data` as one bundle fragment (TOML), as a file for `polis propose` holds
@@ -147,6 +185,23 @@ impl App {
         apply_directly: bool,
     ) -> Result<ProposalView, AppError> {
         let exists = |kind: RecordKind, key: &str| snapshot.record_json(kind, key).is_some();
+        // A merge, an unmerge and an added event name a record by its id: one that is not
+        // even well-formed is refused before anything else.
+        let named = match &write {
+            RecordWrite::Merge { kind, old, .. } | RecordWrite::Unmerge { kind, old } => {
+                Some((*kind, old))
+            }
+            RecordWrite::AddTieEvent { tie, .. } => Some((RecordKind::Tie, tie)),
+            _ => None,
+        };
+        if let Some((kind, id)) = named
+            && !polis_core::ids::is_valid_id(id)
+        {
+            return Err(AppError::NotFound {
+                what: kind.as_str(),
+                query: id.clone(),
+            });
+        }
         let change = match write {
             RecordWrite::Create(record) => {
                 let (kind, key) = (record.kind(), record.key());
@@ -182,6 +237,21 @@ impl App {
             RecordWrite::Delete { kind, key } => ProposedChange::Delete { kind, id: key },
             RecordWrite::Merge { kind, old, into } => ProposedChange::Merge { kind, old, into },
             RecordWrite::Unmerge { kind, old } => ProposedChange::Unmerge { kind, old },
+            RecordWrite::AddTieEvent { tie, event } => {
+                let stored = snapshot
+                    .data()
+                    .ties
+                    .iter()
+                    .find(|t| t.id == tie)
+                    .cloned()
+                    .ok_or(AppError::NotFound {
+                        what: RecordKind::Tie.as_str(),
+                        query: tie,
+                    })?;
+                ProposedChange::Apply {
+                    bundle: fragment_of(&Record::Tie(with_event(stored, event)?).into_dataset())?,
+                }
+            }
         };
         self.propose_on(snapshot, principal, change, comment, apply_directly, false)
             .await
@@ -256,4 +326,66 @@ pub fn single_record(change: &ProposedChange) -> Result<Option<(RecordKind, Stri
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use polis_core::{EventKind, PartialDate};
+
+    use super::*;
+
+    fn event(kind: EventKind, date: Option<&str>) -> TieEvent {
+        TieEvent {
+            kind,
+            date: date.map(|d| d.parse::<PartialDate>().expect("a date")),
+            side: None,
+            actor: None,
+            reason: None,
+            document: None,
+            sources: vec!["deck".to_owned()],
+        }
+    }
+
+    fn kinds(tie: &Tie) -> Vec<(EventKind, Option<String>)> {
+        tie.events
+            .iter()
+            .map(|e| (e.kind, e.date.map(|d| d.to_string())))
+            .collect()
+    }
+
+    #[test]
+    fn an_added_event_goes_in_date_order_and_only_once() {
+        // From JSON, as a bundle holds it, so that fields added to ties later need no change here.
+        let tie: Tie = serde_json::from_value(serde_json::json!({
+            "id": "xx-a--xx-b", "a": "xx-a", "b": "xx-b", "kind": "sister_city",
+            "events": [
+                {"kind": "signed", "date": "2016", "sources": ["deck"]},
+                {"kind": "terminated", "date": "2019-10", "sources": ["deck"]},
+            ],
+            "sources": ["deck"],
+        }))
+        .expect("a tie");
+        let renewed =
+            with_event(tie.clone(), event(EventKind::Renewed, Some("2018-05"))).expect("added");
+        assert_eq!(
+            kinds(&renewed),
+            [
+                (EventKind::Signed, Some("2016".to_owned())),
+                (EventKind::Renewed, Some("2018-05".to_owned())),
+                (EventKind::Terminated, Some("2019-10".to_owned())),
+            ]
+        );
+        // Undated: last. Before every dated one: first.
+        let undated = with_event(tie.clone(), event(EventKind::Suspended, None)).expect("added");
+        assert_eq!(
+            undated.events.last().map(|e| e.kind),
+            Some(EventKind::Suspended)
+        );
+        let proposed =
+            with_event(tie.clone(), event(EventKind::Proposed, Some("2015"))).expect("added");
+        assert_eq!(proposed.events[0].kind, EventKind::Proposed);
+        // The same event twice is refused.
+        let again = with_event(renewed, event(EventKind::Renewed, Some("2018-05")));
+        assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
+    }
 }

@@ -9,8 +9,8 @@ use crate::error::{ErrorBody, ErrorCode, ErrorDetail};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use crate::routes::records::{
-    activity_writes, actor_merges, actor_writes, document_writes, figure_writes, membership_writes,
-    network_writes, place_merges, place_writes, relation_writes, source_writes, tie_writes,
+    activity, actor, actor_merges, document, figure, membership, network, place, place_merges,
+    relation, source, tie,
 };
 use crate::routes::{
     analysis, audit, docs, export, meta, places, proposals, records, resolution, search, ties,
@@ -38,57 +38,58 @@ use crate::routes::{
         docs::swagger_ui,
         places::place,
         records::places,
-        place_writes::create,
-        place_writes::replace,
-        place_writes::delete,
+        place::create,
+        place::replace,
+        place::delete,
         place_merges::merge,
         place_merges::unmerge,
         ties::ties,
-        tie_writes::create,
-        tie_writes::replace,
-        tie_writes::delete,
+        tie::create,
+        tie::replace,
+        tie::delete,
+        records::add_tie_event,
         records::networks,
-        records::network,
-        network_writes::create,
-        network_writes::replace,
-        network_writes::delete,
+        network::one,
+        network::create,
+        network::replace,
+        network::delete,
         records::memberships,
-        records::membership,
-        membership_writes::create,
-        membership_writes::replace,
-        membership_writes::delete,
+        membership::one,
+        membership::create,
+        membership::replace,
+        membership::delete,
         records::actors,
-        records::actor,
-        actor_writes::create,
-        actor_writes::replace,
-        actor_writes::delete,
+        actor::one,
+        actor::create,
+        actor::replace,
+        actor::delete,
         actor_merges::merge,
         actor_merges::unmerge,
         records::relations,
-        records::relation,
-        relation_writes::create,
-        relation_writes::replace,
-        relation_writes::delete,
+        relation::one,
+        relation::create,
+        relation::replace,
+        relation::delete,
         records::activities,
-        records::activity,
-        activity_writes::create,
-        activity_writes::replace,
-        activity_writes::delete,
+        activity::one,
+        activity::create,
+        activity::replace,
+        activity::delete,
         records::documents,
-        records::document,
-        document_writes::create,
-        document_writes::replace,
-        document_writes::delete,
+        document::one,
+        document::create,
+        document::replace,
+        document::delete,
         records::sources,
-        records::source,
-        source_writes::create,
-        source_writes::replace,
-        source_writes::delete,
+        source::one,
+        source::create,
+        source::replace,
+        source::delete,
         records::figures,
-        records::figure,
-        figure_writes::create,
-        figure_writes::replace,
-        figure_writes::delete,
+        figure::one,
+        figure::create,
+        figure::replace,
+        figure::delete,
         views::map,
         views::tie,
         views::dossier,
@@ -147,7 +148,7 @@ use crate::routes::{
         (name = "export", description = "Files for other tools"),
         (name = "meta", description = "Health and this document"),
     ),
-    modifiers(&BearerScheme, &Conditional),
+    modifiers(&BearerScheme, &Conditional, &EmptyMeansAbsent, &Cursors),
 )]
 struct ApiDoc;
 
@@ -209,6 +210,84 @@ impl utoipa::Modify for Conditional {
                         .build(),
                 ),
             );
+        }
+    }
+}
+
+/// Every optional query parameter takes an empty value as its absence (`?as_of=` is no
+/// `as_of`: docs/api.md, "Conventions"), which OpenAPI says with `allowEmptyValue`. utoipa
+/// has no attribute for it, so it is set here, on every optional query parameter at once.
+struct EmptyMeansAbsent;
+
+impl utoipa::Modify for EmptyMeansAbsent {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::{RefOr, Required};
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    if let RefOr::T(parameter) = parameter
+                        && parameter.parameter_in == ParameterIn::Query
+                        && parameter.required == Required::False
+                    {
+                        parameter
+                            .extensions
+                            .get_or_insert_with(Default::default)
+                            .insert("allowEmptyValue".to_owned(), serde_json::Value::Bool(true));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The lists with a `cursor`, and the kind of record each lists.
+pub(crate) const LISTS: [(&str, polis_app::RecordKind); 10] = {
+    use polis_app::RecordKind::*;
+    [
+        ("/api/v1/places", Place),
+        ("/api/v1/ties", Tie),
+        ("/api/v1/networks", Network),
+        ("/api/v1/memberships", Membership),
+        ("/api/v1/actors", Actor),
+        ("/api/v1/relations", Relation),
+        ("/api/v1/activities", Activity),
+        ("/api/v1/documents", Document),
+        ("/api/v1/sources", Source),
+        ("/api/v1/reported-figures", Figure),
+    ]
+};
+
+/// Each list's `cursor` gets the pattern of the cursors of its kind
+/// ([`polis_app::Cursor::pattern`]), which the server accepts, and only those.
+struct Cursors;
+
+impl utoipa::Modify for Cursors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, Schema};
+        for (path, kind) in LISTS {
+            let Some(get) = openapi
+                .paths
+                .paths
+                .get_mut(path)
+                .and_then(|item| item.get.as_mut())
+            else {
+                continue;
+            };
+            for parameter in get.parameters.iter_mut().flatten() {
+                if let RefOr::T(parameter) = parameter
+                    && parameter.name == "cursor"
+                    && let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut()
+                {
+                    schema.pattern = Some(polis_app::Cursor::pattern(kind));
+                }
+            }
         }
     }
 }

@@ -274,7 +274,7 @@ pub(crate) async fn authenticate(
 /// of the wrong shape (an unknown field, a missing one, a wrong type), naming the field.
 pub struct JsonBody<T>(pub T);
 
-/// [`JsonBody`], where an empty body (no content at all) stands for `T::default()`.
+/// [`JsonBody`], where an empty body (no content at all) or `null` stands for `T::default()`.
 pub struct JsonBodyOrEmpty<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequest<S> for JsonBody<T> {
@@ -317,8 +317,9 @@ async fn json_body<S: Send + Sync, T: DeserializeOwned>(
                 ApiError::BadRequest(format!("cannot read the body: {}", rejection.body_text()))
             }
         })?;
+    // An optional body may be left out, or sent as JSON `null` (what its schema allows).
     if let Some(default) = when_empty
-        && bytes.is_empty()
+        && (bytes.is_empty() || bytes.trim_ascii() == b"null")
     {
         return Ok(default());
     }

@@ -33,7 +33,20 @@ struct Inner {
     write_limiter: Option<WriteLimiter>,
     cors_origins: Option<Vec<HeaderValue>>,
     openapi_json: Bytes,
+    answers: std::sync::Mutex<AnswerCache>,
 }
+
+/// JSON answers of whole-dataset reads (statistics, lists of ties), kept for the snapshot
+/// they were computed on: under load, a reader asking what the reader before asked is
+/// answered without walking the dataset again. A newer snapshot empties it.
+#[derive(Default)]
+struct AnswerCache {
+    version: i64,
+    answers: std::collections::HashMap<String, Arc<tokio::sync::OnceCell<Bytes>>>,
+}
+
+/// The most answers kept for one snapshot; past it the cache starts again.
+const MAX_CACHED_ANSWERS: usize = 1024;
 
 impl AppState {
     /// Checks `config` and loads the first snapshot.
@@ -99,6 +112,7 @@ impl AppState {
                 write_limiter,
                 cors_origins,
                 openapi_json,
+                answers: std::sync::Mutex::default(),
             }),
         })
     }
@@ -106,6 +120,24 @@ impl AppState {
     /// The service layer.
     pub fn app(&self) -> &App {
         &self.inner.app
+    }
+
+    /// The cell that holds (or will hold) the answer for `key` on the snapshot of `version`:
+    /// the first reader to ask computes it, and the readers asking meanwhile wait for that
+    /// answer rather than computing it again. A newer snapshot empties the cache; a reader
+    /// of an older snapshot than the cache's gets a cell of its own.
+    pub(crate) fn answer_cell(&self, version: i64, key: &str) -> Arc<tokio::sync::OnceCell<Bytes>> {
+        let Ok(mut cache) = self.inner.answers.lock() else {
+            return Arc::default();
+        };
+        if version > cache.version || cache.answers.len() >= MAX_CACHED_ANSWERS {
+            cache.answers.clear();
+            cache.version = version;
+        }
+        if version != cache.version {
+            return Arc::default();
+        }
+        cache.answers.entry(key.to_owned()).or_default().clone()
     }
 
     /// Loads the records again and swaps the snapshot; requests already running finish on

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use polis_app::options::{self, CountryCode, MetricSort, Through};
-use polis_core::{PartialDate, TieKind, TieStatus};
+use polis_core::{EventKind, PartialDate, TieKind, TieStatus};
 
 /// A parser for an option type of the service layer: its names are the possible values
 /// that `--help` lists, and its own `FromStr` turns the chosen one into the value.
@@ -245,9 +245,10 @@ pub enum Command {
     /// API tokens: `Authorization: Bearer polis_...` on the REST API.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Propose a change for review: a bundle fragment, or a delete, merge or unmerge.
+    /// Propose a change for review: a bundle fragment, a delete, merge or unmerge, or one
+    /// lifecycle event added to a tie.
     #[command(
-        after_help = "Examples:\n  polis propose new-tie.toml --comment \"signed 2024-05-02, see the council minutes\" --as eddie\n  polis propose --delete place xx-duplicate --comment \"a duplicate of cz-prague\" --as eddie\n  polis propose --merge place cz-praha-duplicate cz-prague --comment \"same city\" --as eddie\n\nNothing changes until a reviewer approves it: polis review list; polis review approve ID."
+        after_help = "Examples:\n  polis propose new-tie.toml --comment \"signed 2024-05-02, see the council minutes\" --as eddie\n  polis propose --delete place xx-duplicate --comment \"a duplicate of cz-prague\" --as eddie\n  polis propose --merge place cz-praha-duplicate cz-prague --comment \"same city\" --as eddie\n  polis propose --event cn-beijing--cz-prague --event-kind terminated --date 2019-10-07 --side cz-prague --source deck --comment \"the council ended it\" --as eddie\n\nNothing changes until a reviewer approves it: polis review list; polis review approve ID."
     )]
     Propose(ProposeArgs),
     /// Review proposals: list, show, approve or reject them.
@@ -838,7 +839,7 @@ pub enum TokenCommand {
 pub struct ProposeArgs {
     /// A bundle fragment: one TOML file of the bundle format (docs/bundle-format.md) whose
     /// records are laid over the stored ones.
-    #[arg(required_unless_present_any = ["delete", "merge", "unmerge"], conflicts_with_all = ["delete", "merge", "unmerge"])]
+    #[arg(required_unless_present_any = ["delete", "merge", "unmerge", "event"], conflicts_with_all = ["delete", "merge", "unmerge", "event"])]
     pub file: Option<PathBuf>,
     /// Propose deleting a record.
     #[arg(long, num_args = 2, value_names = ["KIND", "ID"], conflicts_with_all = ["merge", "unmerge"])]
@@ -847,8 +848,34 @@ pub struct ProposeArgs {
     #[arg(long, num_args = 3, value_names = ["KIND", "OLD", "INTO"], conflicts_with = "unmerge")]
     pub merge: Option<Vec<String>>,
     /// Propose undoing the merge of OLD.
-    #[arg(long, num_args = 2, value_names = ["KIND", "OLD"])]
+    #[arg(long, num_args = 2, value_names = ["KIND", "OLD"], conflicts_with = "event")]
     pub unmerge: Option<Vec<String>>,
+    /// Propose adding one lifecycle event to the tie TIE (a renewal, a suspension, a
+    /// termination), described by --event-kind, --source and the optional --date, --side,
+    /// --actor, --reason and --document; as `POST /api/v1/ties/{tie}/events`.
+    #[arg(long, value_name = "TIE", conflicts_with_all = ["delete", "merge"], requires_all = ["event_kind", "sources"])]
+    pub event: Option<String>,
+    /// With --event: what happened (proposed, signed, renewed, suspended, terminated, reinstated).
+    #[arg(long, requires = "event")]
+    pub event_kind: Option<EventKind>,
+    /// With --event: when (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, requires = "event")]
+    pub date: Option<PartialDate>,
+    /// With --event: the place whose side acted (for a termination, the side that ended it).
+    #[arg(long, requires = "event")]
+    pub side: Option<String>,
+    /// With --event: the actor that acted.
+    #[arg(long, requires = "event")]
+    pub actor: Option<String>,
+    /// With --event: why.
+    #[arg(long, requires = "event")]
+    pub reason: Option<String>,
+    /// With --event: the document that records the step.
+    #[arg(long, requires = "event")]
+    pub document: Option<String>,
+    /// With --event: a source of the event (an id; repeat for several).
+    #[arg(long = "source", value_name = "SOURCE", requires = "event")]
+    pub sources: Vec<String>,
     /// Why: what the change is and where it comes from.
     #[arg(long)]
     pub comment: String,

@@ -7,8 +7,9 @@ use std::io::Read as _;
 use anyhow::Context as _;
 use polis_app::{
     App, AuditVerification, ChangeView, Principal, ProposalStatus, ProposalView, ProposedChange,
-    RecordKind, ReviewOutcome,
+    RecordKind, RecordWrite, ReviewOutcome,
 };
+use polis_core::TieEvent;
 
 use crate::OrCli as _;
 use crate::cli::{Acting, AuditCommand, ProposeArgs, ReviewCommand, TokenCommand, UserCommand};
@@ -149,6 +150,30 @@ fn kind(text: &str) -> anyhow::Result<RecordKind> {
 }
 
 pub async fn propose(app: &App, args: ProposeArgs) -> anyhow::Result<()> {
+    if let Some(tie) = &args.event {
+        let event = TieEvent {
+            kind: args
+                .event_kind
+                .context("--event needs --event-kind: what happened")?,
+            date: args.date,
+            side: args.side.clone(),
+            actor: args.actor.clone(),
+            reason: args.reason.clone(),
+            document: args.document.clone(),
+            sources: args.sources.clone(),
+        };
+        let principal = principal(app, &args.acting).await?;
+        let snapshot = app.snapshot().await.cli()?;
+        let write = RecordWrite::AddTieEvent {
+            tie: tie.clone(),
+            event,
+        };
+        let proposal = app
+            .propose_write(&principal, &snapshot, write, &args.comment, false)
+            .await
+            .cli()?;
+        return print_proposed(&proposal, args.json);
+    }
     let change = match (&args.file, &args.delete, &args.merge, &args.unmerge) {
         (Some(path), ..) => {
             let bytes = std::fs::read(path)
@@ -180,8 +205,12 @@ pub async fn propose(app: &App, args: ProposeArgs) -> anyhow::Result<()> {
         .propose(&principal, change, &args.comment, false)
         .await
         .cli()?;
-    if args.json {
-        return print_json(&proposal);
+    print_proposed(&proposal, args.json)
+}
+
+fn print_proposed(proposal: &ProposalView, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(proposal);
     }
     out!(
         "proposal {} by {} ({}): {} record(s) would change; waiting for review (polis review show {})",

@@ -64,12 +64,11 @@ pub(crate) async fn stats(
         as_of: params::optional::<PartialDate>("as_of", params.as_of.as_deref())?,
         resolved_only: params::flag("resolved_only", params.resolved_only.as_deref())?,
     };
-    on_snapshot(&state, move |snapshot| {
-        json(
-            &snapshot
-                .stats(&request)
-                .map_err(|e| ApiError::from(e).in_parameter("place"))?,
-        )
+    let key = format!("stats {request:?} {}", polis_app::today());
+    super::on_snapshot_cached(&state, key, move |snapshot| {
+        snapshot
+            .stats(&request)
+            .map_err(|e| ApiError::from(e).in_parameter("place"))
     })
     .await
 }
@@ -175,10 +174,10 @@ pub(crate) async fn dormant(
 #[into_params(parameter_in = Query)]
 pub(crate) struct PathParams {
     /// Where the chains start: an id or a name of an actor, place, network or activity.
-    #[param(value_type = String, example = "prague-city-hall")]
+    #[param(value_type = schema::NonBlank, inline, example = "prague-city-hall")]
     from: Option<String>,
     /// Where the chains end: an id or a name.
-    #[param(value_type = String, example = "cefc-china-energy")]
+    #[param(value_type = schema::NonBlank, inline, example = "cefc-china-energy")]
     to: Option<String>,
     /// What to follow: `ties` (places and ties only), `relations` (actors' relations only)
     /// or `all` [default: `ties` when both ends are places, else `all`].
@@ -256,10 +255,10 @@ pub(crate) struct GraphMetricsParams {
     sort: Option<String>,
     /// Estimate betweenness from this many random sources instead of exactly (exact when
     /// K is at least the number of places).
-    #[param(value_type = Option<u32>, minimum = 3)]
+    #[param(value_type = Option<u32>, minimum = 3, maximum = 2147483647)]
     sampled: Option<String>,
     /// Seed for Louvain and the sampling: the same seed gives the same answer [default: 0].
-    #[param(value_type = Option<u64>, minimum = 0)]
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 2147483647)]
     seed: Option<String>,
     /// `true`: leave out provisional places (names no import could resolve) and their
     /// ties [default: false].
@@ -294,14 +293,9 @@ pub(crate) async fn graph_metrics(
         country: params::optional::<CountryCode>("country", params.country.as_deref())?,
         as_of: params::optional::<PartialDate>("as_of", params.as_of.as_deref())?,
         sort: params::optional::<MetricSort>("sort", params.sort.as_deref())?.unwrap_or_default(),
-        sampled: params::optional_number(
-            "sampled",
-            params.sampled.as_deref(),
-            3,
-            u64::from(u32::MAX),
-        )?
-        .map(size),
-        seed: params::number("seed", params.seed.as_deref(), 0, 0, u64::MAX)?,
+        sampled: params::optional_number("sampled", params.sampled.as_deref(), 3, i32::MAX as u64)?
+            .map(size),
+        seed: params::number("seed", params.seed.as_deref(), 0, 0, i32::MAX as u64)?,
         resolved_only: params::flag("resolved_only", params.resolved_only.as_deref())?,
     };
     on_snapshot(&state, move |snapshot| json(&snapshot.metrics(&request)?)).await
@@ -331,7 +325,7 @@ pub(crate) struct RecommendParams {
     path = "/api/v1/recommend/{place}",
     tag = "analysis",
     params(
-        ("place" = String, Path, description = "An id (`nl-amsterdam`), a former id, or a name in any script, URL-encoded; a name of several places is refused with 400 `ambiguous`, listing their ids"),
+        ("place" = inline(schema::PlaceRef), Path, description = "An id (`nl-amsterdam`), a former id, or a name in any script, URL-encoded; a name of several places is refused with 400 `ambiguous`, listing their ids"),
         RecommendParams,
     ),
     responses(
@@ -369,7 +363,7 @@ pub(crate) struct EvaluationParams {
     #[param(value_type = Option<f64>, exclusive_minimum = 0.0, exclusive_maximum = 1.0)]
     fraction: Option<String>,
     /// Seed of the held-out sample: the same seed gives the same answer [default: 0].
-    #[param(value_type = Option<u64>, minimum = 0)]
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 2147483647)]
     seed: Option<String>,
     /// The network on this date (YYYY, YYYY-MM or YYYY-MM-DD) [default: now].
     #[param(value_type = Option<polis_core::PartialDate>, inline)]
@@ -398,7 +392,7 @@ pub(crate) async fn recommend_evaluation(
         params.fraction.as_deref(),
         polis_app::options::DEFAULT_HELD_OUT_FRACTION,
     )?;
-    let seed = params::number("seed", params.seed.as_deref(), 0, 0, u64::MAX)?;
+    let seed = params::number("seed", params.seed.as_deref(), 0, 0, i32::MAX as u64)?;
     let as_of = params::optional::<PartialDate>("as_of", params.as_of.as_deref())?;
     on_snapshot(&state, move |snapshot| {
         json(&snapshot.evaluate_recommendations(fraction, seed, as_of)?)

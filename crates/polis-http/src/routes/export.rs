@@ -88,7 +88,7 @@ async fn exported(
     params(ExportParams),
     responses(
         (status = 200, description = "One row per tie", content_type = "text/csv", body = String),
-        (status = 400, description = "A parameter does not parse, or both `place` and `country` are given", body = ErrorBody),
+        (status = 400, description = "A parameter does not parse or is unknown, `resolved_only` is not true or false, or both `place` and `country` are given", body = ErrorBody),
         (status = 404, description = "No place has this id or name", body = ErrorBody),
     )
 )]
@@ -107,7 +107,7 @@ pub(crate) async fn export_csv(
     params(ExportParams),
     responses(
         (status = 200, description = "A GeoJSON FeatureCollection", content_type = "application/geo+json", body = Object),
-        (status = 400, description = "A parameter does not parse, or both `place` and `country` are given", body = ErrorBody),
+        (status = 400, description = "A parameter does not parse or is unknown, `resolved_only` is not true or false, or both `place` and `country` are given", body = ErrorBody),
         (status = 404, description = "No place has this id or name", body = ErrorBody),
     )
 )]
@@ -126,7 +126,7 @@ pub(crate) async fn export_geojson(
     params(ExportParams),
     responses(
         (status = 200, description = "GraphML (Gephi, yEd, networkx, igraph)", content_type = "application/graphml+xml", body = String),
-        (status = 400, description = "A parameter does not parse, or both `place` and `country` are given", body = ErrorBody),
+        (status = 400, description = "A parameter does not parse or is unknown, `resolved_only` is not true or false, or both `place` and `country` are given", body = ErrorBody),
         (status = 404, description = "No place has this id or name", body = ErrorBody),
     )
 )]
@@ -145,7 +145,7 @@ pub(crate) async fn export_graphml(
     params(ExportParams),
     responses(
         (status = 200, description = "GEXF 1.3 with time intervals, for Gephi's timeline", content_type = "application/gexf+xml", body = String),
-        (status = 400, description = "A parameter does not parse, or both `place` and `country` are given", body = ErrorBody),
+        (status = 400, description = "A parameter does not parse or is unknown, `resolved_only` is not true or false, or both `place` and `country` are given", body = ErrorBody),
         (status = 404, description = "No place has this id or name", body = ErrorBody),
     )
 )]

@@ -55,14 +55,14 @@ pub static ROUTES: &[Route] = &[
     },
     Route {
         path: "/api/v1/places",
-        handler: || get(records::places).post(records::place_writes::create),
+        handler: || get(records::places).post(records::place::create),
     },
     Route {
         path: "/api/v1/places/{place}",
         handler: || {
             get(places::place)
-                .put(records::place_writes::replace)
-                .delete(records::place_writes::delete)
+                .put(records::place::replace)
+                .delete(records::place::delete)
         },
     },
     Route {
@@ -79,50 +79,54 @@ pub static ROUTES: &[Route] = &[
     },
     Route {
         path: "/api/v1/ties",
-        handler: || get(ties::ties).post(records::tie_writes::create),
+        handler: || get(ties::ties).post(records::tie::create),
     },
     Route {
         path: "/api/v1/ties/{tie}",
         handler: || {
             get(views::tie)
-                .put(records::tie_writes::replace)
-                .delete(records::tie_writes::delete)
+                .put(records::tie::replace)
+                .delete(records::tie::delete)
         },
     },
     Route {
+        path: "/api/v1/ties/{tie}/events",
+        handler: || post(records::add_tie_event),
+    },
+    Route {
         path: "/api/v1/networks",
-        handler: || get(records::networks).post(records::network_writes::create),
+        handler: || get(records::networks).post(records::network::create),
     },
     Route {
         path: "/api/v1/networks/{id}",
         handler: || {
-            get(records::network)
-                .put(records::network_writes::replace)
-                .delete(records::network_writes::delete)
+            get(records::network::one)
+                .put(records::network::replace)
+                .delete(records::network::delete)
         },
     },
     Route {
         path: "/api/v1/memberships",
-        handler: || get(records::memberships).post(records::membership_writes::create),
+        handler: || get(records::memberships).post(records::membership::create),
     },
     Route {
         path: "/api/v1/memberships/{id}",
         handler: || {
-            get(records::membership)
-                .put(records::membership_writes::replace)
-                .delete(records::membership_writes::delete)
+            get(records::membership::one)
+                .put(records::membership::replace)
+                .delete(records::membership::delete)
         },
     },
     Route {
         path: "/api/v1/actors",
-        handler: || get(records::actors).post(records::actor_writes::create),
+        handler: || get(records::actors).post(records::actor::create),
     },
     Route {
         path: "/api/v1/actors/{id}",
         handler: || {
-            get(records::actor)
-                .put(records::actor_writes::replace)
-                .delete(records::actor_writes::delete)
+            get(records::actor::one)
+                .put(records::actor::replace)
+                .delete(records::actor::delete)
         },
     },
     Route {
@@ -135,62 +139,62 @@ pub static ROUTES: &[Route] = &[
     },
     Route {
         path: "/api/v1/relations",
-        handler: || get(records::relations).post(records::relation_writes::create),
+        handler: || get(records::relations).post(records::relation::create),
     },
     Route {
         path: "/api/v1/relations/{id}",
         handler: || {
-            get(records::relation)
-                .put(records::relation_writes::replace)
-                .delete(records::relation_writes::delete)
+            get(records::relation::one)
+                .put(records::relation::replace)
+                .delete(records::relation::delete)
         },
     },
     Route {
         path: "/api/v1/activities",
-        handler: || get(records::activities).post(records::activity_writes::create),
+        handler: || get(records::activities).post(records::activity::create),
     },
     Route {
         path: "/api/v1/activities/{id}",
         handler: || {
-            get(records::activity)
-                .put(records::activity_writes::replace)
-                .delete(records::activity_writes::delete)
+            get(records::activity::one)
+                .put(records::activity::replace)
+                .delete(records::activity::delete)
         },
     },
     Route {
         path: "/api/v1/documents",
-        handler: || get(records::documents).post(records::document_writes::create),
+        handler: || get(records::documents).post(records::document::create),
     },
     Route {
         path: "/api/v1/documents/{id}",
         handler: || {
-            get(records::document)
-                .put(records::document_writes::replace)
-                .delete(records::document_writes::delete)
+            get(records::document::one)
+                .put(records::document::replace)
+                .delete(records::document::delete)
         },
     },
     Route {
         path: "/api/v1/sources",
-        handler: || get(records::sources).post(records::source_writes::create),
+        handler: || get(records::sources).post(records::source::create),
     },
     Route {
         path: "/api/v1/sources/{id}",
         handler: || {
-            get(records::source)
-                .put(records::source_writes::replace)
-                .delete(records::source_writes::delete)
+            get(records::source::one)
+                .put(records::source::replace)
+                .delete(records::source::delete)
         },
     },
     Route {
         path: "/api/v1/reported-figures",
-        handler: || get(records::figures).post(records::figure_writes::create),
+        handler: || get(records::figures).post(records::figure::create),
     },
     Route {
         path: "/api/v1/reported-figures/{id}",
         handler: || {
-            get(records::figure)
-                .put(records::figure_writes::replace)
-                .delete(records::figure_writes::delete)
+            get(records::figure::one)
+                .put(records::figure::replace)
+                .delete(records::figure::delete)
         },
     },
     Route {
@@ -377,6 +381,43 @@ where
 {
     let snapshot: Arc<Snapshot> = state.app().snapshot().await?;
     tokio::task::spawn_blocking(move || work(&snapshot)).await?
+}
+
+/// [`on_snapshot`] for a whole-dataset read whose JSON answer depends only on the snapshot
+/// and `key` (the parameters as parsed, with "today" where a date defaults to it): the
+/// answer is kept for the snapshot ([`AppState::answer_cell`]), computed once however many
+/// readers ask at the same time, so that a reader asking again before the data changes gets
+/// it without the dataset being walked again.
+async fn on_snapshot_cached<T, F>(
+    state: &AppState,
+    key: String,
+    work: F,
+) -> Result<Response, ApiError>
+where
+    T: Serialize,
+    F: FnOnce(&Snapshot) -> Result<T, ApiError> + Send + 'static,
+{
+    let snapshot: Arc<Snapshot> = state.app().snapshot().await?;
+    let cell = state.answer_cell(snapshot.version(), &key);
+    let body = cell
+        .get_or_try_init(|| async move {
+            let body = tokio::task::spawn_blocking(move || {
+                work(&snapshot)
+                    .and_then(|answer| serde_json::to_vec(&answer).map_err(ApiError::internal))
+            })
+            .await??;
+            Ok::<_, ApiError>(bytes::Bytes::from(body))
+        })
+        .await?
+        .clone();
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
 }
 
 /// A whole number parameter as the service layer takes it.

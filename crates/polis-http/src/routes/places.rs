@@ -30,7 +30,7 @@ pub(crate) struct PlaceParams {
     path = "/api/v1/places/{place}",
     tag = "places",
     params(
-        ("place" = String, Path, description = "An id (`cz-prague`), a former id, or a name in any script (`Praha`, `PRAHA`, `布拉格`), URL-encoded"),
+        ("place" = inline(crate::schema::PlaceRef), Path, description = "An id (`cz-prague`), a former id, or a name in any script (`Praha`, `PRAHA`, `布拉格`), URL-encoded"),
         PlaceParams,
     ),
     responses(

@@ -38,15 +38,24 @@ pub(crate) enum ChangeBody {
     },
     /// Delete a record (`kind`: place, tie, network, membership, actor, relation,
     /// activity, document, source or figure).
-    Delete { kind: String, id: String },
+    Delete {
+        #[schema(value_type = crate::schema::RecordKindName, inline)]
+        kind: String,
+        id: String,
+    },
     /// Merge record `old` into `into` (places and actors); `old` becomes a redirect.
     Merge {
+        #[schema(value_type = crate::schema::RecordKindName, inline)]
         kind: String,
         old: String,
         into: String,
     },
     /// Undo the merge of `old`.
-    Unmerge { kind: String, old: String },
+    Unmerge {
+        #[schema(value_type = crate::schema::RecordKindName, inline)]
+        kind: String,
+        old: String,
+    },
 }
 
 /// The body of `POST /proposals/{id}/approve` and `/reject`.
@@ -136,6 +145,7 @@ fn proposed_change(change: ChangeBody) -> Result<polis_app::ProposedChange, ApiE
         (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
         (status = 403, description = "The token's user is not an editor", body = ErrorBody),
         (status = 404, description = "A record the change names does not exist", body = ErrorBody),
+        (status = 409, description = "`precondition_failed`: the `If-Match` version is not the record's current one; `conflict`: the records forbid the change", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
         (status = 422, description = "The change breaks rules: `details.violations` lists each", body = ErrorBody),
@@ -215,7 +225,7 @@ pub(crate) async fn proposals(
     get,
     path = "/api/v1/proposals/{id}",
     tag = "proposals",
-    params(("id" = i64, Path, description = "The proposal's number")),
+    params(("id" = i64, Path, minimum = 1, description = "The proposal's number")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The proposal", body = polis_app::ProposalView),
@@ -257,7 +267,7 @@ async fn check_proposal_version(
     path = "/api/v1/proposals/{id}/approve",
     tag = "proposals",
     params(
-        ("id" = i64, Path, description = "The proposal's number"),
+        ("id" = i64, Path, minimum = 1, description = "The proposal's number"),
         ("If-Match" = Option<String>, Header, description = "Optional: the ETag of `GET /proposals/{id}` the reviewer read; 409 `precondition_failed` when it is not current"),
     ),
     request_body(content = Option<ReviewBody>, description = "Optional: an empty body is no comment"),
@@ -293,7 +303,7 @@ pub(crate) async fn approve(
     path = "/api/v1/proposals/{id}/reject",
     tag = "proposals",
     params(
-        ("id" = i64, Path, description = "The proposal's number"),
+        ("id" = i64, Path, minimum = 1, description = "The proposal's number"),
         ("If-Match" = Option<String>, Header, description = "Optional: the ETag of `GET /proposals/{id}` the reviewer read"),
     ),
     request_body = ReviewBody,

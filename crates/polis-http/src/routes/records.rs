@@ -1,19 +1,25 @@
 //! Every record kind as a collection: a list with the kind's filters, a cursor and a page
-//! size; one record by its key; and writes (create, replace, delete, and merge and unmerge
-//! for places and actors), each of which becomes a proposal through the service layer's
-//! proposal use case, as `polis propose FILE` does. A write that changes a stored record
-//! names the version it read (`If-Match`, see `etag.rs`).
+//! size; one record by its key; and writes (create, replace, delete, merge and unmerge for
+//! places and actors, and one lifecycle event added to a tie), each of which becomes a
+//! proposal through the service layer's proposal use case, as `polis propose FILE` does. A
+//! write that changes a stored record names the version it read (`If-Match`, see `etag.rs`).
+//!
+//! The handlers are written once, generic over the record; [`record_routes!`] only gives
+//! each kind's routes their paths and OpenAPI documentation, from one table.
+
+use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use polis_app::{
     ActivityFilter, ActorFilter, DocumentFilter, FigureFilter, MembershipFilter, NetworkFilter,
-    PageRequest, PlaceFilter, Record, RecordKind, RecordPage, RecordWrite, RelationFilter,
-    Snapshot, SourceFilter,
+    PageRequest, PlaceFilter, Principal, ProposalView, Record, RecordKind, RecordPage, RecordWrite,
+    RelationFilter, Snapshot, SourceFilter,
 };
 use polis_core::{ActivityKind, ActorKind, DocumentKind, PlaceLevel, RelationKind};
 use serde::Deserialize;
+use utoipa::openapi::{Ref, RefOr, ResponseBuilder};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{MAX_LIMIT, json};
@@ -69,10 +75,10 @@ pub(crate) fn current_etag(
 }
 
 /// The answer to a write: the proposal, 202 while it waits for review (`Location`: the
-/// proposal), or, applied directly, 201 for a new record and 200 otherwise (`Location`:
-/// the record).
+/// proposal), or, applied directly, 201 for a new record (or event) and 200 otherwise
+/// (`Location`: the record).
 fn written(
-    proposal: polis_app::ProposalView,
+    proposal: ProposalView,
     record_url: Option<String>,
     created: bool,
 ) -> Result<Response, ApiError> {
@@ -93,18 +99,32 @@ fn written(
     Ok(response)
 }
 
+/// The version a write must start from: the record whose version `If-Match` is compared
+/// with, and whether the header is required (428 without it).
+struct Version<'a> {
+    kind: RecordKind,
+    key: &'a str,
+    if_match: &'a IfMatch,
+    required: bool,
+}
+
 /// Runs a write: checks `If-Match` against the record's version in the snapshot the write
-/// is proposed on (`check`: the record whose version is compared, and whether the header
-/// is required), then proposes it.
+/// is proposed on, then proposes it.
 async fn propose(
     state: &AppState,
-    principal: &polis_app::Principal,
+    principal: &Principal,
     write: RecordWrite,
     comment: &str,
-    check: Option<(RecordKind, &str, &IfMatch, bool)>,
-) -> Result<polis_app::ProposalView, ApiError> {
+    version: Option<Version<'_>>,
+) -> Result<ProposalView, ApiError> {
     let snapshot = state.app().snapshot().await?;
-    if let Some((kind, key, if_match, required)) = check {
+    if let Some(Version {
+        kind,
+        key,
+        if_match,
+        required,
+    }) = version
+    {
         let current = current_etag(&snapshot, kind, key)?;
         if current.is_none() {
             return Err(polis_app::AppError::NotFound {
@@ -127,14 +147,257 @@ async fn propose(
         .await?)
 }
 
+/// The body of a write of one record: the whole record, with the fields of the bundle
+/// format, and why.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WriteBody<T> {
+    /// Why: what the change is and where it comes from.
+    #[schema(example = "from the council minutes of 2024-05-02")]
+    comment: String,
+    /// The whole record, with the fields of the bundle format.
+    record: T,
+}
+
+/// Proposes a new record; its URL is `collection/key`.
+async fn create(
+    state: AppState,
+    principal: Principal,
+    collection: &str,
+    record: Record,
+    comment: &str,
+) -> Result<Response, ApiError> {
+    let url = format!("{collection}/{}", record.key());
+    let proposal = propose(
+        &state,
+        &principal,
+        RecordWrite::Create(record),
+        comment,
+        None,
+    )
+    .await?;
+    written(proposal, Some(url), true)
+}
+
+/// Proposes replacing the record stored under `key` (`If-Match` required).
+async fn replace(
+    state: AppState,
+    principal: Principal,
+    collection: &str,
+    key: String,
+    if_match: IfMatch,
+    record: Record,
+    comment: &str,
+) -> Result<Response, ApiError> {
+    let url = format!("{collection}/{key}");
+    let kind = record.kind();
+    let version = Version {
+        kind,
+        key: &key,
+        if_match: &if_match,
+        required: true,
+    };
+    let write = RecordWrite::Replace {
+        key: key.clone(),
+        record,
+    };
+    let proposal = propose(&state, &principal, write, comment, Some(version)).await?;
+    written(proposal, Some(url), false)
+}
+
 /// Query parameters of a DELETE.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct DeleteParams {
-    /// Why the record goes.
-    #[param(value_type = String, min_length = 1, example = "a duplicate of cz-prague")]
+    /// Why the record goes (not blank).
+    #[param(value_type = String, pattern = "\\S", example = "a duplicate of cz-prague")]
     comment: Option<String>,
+}
+
+/// Proposes deleting the record of `kind` stored under `key` (`If-Match` required).
+async fn delete(
+    state: AppState,
+    principal: Principal,
+    kind: RecordKind,
+    key: String,
+    if_match: IfMatch,
+    params: DeleteParams,
+) -> Result<Response, ApiError> {
+    let comment =
+        params::required_text("comment", params.comment.as_deref(), "why the record goes")?;
+    let version = Version {
+        kind,
+        key: &key,
+        if_match: &if_match,
+        required: true,
+    };
+    let write = RecordWrite::Delete {
+        kind,
+        key: key.clone(),
+    };
+    let proposal = propose(&state, &principal, write, &comment, Some(version)).await?;
+    written(proposal, None, false)
+}
+
+/// One record by its key, as stored: its `ETag` is its version.
+async fn one(state: AppState, kind: RecordKind, key: &str) -> Result<Response, ApiError> {
+    let snapshot = state.app().snapshot().await?;
+    Ok(super::json_text(snapshot.record(kind, key)?))
+}
+
+/// The answers of a write besides its success, the same for every kind and operation:
+/// `responses(WriteAnswers)` in a route's documentation.
+pub(crate) struct WriteAnswers;
+
+impl utoipa::IntoResponses for WriteAnswers {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        let proposal = <ProposalView as utoipa::ToSchema>::name();
+        let error = <ErrorBody as utoipa::ToSchema>::name();
+        [
+            (200, "Applied at once (`direct_apply_for_reviewers`, a reviewer or admin): the approved proposal", &proposal),
+            (202, "The proposal, open, waiting for a reviewer; `Location` names it", &proposal),
+            (400, "The body is not JSON, or the change changes nothing", &error),
+            (401, "No token, or an unknown, revoked or expired one", &error),
+            (403, "The token's user is not an editor", &error),
+            (404, "No record has this key, or the change names one that does not exist", &error),
+            (409, "`precondition_failed`: the record changed since the `If-Match` version was read; `conflict`: the key is taken, or the records forbid it; nothing was written", &error),
+            (413, "The body is too large", &error),
+            (415, "The body is not sent as application/json", &error),
+            (422, "The record is not of the kind's shape (an unknown or missing field), or breaks the data's rules: `details.violations` and `details.fields` list every violation with its field and value", &error),
+            (429, "Too many writes: see Retry-After", &error),
+        ]
+        .into_iter()
+        .map(|(status, description, body)| {
+            let response = ResponseBuilder::new().description(description).content(
+                "application/json",
+                utoipa::openapi::ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name(body.as_ref())))
+                    .build(),
+            );
+            (status.to_string(), RefOr::T(response.build()))
+        })
+        .collect()
+    }
+}
+
+/// The routes of one record kind from a row of the table: `one` (GET of the record as
+/// stored, for the kinds whose URL is not a view), `create`, `replace` and `delete`, in a
+/// module named after the kind; each a line over the generic handlers above, with its own
+/// OpenAPI documentation.
+macro_rules! record_routes {
+    ($(
+        $module:ident: $variant:ident, $type:ty, key = $key:ty,
+        collection = $collection:literal, item = $item:literal, param = $param:literal,
+        tag = $tag:literal, what = $what:literal, get = $get:tt;
+    )+) => {$(
+        pub(crate) mod $module {
+            use super::*;
+
+            record_routes!(@get $get, $variant, $type, $key, $item, $param, $tag, $what);
+
+            #[doc = concat!("Proposes a new ", $what, " (editors and above). As `polis propose` with a fragment that holds it.")]
+            #[utoipa::path(
+                post, path = $collection, tag = $tag,
+                request_body = WriteBody<$type>,
+                security(("bearer" = [])),
+                responses(
+                    WriteAnswers,
+                    (status = 201, description = "Applied at once: the approved proposal; `Location` names the record", body = ProposalView),
+                )
+            )]
+            pub(crate) async fn create(
+                State(state): State<AppState>,
+                Writer(principal): Writer,
+                JsonBody(body): JsonBody<WriteBody<$type>>,
+            ) -> Result<Response, ApiError> {
+                super::create(state, principal, $collection, Record::$variant(body.record), &body.comment).await
+            }
+
+            #[doc = concat!("Proposes replacing a stored ", $what, " with the record in the body, which keeps its key (editors and above). `If-Match` is required.")]
+            #[utoipa::path(
+                put, path = $item, tag = $tag,
+                params(
+                    ($param = inline($key), Path),
+                    ("If-Match" = String, Header, description = "The ETag a GET of this URL answered, or `*`"),
+                ),
+                request_body = WriteBody<$type>,
+                security(("bearer" = [])),
+                responses(
+                    WriteAnswers,
+                    (status = 428, description = "No `If-Match`: a change of a stored record names the version it read", body = ErrorBody),
+                )
+            )]
+            pub(crate) async fn replace(
+                State(state): State<AppState>,
+                ApiPath(key): ApiPath<String>,
+                if_match: IfMatch,
+                Writer(principal): Writer,
+                JsonBody(body): JsonBody<WriteBody<$type>>,
+            ) -> Result<Response, ApiError> {
+                super::replace(state, principal, $collection, key, if_match, Record::$variant(body.record), &body.comment).await
+            }
+
+            #[doc = concat!("Proposes deleting a ", $what, " that nothing references (editors and above). `If-Match` is required.")]
+            #[utoipa::path(
+                delete, path = $item, tag = $tag,
+                params(
+                    ($param = inline($key), Path),
+                    ("If-Match" = String, Header, description = "The ETag a GET of this URL answered, or `*`"),
+                    DeleteParams,
+                ),
+                security(("bearer" = [])),
+                responses(
+                    WriteAnswers,
+                    (status = 428, description = "No `If-Match`: a change of a stored record names the version it read", body = ErrorBody),
+                )
+            )]
+            pub(crate) async fn delete(
+                State(state): State<AppState>,
+                ApiPath(key): ApiPath<String>,
+                ApiQuery(params): ApiQuery<DeleteParams>,
+                if_match: IfMatch,
+                Writer(principal): Writer,
+            ) -> Result<Response, ApiError> {
+                super::delete(state, principal, RecordKind::$variant, key, if_match, params).await
+            }
+        }
+    )+};
+    (@get view, $($rest:tt)*) => {};
+    (@get record, $variant:ident, $type:ty, $key:ty, $item:literal, $param:literal, $tag:literal, $what:literal) => {
+        #[doc = concat!("One ", $what, " by its key, with the fields of the bundle format. Its `ETag` is the record's version, for `If-Match`.")]
+        #[utoipa::path(
+            get, path = $item, tag = $tag,
+            params(($param = inline($key), Path)),
+            responses(
+                (status = 200, description = "The record", body = $type),
+                (status = 400, description = "A parameter was given; none is accepted", body = ErrorBody),
+                (status = 404, description = "No record of this kind has this key", body = ErrorBody),
+            )
+        )]
+        pub(crate) async fn one(
+            State(state): State<AppState>,
+            ApiPath(key): ApiPath<String>,
+            ApiQuery(_): ApiQuery<params::NoParams>,
+        ) -> Result<Response, ApiError> {
+            super::one(state, RecordKind::$variant, &key).await
+        }
+    };
+}
+
+// One row per kind. `get = view`: the kind's URL answers a view (`places::place`,
+// `views::tie`) rather than the record as stored.
+record_routes! {
+    place: Place, polis_core::Place, key = schema::RecordId, collection = "/api/v1/places", item = "/api/v1/places/{place}", param = "place", tag = "places", what = "place", get = view;
+    tie: Tie, polis_core::Tie, key = schema::RecordId, collection = "/api/v1/ties", item = "/api/v1/ties/{tie}", param = "tie", tag = "ties", what = "tie (with its lifecycle events)", get = view;
+    network: Network, polis_core::Network, key = schema::RecordId, collection = "/api/v1/networks", item = "/api/v1/networks/{id}", param = "id", tag = "networks", what = "network", get = record;
+    membership: Membership, polis_core::Membership, key = schema::MembershipKey, collection = "/api/v1/memberships", item = "/api/v1/memberships/{id}", param = "id", tag = "networks", what = "membership", get = record;
+    actor: Actor, polis_core::Actor, key = schema::RecordId, collection = "/api/v1/actors", item = "/api/v1/actors/{id}", param = "id", tag = "actors", what = "actor", get = record;
+    relation: Relation, polis_core::Relation, key = schema::RelationKey, collection = "/api/v1/relations", item = "/api/v1/relations/{id}", param = "id", tag = "actors", what = "relation", get = record;
+    activity: Activity, polis_core::Activity, key = schema::RecordId, collection = "/api/v1/activities", item = "/api/v1/activities/{id}", param = "id", tag = "activities", what = "activity", get = record;
+    document: Document, polis_core::Document, key = schema::RecordId, collection = "/api/v1/documents", item = "/api/v1/documents/{id}", param = "id", tag = "documents", what = "document (with its articles)", get = record;
+    source: Source, polis_core::Source, key = schema::RecordId, collection = "/api/v1/sources", item = "/api/v1/sources/{id}", param = "id", tag = "sources", what = "source", get = record;
+    figure: Figure, polis_core::ReportedFigure, key = schema::RecordId, collection = "/api/v1/reported-figures", item = "/api/v1/reported-figures/{id}", param = "id", tag = "analysis", what = "reported figure", get = record;
 }
 
 /// The body of a merge.
@@ -145,7 +408,7 @@ pub(crate) struct MergeBody {
     #[schema(example = "the same city, listed twice")]
     comment: String,
     /// The record that stays; the merged one becomes a redirect to it.
-    #[schema(example = "cz-brno")]
+    #[schema(example = "cz-brno", pattern = "^[a-z0-9][a-z0-9._/-]{0,199}$")]
     into: String,
 }
 
@@ -157,172 +420,63 @@ pub(crate) struct UnmergeBody {
     comment: String,
 }
 
-/// The writes of one kind: create, replace and delete, each a proposal.
-macro_rules! writes {
-    (
-        $module:ident, $kind:expr, $type:ty, $variant:ident, $body:ident,
-        collection = $collection:literal, item = $item:literal, param = $param:literal,
-        tag = $tag:literal, what = $what:literal
-    ) => {
-        pub(crate) mod $module {
-            use super::*;
-
-            #[doc = concat!("The body of a write of a ", $what, ": the record and why.")]
-            #[derive(Deserialize, ToSchema)]
-            #[serde(deny_unknown_fields)]
-            pub(crate) struct $body {
-                /// Why: what the change is and where it comes from.
-                #[schema(example = "from the council minutes of 2024-05-02")]
-                comment: String,
-                /// The whole record, with the fields of the bundle format.
-                record: $type,
-            }
-
-            #[doc = concat!("Proposes a new ", $what, " (editors and above). As `polis propose` with a fragment that holds it.")]
-            #[utoipa::path(
-                post,
-                path = $collection,
-                tag = $tag,
-                request_body = $body,
-                security(("bearer" = [])),
-                responses(
-                    (status = 200, description = "Applied at once (`direct_apply_for_reviewers`, a reviewer or admin): the approved proposal", body = polis_app::ProposalView),
-                    (status = 202, description = "The proposal, open, waiting for a reviewer; `Location` names it", body = polis_app::ProposalView),
-                    (status = 400, description = "The body is not JSON, or the change changes nothing", body = ErrorBody),
-                    (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
-                    (status = 403, description = "The token's user is not an editor", body = ErrorBody),
-                    (status = 404, description = "No such record", body = ErrorBody),
-                    (status = 409, description = "`precondition_failed`: the record changed since the `If-Match` version was read; `conflict`: the key is taken, or the records forbid it; nothing was written", body = ErrorBody),
-                    (status = 413, description = "The body is too large", body = ErrorBody),
-                    (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
-                    (status = 422, description = "The record is not of the kind's shape (an unknown or missing field), or breaks the data's rules: `details.violations` and `details.fields` list every violation with its field and value", body = ErrorBody),
-                    (status = 428, description = "No `If-Match`: a change of a stored record names the version it read", body = ErrorBody),
-                    (status = 429, description = "Too many writes: see Retry-After", body = ErrorBody),
-                    (status = 201, description = "Applied at once: the approved proposal; `Location` names the record", body = polis_app::ProposalView),
-                )
-            )]
-            pub(crate) async fn create(
-                State(state): State<AppState>,
-                Writer(principal): Writer,
-                JsonBody(body): JsonBody<$body>,
-            ) -> Result<Response, ApiError> {
-                let record = Record::$variant(body.record);
-                let url = format!("{}/{}", $collection, record.key());
-                let proposal = propose(&state, &principal, RecordWrite::Create(record), &body.comment, None).await?;
-                written(proposal, Some(url), true)
-            }
-
-            #[doc = concat!("Proposes replacing a stored ", $what, " with the record in the body, which keeps its key (editors and above). `If-Match` is required.")]
-            #[utoipa::path(
-                put,
-                path = $item,
-                tag = $tag,
-                params(
-                    ($param = String, Path, description = "The record's key: its id (a membership's or relation's key, `|`-separated), URL-encoded"),
-                    ("If-Match" = String, Header, description = "The ETag a GET of this URL answered, or `*`"),
-                ),
-                request_body = $body,
-                security(("bearer" = [])),
-                responses(
-                    (status = 200, description = "Applied at once (`direct_apply_for_reviewers`, a reviewer or admin): the approved proposal", body = polis_app::ProposalView),
-                    (status = 202, description = "The proposal, open, waiting for a reviewer; `Location` names it", body = polis_app::ProposalView),
-                    (status = 400, description = "The body is not JSON, or the change changes nothing", body = ErrorBody),
-                    (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
-                    (status = 403, description = "The token's user is not an editor", body = ErrorBody),
-                    (status = 404, description = "No such record", body = ErrorBody),
-                    (status = 409, description = "`precondition_failed`: the record changed since the `If-Match` version was read; `conflict`: the key is taken, or the records forbid it; nothing was written", body = ErrorBody),
-                    (status = 413, description = "The body is too large", body = ErrorBody),
-                    (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
-                    (status = 422, description = "The record is not of the kind's shape (an unknown or missing field), or breaks the data's rules: `details.violations` and `details.fields` list every violation with its field and value", body = ErrorBody),
-                    (status = 428, description = "No `If-Match`: a change of a stored record names the version it read", body = ErrorBody),
-                    (status = 429, description = "Too many writes: see Retry-After", body = ErrorBody),
-                )
-            )]
-            pub(crate) async fn replace(
-                State(state): State<AppState>,
-                ApiPath(key): ApiPath<String>,
-                if_match: IfMatch,
-                Writer(principal): Writer,
-                JsonBody(body): JsonBody<$body>,
-            ) -> Result<Response, ApiError> {
-                let url = format!("{}/{}", $collection, key);
-                let write = RecordWrite::Replace { key: key.clone(), record: Record::$variant(body.record) };
-                let proposal = propose(&state, &principal, write, &body.comment, Some(($kind, &key, &if_match, true))).await?;
-                written(proposal, Some(url), false)
-            }
-
-            #[doc = concat!("Proposes deleting a ", $what, " that nothing references (editors and above). `If-Match` is required.")]
-            #[utoipa::path(
-                delete,
-                path = $item,
-                tag = $tag,
-                params(
-                    ($param = String, Path, description = "The record's key, URL-encoded"),
-                    ("If-Match" = String, Header, description = "The ETag a GET of this URL answered, or `*`"),
-                    DeleteParams,
-                ),
-                security(("bearer" = [])),
-                responses(
-                    (status = 200, description = "Applied at once (`direct_apply_for_reviewers`, a reviewer or admin): the approved proposal", body = polis_app::ProposalView),
-                    (status = 202, description = "The proposal, open, waiting for a reviewer; `Location` names it", body = polis_app::ProposalView),
-                    (status = 400, description = "The body is not JSON, or the change changes nothing", body = ErrorBody),
-                    (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
-                    (status = 403, description = "The token's user is not an editor", body = ErrorBody),
-                    (status = 404, description = "No such record", body = ErrorBody),
-                    (status = 409, description = "`precondition_failed`: the record changed since the `If-Match` version was read; `conflict`: the key is taken, or the records forbid it; nothing was written", body = ErrorBody),
-                    (status = 413, description = "The body is too large", body = ErrorBody),
-                    (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
-                    (status = 422, description = "The record is not of the kind's shape (an unknown or missing field), or breaks the data's rules: `details.violations` and `details.fields` list every violation with its field and value", body = ErrorBody),
-                    (status = 428, description = "No `If-Match`: a change of a stored record names the version it read", body = ErrorBody),
-                    (status = 429, description = "Too many writes: see Retry-After", body = ErrorBody),
-                )
-            )]
-            pub(crate) async fn delete(
-                State(state): State<AppState>,
-                ApiPath(key): ApiPath<String>,
-                ApiQuery(params): ApiQuery<DeleteParams>,
-                if_match: IfMatch,
-                Writer(principal): Writer,
-            ) -> Result<Response, ApiError> {
-                let comment = params::required_text("comment", params.comment.as_deref(), "why the record goes")?;
-                let write = RecordWrite::Delete { kind: $kind, key: key.clone() };
-                let proposal = propose(&state, &principal, write, &comment, Some(($kind, &key, &if_match, true))).await?;
-                written(proposal, None, false)
-            }
-        }
+/// Proposes merging the record of `kind` stored as `old` into another (`If-Match`: the
+/// version of `old`, required).
+async fn merge(
+    state: AppState,
+    principal: Principal,
+    kind: RecordKind,
+    old: String,
+    if_match: IfMatch,
+    body: MergeBody,
+) -> Result<Response, ApiError> {
+    let version = Version {
+        kind,
+        key: &old,
+        if_match: &if_match,
+        required: true,
     };
+    let write = RecordWrite::Merge {
+        kind,
+        old: old.clone(),
+        into: body.into,
+    };
+    let proposal = propose(&state, &principal, write, &body.comment, Some(version)).await?;
+    written(proposal, None, false)
 }
 
-/// Merge and unmerge of one kind (places and actors).
+/// Proposes undoing the merge of `old`; approval refuses it when a record it would restore
+/// changed since, so there is no version to compare.
+async fn unmerge(
+    state: AppState,
+    principal: Principal,
+    kind: RecordKind,
+    old: String,
+    body: UnmergeBody,
+) -> Result<Response, ApiError> {
+    let write = RecordWrite::Unmerge { kind, old };
+    let proposal = propose(&state, &principal, write, &body.comment, None).await?;
+    written(proposal, None, false)
+}
+
+/// Merge and unmerge of one kind (places and actors), documented.
 macro_rules! merges {
-    ($module:ident, $kind:expr, merge = $merge:literal, unmerge = $unmerge:literal, param = $param:literal, tag = $tag:literal, what = $what:literal) => {
+    ($module:ident, $variant:ident, merge = $merge:literal, unmerge = $unmerge:literal, param = $param:literal, tag = $tag:literal, what = $what:literal) => {
         pub(crate) mod $module {
             use super::*;
 
             #[doc = concat!("Proposes merging this ", $what, " into another (`into`): every reference moves, and this one becomes a redirect (editors and above). `If-Match` (the version of the merged one) is required. As `polis propose --merge`.")]
             #[utoipa::path(
-                post,
-                path = $merge,
-                tag = $tag,
+                post, path = $merge, tag = $tag,
                 params(
-                    ($param = String, Path, description = "The id of the record merged away"),
+                    ($param = inline(schema::RecordId), Path),
                     ("If-Match" = String, Header, description = "The ETag a GET of the merged record's URL answered, or `*`"),
                 ),
                 request_body = MergeBody,
                 security(("bearer" = [])),
                 responses(
-                    (status = 200, description = "Applied at once (`direct_apply_for_reviewers`, a reviewer or admin): the approved proposal", body = polis_app::ProposalView),
-                    (status = 202, description = "The proposal, open, waiting for a reviewer; `Location` names it", body = polis_app::ProposalView),
-                    (status = 400, description = "The body is not JSON, or the change changes nothing", body = ErrorBody),
-                    (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
-                    (status = 403, description = "The token's user is not an editor", body = ErrorBody),
-                    (status = 404, description = "No such record", body = ErrorBody),
-                    (status = 409, description = "`precondition_failed`: the record changed since the `If-Match` version was read; `conflict`: the key is taken, or the records forbid it; nothing was written", body = ErrorBody),
-                    (status = 413, description = "The body is too large", body = ErrorBody),
-                    (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
-                    (status = 422, description = "The record is not of the kind's shape (an unknown or missing field), or breaks the data's rules: `details.violations` and `details.fields` list every violation with its field and value", body = ErrorBody),
-                    (status = 428, description = "No `If-Match`: a change of a stored record names the version it read", body = ErrorBody),
-                    (status = 429, description = "Too many writes: see Retry-After", body = ErrorBody),
+                    WriteAnswers,
+                    (status = 428, description = "No `If-Match`: a merge names the version of the record it merges away", body = ErrorBody),
                 )
             )]
             pub(crate) async fn merge(
@@ -332,33 +486,16 @@ macro_rules! merges {
                 Writer(principal): Writer,
                 JsonBody(body): JsonBody<MergeBody>,
             ) -> Result<Response, ApiError> {
-                let write = RecordWrite::Merge { kind: $kind, old: old.clone(), into: body.into };
-                let proposal = propose(&state, &principal, write, &body.comment, Some(($kind, &old, &if_match, true))).await?;
-                written(proposal, None, false)
+                super::merge(state, principal, RecordKind::$variant, old, if_match, body).await
             }
 
             #[doc = concat!("Proposes undoing the merge of this ", $what, " exactly (editors and above); approval refuses it when a record it would restore changed since the merge, so no `If-Match` is needed. As `polis propose --unmerge`.")]
             #[utoipa::path(
-                post,
-                path = $unmerge,
-                tag = $tag,
-                params(($param = String, Path, description = "The id the merged record had")),
+                post, path = $unmerge, tag = $tag,
+                params(($param = inline(schema::RecordId), Path)),
                 request_body = UnmergeBody,
                 security(("bearer" = [])),
-                responses(
-                    (status = 200, description = "Applied at once (`direct_apply_for_reviewers`, a reviewer or admin): the approved proposal", body = polis_app::ProposalView),
-                    (status = 202, description = "The proposal, open, waiting for a reviewer; `Location` names it", body = polis_app::ProposalView),
-                    (status = 400, description = "The body is not JSON, or the change changes nothing", body = ErrorBody),
-                    (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
-                    (status = 403, description = "The token's user is not an editor", body = ErrorBody),
-                    (status = 404, description = "No such record", body = ErrorBody),
-                    (status = 409, description = "`precondition_failed`: the record changed since the `If-Match` version was read; `conflict`: the key is taken, or the records forbid it; nothing was written", body = ErrorBody),
-                    (status = 413, description = "The body is too large", body = ErrorBody),
-                    (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
-                    (status = 422, description = "The record is not of the kind's shape (an unknown or missing field), or breaks the data's rules: `details.violations` and `details.fields` list every violation with its field and value", body = ErrorBody),
-                    (status = 428, description = "No `If-Match`: a change of a stored record names the version it read", body = ErrorBody),
-                    (status = 429, description = "Too many writes: see Retry-After", body = ErrorBody),
-                )
+                responses(WriteAnswers)
             )]
             pub(crate) async fn unmerge(
                 State(state): State<AppState>,
@@ -366,238 +503,15 @@ macro_rules! merges {
                 Writer(principal): Writer,
                 JsonBody(body): JsonBody<UnmergeBody>,
             ) -> Result<Response, ApiError> {
-                let write = RecordWrite::Unmerge { kind: $kind, old };
-                let proposal = propose(&state, &principal, write, &body.comment, None).await?;
-                written(proposal, None, false)
+                super::unmerge(state, principal, RecordKind::$variant, old, body).await
             }
         }
     };
 }
 
-/// One record by its key, as stored: its `ETag` is its version.
-macro_rules! one {
-    ($name:ident, $kind:expr, $type:ty, path = $path:literal, param = $param:literal, tag = $tag:literal, what = $what:literal) => {
-        #[doc = concat!("One ", $what, " by its key, with the fields of the bundle format. Its `ETag` is the record's version, for `If-Match`.")]
-        #[utoipa::path(
-            get,
-            path = $path,
-            tag = $tag,
-            params(($param = String, Path, description = "The record's key: its id (a membership's or relation's key, `|`-separated), URL-encoded")),
-            responses(
-                (status = 200, description = "The record", body = $type),
-                (status = 400, description = "A parameter was given; none is accepted", body = ErrorBody),
-                (status = 404, description = "No record of this kind has this key", body = ErrorBody),
-            )
-        )]
-        pub(crate) async fn $name(
-            State(state): State<AppState>,
-            ApiPath(key): ApiPath<String>,
-            ApiQuery(_): ApiQuery<params::NoParams>,
-        ) -> Result<Response, ApiError> {
-            let snapshot = state.app().snapshot().await?;
-            let body = snapshot.record($kind, &key)?;
-            Ok(super::json_text(body))
-        }
-    };
-}
-
-one!(
-    network,
-    RecordKind::Network,
-    polis_core::Network,
-    path = "/api/v1/networks/{id}",
-    param = "id",
-    tag = "networks",
-    what = "network"
-);
-one!(
-    membership,
-    RecordKind::Membership,
-    polis_core::Membership,
-    path = "/api/v1/memberships/{id}",
-    param = "id",
-    tag = "networks",
-    what = "membership"
-);
-one!(
-    actor,
-    RecordKind::Actor,
-    polis_core::Actor,
-    path = "/api/v1/actors/{id}",
-    param = "id",
-    tag = "actors",
-    what = "actor"
-);
-one!(
-    relation,
-    RecordKind::Relation,
-    polis_core::Relation,
-    path = "/api/v1/relations/{id}",
-    param = "id",
-    tag = "actors",
-    what = "relation"
-);
-one!(
-    activity,
-    RecordKind::Activity,
-    polis_core::Activity,
-    path = "/api/v1/activities/{id}",
-    param = "id",
-    tag = "activities",
-    what = "activity"
-);
-one!(
-    document,
-    RecordKind::Document,
-    polis_core::Document,
-    path = "/api/v1/documents/{id}",
-    param = "id",
-    tag = "documents",
-    what = "document"
-);
-one!(
-    source,
-    RecordKind::Source,
-    polis_core::Source,
-    path = "/api/v1/sources/{id}",
-    param = "id",
-    tag = "sources",
-    what = "source"
-);
-one!(
-    figure,
-    RecordKind::Figure,
-    polis_core::ReportedFigure,
-    path = "/api/v1/reported-figures/{id}",
-    param = "id",
-    tag = "analysis",
-    what = "reported figure"
-);
-
-writes!(
-    place_writes,
-    RecordKind::Place,
-    polis_core::Place,
-    Place,
-    PlaceBody,
-    collection = "/api/v1/places",
-    item = "/api/v1/places/{place}",
-    param = "place",
-    tag = "places",
-    what = "place"
-);
-writes!(
-    tie_writes,
-    RecordKind::Tie,
-    polis_core::Tie,
-    Tie,
-    TieBody,
-    collection = "/api/v1/ties",
-    item = "/api/v1/ties/{tie}",
-    param = "tie",
-    tag = "ties",
-    what = "tie (with its lifecycle events)"
-);
-writes!(
-    network_writes,
-    RecordKind::Network,
-    polis_core::Network,
-    Network,
-    NetworkBody,
-    collection = "/api/v1/networks",
-    item = "/api/v1/networks/{id}",
-    param = "id",
-    tag = "networks",
-    what = "network"
-);
-writes!(
-    membership_writes,
-    RecordKind::Membership,
-    polis_core::Membership,
-    Membership,
-    MembershipBody,
-    collection = "/api/v1/memberships",
-    item = "/api/v1/memberships/{id}",
-    param = "id",
-    tag = "networks",
-    what = "membership"
-);
-writes!(
-    actor_writes,
-    RecordKind::Actor,
-    polis_core::Actor,
-    Actor,
-    ActorBody,
-    collection = "/api/v1/actors",
-    item = "/api/v1/actors/{id}",
-    param = "id",
-    tag = "actors",
-    what = "actor"
-);
-writes!(
-    relation_writes,
-    RecordKind::Relation,
-    polis_core::Relation,
-    Relation,
-    RelationBody,
-    collection = "/api/v1/relations",
-    item = "/api/v1/relations/{id}",
-    param = "id",
-    tag = "actors",
-    what = "relation"
-);
-writes!(
-    activity_writes,
-    RecordKind::Activity,
-    polis_core::Activity,
-    Activity,
-    ActivityBody,
-    collection = "/api/v1/activities",
-    item = "/api/v1/activities/{id}",
-    param = "id",
-    tag = "activities",
-    what = "activity"
-);
-writes!(
-    document_writes,
-    RecordKind::Document,
-    polis_core::Document,
-    Document,
-    DocumentBody,
-    collection = "/api/v1/documents",
-    item = "/api/v1/documents/{id}",
-    param = "id",
-    tag = "documents",
-    what = "document (with its articles)"
-);
-writes!(
-    source_writes,
-    RecordKind::Source,
-    polis_core::Source,
-    Source,
-    SourceBody,
-    collection = "/api/v1/sources",
-    item = "/api/v1/sources/{id}",
-    param = "id",
-    tag = "sources",
-    what = "source"
-);
-writes!(
-    figure_writes,
-    RecordKind::Figure,
-    polis_core::ReportedFigure,
-    Figure,
-    FigureBody,
-    collection = "/api/v1/reported-figures",
-    item = "/api/v1/reported-figures/{id}",
-    param = "id",
-    tag = "analysis",
-    what = "reported figure"
-);
-
 merges!(
     place_merges,
-    RecordKind::Place,
+    Place,
     merge = "/api/v1/places/{place}/merge",
     unmerge = "/api/v1/places/{place}/unmerge",
     param = "place",
@@ -606,13 +520,66 @@ merges!(
 );
 merges!(
     actor_merges,
-    RecordKind::Actor,
+    Actor,
     merge = "/api/v1/actors/{id}/merge",
     unmerge = "/api/v1/actors/{id}/unmerge",
     param = "id",
     tag = "actors",
     what = "actor"
 );
+
+/// The body of `POST /ties/{tie}/events`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EventBody {
+    /// Why: where the event comes from.
+    #[schema(example = "the council ended the partnership, see its minutes of 2019-10-07")]
+    comment: String,
+    /// The event, with the fields of the bundle format's `[[tie.events]]`.
+    event: polis_core::TieEvent,
+}
+
+/// Proposes adding one lifecycle event (a renewal, a suspension, a termination) to a stored
+/// tie, rather than replacing the whole tie (editors and above): the proposal's diff is the
+/// tie before and after, with the event among its events in date order. `If-Match` is
+/// optional; approval refuses the change when the tie changed since it was proposed. As
+/// `polis propose --event TIE`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/ties/{tie}/events",
+    tag = "ties",
+    params(
+        ("tie" = inline(schema::RecordId), Path),
+        ("If-Match" = Option<String>, Header, description = "Optional: the ETag a GET of the tie's URL answered; 409 `precondition_failed` when it changed since"),
+    ),
+    request_body = EventBody,
+    security(("bearer" = [])),
+    responses(
+        WriteAnswers,
+        (status = 201, description = "Applied at once: the approved proposal; `Location` names the tie", body = ProposalView),
+    )
+)]
+pub(crate) async fn add_tie_event(
+    State(state): State<AppState>,
+    ApiPath(tie): ApiPath<String>,
+    if_match: IfMatch,
+    Writer(principal): Writer,
+    JsonBody(body): JsonBody<EventBody>,
+) -> Result<Response, ApiError> {
+    let url = format!("/api/v1/ties/{tie}");
+    let version = if_match.is_given().then_some(Version {
+        kind: RecordKind::Tie,
+        key: &tie,
+        if_match: &if_match,
+        required: false,
+    });
+    let write = RecordWrite::AddTieEvent {
+        tie: tie.clone(),
+        event: body.event,
+    };
+    let proposal = propose(&state, &principal, write, &body.comment, version).await?;
+    written(proposal, Some(url), true)
+}
 
 /// The page parameters every list takes.
 macro_rules! list_params {
@@ -626,7 +593,7 @@ macro_rules! list_params {
             #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
             limit: Option<String>,
             /// The `next_cursor` of the page before [default: the first page].
-            #[param(value_type = Option<String>, pattern = "^c1([0-9a-f]{2})+$")]
+            #[param(value_type = Option<String>)]
             cursor: Option<String>,
         }
     };

@@ -17,7 +17,7 @@ use crate::state::AppState;
 pub(crate) struct SearchParams {
     /// What to look for, in any language or script (diacritics ignored; every word is
     /// matched as a prefix).
-    #[param(value_type = String, example = "Hrib")]
+    #[param(value_type = crate::schema::NonBlank, inline, example = "Hrib")]
     q: Option<String>,
     /// At most this many hits [default: 20].
     #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]

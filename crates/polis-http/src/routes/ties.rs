@@ -8,7 +8,7 @@ use polis_core::{PartialDate, TieKind, TieStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
-use super::{MAX_LIMIT, json, on_snapshot, size};
+use super::{MAX_LIMIT, size};
 use crate::error::{ApiError, ErrorBody};
 use crate::params::{self, ApiQuery};
 use crate::schema;
@@ -38,18 +38,18 @@ pub(crate) struct TiesParams {
     /// At most this many ties [default: 100].
     #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     limit: Option<String>,
-    /// Skip this many ties first [default: 0]; not with `cursor`.
+    /// Skip this many ties first (after the `cursor`'s, when both are given) [default: 0].
     #[param(value_type = Option<u32>, minimum = 0, maximum = 2147483647)]
     offset: Option<String>,
     /// The `next_cursor` of the page before: the page starts after its last tie, so ties
-    /// added or removed meanwhile neither repeat nor skip others; not with `offset`.
-    #[param(value_type = Option<String>, pattern = "^c1([0-9a-f]{2})+$")]
+    /// added or removed meanwhile neither repeat nor skip others.
+    #[param(value_type = Option<String>)]
     cursor: Option<String>,
 }
 
 /// One page of ties.
 #[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct TiesPage<'a> {
+pub(crate) struct TiesPage {
     #[serde(skip_serializing_if = "Option::is_none")]
     as_of: Option<PartialDate>,
     /// How many ties pass the filters, on every page together.
@@ -57,7 +57,7 @@ pub(crate) struct TiesPage<'a> {
     limit: u64,
     offset: u64,
     /// The ties of this page, by id.
-    items: &'a [TieRow],
+    items: Vec<TieRow>,
     /// Give this as `cursor` for the next page; none on the last page.
     next_cursor: Option<String>,
 }
@@ -92,11 +92,6 @@ pub(crate) async fn ties(
     )?;
     let offset = params::number("offset", params.offset.as_deref(), 0, 0, i32::MAX as u64)?;
     let page = super::records::page_request(params.limit.as_deref(), params.cursor.as_deref())?;
-    if page.cursor.is_some() && offset > 0 {
-        return Err(ApiError::BadRequest(
-            "query parameters `offset` and `cursor` do not go together: give the `next_cursor` of the page before, or an offset".to_owned(),
-        ));
-    }
     let query = TiesQuery {
         place: params.place.filter(|p| !p.trim().is_empty()),
         country,
@@ -104,35 +99,22 @@ pub(crate) async fn ties(
         status,
         as_of,
     };
-    on_snapshot(&state, move |snapshot| {
-        if page.cursor.is_some() {
-            let answer = snapshot
-                .ties_page(&query, &page)
-                .map_err(|e| ApiError::from(e).in_parameter("place"))?;
-            return json(&TiesPage {
-                as_of,
-                total: answer.total,
-                limit,
-                offset,
-                items: &answer.items,
-                next_cursor: answer.next_cursor,
-            });
-        }
-        let rows = snapshot
-            .ties(&query)
+    let key = format!(
+        "ties {query:?} {offset} {limit} {:?} {}",
+        page.cursor,
+        polis_app::today()
+    );
+    super::on_snapshot_cached(&state, key, move |snapshot| {
+        let answer = snapshot
+            .ties_page(&query, size(offset), &page)
             .map_err(|e| ApiError::from(e).in_parameter("place"))?;
-        let start = size(offset).min(rows.len());
-        let end = start.saturating_add(size(limit)).min(rows.len());
-        let next_cursor = (end < rows.len() && end > start).then(|| {
-            polis_app::Cursor::after(polis_app::RecordKind::Tie, &rows[end - 1].id).to_string()
-        });
-        json(&TiesPage {
+        Ok(TiesPage {
             as_of,
-            total: rows.len(),
+            total: answer.total,
             limit,
             offset,
-            items: &rows[start..end],
-            next_cursor,
+            items: answer.items,
+            next_cursor: answer.next_cursor,
         })
     })
     .await

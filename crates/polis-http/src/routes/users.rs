@@ -47,7 +47,7 @@ pub(crate) async fn users(
     put,
     path = "/api/v1/users/{name}/role",
     tag = "users",
-    params(("name" = String, Path, description = "The user's name")),
+    params(("name" = String, Path, pattern = "^[A-Za-z0-9._@-]{1,64}$", description = "The user's name: 1 to 64 letters, digits, `.`, `_`, `-` or `@` (letters of other scripts are accepted too)")),
     request_body = RoleBody,
     security(("bearer" = [])),
     responses(
@@ -215,13 +215,14 @@ pub(crate) async fn create_token(
     delete,
     path = "/api/v1/tokens/{id}",
     tag = "users",
-    params(("id" = String, Path, description = "The token's id (from `GET /tokens`), not its secret")),
+    params(("id" = String, Path, pattern = "^[0-9a-f]{16}$", description = "The token's id (from `GET /tokens`), not its secret")),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Revoked: it is refused from now on"),
         (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
         (status = 403, description = "Another user's token, and not an admin", body = ErrorBody),
         (status = 404, description = "No token has this id", body = ErrorBody),
+        (status = 409, description = "The token was revoked already", body = ErrorBody),
         (status = 429, description = "Too many writes: see Retry-After", body = ErrorBody),
     )
 )]

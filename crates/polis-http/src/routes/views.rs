@@ -72,7 +72,7 @@ pub(crate) struct AsOfParams {
     path = "/api/v1/ties/{tie}",
     tag = "ties",
     params(
-        ("tie" = String, Path, description = "The tie's id"),
+        ("tie" = inline(crate::schema::RecordId), Path, description = "The tie's id"),
         AsOfParams,
     ),
     responses(
@@ -99,7 +99,7 @@ pub(crate) async fn tie(
     path = "/api/v1/places/{place}/dossier",
     tag = "places",
     params(
-        ("place" = String, Path, description = "An id, a former id, or a name in any script, URL-encoded"),
+        ("place" = inline(crate::schema::PlaceRef), Path, description = "An id, a former id, or a name in any script, URL-encoded"),
         AsOfParams,
     ),
     responses(
@@ -126,7 +126,7 @@ pub(crate) async fn dossier(
 #[into_params(parameter_in = Query)]
 pub(crate) struct NeighbourhoodParams {
     /// The record at the centre: an id or a name of an actor, place, network or activity.
-    #[param(value_type = String, example = "cz-prague")]
+    #[param(value_type = crate::schema::NonBlank, inline, example = "cz-prague")]
     of: Option<String>,
     /// How many links away to walk, 1 to 4 [default: 2].
     #[param(value_type = Option<u32>, minimum = 1, maximum = 4)]

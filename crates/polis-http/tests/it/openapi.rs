@@ -479,3 +479,96 @@ async fn every_json_answer_matches_its_documented_schema_recursively() {
         }
     }
 }
+
+/// The schema of the parameter `name` of `method` on `path`.
+fn parameter_schema<'a>(document: &'a Value, path: &str, method: &str, name: &str) -> &'a Value {
+    document["paths"][path][method]["parameters"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == name))
+        .map(|p| &p["schema"])
+        .unwrap_or_else(|| panic!("{method} {path} has no parameter {name}"))
+}
+
+/// Issue 11: every path parameter says what it accepts (a pattern, or a minimum for a
+/// number), every stored key of the reference data matches the pattern of its URL, every
+/// cursor a list gives matches the pattern of that list's `cursor`, and every optional query
+/// parameter allows an empty value (which counts as absent).
+#[tokio::test]
+async fn path_parameters_and_cursors_have_patterns_that_the_stored_keys_match() {
+    let server = Server::start().await;
+    let document = document(&server).await;
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("an item") {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let schema = &parameter["schema"];
+                match parameter["in"].as_str() {
+                    Some("path") => assert!(
+                        schema["pattern"].is_string() || schema["minimum"].is_number(),
+                        "{method} {path}: path parameter {parameter} says nothing of what it accepts"
+                    ),
+                    Some("query") if parameter["required"] != true => assert_eq!(
+                        parameter["allowEmptyValue"], true,
+                        "{method} {path}: {parameter}"
+                    ),
+                    _ => {}
+                }
+            }
+        }
+    }
+    for (list, item_path, parameter) in [
+        ("/api/v1/places", "/api/v1/places/{place}", "place"),
+        ("/api/v1/networks", "/api/v1/networks/{id}", "id"),
+        ("/api/v1/memberships", "/api/v1/memberships/{id}", "id"),
+        ("/api/v1/relations", "/api/v1/relations/{id}", "id"),
+        ("/api/v1/activities", "/api/v1/activities/{id}", "id"),
+        ("/api/v1/sources", "/api/v1/sources/{id}", "id"),
+    ] {
+        let key_pattern = parameter_schema(&document, item_path, "delete", parameter)["pattern"]
+            .as_str()
+            .expect("a pattern");
+        let key_pattern = regex::Regex::new(key_pattern).expect("a regex");
+        let cursor_pattern = parameter_schema(&document, list, "get", "cursor")["pattern"]
+            .as_str()
+            .expect("a cursor pattern");
+        let cursor_pattern = regex::Regex::new(cursor_pattern).expect("a regex");
+        let page = server.get(&format!("{list}?limit=3")).await.ok_json();
+        let cursor = page["next_cursor"].as_str().expect("a next page");
+        assert!(
+            cursor_pattern.is_match(cursor),
+            "{list}: {cursor} !~ {cursor_pattern}"
+        );
+        let items = server.get(&format!("{list}?limit=1000")).await.ok_json();
+        for record in items["items"].as_array().expect("items") {
+            let key = match list {
+                "/api/v1/memberships" => [&record["network"], &record["member"]]
+                    .iter()
+                    .map(|v| v.as_str().expect("text").to_owned())
+                    .chain(record["start"].as_str().map(str::to_owned))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+                "/api/v1/relations" => format!(
+                    "{}|{}|{}|{}",
+                    record["from"].as_str().expect("from"),
+                    record["kind"].as_str().expect("kind"),
+                    record["to"].as_str().expect("to"),
+                    record["start"].as_str().unwrap_or("")
+                ),
+                _ => record["id"].as_str().expect("an id").to_owned(),
+            };
+            assert!(
+                key_pattern.is_match(&key),
+                "{list}: '{key}' !~ {key_pattern}"
+            );
+        }
+        // A cursor of another list is outside this one's pattern, and refused.
+        let foreign = server.get("/api/v1/ties?limit=1").await.ok_json()["next_cursor"]
+            .as_str()
+            .expect("a tie cursor")
+            .to_owned();
+        assert!(!cursor_pattern.is_match(&foreign), "{list}: {foreign}");
+        assert_eq!(
+            server.get(&format!("{list}?cursor={foreign}")).await.status,
+            StatusCode::BAD_REQUEST
+        );
+    }
+}

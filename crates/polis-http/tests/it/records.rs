@@ -897,3 +897,103 @@ async fn api_docs_is_swagger_ui_from_the_embedded_assets() {
         .expect("a CSP");
     assert!(csp.contains("script-src 'self'"), "{csp}");
 }
+
+/// Issue 11: one lifecycle event added to a tie, as a proposal, instead of a PUT of the
+/// whole tie: reviewed, applied in date order, refused when it is there already, for a
+/// tie that does not exist, and when it breaks the data's rules.
+#[tokio::test]
+async fn one_lifecycle_event_is_added_to_a_tie_as_a_proposal() {
+    let team = Team::start(false).await;
+    let tie = "/api/v1/ties/cn-beijing--cz-prague";
+    let events = format!("{tie}/events");
+    let before = team.server.get(tie).await.ok_json();
+    let n_events = before["tie"]["events"].as_array().expect("events").len();
+    let renewed =
+        json!({"kind": "renewed", "date": "2018-05", "side": "cz-prague", "sources": ["deck"]});
+    let body = json!({"comment": "renewed in 2018, see the minutes", "event": renewed});
+    // A viewer may not; an editor proposes, nothing changes until a reviewer approves.
+    let refused = team
+        .send(
+            reqwest::Method::POST,
+            &events,
+            &team.viewer,
+            None,
+            Some(&body),
+        )
+        .await;
+    check_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+    let proposed = team
+        .send(
+            reqwest::Method::POST,
+            &events,
+            &team.editor,
+            None,
+            Some(&body),
+        )
+        .await;
+    let proposal = proposed.json();
+    assert_eq!(proposal["status"], "open", "{proposal}");
+    assert_eq!(proposal["diff"][0]["kind"], "tie", "{proposal}");
+    assert_eq!(
+        team.server.get(tie).await.ok_json()["tie"]["events"]
+            .as_array()
+            .expect("events")
+            .len(),
+        n_events
+    );
+    assert_eq!(team.approve(&proposed).await["n_updated"], 1);
+    let after = team.server.get(tie).await.ok_json();
+    let kinds: Vec<&str> = after["tie"]["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["kind"].as_str().expect("a kind"))
+        .collect();
+    // Between the signature (2016) and the termination (2019-10): date order.
+    assert_eq!(kinds, ["signed", "renewed", "terminated"], "{after}");
+    // The same event again is a conflict; a tie that does not exist is 404; an event that
+    // names an unknown source is 422, naming the field.
+    let again = team
+        .send(
+            reqwest::Method::POST,
+            &events,
+            &team.editor,
+            None,
+            Some(&body),
+        )
+        .await;
+    check_error(&again, StatusCode::CONFLICT, "conflict");
+    let nowhere = team
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/ties/xx-a--xx-b/events",
+            &team.editor,
+            None,
+            Some(&body),
+        )
+        .await;
+    check_error(&nowhere, StatusCode::NOT_FOUND, "not_found");
+    let unsourced = json!({"comment": "x", "event": {"kind": "suspended", "date": "2020", "sources": ["no-such-source"]}});
+    let invalid = team
+        .send(
+            reqwest::Method::POST,
+            &events,
+            &team.editor,
+            None,
+            Some(&unsourced),
+        )
+        .await;
+    check_error_code(&invalid, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert!(invalid.body.contains("no-such-source"), "{}", invalid.body);
+    // A stale If-Match is refused before anything is proposed.
+    let stale = team
+        .send(
+            reqwest::Method::POST,
+            &events,
+            &team.editor,
+            Some("\"0000\""),
+            Some(&json!({"comment": "x", "event": {"kind": "suspended", "date": "2020", "sources": ["deck"]}})),
+        )
+        .await;
+    check_error_code(&stale, StatusCode::CONFLICT, "precondition_failed");
+}
