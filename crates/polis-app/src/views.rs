@@ -313,17 +313,20 @@ impl Snapshot {
         let mut places = Vec::new();
         let mut drawn: BTreeSet<&str> = BTreeSet::new();
         let mut n_places_without_coordinates = 0;
+        // A district or a metropolitan government without coordinates of its own is drawn
+        // where the place it lies in, or its seat, is.
+        let index = polis_analysis::PlaceIndex::new(data);
         for place in &data.places {
             let place_degree = degree.get(place.id.as_str()).copied().unwrap_or(0);
-            match place.shown_coordinates() {
-                Some(c) => {
+            match index.position(&place.id) {
+                Some((lat, lon, _)) => {
                     drawn.insert(&place.id);
                     places.push(MapPlace {
                         id: place.id.clone(),
                         name: place.name.clone(),
                         country: place.country.clone(),
-                        lat: c.lat,
-                        lon: c.lon,
+                        lat,
+                        lon,
                         degree: place_degree,
                         provisional: place.provisional,
                         networks: networks_of.remove(place.id.as_str()).unwrap_or_default(),

@@ -343,6 +343,7 @@ mod tests {
             reason: None,
             document: None,
             sources: vec!["deck".to_owned()],
+            disputed_by: Vec::new(),
         }
     }
 

@@ -497,6 +497,12 @@ pub fn row_answer(
     country: Option<&str>,
     coordinates: Option<(f64, f64)>,
 ) -> RowAnswer {
+    if let Some(metropolitan) = metropolitan_view(gazetteer, name, country, coordinates) {
+        return RowAnswer {
+            best: Some(metropolitan),
+            ..RowAnswer::default()
+        };
+    }
     let candidates = gazetteer.resolve(name, country);
     let (chosen, suffix) = choose(&candidates, None, coordinates);
     let km = |c: &Candidate| distance_to(c, coordinates).map(|d| (d * 10.0).round() / 10.0);
@@ -593,8 +599,23 @@ pub fn candidate_views(
     limit: usize,
 ) -> Vec<CandidateView> {
     // A metropolitan government is what an import makes of the name: it comes first.
-    let metropolitan = gazetteer
-        .resolve_metropolitan(name, country)
+    metropolitan_view(gazetteer, name, country, None)
+        .into_iter()
+        .chain(gazetteer.resolve(name, country).into_iter().map(view))
+        .take(limit)
+        .collect()
+}
+
+/// The metropolitan government an import makes of `name`, as a candidate, where its
+/// designators make it one: drawn at its seat, confident.
+fn metropolitan_view(
+    gazetteer: &Gazetteer,
+    name: &str,
+    country: Option<&str>,
+    near: Option<(f64, f64)>,
+) -> Option<CandidateView> {
+    gazetteer
+        .resolve_metropolitan_near(name, country, near)
         .map(|m| CandidateView {
             name: name.trim().to_owned(),
             country: m.country.clone().unwrap_or_default(),
@@ -610,12 +631,7 @@ pub fn candidate_views(
             confident: true,
             explanation: m.explanation(),
             ambiguous_with: Vec::new(),
-        });
-    metropolitan
-        .into_iter()
-        .chain(gazetteer.resolve(name, country).into_iter().map(view))
-        .take(limit)
-        .collect()
+        })
 }
 
 fn view(c: Candidate) -> CandidateView {

@@ -161,6 +161,7 @@ pub async fn propose(app: &App, args: ProposeArgs) -> anyhow::Result<()> {
             reason: args.reason.clone(),
             document: args.document.clone(),
             sources: args.sources.clone(),
+            disputed_by: Vec::new(),
         };
         let principal = principal(app, &args.acting).await?;
         let snapshot = app.snapshot().await.cli()?;
