@@ -125,3 +125,22 @@ schema_from_fn! {
         .enum_values(Some(polis_app::RecordKind::ALL.iter().map(|k| k.as_str())))
         .build()
 }
+
+schema_from_fn! {
+    /// The file name of one of the dashboard's tables.
+    DashboardTableFile => {
+        let names: Vec<&str> = polis_app::DashboardTable::ALL.iter().map(|t| t.name()).collect();
+        let mut object = key_schema(
+            format!("^({})\\.csv$", names.join("|")),
+            "The table's file name",
+            "countries.csv",
+        );
+        object.enum_values = Some(
+            names
+                .iter()
+                .map(|n| serde_json::Value::from(format!("{n}.csv")))
+                .collect(),
+        );
+        object
+    }
+}

@@ -222,7 +222,7 @@ pub(crate) async fn export_search(
     get,
     path = "/api/v1/export/dashboard/{table}",
     tag = "export",
-    params(("table" = String, Path, description = "The table's file name", example = "countries.csv")),
+    params(("table" = inline(crate::schema::DashboardTableFile), Path, description = "The table's file name", example = "countries.csv")),
     responses(
         (status = 200, description = "The table's rows", content_type = "text/csv", body = String),
         (status = 404, description = "No table has this name", body = ErrorBody),
