@@ -267,6 +267,8 @@ pub struct Dossier<'a> {
     pub view: PlaceView<'a>,
     /// The places it lies in, nearest first.
     pub parents: Vec<&'a Place>,
+    /// A metropolitan government's seat: its core city.
+    pub seat: Option<&'a Place>,
     /// Its ties in full (events, evidence), in the order of `ties`.
     pub tie_records: Vec<&'a Tie>,
     pub activities: Vec<&'a Activity>,
@@ -471,6 +473,7 @@ impl Snapshot {
             parents.push(parent);
             next = parent.parent.as_deref();
         }
+        let seat = place.seat.as_deref().and_then(|s| self.place_by_id(s));
         let tie_records: Vec<&Tie> = view
             .ties
             .iter()
@@ -569,6 +572,7 @@ impl Snapshot {
             n_partner_countries: partner_countries.len(),
             view,
             parents,
+            seat,
             tie_records,
             activities,
             documents,

@@ -958,3 +958,60 @@ async fn the_explorer_keeps_the_links_in_force_within_a_window() {
         "the path's JSON link keeps the window"
     );
 }
+
+/// Issue 10 §3: a metropolitan government's dossier names its seat, links it, and says the
+/// map draws it there when no source locates it; the map layer draws it at the seat.
+#[tokio::test]
+async fn a_metropolitan_government_shows_its_seat_and_is_drawn_there() {
+    let server = Server::start().await;
+    let snapshot = server.state.app().snapshot().await.expect("a snapshot");
+    let mut place = snapshot.place_by_id("cz-prague").expect("Prague").clone();
+    place.id = "cz-metropolitni-oblast-praha".to_owned();
+    place.name = "Metropolitní oblast Praha".to_owned();
+    place.level = polis_core::PlaceLevel::Metropolitan;
+    place.seat = Some("cz-prague".to_owned());
+    place.names.clear();
+    place.coordinates.clear();
+    place.population.clear();
+    place.wikidata = None;
+    place.geonames = None;
+    place.iso_code = None;
+    place.parent = None;
+    place.former_ids.clear();
+    let data = polis_core::Dataset {
+        places: vec![place],
+        ..polis_core::Dataset::default()
+    };
+    server
+        .state
+        .app()
+        .store()
+        .apply(
+            &data,
+            &ChangeContext {
+                who: "test".into(),
+                context: "a metropolitan government".into(),
+            },
+        )
+        .await
+        .expect("the change applies");
+    server.state.reload().await.expect("the snapshot reloads");
+    let path = "/places/cz-metropolitni-oblast-praha";
+    let body = check_page(&server.get(path).await, path);
+    assert!(body.contains("Seat (core city)"), "{body}");
+    assert!(body.contains("href=\"/places/cz-prague\""), "{body}");
+    assert!(body.contains("drawn there on the map"), "{body}");
+    let snapshot = server.state.app().snapshot().await.expect("a snapshot");
+    let layer = snapshot.map_layer();
+    let drawn = layer
+        .places
+        .iter()
+        .find(|p| p.id == "cz-metropolitni-oblast-praha")
+        .expect("drawn at its seat");
+    let prague = layer
+        .places
+        .iter()
+        .find(|p| p.id == "cz-prague")
+        .expect("Prague");
+    assert_eq!((drawn.lat, drawn.lon), (prague.lat, prague.lon));
+}

@@ -82,6 +82,13 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
             }
             dl.ids {
                 dt { "polis id" } dd { code { (place.id) } }
+                @if let Some(seat) = dossier.seat {
+                    dt { "Seat (core city)" }
+                    dd {
+                        a href=(place_href(&seat.id)) { (seat.name) }
+                        @if place.shown_coordinates().is_none() { " (drawn there on the map)" }
+                    }
+                }
                 @if !place.former_ids.is_empty() {
                     dt { "Former ids" } dd { @for id in &place.former_ids { code { (id) } " " } }
                 }
