@@ -95,6 +95,42 @@ impl<'a> Builder<'a> {
         id
     }
 
+    /// A place this import makes of a name alone: its id, level, name and country, cited to
+    /// the batch, nothing else known yet.
+    fn bare(
+        &self,
+        id: &str,
+        level: polis_core::PlaceLevel,
+        name: &str,
+        country: Option<String>,
+    ) -> Place {
+        Place {
+            id: id.to_owned(),
+            level,
+            name: name.to_owned(),
+            country,
+            iso_code: None,
+            parent: None,
+            seat: None,
+            wikidata: None,
+            geonames: None,
+            names: Vec::new(),
+            coordinates: Vec::new(),
+            population: Vec::new(),
+            former_ids: Vec::new(),
+            provisional: false,
+            sources: vec![self.batch.clone()],
+        }
+    }
+
+    /// Keeps a place this import created, counting it; returns its id.
+    fn created(&mut self, place: Place) -> String {
+        let id = place.id.clone();
+        self.report.places_created += 1;
+        self.places.insert(id.clone(), place);
+        id
+    }
+
     /// The district `name` inside the registry place `parent_id`, created when new. It has no
     /// coordinates of its own: the gazetteer does not list it.
     fn district(&mut self, parent_id: &str, name: &str) -> String {
@@ -107,26 +143,11 @@ impl<'a> Builder<'a> {
             .places
             .get(parent_id)
             .or_else(|| self.existing_places.get(parent_id).copied());
-        let place = Place {
-            id: id.clone(),
-            level: polis_core::PlaceLevel::District,
-            name: name.to_owned(),
-            country: parent.and_then(|p| p.country.clone()),
-            iso_code: None,
+        let country = parent.and_then(|p| p.country.clone());
+        self.created(Place {
             parent: Some(parent_id.to_owned()),
-            seat: None,
-            wikidata: None,
-            geonames: None,
-            names: Vec::new(),
-            coordinates: Vec::new(),
-            population: Vec::new(),
-            former_ids: Vec::new(),
-            provisional: false,
-            sources: vec![self.batch.clone()],
-        };
-        self.report.places_created += 1;
-        self.places.insert(id.clone(), place);
-        id
+            ..self.bare(&id, polis_core::PlaceLevel::District, name, country)
+        })
     }
 
     /// The metropolitan government `name`, created when new: the country its row states,
@@ -158,26 +179,15 @@ impl<'a> Builder<'a> {
             .as_ref()
             .map(|seat| self.gazetteer_place(seat));
         self.used_ids.insert(id.clone());
-        let place = Place {
-            id: id.clone(),
-            level: polis_core::PlaceLevel::Metropolitan,
-            name: name.to_owned(),
-            country: metropolitan.country.clone(),
-            iso_code: None,
-            parent: None,
+        self.created(Place {
             seat,
-            wikidata: None,
-            geonames: None,
-            names: Vec::new(),
-            coordinates: Vec::new(),
-            population: Vec::new(),
-            former_ids: Vec::new(),
-            provisional: false,
-            sources: vec![self.batch.clone()],
-        };
-        self.report.places_created += 1;
-        self.places.insert(id.clone(), place);
-        id
+            ..self.bare(
+                &id,
+                polis_core::PlaceLevel::Metropolitan,
+                name,
+                metropolitan.country.clone(),
+            )
+        })
     }
 
     /// The registry id of a gazetteer place, creating the place when it is new.
@@ -265,30 +275,16 @@ impl<'a> Builder<'a> {
         }
         self.used_ids.insert(id.clone());
         self.provisional.insert(key, id.clone());
-        let place = Place {
-            id: id.clone(),
-            level: if is_region == Some(true) {
-                polis_core::PlaceLevel::Region
-            } else {
-                polis_core::PlaceLevel::City
-            },
-            name: name.to_owned(),
-            country,
-            iso_code: None,
-            parent: None,
-            seat: None,
-            wikidata: None,
-            geonames: None,
-            names: Vec::new(),
-            coordinates: Vec::new(),
-            population: Vec::new(),
-            former_ids: Vec::new(),
-            provisional: true,
-            sources: vec![self.batch.clone()],
+        let level = if is_region == Some(true) {
+            polis_core::PlaceLevel::Region
+        } else {
+            polis_core::PlaceLevel::City
         };
-        self.report.places_created += 1;
+        self.created(Place {
+            provisional: true,
+            ..self.bare(&id, level, name, country)
+        });
         self.report.provisional_places_created += 1;
-        self.places.insert(id.clone(), place);
         self.note_source(&id, end);
         id
     }

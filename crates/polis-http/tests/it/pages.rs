@@ -768,37 +768,10 @@ async fn the_explorer_draws_the_neighbourhood_at_the_depth_chosen() {
 async fn a_provisional_place_says_so_on_its_dossier_and_how_to_decide_it() {
     let server = Server::start().await;
     // A place as an import keeps a name it could not resolve: spelling and country only.
-    let snapshot = server.state.app().snapshot().await.expect("a snapshot");
-    let mut place = snapshot.place_by_id("cz-prague").expect("Prague").clone();
-    place.id = "cz-zzyqton-provisional".to_owned();
-    place.name = "Zzyqton".to_owned();
-    place.names.clear();
-    place.coordinates.clear();
-    place.population.clear();
-    place.wikidata = None;
-    place.geonames = None;
-    place.iso_code = None;
-    place.parent = None;
-    place.former_ids.clear();
-    place.provisional = true;
-    let data = polis_core::Dataset {
-        places: vec![place],
-        ..polis_core::Dataset::default()
-    };
-    server
-        .state
-        .app()
-        .store()
-        .apply(
-            &data,
-            &ChangeContext {
-                who: "test".into(),
-                context: "a provisional place".into(),
-            },
-        )
-        .await
-        .expect("the change applies");
-    server.state.reload().await.expect("the snapshot reloads");
+    add_bare_place(&server, "cz-zzyqton-provisional", "Zzyqton", |place| {
+        place.provisional = true;
+    })
+    .await;
     let path = "/places/cz-zzyqton-provisional";
     let body = check_page(&server.get(path).await, path);
     assert!(body.contains("Provisional place."), "{body}");
@@ -964,38 +937,16 @@ async fn the_explorer_keeps_the_links_in_force_within_a_window() {
 #[tokio::test]
 async fn a_metropolitan_government_shows_its_seat_and_is_drawn_there() {
     let server = Server::start().await;
-    let snapshot = server.state.app().snapshot().await.expect("a snapshot");
-    let mut place = snapshot.place_by_id("cz-prague").expect("Prague").clone();
-    place.id = "cz-metropolitni-oblast-praha".to_owned();
-    place.name = "Metropolitní oblast Praha".to_owned();
-    place.level = polis_core::PlaceLevel::Metropolitan;
-    place.seat = Some("cz-prague".to_owned());
-    place.names.clear();
-    place.coordinates.clear();
-    place.population.clear();
-    place.wikidata = None;
-    place.geonames = None;
-    place.iso_code = None;
-    place.parent = None;
-    place.former_ids.clear();
-    let data = polis_core::Dataset {
-        places: vec![place],
-        ..polis_core::Dataset::default()
-    };
-    server
-        .state
-        .app()
-        .store()
-        .apply(
-            &data,
-            &ChangeContext {
-                who: "test".into(),
-                context: "a metropolitan government".into(),
-            },
-        )
-        .await
-        .expect("the change applies");
-    server.state.reload().await.expect("the snapshot reloads");
+    add_bare_place(
+        &server,
+        "cz-metropolitni-oblast-praha",
+        "Metropolitní oblast Praha",
+        |place| {
+            place.level = polis_core::PlaceLevel::Metropolitan;
+            place.seat = Some("cz-prague".to_owned());
+        },
+    )
+    .await;
     let path = "/places/cz-metropolitni-oblast-praha";
     let body = check_page(&server.get(path).await, path);
     assert!(body.contains("Seat (core city)"), "{body}");
@@ -1014,4 +965,45 @@ async fn a_metropolitan_government_shows_its_seat_and_is_drawn_there() {
         .find(|p| p.id == "cz-prague")
         .expect("Prague");
     assert_eq!((drawn.lat, drawn.lon), (prague.lat, prague.lon));
+}
+
+/// Stores a place with only Prague's country and sources, an id and a name, changed by
+/// `shape`, and reloads the snapshot: what an import makes of a name alone.
+async fn add_bare_place(
+    server: &Server,
+    id: &str,
+    name: &str,
+    shape: impl FnOnce(&mut polis_core::Place),
+) {
+    let snapshot = server.state.app().snapshot().await.expect("a snapshot");
+    let mut place = snapshot.place_by_id("cz-prague").expect("Prague").clone();
+    place.id = id.to_owned();
+    place.name = name.to_owned();
+    place.names.clear();
+    place.coordinates.clear();
+    place.population.clear();
+    place.wikidata = None;
+    place.geonames = None;
+    place.iso_code = None;
+    place.parent = None;
+    place.former_ids.clear();
+    shape(&mut place);
+    let data = polis_core::Dataset {
+        places: vec![place],
+        ..polis_core::Dataset::default()
+    };
+    server
+        .state
+        .app()
+        .store()
+        .apply(
+            &data,
+            &ChangeContext {
+                who: "test".into(),
+                context: format!("a place made of a name alone: {name}"),
+            },
+        )
+        .await
+        .expect("the change applies");
+    server.state.reload().await.expect("the snapshot reloads");
 }
