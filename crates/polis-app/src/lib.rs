@@ -270,11 +270,13 @@ impl App {
         self.load_and_swap().await
     }
 
-    /// Reloads the snapshot when the store has changed since it was loaded (by this process
-    /// or another one). Returns whether it reloaded. Cheap when nothing changed: one query.
+    /// Reloads the snapshot when the store's records have changed since it was loaded (by
+    /// this process or another one); a change that touched no record (a proposal, an
+    /// account, a session) keeps it. Returns whether it reloaded. Cheap when nothing
+    /// changed: a query or two.
     pub async fn refresh(&self) -> Result<bool, AppError> {
         let _one_at_a_time = self.inner.reloading.lock().await;
-        let version = self.inner.store.version().await?;
+        let version = self.inner.store.data_version().await?;
         if self.current().is_some_and(|s| s.version() == version) {
             return Ok(false);
         }
@@ -286,7 +288,7 @@ impl App {
         let started = std::time::Instant::now();
         // The version is read before the records: a change committed in between makes the
         // next refresh load again rather than be missed.
-        let version = self.inner.store.version().await?;
+        let version = self.inner.store.data_version().await?;
         let data = self.inner.store.load().await?;
         let n_records = data.len();
         let snapshot = tokio::task::spawn_blocking(move || Snapshot::new(data, version))

@@ -21,9 +21,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use polis_core::Dataset;
+use polis_store::cache::{self, Head, Mark, RecordSource, StoredCache};
 use polis_store::chain::{ChainHead, EntryFieldsOwned};
 use polis_store::plan::{
-    self, AuditRow, MergeLog, MergeWrite, Plan, Row, SearchRow, Stored, StoredMerge,
+    self, AuditRow, MergeLog, MergeWrite, Plan, Row, SearchRow, SearchUpdate, Stored, StoredMerge,
 };
 use polis_store::search::{Candidate, query_terms, rank};
 use polis_store::{
@@ -39,10 +40,21 @@ mod proposals;
 mod transfer;
 
 /// The store on a PostgreSQL schema.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
     schema: String,
+    /// The records as last read or written (`polis_store::cache`).
+    cache: Arc<StoredCache>,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore")
+            .field("pool", &self.pool)
+            .field("schema", &self.schema)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The channel every committed write notifies, with the store's new version as payload.
@@ -284,6 +296,7 @@ impl PgStore {
         Ok(Self {
             pool,
             schema: location.schema.clone(),
+            cache: Arc::default(),
         })
     }
 
@@ -606,6 +619,7 @@ pub(crate) async fn load_stored(
     with_merges: bool,
 ) -> Result<Stored, StoreError> {
     let mut stored = Stored::default();
+    let mut raw = plan::RawRecords::new();
     for kind in RecordKind::ALL {
         let spec = table(kind);
         // The table and key names come from the constant `table` list.
@@ -627,10 +641,12 @@ pub(crate) async fn load_stored(
                     message: e.to_string(),
                 }
             })?;
-            stored.raw.insert((kind, key), canonical);
+            raw.insert((kind, key), canonical);
         }
     }
+    stored.raw = Arc::new(raw);
     if with_merges {
+        let mut merges = Vec::new();
         let rows = sqlx::query("SELECT id, log FROM merges ORDER BY id")
             .fetch_all(&mut *executor)
             .await
@@ -643,10 +659,91 @@ pub(crate) async fn load_stored(
                 id: id.to_string(),
                 message: e.to_string(),
             })?;
-            stored.merges.push(StoredMerge { id, log });
+            merges.push(StoredMerge { id, log });
         }
+        stored.merges = Arc::new(merges);
     }
     Ok(stored)
+}
+
+/// The cache's questions (`polis_store::cache::RecordSource`), answered on one connection,
+/// inside the caller's transaction.
+struct Source<'c>(&'c mut sqlx::PgConnection);
+
+impl RecordSource for Source<'_> {
+    async fn head(&mut self) -> Result<Head, StoreError> {
+        let last: Option<(i64, Option<String>)> =
+            sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&mut *self.0)
+                .await
+                .map_err(db)?;
+        Ok(last
+            .map(|(seq, hash)| Head { seq, hash })
+            .unwrap_or_default())
+    }
+
+    async fn hash_at(&mut self, seq: i64) -> Result<Option<Option<String>>, StoreError> {
+        sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+            .bind(seq)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)
+    }
+
+    async fn marks_since(&mut self, seq: i64) -> Result<Vec<Mark>, StoreError> {
+        let rows: Vec<(i64, Option<String>, String, String)> = sqlx::query_as(
+            "SELECT seq, action, record_kind, record_id FROM audit_log WHERE seq > $1 ORDER BY seq",
+        )
+        .bind(seq)
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|(seq, action, record_kind, record_id)| Mark {
+                seq,
+                action,
+                record_kind,
+                record_id,
+            })
+            .collect())
+    }
+
+    async fn rows(
+        &mut self,
+        kind: RecordKind,
+        keys: &[String],
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let spec = table(kind);
+        // The table and key names come from the constant `table` list; keys are bound.
+        let sql = format!(
+            "SELECT {}, data::text FROM {} WHERE {} = ANY($1)",
+            spec.key, spec.table, spec.key
+        );
+        let rows: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(keys)
+            .fetch_all(&mut *self.0)
+            .await
+            .map_err(db)?;
+        // As the full load keeps them: re-encoded as polis writes them.
+        let mut scratch = Dataset::default();
+        rows.into_iter()
+            .map(|(key, json)| {
+                let canonical = plan::decode_canonical(&mut scratch, kind, &json).map_err(|e| {
+                    StoreError::Corrupt {
+                        kind: kind.as_str(),
+                        id: key.clone(),
+                        message: e.to_string(),
+                    }
+                })?;
+                Ok((key, canonical))
+            })
+            .collect()
+    }
+
+    async fn load_all(&mut self) -> Result<Stored, StoreError> {
+        load_stored(self.0, true).await
+    }
 }
 
 pub(crate) fn now() -> String {
@@ -685,6 +782,53 @@ pub(crate) async fn rebuild_search(
         .await?;
     }
     Ok(())
+}
+
+/// Brings the search index up to date after a write: rebuilt, or only the rows of the
+/// records the write changed replaced (a document's articles with it).
+async fn update_search(
+    tx: &mut Transaction<'_, Postgres>,
+    update: &SearchUpdate,
+) -> Result<(), sqlx::Error> {
+    match update {
+        SearchUpdate::Nothing => Ok(()),
+        SearchUpdate::Rebuild(rows) => rebuild_search(tx, rows).await,
+        SearchUpdate::Replace { records, rows } => {
+            let documents: Vec<&str> = records
+                .iter()
+                .filter(|(kind, _)| *kind == "document")
+                .map(|(_, id)| id.as_str())
+                .collect();
+            sqlx::query(
+                "DELETE FROM search WHERE (kind, id) IN \
+                 (SELECT * FROM UNNEST($1::text[], $2::text[])) \
+                 OR (kind = 'article' AND split_part(id, '#', 1) = ANY($3))",
+            )
+            .bind(records.iter().map(|(kind, _)| *kind).collect::<Vec<_>>())
+            .bind(
+                records
+                    .iter()
+                    .map(|(_, id)| id.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(documents)
+            .execute(&mut **tx)
+            .await?;
+            for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+                sqlx::query(
+                    "INSERT INTO search (kind, id, label, key) \
+                     SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[])",
+                )
+                .bind(chunk.iter().map(|r| r.kind).collect::<Vec<_>>())
+                .bind(chunk.iter().map(|r| r.id.as_str()).collect::<Vec<_>>())
+                .bind(chunk.iter().map(|r| r.label.as_str()).collect::<Vec<_>>())
+                .bind(chunk.iter().map(|r| r.key.as_str()).collect::<Vec<_>>())
+                .execute(&mut **tx)
+                .await?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Executes a plan's record, merge and audit writes into the open transaction (the search
@@ -823,7 +967,15 @@ impl PgStore {
         } else {
             self.pool.begin().await.map_err(db)?
         };
-        let stored = load_stored(&mut tx, true).await?;
+        // A write takes the cached records (and puts the result back once committed); a
+        // check shares them.
+        let current = self.cache.current(&mut Source(&mut tx), write).await?;
+        let (data_seq, raw, merges) = (
+            current.data_seq,
+            current.stored.raw.clone(),
+            current.stored.merges.clone(),
+        );
+        let stored = current.into_stored();
         if let Some((_, expected)) = review {
             refuse_stale(&stored, expected)?;
         }
@@ -851,11 +1003,9 @@ impl PgStore {
         if !write {
             return Ok(plan.report);
         }
-        if plan.rebuild_search {
-            rebuild_search(&mut tx, &plan::search_rows(&merged))
-                .await
-                .map_err(db)?;
-        }
+        update_search(&mut tx, &plan::search_update(&plan, &merged))
+            .await
+            .map_err(db)?;
         if let Some(import) = import {
             write_queue(&mut tx, import.batch, import.queue)
                 .await
@@ -865,7 +1015,18 @@ impl PgStore {
         if let Some((review, _)) = review {
             proposals::mark_reviewed(&mut tx, review, ProposalStatus::Approved, change).await?;
         }
+        let head = Source(&mut tx).head().await?;
         notify_and_commit(tx).await?;
+        let data_seq = if plan.audit.is_empty() {
+            data_seq
+        } else {
+            head.seq
+        };
+        self.cache.put(
+            head,
+            data_seq,
+            cache::after_apply(merged, raw, merges, &plan),
+        );
         tracing::debug!(
             seconds = started.elapsed().as_secs_f64(),
             "apply: committed"
@@ -883,7 +1044,12 @@ impl PgStore {
     ) -> Result<(ApplyReport, Option<MergeReport>), StoreError> {
         let started = std::time::Instant::now();
         let mut tx = self.begin_write().await?;
-        let stored = load_stored(&mut tx, true).await?;
+        // Taken from the cache: the next operation reads again what this one changed.
+        let stored = self
+            .cache
+            .current(&mut Source(&mut tx), true)
+            .await?
+            .into_stored();
         if let Some((_, expected)) = review {
             refuse_stale(&stored, expected)?;
         }
@@ -960,7 +1126,23 @@ impl Records for PgStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            Ok(load_stored(&mut tx, false).await?.data)
+            let current = self.cache.current(&mut Source(&mut tx), false).await?;
+            Ok(current.stored.data.clone())
+        })
+    }
+
+    fn data_version(&self) -> BoxFuture<'_, Result<i64, StoreError>> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db)?;
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            Ok(self
+                .cache
+                .current(&mut Source(&mut tx), false)
+                .await?
+                .data_seq)
         })
     }
 

@@ -369,7 +369,10 @@ impl Transfer for PgStore {
                 .await
                 .map_err(db)?;
             }
-            notify_and_commit(tx).await
+            notify_and_commit(tx).await?;
+            // Everything was replaced: the cached records are of another history.
+            self.cache.clear();
+            Ok(())
         })
     }
 }

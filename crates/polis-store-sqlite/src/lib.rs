@@ -9,9 +9,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use polis_core::Dataset;
+use polis_store::cache::{self, Head, Mark, RecordSource, StoredCache};
 use polis_store::chain::{ChainHead, EntryFieldsOwned};
 use polis_store::plan::{
-    self, AuditRow, MergeLog, MergeWrite, Plan, Row, SearchRow, Stored, StoredMerge,
+    self, AuditRow, MergeLog, MergeWrite, Plan, Row, SearchRow, SearchUpdate, Stored, StoredMerge,
 };
 use polis_store::search::{Candidate, query_terms, rank};
 use polis_store::{
@@ -23,9 +24,19 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{QueryBuilder, Row as _, Sqlite, SqlitePool, Transaction};
 
 /// The embedded SQLite store.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The records as last read or written (`polis_store::cache`).
+    cache: Arc<StoredCache>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("pool", &self.pool)
+            .finish_non_exhaustive()
+    }
 }
 
 mod accounts;
@@ -64,7 +75,10 @@ impl SqliteStore {
                 source: Box::new(source),
             })?;
         MIGRATOR.run(&pool).await.map_err(StoreError::backend)?;
-        let store = Self { pool };
+        let store = Self {
+            pool,
+            cache: Arc::default(),
+        };
         store.refold_search().await?;
         store.chain_existing_entries().await?;
         Ok(store)
@@ -139,7 +153,10 @@ impl SqliteStore {
             .await
             .map_err(db)?;
         MIGRATOR.run(&pool).await.map_err(StoreError::backend)?;
-        let store = Self { pool };
+        let store = Self {
+            pool,
+            cache: Arc::default(),
+        };
         store.refold_search().await?;
         Ok(store)
     }
@@ -390,6 +407,7 @@ async fn load_stored(
     with_merges: bool,
 ) -> Result<Stored, StoreError> {
     let mut stored = Stored::default();
+    let mut raw = plan::RawRecords::new();
     for kind in RecordKind::ALL {
         let spec = table(kind);
         // The table and key names come from the constant `table` list.
@@ -409,10 +427,12 @@ async fn load_stored(
                 id: key.clone(),
                 message: e.to_string(),
             })?;
-            stored.raw.insert((kind, key), json);
+            raw.insert((kind, key), json);
         }
     }
+    stored.raw = Arc::new(raw);
     if with_merges {
+        let mut merges = Vec::new();
         let rows = sqlx::query("SELECT id, log FROM merges ORDER BY id")
             .fetch_all(&mut *executor)
             .await
@@ -425,10 +445,87 @@ async fn load_stored(
                 id: id.to_string(),
                 message: e.to_string(),
             })?;
-            stored.merges.push(StoredMerge { id, log });
+            merges.push(StoredMerge { id, log });
         }
+        stored.merges = Arc::new(merges);
     }
     Ok(stored)
+}
+
+/// The cache's questions (`polis_store::cache::RecordSource`), answered on one connection,
+/// inside the caller's transaction.
+struct Source<'c>(&'c mut sqlx::SqliteConnection);
+
+impl RecordSource for Source<'_> {
+    async fn head(&mut self) -> Result<Head, StoreError> {
+        let last: Option<(i64, Option<String>)> =
+            sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&mut *self.0)
+                .await
+                .map_err(db)?;
+        Ok(last
+            .map(|(seq, hash)| Head { seq, hash })
+            .unwrap_or_default())
+    }
+
+    async fn hash_at(&mut self, seq: i64) -> Result<Option<Option<String>>, StoreError> {
+        sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = ?")
+            .bind(seq)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)
+    }
+
+    async fn marks_since(&mut self, seq: i64) -> Result<Vec<Mark>, StoreError> {
+        let rows: Vec<(i64, Option<String>, String, String)> = sqlx::query_as(
+            "SELECT seq, action, record_kind, record_id FROM audit_log WHERE seq > ? ORDER BY seq",
+        )
+        .bind(seq)
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|(seq, action, record_kind, record_id)| Mark {
+                seq,
+                action,
+                record_kind,
+                record_id,
+            })
+            .collect())
+    }
+
+    async fn rows(
+        &mut self,
+        kind: RecordKind,
+        keys: &[String],
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let spec = table(kind);
+        let mut out = Vec::new();
+        for chunk in keys.chunks(MAX_PARAMS) {
+            // The table and key names come from the constant `table` list; keys are bound.
+            let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+                "SELECT {}, data FROM {} WHERE {} IN (",
+                spec.key, spec.table, spec.key
+            ));
+            let mut list = query.separated(", ");
+            for key in chunk {
+                list.push_bind(key);
+            }
+            query.push(")");
+            let rows: Vec<(String, String)> = query
+                .build_query_as()
+                .fetch_all(&mut *self.0)
+                .await
+                .map_err(db)?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
+    async fn load_all(&mut self) -> Result<Stored, StoreError> {
+        load_stored(self.0, true).await
+    }
 }
 
 fn now() -> String {
@@ -459,6 +556,46 @@ async fn rebuild_search(
         .map(|r| [r.kind, r.id.as_str(), r.label.as_str(), r.key.as_str()])
         .collect();
     insert_rows(tx, "INSERT INTO search (kind, id, label, key) ", &borrowed).await
+}
+
+/// Brings the search index up to date after a write: rebuilt, or only the rows of the
+/// records the write changed replaced (a document's articles with it).
+async fn update_search(
+    tx: &mut Transaction<'_, Sqlite>,
+    update: &SearchUpdate,
+) -> Result<(), sqlx::Error> {
+    match update {
+        SearchUpdate::Nothing => Ok(()),
+        SearchUpdate::Rebuild(rows) => rebuild_search(tx, rows).await,
+        SearchUpdate::Replace { records, rows } => {
+            // Two values a record, and a document's id once more for its articles.
+            for chunk in records.chunks(MAX_PARAMS / 3) {
+                let mut query: QueryBuilder<Sqlite> =
+                    QueryBuilder::new("DELETE FROM search WHERE (kind, id) IN (VALUES ");
+                let mut list = query.separated(", ");
+                for (kind, id) in chunk {
+                    list.push("(")
+                        .push_bind_unseparated(*kind)
+                        .push_unseparated(", ")
+                        .push_bind_unseparated(id)
+                        .push_unseparated(")");
+                }
+                query.push(") OR (kind = 'article' AND substr(id, 1, instr(id, '#') - 1) IN (");
+                let mut documents = query.separated(", ");
+                documents.push_bind("");
+                for (_, id) in chunk.iter().filter(|(kind, _)| *kind == "document") {
+                    documents.push_bind(id);
+                }
+                query.push("))");
+                query.build().execute(&mut **tx).await?;
+            }
+            let borrowed: Vec<[&str; 4]> = rows
+                .iter()
+                .map(|r| [r.kind, r.id.as_str(), r.label.as_str(), r.key.as_str()])
+                .collect();
+            insert_rows(tx, "INSERT INTO search (kind, id, label, key) ", &borrowed).await
+        }
+    }
 }
 
 /// Executes a plan's record, name, merge and audit writes into the open transaction (the
@@ -601,7 +738,15 @@ impl SqliteStore {
     ) -> Result<ApplyReport, StoreError> {
         let started = std::time::Instant::now();
         let mut tx = begin(&self.pool, review.is_some()).await?;
-        let stored = load_stored(&mut tx, true).await?;
+        // A write takes the cached records (and puts the result back once committed); a
+        // check shares them.
+        let current = self.cache.current(&mut Source(&mut tx), write).await?;
+        let (data_seq, raw, merges) = (
+            current.data_seq,
+            current.stored.raw.clone(),
+            current.stored.merges.clone(),
+        );
+        let stored = current.into_stored();
         if let Some((_, expected)) = review {
             refuse_stale(&stored, expected)?;
         }
@@ -631,14 +776,12 @@ impl SqliteStore {
             // A check: the transaction is dropped, so nothing is written.
             return Ok(plan.report);
         }
-        if plan.rebuild_search {
-            rebuild_search(&mut tx, &plan::search_rows(&merged))
-                .await
-                .map_err(db)?;
-        }
+        update_search(&mut tx, &plan::search_update(&plan, &merged))
+            .await
+            .map_err(db)?;
         tracing::debug!(
             seconds = started.elapsed().as_secs_f64(),
-            "apply: search rebuilt"
+            "apply: search updated"
         );
         if let Some(import) = import {
             write_queue(&mut tx, import.batch, import.queue)
@@ -649,7 +792,18 @@ impl SqliteStore {
         if let Some((review, _)) = review {
             proposals::mark_reviewed(&mut tx, review, ProposalStatus::Approved, change).await?;
         }
+        let head = Source(&mut tx).head().await?;
         tx.commit().await.map_err(db)?;
+        let data_seq = if plan.audit.is_empty() {
+            data_seq
+        } else {
+            head.seq
+        };
+        self.cache.put(
+            head,
+            data_seq,
+            cache::after_apply(merged, raw, merges, &plan),
+        );
         tracing::debug!(
             seconds = started.elapsed().as_secs_f64(),
             "apply: committed"
@@ -667,7 +821,12 @@ impl SqliteStore {
     ) -> Result<(ApplyReport, Option<MergeReport>), StoreError> {
         let started = std::time::Instant::now();
         let mut tx = begin(&self.pool, review.is_some()).await?;
-        let stored = load_stored(&mut tx, true).await?;
+        // Taken from the cache: the next operation reads again what this one changed.
+        let stored = self
+            .cache
+            .current(&mut Source(&mut tx), true)
+            .await?
+            .into_stored();
         if let Some((_, expected)) = review {
             refuse_stale(&stored, expected)?;
         }
@@ -703,8 +862,21 @@ impl SqliteStore {
 impl Records for SqliteStore {
     fn load(&self) -> BoxFuture<'_, Result<Dataset, StoreError>> {
         Box::pin(async move {
-            let mut connection = self.pool.acquire().await.map_err(db)?;
-            Ok(load_stored(&mut connection, false).await?.data)
+            // One read transaction, so the head and the records are of one moment.
+            let mut tx = self.pool.begin().await.map_err(db)?;
+            let current = self.cache.current(&mut Source(&mut tx), false).await?;
+            Ok(current.stored.data.clone())
+        })
+    }
+
+    fn data_version(&self) -> BoxFuture<'_, Result<i64, StoreError>> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db)?;
+            Ok(self
+                .cache
+                .current(&mut Source(&mut tx), false)
+                .await?
+                .data_seq)
         })
     }
 

@@ -378,7 +378,10 @@ impl Transfer for SqliteStore {
                 query
             });
             execute_all(&mut tx, queries).await.map_err(db)?;
-            tx.commit().await.map_err(db)
+            tx.commit().await.map_err(db)?;
+            // Everything was replaced: the cached records are of another history.
+            self.cache.clear();
+            Ok(())
         })
     }
 }

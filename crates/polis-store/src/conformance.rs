@@ -1007,3 +1007,109 @@ pub async fn transfer(from: &dyn Store, to: &dyn Store) {
     to.replace_all(&contents).await.expect("writes again");
     assert_eq!(to.read_all().await.expect("reads"), contents);
 }
+
+/// Two handles on one database (two servers, or a server and the command line), each
+/// keeping its own copy of the records between operations (`crate::cache`): each sees the
+/// other's writes, so what either loads is always what the database holds; the search
+/// index follows single edits (a document's articles with it); an entry that changes no
+/// record leaves `data_version` where it was, and one that does moves it.
+pub async fn two_handles(a: &dyn Store, b: &dyn Store) {
+    async fn held(store: &dyn Store) -> Dataset {
+        store.read_all().await.expect("reads everything").records
+    }
+    async fn hits(store: &dyn Store, query: &str) -> Vec<String> {
+        let hits = store.search(query, 10).await.expect("searches");
+        hits.into_iter().map(|h| h.id).collect()
+    }
+    let data = seed(a).await;
+    assert_eq!(a.load().await.expect("loads"), data);
+    assert_eq!(b.load().await.expect("loads"), data);
+    let before = a.data_version().await.expect("data version");
+
+    // No record changes: the data version stays, the version moves.
+    let version = a.version().await.expect("version");
+    b.record_decision(
+        "ghost|cz",
+        &NameDecision::Place("praha".into()),
+        &change("decide"),
+    )
+    .await
+    .expect("decides");
+    assert!(a.version().await.expect("version") > version);
+    assert_eq!(a.data_version().await.expect("data version"), before);
+    assert_eq!(a.load().await.expect("loads"), data);
+
+    // b renames a place and a document and adds a place; a sees all three.
+    let mut edited = Dataset::default();
+    let mut taipei = data
+        .places
+        .iter()
+        .find(|p| p.id == "taipei")
+        .cloned()
+        .expect("taipei");
+    taipei.name = "Taipei City".into();
+    let mut added = taipei.clone();
+    added.id = "kaohsiung".into();
+    added.name = "Kaohsiung".into();
+    edited.places = vec![taipei, added];
+    let mut agreement = data.documents[0].clone();
+    agreement.title = "Friendship charter".into();
+    agreement.articles[0].text = "Eternal cooperation.".into();
+    edited.documents.push(agreement);
+    b.apply(&edited, &change("edit")).await.expect("applies");
+    let after_edit = a.data_version().await.expect("data version");
+    assert!(after_edit > before);
+    let loaded = a.load().await.expect("loads");
+    assert_eq!(loaded, held(b).await);
+    assert!(loaded.places.iter().any(|p| p.name == "Taipei City"));
+    assert!(loaded.places.iter().any(|p| p.id == "kaohsiung"));
+    for store in [a, b] {
+        assert_eq!(hits(store, "kaohsiung").await, ["kaohsiung"]);
+        assert_eq!(hits(store, "taipei city").await, ["taipei"]);
+        assert_eq!(hits(store, "eternal").await, ["agreement-2016#1"]);
+        assert!(
+            hits(store, "friendship")
+                .await
+                .iter()
+                .all(|id| id != "agreement-2016#1")
+        );
+        assert_eq!(hits(store, "charter").await, ["agreement-2016"]);
+    }
+
+    // a writes next, on its caught-up copy; b deletes; a merges; b sees each.
+    let mut renamed = Dataset::default();
+    let mut beijing = loaded
+        .places
+        .iter()
+        .find(|p| p.id == "beijing")
+        .cloned()
+        .expect("beijing");
+    beijing.name = "Peking".into();
+    renamed.places.push(beijing);
+    a.apply(&renamed, &change("rename")).await.expect("applies");
+    assert_eq!(b.load().await.expect("loads"), held(a).await);
+    b.delete(RecordKind::Place, "kaohsiung", &change("delete"))
+        .await
+        .expect("deletes");
+    assert_eq!(a.load().await.expect("loads"), held(a).await);
+    assert!(hits(a, "kaohsiung").await.is_empty());
+    // b keeps a copy again (a write that changes nothing), which must learn of a's merge.
+    b.apply(&renamed, &change("again")).await.expect("applies");
+    a.merge(RecordKind::Place, "prag", "praha", &change("merge"))
+        .await
+        .expect("merges");
+    assert_eq!(b.load().await.expect("loads"), held(b).await);
+    b.unmerge(RecordKind::Place, "prag", &change("unmerge"))
+        .await
+        .expect("unmerges");
+    assert_eq!(a.load().await.expect("loads"), held(a).await);
+
+    // A refused write leaves both copies right.
+    let mut invalid = Dataset::default();
+    let mut tie = data.ties[0].clone();
+    tie.b = "nowhere".into();
+    invalid.ties.push(tie);
+    assert!(a.apply(&invalid, &change("invalid")).await.is_err());
+    assert_eq!(a.load().await.expect("loads"), held(a).await);
+    assert_eq!(b.load().await.expect("loads"), held(a).await);
+}

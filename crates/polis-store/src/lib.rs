@@ -16,6 +16,7 @@ use polis_core::{Dataset, UnknownValue, ValidationError};
 use serde::Serialize;
 
 pub mod accounts;
+pub mod cache;
 pub mod chain;
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -262,6 +263,14 @@ pub trait Records: Send + Sync {
     /// A number that grows with every committed change (the last audit sequence number);
     /// readers compare it to know whether their snapshot is stale. Cheap (one indexed query).
     fn version(&self) -> BoxFuture<'_, Result<i64, StoreError>>;
+    /// A number that changes when, and only when, a record changes (the sequence number of
+    /// the last audit entry that changed one, or a later one); what a snapshot of the
+    /// records is labelled with. Entries that change no record (proposals, accounts,
+    /// sessions, name decisions) leave it as it is, so a server does not reload its
+    /// records for them. [`Records::version`] where a backend cannot tell them apart.
+    fn data_version(&self) -> BoxFuture<'_, Result<i64, StoreError>> {
+        self.version()
+    }
     /// Lays `incoming` over the stored records in one transaction (see the crate doc).
     /// References to merged ids are redirected to the survivors.
     fn apply<'a>(

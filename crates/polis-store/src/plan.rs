@@ -80,9 +80,11 @@ pub struct StoredMerge {
 #[derive(Debug, Clone, Default)]
 pub struct Stored {
     pub data: Dataset,
-    pub raw: RawRecords,
+    /// Shared with the backend's cache of the records (`crate::cache`): a write copies it
+    /// only when another operation still reads it.
+    pub raw: Arc<RawRecords>,
     /// The merges in effect, oldest first.
-    pub merges: Vec<StoredMerge>,
+    pub merges: Arc<Vec<StoredMerge>>,
 }
 
 /// What an audit row records.
@@ -174,6 +176,11 @@ pub struct SearchRow {
 
 /// The full-text rows of every place, actor, network, document and document article.
 pub fn search_rows(data: &Dataset) -> Vec<SearchRow> {
+    search_rows_where(data, |_, _| true)
+}
+
+/// The full-text rows of the records that `wanted` accepts (by kind and id).
+fn search_rows_where(data: &Dataset, wanted: impl Fn(RecordKind, &str) -> bool) -> Vec<SearchRow> {
     let mut rows = Vec::new();
     let mut push = |kind, id: &str, label: &str, text: Vec<&str>| {
         rows.push(SearchRow {
@@ -183,21 +190,37 @@ pub fn search_rows(data: &Dataset) -> Vec<SearchRow> {
             key: fold(&text.join(" | ")),
         })
     };
-    for place in &data.places {
+    for place in data
+        .places
+        .iter()
+        .filter(|p| wanted(RecordKind::Place, &p.id))
+    {
         push("place", &place.id, &place.name, place.all_names().collect());
     }
-    for actor in &data.actors {
+    for actor in data
+        .actors
+        .iter()
+        .filter(|a| wanted(RecordKind::Actor, &a.id))
+    {
         let mut text = vec![actor.name.as_str()];
         text.extend(actor.names.iter().map(|n| n.text.as_str()));
         push("actor", &actor.id, &actor.name, text);
     }
-    for network in &data.networks {
+    for network in data
+        .networks
+        .iter()
+        .filter(|n| wanted(RecordKind::Network, &n.id))
+    {
         let mut text = vec![network.name.as_str()];
         text.extend(network.names.iter().map(|n| n.text.as_str()));
         text.extend(network.tags.iter().map(String::as_str));
         push("network", &network.id, &network.name, text);
     }
-    for document in &data.documents {
+    for document in data
+        .documents
+        .iter()
+        .filter(|d| wanted(RecordKind::Document, &d.id))
+    {
         push(
             "document",
             &document.id,
@@ -214,6 +237,56 @@ pub fn search_rows(data: &Dataset) -> Vec<SearchRow> {
         }
     }
     rows
+}
+
+/// More changed searchable records than this in one write, and the index is rebuilt
+/// rather than updated row by row.
+pub const MAX_SEARCH_UPDATES: usize = 1_000;
+
+/// How a write changes the search index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchUpdate {
+    /// Not at all: no place, actor, network or document changed.
+    Nothing,
+    /// Rebuilt from these rows.
+    Rebuild(Vec<SearchRow>),
+    /// The rows of these records go (`records`: kind and id; a document's articles, whose
+    /// ids are the document's id, `#` and their number, go with it), and these come in.
+    Replace {
+        records: Vec<(&'static str, String)>,
+        rows: Vec<SearchRow>,
+    },
+}
+
+/// The change a write makes to the search index, given the records as they are after it:
+/// the rows of the records it created, updated or removed, or a rebuild when it touched
+/// more than [`MAX_SEARCH_UPDATES`] of them.
+pub fn search_update(plan: &Plan, after: &Dataset) -> SearchUpdate {
+    if !plan.rebuild_search {
+        return SearchUpdate::Nothing;
+    }
+    let upserted = plan
+        .upserts
+        .iter()
+        .flat_map(|(kind, rows)| rows.iter().map(move |row| (*kind, row.key.as_str())));
+    let deleted = plan
+        .deletes
+        .iter()
+        .flat_map(|(kind, keys)| keys.iter().map(move |key| (*kind, key.as_str())));
+    let changed: HashSet<(RecordKind, &str)> = upserted
+        .chain(deleted)
+        .filter(|(kind, _)| kind.is_searched())
+        .collect();
+    if changed.len() > MAX_SEARCH_UPDATES {
+        return SearchUpdate::Rebuild(search_rows(after));
+    }
+    let mut records: Vec<(&'static str, String)> = changed
+        .iter()
+        .map(|(kind, key)| (kind.as_str(), (*key).to_owned()))
+        .collect();
+    records.sort();
+    let rows = search_rows_where(after, |kind, id| changed.contains(&(kind, id)));
+    SearchUpdate::Replace { records, rows }
 }
 
 /// The merged result of an apply, to validate (on any thread) before committing.
@@ -254,7 +327,7 @@ impl Validation {
 #[derive(Debug)]
 pub struct Apply<'a> {
     incoming: Cow<'a, Dataset>,
-    raw: RawRecords,
+    raw: Arc<RawRecords>,
     /// Incoming records that repeat a record's state from before a merge, by kind.
     stale: BTreeMap<&'static str, u64>,
 }
@@ -290,7 +363,7 @@ pub fn apply(stored: Stored, incoming: &Dataset) -> (Validation, Apply<'_>) {
     }
     // States from before a merge, and records a merge removed.
     let mut pre_merge: HashMap<(RecordKind, &str), Vec<&str>> = HashMap::new();
-    for merge in &merges {
+    for merge in merges.iter() {
         for change in &merge.log.changes {
             if let Some(before) = &change.before {
                 pre_merge
@@ -866,7 +939,7 @@ mod tests {
         };
         for (kind, rows) in rows_of(data) {
             for row in rows {
-                stored.raw.insert((kind, row.key), row.json.to_string());
+                Arc::make_mut(&mut stored.raw).insert((kind, row.key), row.json.to_string());
             }
         }
         stored
@@ -987,16 +1060,15 @@ mod tests {
         for change in &log.changes {
             match &change.after {
                 Some(json) => {
-                    stored
-                        .raw
+                    Arc::make_mut(&mut stored.raw)
                         .insert((change.kind, change.key.clone()), json.clone());
                 }
                 None => {
-                    stored.raw.remove(&(change.kind, change.key.clone()));
+                    Arc::make_mut(&mut stored.raw).remove(&(change.kind, change.key.clone()));
                 }
             }
         }
-        stored.merges.push(StoredMerge { id: 1, log });
+        Arc::make_mut(&mut stored.merges).push(StoredMerge { id: 1, log });
         // `prag` (first place here) is stale; the bad place after it is incoming index 1.
         let mut incoming = Dataset::default();
         incoming.places.push(

@@ -21,8 +21,10 @@ pub(crate) struct Health {
     n_records: usize,
     /// The database's version (its last audit sequence number), as it answered now.
     store_version: i64,
-    /// The version of the snapshot in force; behind `store_version` while a change made
-    /// elsewhere is being loaded.
+    /// The version of the records the snapshot in force holds: the sequence number of the
+    /// last audit entry that changed a record when it was loaded. Behind `store_version`
+    /// while a change made elsewhere is being loaded, and after entries that change no
+    /// record (proposals, accounts, sessions), which need no new snapshot.
     snapshot_version: i64,
 }
 

@@ -167,6 +167,17 @@ async fn the_url_chooses_the_schema() {
     first.drop_schema().await.expect("drops");
 }
 
+/// Two stores on one schema (two servers), each with its own copy of the records, each
+/// following the other's writes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_handles_on_one_schema() {
+    let Some(first) = fresh().await else { return };
+    let url = format!("{}?schema={}", server_url(), first.schema());
+    let second = PgStore::open(&url).await.expect("opens");
+    polis_store::conformance::two_handles(&first, &second).await;
+    first.drop_schema().await.expect("the schema drops");
+}
+
 /// Two stores on one schema (two servers) writing at once: the advisory lock makes them
 /// write one after another, so every write lands, the audit chain has no fork, and each
 /// sees the other's records.

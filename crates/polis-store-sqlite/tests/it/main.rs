@@ -54,6 +54,16 @@ conformance!(
     proposals,
 );
 
+/// Two handles on one file, as two processes have.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_handles_on_one_file() {
+    let (dir, a) = on_file().await;
+    let b = SqliteStore::open(&dir.path().join("polis.db"))
+        .await
+        .expect("opens again");
+    conformance::two_handles(&a, &b).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn works_as_arc_dyn_store() {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory().await.expect("opens"));
