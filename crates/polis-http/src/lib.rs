@@ -190,6 +190,7 @@ pub async fn serve_on(
         })
     });
     let follower = tokio::spawn(follow_the_store(state.clone()));
+    let warmer = tokio::spawn(warm_settled_snapshots(state.clone()));
     let app = router(state);
     let result = axum::serve(
         listener,
@@ -202,6 +203,7 @@ pub async fn serve_on(
         cleaner.abort();
     }
     follower.abort();
+    warmer.abort();
     result
 }
 
@@ -210,8 +212,6 @@ pub async fn serve_on(
 /// never blocked: they keep the snapshot they hold until they finish.
 async fn follow_the_store(state: AppState) {
     let period = Duration::from_millis(state.config().snapshot_poll_milliseconds.max(10));
-    let mut warmed = None;
-    warm_snapshot(&state, &mut warmed);
     // A backend that pushes its changes (PostgreSQL's LISTEN/NOTIFY) wakes this task at
     // each commit; polling stays as a slow safety net for notifications missed while its
     // connection was re-established, and takes over when the listener stops.
@@ -230,7 +230,6 @@ async fn follow_the_store(state: AppState) {
                     _ = safety_net.tick() => {}
                 }
                 refresh_snapshot(&state).await;
-                warm_snapshot(&state, &mut warmed);
             }
         }
         Ok(None) => {}
@@ -243,19 +242,46 @@ async fn follow_the_store(state: AppState) {
     loop {
         interval.tick().await;
         refresh_snapshot(&state).await;
-        warm_snapshot(&state, &mut warmed);
     }
 }
 
-/// Computes, on a blocking thread, what the pages keep per snapshot (`Snapshot::warm`),
-/// once for each new snapshot: the first visit to the map or the dashboard after a change
-/// then finds it ready.
-fn warm_snapshot(state: &AppState, warmed: &mut Option<i64>) {
-    if let Some(snapshot) = state.app().current()
-        && *warmed != Some(snapshot.version())
-    {
-        *warmed = Some(snapshot.version());
-        tokio::task::spawn_blocking(move || snapshot.warm());
+/// Computes, on a blocking thread, what the pages keep per snapshot (`Snapshot::warm`:
+/// the map layer, the dashboard, the quality checks of the records), so that the first
+/// visit to the map or the dashboard after a change finds it ready. The first snapshot is
+/// warmed at once; a later one once it has stayed in force for a poll period, and one at a
+/// time: on the world dataset a warm costs about a second of a core, and during a burst of
+/// approved changes, warming every passing snapshot took the cores from the readers. A
+/// page asked for before then computes what it needs itself, once per snapshot.
+async fn warm_settled_snapshots(state: AppState) {
+    let period = Duration::from_millis(state.config().snapshot_poll_milliseconds.max(10));
+    let mut interval = tokio::time::interval(period);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let (mut warmed, mut seen) = (None, None);
+    loop {
+        interval.tick().await;
+        let Some(snapshot) = state.app().current() else {
+            continue;
+        };
+        let version = snapshot.version();
+        if warmed == Some(version) {
+            continue;
+        }
+        if warmed.is_some() && seen != Some(version) {
+            seen = Some(version);
+            continue;
+        }
+        warmed = Some(version);
+        let started = std::time::Instant::now();
+        if tokio::task::spawn_blocking(move || snapshot.warm())
+            .await
+            .is_ok()
+        {
+            tracing::debug!(
+                version,
+                seconds = started.elapsed().as_secs_f64(),
+                "snapshot warmed"
+            );
+        }
     }
 }
 
