@@ -128,6 +128,8 @@ impl Resolver {
         let lon_column = column_of(&["lon", "lng", "long", "longitude"]);
         let mut lines = polis_import::formats::LineCounter::new(bytes);
         let mut rows = Vec::new();
+        let mut coordinates = Vec::new();
+        let mut signals = HashMap::new();
         for record in reader.records() {
             let record = match record {
                 Ok(record) => record,
@@ -166,13 +168,21 @@ impl Resolver {
             let answer = if name.is_empty() {
                 polis_import::resolve::RowAnswer::default()
             } else {
-                polis_import::resolve::row_answer(
+                let (answer, signal) = polis_import::resolve::row_answer_and_signal(
                     self.gazetteer()?,
                     &name,
                     country.as_deref(),
                     lat.zip(lon),
-                )
+                );
+                // One signal per distinct name and country field, as an import counts them.
+                if let Some(signal) = signal {
+                    signals
+                        .entry((name.clone(), country.clone()))
+                        .or_insert(signal);
+                }
+                answer
             };
+            coordinates.push(lat.zip(lon));
             rows.push(CandidateRow {
                 line,
                 name,
@@ -184,6 +194,28 @@ impl Resolver {
                 by_coordinates: answer.by_coordinates,
                 far_from_source_coordinates: answer.far_from_source_coordinates,
             });
+        }
+        // The names a row alone leaves open, as the file's other rows decide them (the same
+        // rule as an import's).
+        let context = polis_import::resolve::FileContext::new(self.gazetteer()?, signals.values());
+        if !context.is_empty() {
+            for (row, near) in rows.iter_mut().zip(coordinates) {
+                if row.resolved || row.far_from_source_coordinates || row.name.is_empty() {
+                    continue;
+                }
+                if let Some(answer) = polis_import::resolve::row_answer_by_file(
+                    self.gazetteer()?,
+                    &row.name,
+                    row.country.as_deref(),
+                    near,
+                    &context,
+                ) {
+                    row.resolved = true;
+                    row.best = answer.best;
+                    row.best_guess = None;
+                    row.source_distance_km = answer.source_distance_km;
+                }
+            }
         }
         Ok(rows)
     }

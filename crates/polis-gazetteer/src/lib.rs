@@ -231,6 +231,33 @@ impl Gazetteer {
                 .contains(&[a[0], a[1], b[0], b[1]])
     }
 
+    /// The share of the gazetteer's places in `country` (ISO 3166-1 alpha-2) that lie in its
+    /// first-level unit named `admin1` (as [`Place::admin1_name`] gives it): how likely a
+    /// place of the country taken at random lies there (England holds most of the United
+    /// Kingdom's, Massachusetts a few hundredths of the United States'). 0 for an unknown
+    /// country or unit. Counts every place of the country (about a millisecond).
+    pub fn admin1_share(&self, country: &str, admin1: &str) -> f64 {
+        let places = &self.tables.places;
+        let (mut all, mut inside) = (0usize, 0usize);
+        for (i, code) in places.country.iter().enumerate() {
+            if code.as_slice() != country.as_bytes() {
+                continue;
+            }
+            all += 1;
+            if self
+                .region(places.admin1[i])
+                .is_some_and(|r| r.name == admin1)
+            {
+                inside += 1;
+            }
+        }
+        if all == 0 {
+            0.0
+        } else {
+            inside as f64 / all as f64
+        }
+    }
+
     /// The process-wide gazetteer, loaded on first use (without a cache, unless
     /// [`Gazetteer::embedded_cached`] or [`Gazetteer::preload_embedded`] loaded it first).
     /// A call while another thread loads it waits for that load.

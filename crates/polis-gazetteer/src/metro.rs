@@ -330,7 +330,13 @@ pub const MAX_SEAT_KM: f64 = 100.0;
 /// Whether a candidate is the named place itself in its own name: a confident exact,
 /// folded or alternate-name match with nothing taken off the name.
 fn names_itself(candidate: &Candidate) -> bool {
-    candidate.is_confident()
+    candidate.is_confident() && names_itself_if_decided(candidate)
+}
+
+/// [`names_itself`] for a candidate that is confident or would be if the row's context
+/// chose it among its namesakes.
+fn names_itself_if_decided(candidate: &Candidate) -> bool {
+    candidate.is_confident_if_decided()
         && matches!(
             candidate.method,
             Method::ExactName
@@ -382,7 +388,11 @@ impl Gazetteer {
         let name = name.split(',').next().unwrap_or(name).trim();
         let designated = metropolitan_designators(name, stated.as_deref())?;
         let whole = self.resolve_without_review(name, country_hint);
-        if let Some(best) = whole.first().filter(|c| names_itself(c)) {
+        // A place the whole name names, even one of several namesakes ("Grand Island" in
+        // Nebraska or New York), is what the name means: "Grand" is part of it, not a
+        // designator, and the toss-up is left to the row's context.
+        let named = whole.iter().find(|c| names_itself_if_decided(c));
+        if let Some(best) = named {
             let is_city = matches!(best.place.level, Level::City | Level::Municipality);
             if is_city || !designated.strong {
                 return None;
@@ -400,7 +410,9 @@ impl Gazetteer {
             }
             found => found,
         };
-        if seat.is_none() && !designated.strong {
+        // Without a seat a government has no point to draw; a unit the whole name names
+        // ("Nelson Mandela Bay Metropolitan Municipality") has one, and is the same body.
+        if seat.is_none() && (!designated.strong || named.is_some()) {
             return None;
         }
         let country = stated.or_else(|| seat.as_ref().map(|s| s.country.clone()));

@@ -224,6 +224,14 @@ pub enum Evidence {
         /// The confidence the candidate would have if the context chose it among them.
         if_decided: f32,
     },
+    /// The other rows of the same file decided what the row alone left open: its country
+    /// field names a neighbour of the country most of the field's names lie in, or it is a
+    /// toss-up whose one candidate lies where most of the file's places of that country lie.
+    /// Added by the caller that sees the file (`polis-import`), never by [`Gazetteer::resolve`].
+    FileContext {
+        /// Why, in words: "12 of the file's 14 places in DE lie in Bavaria".
+        reason: String,
+    },
 }
 
 /// A gazetteer entry that may be what a name means, with a confidence and its reasons.
@@ -338,6 +346,9 @@ impl Candidate {
                     rivals.join("; "),
                     100.0 * share
                 ),
+                Evidence::FileContext { reason } => {
+                    format!("decided by the file's other rows: {reason}")
+                }
             });
         }
         parts.join("; ")

@@ -138,6 +138,8 @@ pub struct Resolver<'a> {
     by_wikidata: HashMap<&'a str, &'a str>,
     decisions: &'a HashMap<String, Decision>,
     cache: FastMap<CacheKey, Outcome>,
+    /// What the rows given to [`Resolver::prefill`] say about each other.
+    file_context: FileContext,
 }
 
 /// A method's name for the report.
@@ -204,6 +206,7 @@ impl<'a> Resolver<'a> {
             by_wikidata,
             decisions,
             cache: FastMap::default(),
+            file_context: FileContext::default(),
         }
     }
 
@@ -220,14 +223,15 @@ impl<'a> Resolver<'a> {
         if let Some(outcome) = self.cache.get(&key) {
             return outcome.clone();
         }
-        let outcome = self.resolve_fresh(end, is_region);
+        let (outcome, _) = self.resolve_fresh(end, is_region);
         self.cache.insert(key, outcome.clone());
         outcome
     }
 
     /// Resolves the distinct names among `ends` in the gazetteer on all cores, so that
-    /// [`Resolver::resolve`] then finds them remembered. The answers are the same as resolving
-    /// one by one: each name's answer depends on nothing but the name and the gazetteer.
+    /// [`Resolver::resolve`] then finds them remembered. `ends` are the rows of one file: a
+    /// name the row alone leaves unresolved may then be decided by the other rows
+    /// ([`FileContext`]); every other answer is the same as resolving one by one.
     pub fn prefill<'e>(&mut self, ends: impl IntoIterator<Item = (&'e RawEnd, Option<bool>)>) {
         let mut seen: FastSet<BorrowedKey> = FastSet::default();
         let mut todo: Vec<(&RawEnd, Option<bool>)> = Vec::new();
@@ -251,7 +255,7 @@ impl<'a> Resolver<'a> {
         // Below a few hundred names the threads cost more than they save.
         let chunk = todo.len().div_ceil(threads).max(256);
         let this = &*self;
-        let answers: Vec<Vec<Outcome>> = std::thread::scope(|scope| {
+        let answers: Vec<Vec<(Outcome, Option<NameSignal>)>> = std::thread::scope(|scope| {
             let handles: Vec<_> = todo
                 .chunks(chunk)
                 .map(|part| {
@@ -268,9 +272,50 @@ impl<'a> Resolver<'a> {
                 .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         });
-        for ((end, is_region), outcome) in todo.into_iter().zip(answers.into_iter().flatten()) {
+        let answers: Vec<(Outcome, Option<NameSignal>)> = answers.into_iter().flatten().collect();
+        self.file_context = FileContext::new(
+            self.gazetteer,
+            answers.iter().filter_map(|(_, s)| s.as_ref()),
+        );
+        for ((end, is_region), (outcome, _)) in todo.into_iter().zip(answers) {
+            let outcome = match outcome {
+                Outcome::Unresolved { .. } if !self.file_context.is_empty() => {
+                    self.decided_by_file(end, is_region).unwrap_or(outcome)
+                }
+                outcome => outcome,
+            };
             self.cache.insert(cache_key(end, is_region), outcome);
         }
+    }
+
+    /// The answer the file's other rows give a name its own row leaves unresolved, if any.
+    fn decided_by_file(&self, end: &RawEnd, is_region: Option<bool>) -> Option<Outcome> {
+        let candidates = self
+            .gazetteer
+            .resolve_without_review(&end.name, end.country.as_deref());
+        let coordinates = end.lat.zip(end.lon);
+        let chosen = self.file_context.decide(
+            self.gazetteer,
+            &end.name,
+            end.country.as_deref(),
+            &candidates,
+            false,
+        )?;
+        let level_fits = match is_region {
+            Some(region) => (place_level(chosen.place.level) == PlaceLevel::Region) == region,
+            None => true,
+        };
+        let km = distance_to(&chosen, coordinates);
+        if !level_fits || km.is_some_and(|d| d > SAME_PLACE_KM) {
+            return None;
+        }
+        Some(Outcome::Resolved(Resolution {
+            target: district_of(&chosen)
+                .unwrap_or_else(|| Target::Gazetteer(Box::new(chosen.place.clone()))),
+            method: format!("{}+file_context", method_name(&chosen)),
+            confidence: chosen.confidence,
+            source_distance_km: km,
+        }))
     }
 
     /// The answer from the registry (a known Wikidata id) or from a user's decision, if any.
@@ -317,7 +362,11 @@ impl<'a> Resolver<'a> {
 
     /// A name the registry does not know: a metropolitan government by its designators,
     /// or else a place of the gazetteer.
-    fn resolve_fresh(&self, end: &RawEnd, is_region: Option<bool>) -> Outcome {
+    fn resolve_fresh(
+        &self,
+        end: &RawEnd,
+        is_region: Option<bool>,
+    ) -> (Outcome, Option<NameSignal>) {
         if let Some(metropolitan) = self.gazetteer.resolve_metropolitan_near(
             &end.name,
             end.country.as_deref(),
@@ -328,7 +377,7 @@ impl<'a> Resolver<'a> {
             } else {
                 "metropolitan:designator"
             };
-            return Outcome::Resolved(Resolution {
+            let outcome = Outcome::Resolved(Resolution {
                 // A designator only such governments carry says more than one ordinary
                 // names carry too ("Greater", "Grand").
                 confidence: if metropolitan.designated.strong {
@@ -343,6 +392,7 @@ impl<'a> Resolver<'a> {
                 method: method.into(),
                 source_distance_km: None,
             });
+            return (outcome, None);
         }
         self.resolve_in_gazetteer(end, is_region, end.lat.zip(end.lon))
     }
@@ -352,7 +402,7 @@ impl<'a> Resolver<'a> {
         end: &RawEnd,
         is_region: Option<bool>,
         coordinates: Option<(f64, f64)>,
-    ) -> Outcome {
+    ) -> (Outcome, Option<NameSignal>) {
         // Review-only candidates (fuzzy spellings) are never confident, and building their index
         // costs more than the whole import; `polis resolve NAME` shows them.
         let candidates = self
@@ -360,7 +410,11 @@ impl<'a> Resolver<'a> {
             .resolve_without_review(&end.name, end.country.as_deref());
         let near = |c: &Candidate| distance_to(c, coordinates);
         let (chosen, suffix) = choose(&candidates, is_region, coordinates);
-        self.outcome(chosen, &candidates, suffix, &near)
+        let signal = NameSignal::of(self.gazetteer, end.country.as_deref(), &candidates);
+        (
+            self.outcome(chosen, &candidates, suffix, &near),
+            Some(signal),
+        )
     }
 
     /// The answer for a chosen candidate (or none), with the best guess for the queue.
@@ -473,6 +527,219 @@ pub fn choose(
     (by_name, suffix)
 }
 
+/// A file's country field is taken to name a neighbouring country when at least this many of
+/// its names lie only there ...
+pub const CROSSED_MIN_NAMES: usize = 5;
+/// ... and they are at least this share of the field's names. Sources that give a border
+/// town its neighbour's country do so for well under 1% of their names (Germany 0.2% and
+/// France 0.3% on the Wikidata evaluation); a field whose names lie across a border by the
+/// dozen is the source's label for that other country (the Wikidata query results label 177
+/// of 302 Swedish places "Denmark").
+pub const CROSSED_MIN_SHARE: f64 = 0.2;
+/// A toss-up is decided by the file when at least this many of the file's confident places
+/// in the country ...
+pub const DOMINANT_MIN_NAMES: usize = 5;
+/// ... hold at least this share in one first-level unit (a list page of one state) ...
+pub const DOMINANT_MIN_SHARE: f64 = 2.0 / 3.0;
+/// ... and that unit holds at most this share of the country's places in the gazetteer: a
+/// file of British places lies mostly in England because the country does, which says
+/// nothing about a Wick (on the Wikidata evaluation the file's English majority chose Wick,
+/// England for the Wick in Scotland).
+pub const DOMINANT_MAX_PRIOR: f64 = 1.0 / 3.0;
+
+/// What one distinct name's candidates say about the file it is in (see [`FileContext`]).
+#[derive(Debug, Clone, Default)]
+pub struct NameSignal {
+    /// The country field as written.
+    field: Option<String>,
+    /// The country the field names (ISO 3166-1), as the candidates' evidence says.
+    stated: Option<String>,
+    /// The neighbouring country the likeliest place lies in, when no place of the name lies
+    /// in the stated country (or a territory associated with it).
+    only_across: Option<String>,
+    /// The country and first-level unit of a confident answer in the stated country.
+    settled_in: Option<(String, String)>,
+}
+
+/// The country a candidate's evidence says the row stated.
+fn stated_country(candidate: &Candidate) -> Option<&str> {
+    candidate.evidence.iter().find_map(|e| match e {
+        polis_gazetteer::Evidence::CountryHint { iso2 }
+        | polis_gazetteer::Evidence::CountryFromName { iso2 } => Some(iso2.as_str()),
+        polis_gazetteer::Evidence::CountryHintMismatch { hinted }
+        | polis_gazetteer::Evidence::AssociatedTerritory { hinted } => Some(hinted.as_str()),
+        polis_gazetteer::Evidence::SovereigntyClaim { claimed_by, .. } => Some(claimed_by.as_str()),
+        _ => None,
+    })
+}
+
+impl NameSignal {
+    /// The signal of a name with this country field and these candidates (best first).
+    pub fn of(gazetteer: &Gazetteer, field: Option<&str>, candidates: &[Candidate]) -> Self {
+        let stated = candidates.iter().find_map(stated_country);
+        let mut signal = NameSignal {
+            field: field.map(|f| f.trim().to_owned()),
+            stated: stated.map(str::to_owned),
+            ..NameSignal::default()
+        };
+        let (Some(stated), Some(top)) = (stated, candidates.first()) else {
+            return signal;
+        };
+        if top.is_confident() && top.place.country == stated {
+            signal.settled_in = top
+                .place
+                .admin1_name
+                .clone()
+                .map(|admin1| (stated.to_owned(), admin1));
+        }
+        if !top.is_confident()
+            && candidates.iter().all(|c| !in_stated_country(c))
+            && gazetteer.are_neighbours(stated, &top.place.country)
+        {
+            signal.only_across = Some(top.place.country.clone());
+        }
+        signal
+    }
+}
+
+/// What the rows of one file say about each other (issue 14: "the other rows of the same
+/// file"), for the names a row alone leaves open:
+/// - a country field most of whose names lie only in one neighbouring country names that
+///   country in this file (at least [`CROSSED_MIN_NAMES`] names and [`CROSSED_MIN_SHARE`] of
+///   the field's names): a name of that field found only there is taken there;
+/// - a country most of whose confident places in the file lie in one first-level unit (at
+///   least [`DOMINANT_MIN_NAMES`], [`DOMINANT_MIN_SHARE`] of them: a list page of one state),
+///   a unit that is no such majority of the country itself ([`DOMINANT_MAX_PRIOR`]): a
+///   toss-up with exactly one candidate in that unit is decided for it.
+///
+/// Both are said in the answer's explanation ([`polis_gazetteer::Evidence::FileContext`]).
+/// `polis resolve --file` and every import share it.
+#[derive(Debug, Clone, Default)]
+pub struct FileContext {
+    /// Country field as written → (the neighbour its names lie in, how many, of how many).
+    crossed: HashMap<String, (String, usize, usize)>,
+    /// Stated country → (the unit most confident places lie in, how many, of how many).
+    dominant: HashMap<String, (String, usize, usize)>,
+}
+
+impl FileContext {
+    /// The context of a file from the signals of its distinct names.
+    pub fn new<'s>(
+        gazetteer: &Gazetteer,
+        signals: impl IntoIterator<Item = &'s NameSignal>,
+    ) -> Self {
+        let mut per_field: HashMap<&str, (usize, HashMap<&str, usize>)> = HashMap::new();
+        let mut per_country: HashMap<&str, (usize, HashMap<&str, usize>)> = HashMap::new();
+        for signal in signals {
+            if let (Some(field), Some(_)) = (&signal.field, &signal.stated) {
+                let entry = per_field.entry(field.as_str()).or_default();
+                entry.0 += 1;
+                if let Some(across) = &signal.only_across {
+                    *entry.1.entry(across.as_str()).or_default() += 1;
+                }
+            }
+            if let Some((country, admin1)) = &signal.settled_in {
+                let entry = per_country.entry(country.as_str()).or_default();
+                entry.0 += 1;
+                *entry.1.entry(admin1.as_str()).or_default() += 1;
+            }
+        }
+        // The largest count, ties broken by name so that the answer never depends on order.
+        let largest = |counts: &HashMap<&str, usize>| {
+            counts
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(k, n)| ((*k).to_owned(), *n))
+        };
+        let crossed = per_field
+            .iter()
+            .filter_map(|(field, (all, counts))| {
+                let (across, n) = largest(counts)?;
+                (n >= CROSSED_MIN_NAMES && n as f64 >= CROSSED_MIN_SHARE * *all as f64)
+                    .then(|| ((*field).to_owned(), (across, n, *all)))
+            })
+            .collect();
+        let dominant = per_country
+            .iter()
+            .filter_map(|(country, (all, counts))| {
+                let (unit, n) = largest(counts)?;
+                (n >= DOMINANT_MIN_NAMES
+                    && n as f64 >= DOMINANT_MIN_SHARE * *all as f64
+                    && gazetteer.admin1_share(country, &unit) <= DOMINANT_MAX_PRIOR)
+                    .then(|| ((*country).to_owned(), (unit, n, *all)))
+            })
+            .collect();
+        FileContext { crossed, dominant }
+    }
+
+    /// Whether the file's rows say nothing that decides a name.
+    pub fn is_empty(&self) -> bool {
+        self.crossed.is_empty() && self.dominant.is_empty()
+    }
+
+    /// The candidate the file's other rows choose for a name its row leaves unresolved
+    /// (`candidates` are its candidates by name and country field, best first), with
+    /// [`polis_gazetteer::Evidence::FileContext`] saying why; `None` when they do not decide.
+    /// `review` asks for the candidates a person reviews too, as [`Gazetteer::resolve`] does.
+    pub fn decide(
+        &self,
+        gazetteer: &Gazetteer,
+        name: &str,
+        field: Option<&str>,
+        candidates: &[Candidate],
+        review: bool,
+    ) -> Option<Candidate> {
+        if candidates.first().is_none_or(Candidate::is_confident) {
+            return None;
+        }
+        let signal = NameSignal::of(gazetteer, field, candidates);
+        if let (Some(field), Some(across)) = (&signal.field, &signal.only_across)
+            && let Some((neighbour, n, all)) = self.crossed.get(field)
+            && neighbour == across
+        {
+            let there = if review {
+                gazetteer.resolve(name, Some(neighbour))
+            } else {
+                gazetteer.resolve_without_review(name, Some(neighbour))
+            };
+            let mut chosen = there
+                .into_iter()
+                .next()
+                .filter(|c| c.is_confident() && c.place.country == *neighbour)?;
+            chosen.evidence.push(polis_gazetteer::Evidence::FileContext {
+                reason: format!(
+                    "{n} of the {all} names the file gives as {field:?} lie only in {neighbour}, a neighbouring country, as this one does; the source's country stays its own word"
+                ),
+            });
+            return Some(chosen);
+        }
+        let stated = signal.stated.as_deref()?;
+        let (unit, n, all) = self.dominant.get(stated)?;
+        let if_decided = |c: &Candidate| {
+            c.evidence.iter().find_map(|e| match e {
+                polis_gazetteer::Evidence::Ambiguous { if_decided, .. } => Some(*if_decided),
+                _ => None,
+            })
+        };
+        let mut in_unit = candidates.iter().filter(|c| {
+            if_decided(c).is_some_and(|d| d >= polis_gazetteer::MIN_CONFIDENCE)
+                && c.place.country == stated
+                && c.place.admin1_name.as_deref() == Some(unit.as_str())
+        });
+        let (Some(only), None) = (in_unit.next(), in_unit.next()) else {
+            return None;
+        };
+        let mut chosen = only.clone();
+        chosen.confidence = if_decided(only).unwrap_or(chosen.confidence);
+        chosen.evidence.push(polis_gazetteer::Evidence::FileContext {
+            reason: format!(
+                "{n} of the file's {all} confident places in {stated} lie in {unit}, and this is the one place of the name there"
+            ),
+        });
+        Some(chosen)
+    }
+}
+
 /// What `polis resolve --file` says about one row: the candidate an import would take
 /// without a flag (`best`), or else the best guess for a person to review. A row with
 /// coordinates is answered as an import answers it ([`choose`]); a place chosen by name
@@ -490,21 +757,64 @@ pub struct RowAnswer {
     pub far_from_source_coordinates: bool,
 }
 
-/// [`RowAnswer`] for a name, a country field and the row's coordinates.
+/// [`RowAnswer`] for a name, a country field and the row's coordinates, from the row alone.
 pub fn row_answer(
     gazetteer: &Gazetteer,
     name: &str,
     country: Option<&str>,
     coordinates: Option<(f64, f64)>,
 ) -> RowAnswer {
+    row_answer_and_signal(gazetteer, name, country, coordinates).0
+}
+
+/// [`row_answer`], with what the name says about its file ([`FileContext`]), if anything.
+pub fn row_answer_and_signal(
+    gazetteer: &Gazetteer,
+    name: &str,
+    country: Option<&str>,
+    coordinates: Option<(f64, f64)>,
+) -> (RowAnswer, Option<NameSignal>) {
     if let Some(metropolitan) = metropolitan_view(gazetteer, name, country, coordinates) {
-        return RowAnswer {
+        let answer = RowAnswer {
             best: Some(metropolitan),
             ..RowAnswer::default()
         };
+        return (answer, None);
     }
     let candidates = gazetteer.resolve(name, country);
-    let (chosen, suffix) = choose(&candidates, None, coordinates);
+    let signal = NameSignal::of(gazetteer, country, &candidates);
+    (row_answer_from(&candidates, coordinates), Some(signal))
+}
+
+/// The answer the file's other rows give a row that its own name, country and coordinates
+/// leave unresolved ([`FileContext::decide`]); `None` when they do not decide it, or when
+/// the row's coordinates lie more than [`SAME_PLACE_KM`] from their choice.
+pub fn row_answer_by_file(
+    gazetteer: &Gazetteer,
+    name: &str,
+    country: Option<&str>,
+    coordinates: Option<(f64, f64)>,
+    context: &FileContext,
+) -> Option<RowAnswer> {
+    if context.is_empty() {
+        return None;
+    }
+    let candidates = gazetteer.resolve(name, country);
+    let chosen = context.decide(gazetteer, name, country, &candidates, true)?;
+    let km = distance_to(&chosen, coordinates);
+    if km.is_some_and(|d| d > SAME_PLACE_KM) {
+        return None;
+    }
+    Some(RowAnswer {
+        source_distance_km: km.map(|d| (d * 10.0).round() / 10.0),
+        best: Some(view(chosen)),
+        ..RowAnswer::default()
+    })
+}
+
+/// [`RowAnswer`] from a name's candidates and the row's coordinates.
+fn row_answer_from(candidates: &[Candidate], coordinates: Option<(f64, f64)>) -> RowAnswer {
+    let (chosen, suffix) = choose(candidates, None, coordinates);
     let km = |c: &Candidate| distance_to(c, coordinates).map(|d| (d * 10.0).round() / 10.0);
     match chosen {
         Some(c) if suffix != "+far_from_source_coordinates" => RowAnswer {

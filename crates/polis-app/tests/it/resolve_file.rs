@@ -71,3 +71,135 @@ fn issue_14_resolve_file_uses_the_rows_coordinates() {
         "{message}"
     );
 }
+
+/// Issue 14 §1: "the other rows of the same file (a list page of one state)". Most of the
+/// file's confident places in the United States lie in Massachusetts, so a toss-up with one
+/// place of the name there is decided for it, and says so; the same toss-up alone, or among
+/// too few other rows, stays a toss-up.
+#[test]
+fn issue_14_resolve_file_a_list_of_one_state_decides_its_toss_ups() {
+    let towns = [
+        "Boston",
+        "Worcester",
+        "Lowell",
+        "Brockton",
+        "Framingham",
+        "Haverhill",
+    ];
+    let mut text = String::from("name,country\n");
+    for town in towns {
+        text.push_str(&format!("{town},United States\n"));
+    }
+    text.push_str("Springfield,United States\nFitchburg,United States\n");
+    let rows = Resolver::new(None)
+        .resolve_rows("names.csv", text.as_bytes())
+        .expect("resolves");
+    for row in &rows[towns.len()..] {
+        let best = row
+            .best
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: decided by the file: {row:?}", row.name));
+        assert_eq!(best.admin1.as_deref(), Some("Massachusetts"), "{row:?}");
+        assert!(best.confident && best.confidence >= 0.5, "{row:?}");
+        assert!(
+            best.explanation
+                .contains("decided by the file's other rows")
+                && best.explanation.contains("Massachusetts"),
+            "{}",
+            best.explanation
+        );
+    }
+
+    // Four places are too few to speak for the file.
+    let mut few = String::from("name,country\n");
+    for town in &towns[..4] {
+        few.push_str(&format!("{town},United States\n"));
+    }
+    few.push_str("Springfield,United States\n");
+    let rows = Resolver::new(None)
+        .resolve_rows("names.csv", few.as_bytes())
+        .expect("resolves");
+    assert!(!rows[4].resolved, "{:?}", rows[4]);
+
+    // A file of British places lies mostly in England because the country does: that
+    // decides no toss-up (Wick in Scotland, England or Wales).
+    let mut british = String::from("name,country\n");
+    for town in [
+        "Leeds",
+        "Sheffield",
+        "Bristol",
+        "Nottingham",
+        "Leicester",
+        "Coventry",
+    ] {
+        british.push_str(&format!("{town},United Kingdom\n"));
+    }
+    british.push_str("Wick,United Kingdom\n");
+    let rows = Resolver::new(None)
+        .resolve_rows("names.csv", british.as_bytes())
+        .expect("resolves");
+    assert!(rows[..6].iter().all(|r| r.resolved), "{rows:?}");
+    assert!(!rows[6].resolved, "{:?}", rows[6]);
+}
+
+/// Issue 14 §5 with §1: a name found only in a neighbouring country is a guess "unless
+/// another hint agrees". When the file gives dozens of names a country that they all lie
+/// beside (Swedish towns labelled "Denmark", as the Wikidata query results do), the file's
+/// other rows are that hint; one stray name among the country's own places is not.
+#[test]
+fn issue_14_resolve_file_a_country_field_that_names_its_neighbour() {
+    let swedish = [
+        "Alingsås",
+        "Borås",
+        "Eksjö",
+        "Arboga",
+        "Askersund",
+        "Båstad",
+    ];
+    let danish = [
+        "Odense", "Aalborg", "Vejle", "Horsens", "Randers", "Kolding",
+    ];
+    let mut text = String::from("name,country\n");
+    for town in swedish.iter().chain(&danish) {
+        text.push_str(&format!("{town},Denmark\n"));
+    }
+    let rows = Resolver::new(None)
+        .resolve_rows("names.csv", text.as_bytes())
+        .expect("resolves");
+    for row in &rows[..swedish.len()] {
+        let best = row
+            .best
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: decided by the file: {row:?}", row.name));
+        assert_eq!(best.country, "SE", "{row:?}");
+        assert!(
+            best.explanation
+                .contains("decided by the file's other rows")
+                && best.explanation.contains("\"Denmark\""),
+            "{}",
+            best.explanation
+        );
+    }
+    for row in &rows[swedish.len()..] {
+        assert_eq!(
+            row.best.as_ref().map(|b| b.country.as_str()),
+            Some("DK"),
+            "{row:?}"
+        );
+    }
+
+    // One Swedish town among Danish ones is a border town given the wrong country, or a
+    // mistake: a guess for a person, as before.
+    let mut text = String::from("name,country\nAlingsås,Denmark\n");
+    for town in danish {
+        text.push_str(&format!("{town},Denmark\n"));
+    }
+    let rows = Resolver::new(None)
+        .resolve_rows("names.csv", text.as_bytes())
+        .expect("resolves");
+    assert!(!rows[0].resolved, "{:?}", rows[0]);
+    assert_eq!(
+        rows[0].best_guess.as_ref().map(|g| g.country.as_str()),
+        Some("SE")
+    );
+}

@@ -291,3 +291,41 @@ fn issue_14_spelt_as_written_only_across_the_border_is_a_guess() {
     let koge = gazetteer().resolve_best("Køge", Some("Denmark"));
     assert_eq!(koge.map(|c| c.place.country), Some("DK".to_owned()));
 }
+
+/// A place the whole name names, even one of several namesakes, is what "Grand Island"
+/// means: no metropolitan government seated in a village called Island (it was one, 1,358 km
+/// from the Nebraska city). A designated government without a seat that the gazetteer lists
+/// as a unit is that unit, which has a point to draw.
+#[test]
+fn issue_14_a_namesake_or_a_listed_unit_is_no_seatless_metropolitan() {
+    let g = gazetteer();
+    assert!(
+        g.resolve_metropolitan_near("Grand Island", Some("United States"), None)
+            .is_none()
+    );
+    let grand_island = candidates("Grand Island", "United States");
+    assert!(
+        !grand_island[0].is_confident(),
+        "{}",
+        describe(&grand_island)
+    );
+    assert!(!grand_island[0].ambiguous_with().is_empty());
+
+    let name = "Nelson Mandela Bay Metropolitan Municipality";
+    assert!(
+        g.resolve_metropolitan_near(name, Some("South Africa"), None)
+            .is_none()
+    );
+    let found = candidates(name, "South Africa");
+    assert!(
+        found[0].is_confident() && found[0].place.lat.is_some(),
+        "{}",
+        describe(&found)
+    );
+    // A designated government whose core names a city keeps its seat.
+    assert!(
+        g.resolve_metropolitan_near("Métropole de Lyon", Some("France"), None)
+            .and_then(|m| m.seat)
+            .is_some_and(|seat| seat.name == "Lyon")
+    );
+}

@@ -6,6 +6,7 @@
 mod schemas;
 
 mod coordinates;
+mod file_context;
 mod lines;
 
 use std::collections::HashMap;
