@@ -21,7 +21,9 @@ pub use paths::{
     Chain, HeldWindow, LinkTime, Neighbourhood, PathError, TimeRule, connect, neighbourhood,
 };
 pub use quality::{QualityReport, quality};
-pub use stats::{FigureComparison, Stats, StatsQuery, compare_figures, stats};
+pub use stats::{
+    CountryBasis, FigureComparison, PlaceCountries, Stats, StatsQuery, compare_figures, stats,
+};
 pub use ties::{TieFilter, TieRow, list_ties, tie_row};
 
 use std::collections::HashMap;

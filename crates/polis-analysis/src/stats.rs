@@ -7,14 +7,119 @@
 //! counted, but appear under `by_status.unknown`, so nothing is silently dropped.
 //! For a country, the partners are the ends outside that country; ties with both ends inside
 //! it are counted apart as `n_domestic_ties`.
+//!
+//! Country basis: a place in a contested territory may be in one country by ISO 3166 and in
+//! another by what its sources say (`Place::country_claims`). [`CountryBasis`] says which
+//! counts: ISO 3166's (the default), the sources' claims, or both, where a place counts
+//! under each of its countries (so a tie may count under two partner countries).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use polis_core::{Dataset, PartialDate, TieStatus, status_as_of};
+use polis_core::{Dataset, PartialDate, Place, TieStatus, status_as_of};
 use serde::Serialize;
 
 use crate::PlaceIndex;
 use crate::geo::haversine_km;
+
+/// Which country a place counts under, as `polis stats --country-basis` and
+/// `/stats?country_basis=` take it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum CountryBasis {
+    /// The country ISO 3166 (and GeoNames) files the place under: the neutral reference,
+    /// and the default.
+    #[default]
+    Iso,
+    /// The country or countries the place's sources put it in, where a source's word is
+    /// recorded (a place in a contested territory); ISO 3166's for every other place.
+    Claim,
+    /// ISO 3166's country and every country a source puts the place in: a contested place
+    /// counts under each.
+    Both,
+}
+
+impl CountryBasis {
+    /// Every accepted value, the default first.
+    pub const NAMES: [&'static str; 3] = ["iso", "claim", "both"];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CountryBasis::Iso => "iso",
+            CountryBasis::Claim => "claim",
+            CountryBasis::Both => "both",
+        }
+    }
+
+    /// The countries `place` counts under on this basis (`??` for a place without one).
+    pub fn countries_of(self, place: Option<&Place>) -> PlaceCountries<'_> {
+        let iso = place.and_then(|p| p.country.as_deref()).unwrap_or("??");
+        let claims = place.map_or(&[][..], |p| p.country_claims.as_slice());
+        match self {
+            CountryBasis::Iso => PlaceCountries {
+                iso: Some(iso),
+                claims: &[],
+            },
+            CountryBasis::Claim if !claims.is_empty() => PlaceCountries { iso: None, claims },
+            CountryBasis::Claim => PlaceCountries {
+                iso: Some(iso),
+                claims: &[],
+            },
+            CountryBasis::Both => PlaceCountries {
+                iso: Some(iso),
+                // A source that names ISO 3166's own country adds nothing here.
+                claims,
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for CountryBasis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CountryBasis {
+    type Err = polis_core::UnknownValue;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "iso" => Ok(CountryBasis::Iso),
+            "claim" => Ok(CountryBasis::Claim),
+            "both" => Ok(CountryBasis::Both),
+            _ => Err(polis_core::UnknownValue {
+                what: "country basis",
+                value: text.to_owned(),
+                accepted: Self::NAMES.join(", "),
+            }),
+        }
+    }
+}
+
+/// The countries a place counts under on one [`CountryBasis`], each once.
+#[derive(Debug, Clone, Copy)]
+pub struct PlaceCountries<'a> {
+    iso: Option<&'a str>,
+    claims: &'a [polis_core::CountryClaim],
+}
+
+impl<'a> PlaceCountries<'a> {
+    /// Each country once, ISO 3166's first where it counts.
+    pub fn iter(self) -> impl Iterator<Item = &'a str> {
+        let iso = self.iso;
+        iso.into_iter().chain(
+            self.claims
+                .iter()
+                .map(|c| c.country.as_str())
+                .filter(move |c| Some(*c) != iso),
+        )
+    }
+
+    pub fn contains(self, country: &str) -> bool {
+        self.iter().any(|c| c == country)
+    }
+}
 
 /// What to count.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +135,9 @@ pub struct StatsQuery {
     /// Also count ties whose status on the date is unknown or disputed between sources but
     /// may be active (an upper bound rather than a certain count).
     pub count_unknown: bool,
+    /// Which country a place counts under: for `country`, `partner_countries` and every
+    /// count by country.
+    pub country_basis: CountryBasis,
 }
 
 /// The counts, in the shape the seed deck quotes ("2,669 pairs with 549 provinces and
@@ -39,6 +147,8 @@ pub struct StatsQuery {
 pub struct Stats {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// Which country each place counted under (`iso`, `claim` or `both`).
+    pub country_basis: CountryBasis,
     /// The place whose ties (with those of every place inside it) are counted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
@@ -193,8 +303,8 @@ struct Tally<'a> {
 struct Ends<'a> {
     in_a: bool,
     in_b: bool,
-    country_a: &'a str,
-    country_b: &'a str,
+    country_a: PlaceCountries<'a>,
+    country_b: PlaceCountries<'a>,
 }
 
 impl<'a> Tally<'a> {
@@ -232,10 +342,12 @@ impl<'a> Tally<'a> {
             .entry(tie.kind.as_str().to_owned())
             .or_default() += 1;
         if !scoped {
-            for (end, country) in [(&tie.a, country_a), (&tie.b, country_b)] {
+            for (end, countries) in [(&tie.a, country_a), (&tie.b, country_b)] {
                 self.partners.insert(end.as_str());
-                self.partner_countries.insert(country);
-                *self.ties_by_partner_country.entry(country).or_default() += 1;
+                for country in countries.iter() {
+                    self.partner_countries.insert(country);
+                    *self.ties_by_partner_country.entry(country).or_default() += 1;
+                }
             }
         } else if in_a && in_b {
             self.n_domestic += 1;
@@ -249,11 +361,10 @@ impl<'a> Tally<'a> {
             };
             self.locals.insert(local.as_str());
             self.partners.insert(partner.as_str());
-            self.partner_countries.insert(partner_country);
-            *self
-                .ties_by_partner_country
-                .entry(partner_country)
-                .or_default() += 1;
+            for country in partner_country.iter() {
+                self.partner_countries.insert(country);
+                *self.ties_by_partner_country.entry(country).or_default() += 1;
+            }
         }
     }
 }
@@ -286,20 +397,25 @@ fn stats_with_bounds(data: &Dataset, query: &StatsQuery, bounds: bool) -> (Stats
     let scope: Option<()> = (query.place.is_some() || query.country.is_some()).then_some(());
     let scoped = scope.is_some();
     for tie in &data.ties {
-        let (country_a, country_b) = (places.country_of(&tie.a), places.country_of(&tie.b));
+        let basis = query.country_basis;
+        let (country_a, country_b) = (
+            basis.countries_of(places.get(&tie.a)),
+            basis.countries_of(places.get(&tie.b)),
+        );
         let (in_a, in_b) = match (&query.place, &query.country) {
             (Some(_), _) => (inside(&tie.a), inside(&tie.b)),
-            (None, Some(cc)) => (country_a == cc.as_str(), country_b == cc.as_str()),
+            (None, Some(cc)) => (country_a.contains(cc), country_b.contains(cc)),
             (None, None) => (false, false),
         };
         if scoped && !in_a && !in_b {
             continue;
         }
         if let Some(allowed) = &query.partner_countries {
+            let admits = |countries: PlaceCountries| countries.iter().any(|c| allowed.contains(c));
             let partner_ok = match scope {
-                Some(_) if in_a && !in_b => allowed.contains(country_b),
-                Some(_) if in_b && !in_a => allowed.contains(country_a),
-                _ => allowed.contains(country_a) || allowed.contains(country_b),
+                Some(_) if in_a && !in_b => admits(country_b),
+                Some(_) if in_b && !in_a => admits(country_a),
+                _ => admits(country_a) || admits(country_b),
             };
             if !partner_ok {
                 continue;
@@ -364,6 +480,7 @@ fn stats_with_bounds(data: &Dataset, query: &StatsQuery, bounds: bool) -> (Stats
         top_partner_countries.truncate(20);
         Stats {
             country: query.country.clone(),
+            country_basis: query.country_basis,
             as_of: query.as_of,
             n_ties: tally.n_ties,
             n_domestic_ties: scope.map(|_| tally.n_domestic),
@@ -460,6 +577,7 @@ pub fn compare_figures(
             as_of: Some(figure.as_of),
             partner_countries,
             count_unknown: false,
+            country_basis: CountryBasis::Iso,
         };
         // The certain count and the upper one, from one pass over the ties.
         let (certain, upper) = stats_with_bounds(data, &query, true);

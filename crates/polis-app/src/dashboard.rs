@@ -3,12 +3,12 @@
 //! figures beside computed ones, and the quality report. The page draws them; nothing on it
 //! is computed anywhere else.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use polis_analysis::{FigureComparison, QualityReport};
 use serde::Serialize;
 
-use crate::options::CountryCode;
+use crate::options::{CountryBasis, CountryCode};
 use crate::snapshot::{Snapshot, StatsRequest};
 
 /// How many countries and country pairs the dashboard lists.
@@ -18,6 +18,10 @@ pub const DASHBOARD_TOP: usize = 15;
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
+    /// Which country each place counts under in the country tables (`iso`, `claim` or
+    /// `both`; see `polis stats --country-basis`). Reported figures are always compared on
+    /// ISO 3166's countries.
+    pub country_basis: CountryBasis,
     /// Every tie, whatever its status.
     pub n_ties: usize,
     /// Ties signed and terminated in each year that has either.
@@ -71,20 +75,29 @@ pub struct Concentration {
 
 impl Snapshot {
     /// The dashboard over every tie, with `quality` (the report with the unresolved queue,
-    /// which the caller reads from the store). The numbers are computed once per snapshot.
-    pub fn dashboard(&self, quality: QualityReport) -> Dashboard {
-        let mut dashboard = self
-            .dashboard
-            .get_or_init(|| {
-                self.build_dashboard(QualityReport {
+    /// which the caller reads from the store), counting places by country on `basis`. The
+    /// numbers are computed once per snapshot and basis.
+    pub fn dashboard(&self, quality: QualityReport, basis: CountryBasis) -> Dashboard {
+        let mut dashboard = self.dashboard_numbers(basis).clone();
+        dashboard.quality = quality;
+        dashboard
+    }
+
+    fn dashboard_numbers(&self, basis: CountryBasis) -> &Dashboard {
+        let slot = CountryBasis::NAMES
+            .iter()
+            .position(|name| *name == basis.as_str())
+            .unwrap_or(0);
+        self.dashboard[slot].get_or_init(|| {
+            self.build_dashboard(
+                QualityReport {
                     n_errors: 0,
                     n_warnings: 0,
                     checks: Vec::new(),
-                })
-            })
-            .clone();
-        dashboard.quality = quality;
-        dashboard
+                },
+                basis,
+            )
+        })
     }
 
     /// Computes what the pages keep per snapshot (the map's layer, the dashboard's numbers,
@@ -93,17 +106,11 @@ impl Snapshot {
     pub fn warm(&self) {
         self.map_layer();
         self.quality_of_records();
-        self.dashboard.get_or_init(|| {
-            self.build_dashboard(QualityReport {
-                n_errors: 0,
-                n_warnings: 0,
-                checks: Vec::new(),
-            })
-        });
+        self.dashboard_numbers(CountryBasis::default());
     }
 
     /// How the ties in force of each of `countries` spread over partner countries.
-    fn concentration(&self, countries: &[String]) -> Vec<Concentration> {
+    fn concentration(&self, countries: &[String], basis: CountryBasis) -> Vec<Concentration> {
         countries
             .iter()
             .filter_map(|country| {
@@ -111,6 +118,7 @@ impl Snapshot {
                 let stats = self
                     .stats(&StatsRequest {
                         country: Some(code),
+                        country_basis: basis,
                         ..StatsRequest::default()
                     })
                     .ok()?;
@@ -126,23 +134,29 @@ impl Snapshot {
             .collect()
     }
 
-    fn build_dashboard(&self, quality: QualityReport) -> Dashboard {
+    fn build_dashboard(&self, quality: QualityReport, basis: CountryBasis) -> Dashboard {
         let data = self.data();
-        let country_of = |id: &str| {
-            self.place_by_id(id)
-                .and_then(|p| p.country.clone())
-                .unwrap_or_else(|| "??".to_owned())
-        };
+        let countries_of = |id: &str| basis.countries_of(self.place_by_id(id));
         let mut by_country: BTreeMap<String, u64> = BTreeMap::new();
         let mut by_pair: BTreeMap<(String, String), u64> = BTreeMap::new();
         for tie in &data.ties {
-            let (a, b) = (country_of(&tie.a), country_of(&tie.b));
-            *by_country.entry(a.clone()).or_default() += 1;
-            if b != a {
-                *by_country.entry(b.clone()).or_default() += 1;
+            let (a, b) = (countries_of(&tie.a), countries_of(&tie.b));
+            // A tie counts once under each country either end is in, and once for each
+            // pair of them: on the basis `both`, a place in a contested territory is in two.
+            let mut ends: BTreeSet<&str> = a.iter().collect();
+            ends.extend(b.iter());
+            for country in ends {
+                *by_country.entry(country.to_owned()).or_default() += 1;
             }
-            let pair = if a <= b { (a, b) } else { (b, a) };
-            *by_pair.entry(pair).or_default() += 1;
+            let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
+            for x in a.iter() {
+                for y in b.iter() {
+                    pairs.insert(if x <= y { (x, y) } else { (y, x) });
+                }
+            }
+            for (x, y) in pairs {
+                *by_pair.entry((x.to_owned(), y.to_owned())).or_default() += 1;
+            }
         }
         let mut top_countries: Vec<CountryTies> = by_country
             .into_iter()
@@ -173,7 +187,7 @@ impl Snapshot {
         let (all, concentration, figures) = std::thread::scope(|scope| {
             let all = scope.spawn(|| self.stats(&StatsRequest::default()).ok());
             let figures = scope.spawn(|| self.figures(None, false));
-            let concentration = self.concentration(&leading);
+            let concentration = self.concentration(&leading, basis);
             (
                 all.join().ok().flatten(),
                 concentration,
@@ -211,6 +225,7 @@ impl Snapshot {
             }
         }
         Dashboard {
+            country_basis: basis,
             n_ties: data.ties.len(),
             per_year: years.into_values().collect(),
             top_countries,

@@ -48,8 +48,8 @@ pub use imports::{
     Resolver,
 };
 pub use options::{
-    CountryCode, DateWindow, ExportFormat, MetricSort, Through, neighbourhood_time, path_time,
-    today,
+    CountryBasis, CountryCode, DateWindow, ExportFormat, MetricSort, Through, neighbourhood_time,
+    path_time, today,
 };
 pub use polis_analysis::{LinkTime, TimeRule};
 pub use polis_import::resolve::CandidateView;

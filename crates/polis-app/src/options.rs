@@ -7,6 +7,10 @@ use std::str::FromStr;
 use polis_core::PartialDate;
 
 pub use polis_analysis::network::SortBy as MetricSort;
+/// Which country a place counts under in statistics, the dashboard's country tables
+/// included: `iso` (ISO 3166's, the default), `claim` (the country its sources put it in,
+/// where recorded) or `both` (each of them).
+pub use polis_analysis::stats::CountryBasis;
 
 /// How many ties `polis ties` prints and `/ties` answers when not told: the CLI prints every
 /// one, the API pages by this many.
@@ -237,6 +241,12 @@ mod tests {
         for name in MetricSort::NAMES {
             assert_eq!(name.parse::<MetricSort>().unwrap().as_str(), name);
         }
+        for name in CountryBasis::NAMES {
+            assert_eq!(name.parse::<CountryBasis>().unwrap().as_str(), name);
+        }
+        assert_eq!(CountryBasis::default().as_str(), CountryBasis::NAMES[0]);
+        let refused = "de_facto".parse::<CountryBasis>().unwrap_err().to_string();
+        assert!(refused.contains("iso, claim, both"), "{refused}");
         let refused = "shortest".parse::<Through>().unwrap_err().to_string();
         assert!(refused.contains("ties, relations, all"), "{refused}");
         let refused = "rank".parse::<MetricSort>().unwrap_err().to_string();

@@ -12,7 +12,7 @@ use polis_core::{ActivityKind, Dataset, Membership, PartialDate, Place, TieKind,
 use serde::Serialize;
 
 use crate::error::{AppError, graph_error, recommend_error};
-use crate::options::{self, CountryCode, MetricSort, Through};
+use crate::options::{self, CountryBasis, CountryCode, MetricSort, Through};
 
 /// Every record, as loaded at one moment (the store's `version`), with its indexes.
 pub struct Snapshot {
@@ -33,7 +33,8 @@ pub struct Snapshot {
     pub(crate) map_layer: std::sync::OnceLock<std::sync::Arc<crate::views::MapLayer>>,
     /// The dashboard's numbers, built on first use: with the world dataset they take
     /// seconds (every reported figure runs the statistics; see `dashboard.rs`).
-    pub(crate) dashboard: std::sync::OnceLock<crate::dashboard::Dashboard>,
+    /// One per country basis, in the order of `CountryBasis::NAMES`.
+    pub(crate) dashboard: [std::sync::OnceLock<crate::dashboard::Dashboard>; 3],
     /// The quality report without the unresolved queue (what a dossier's flags come from).
     pub(crate) quality_of_records: std::sync::OnceLock<polis_analysis::QualityReport>,
     /// This snapshot without its provisional places, built on first use (`--resolved-only`).
@@ -74,6 +75,8 @@ pub struct StatsRequest {
     pub as_of: Option<PartialDate>,
     /// Leave out provisional places and their ties (see [`Snapshot::scoped`]).
     pub resolved_only: bool,
+    /// Which country a place counts under [default: ISO 3166's].
+    pub country_basis: CountryBasis,
 }
 
 /// "Who connects X to Y": `polis graph path`, `/path`.
@@ -193,7 +196,7 @@ impl Snapshot {
             ties_by_place,
             memberships_by_member,
             map_layer: std::sync::OnceLock::new(),
-            dashboard: std::sync::OnceLock::new(),
+            dashboard: Default::default(),
             quality_of_records: std::sync::OnceLock::new(),
             resolved_only: std::sync::OnceLock::new(),
             place_ranks: std::sync::OnceLock::new(),
@@ -373,6 +376,7 @@ impl Snapshot {
                 .as_ref()
                 .map(|c| BTreeSet::from([c.as_str().to_owned()])),
             count_unknown: false,
+            country_basis: request.country_basis,
         };
         Ok(polis_analysis::stats(&this.data, &query))
     }

@@ -239,6 +239,9 @@ pub struct SourceEvidence<'a> {
     pub as_written: Vec<String>,
     /// The latest date the source observed the tie.
     pub observed: Option<PartialDate>,
+    /// For each end whose coordinates the source gives, the farthest the place lies from
+    /// them in any of the source's rows (km): how far a reader should trust the resolution.
+    pub source_distance_km: BTreeMap<String, f64>,
     pub rows: Vec<&'a polis_core::Evidence>,
 }
 
@@ -654,8 +657,13 @@ fn evidence_and_disagreements(tie: &Tie) -> (Vec<SourceEvidence<'_>>, Vec<String
                 listed_by: Vec::new(),
                 as_written: Vec::new(),
                 observed: None,
+                source_distance_km: BTreeMap::new(),
                 rows: Vec::new(),
             });
+        for (end, km) in &row.source_distance_km {
+            let farthest = entry.source_distance_km.entry(end.clone()).or_insert(*km);
+            *farthest = farthest.max(*km);
+        }
         if let Some(side) = &row.listed_by
             && !entry.listed_by.contains(side)
         {

@@ -222,6 +222,23 @@ pub struct Coordinates {
     pub source: String,
 }
 
+/// What one or more sources say about the country of a place that lies in a contested
+/// territory (Crimea, the Golan Heights, Northern Cyprus, Taiwan, Kosovo, Western Sahara):
+/// the country they put it in, which may be the one ISO 3166 files it under
+/// ([`Place::country`]) or a country that claims it. polis takes no position: each source's
+/// word is kept, with the source, beside ISO 3166's, and statistics count by the basis the
+/// user asks for (`docs/cli.md`, `--country-basis`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CountryClaim {
+    /// ISO 3166-1 alpha-2 code of the country the sources put the place in.
+    pub country: String,
+    /// The contested territory, in words ("Crimea").
+    pub territory: String,
+    pub sources: Vec<String>,
+}
+
 /// A governed territory: a country, region, city or district.
 ///
 /// Values that sources can disagree on (population, coordinates, names) are lists with one
@@ -234,9 +251,15 @@ pub struct Place {
     pub level: PlaceLevel,
     /// The name shown by default, as the sources name it.
     pub name: String,
-    /// ISO 3166-1 alpha-2 code of the country the place is in (its own code for a country).
+    /// ISO 3166-1 alpha-2 code of the country the place is in (its own code for a country),
+    /// as ISO 3166 (and GeoNames) file it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// For a place in a contested territory: the country each source puts it in, one entry
+    /// per country with the sources that say so, ISO 3166's own included where a source
+    /// names it. Empty for every other place.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub country_claims: Vec<CountryClaim>,
     /// ISO 3166-1 alpha-2 (countries) or ISO 3166-2 (regions) code of the place itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iso_code: Option<String>,
@@ -373,6 +396,11 @@ pub struct Evidence {
     /// When the source said the tie existed; it counts as an observation for as-of queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed: Option<PartialDate>,
+    /// For each end (a place id) whose coordinates the source gives: how far, in km to a
+    /// tenth, the place it was resolved to lies from the source's point, so that a reader
+    /// can judge the resolution.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub source_distance_km: std::collections::BTreeMap<String, f64>,
 }
 
 /// An agreement between two places, stored with its two ends in canonical order (`a < b`).

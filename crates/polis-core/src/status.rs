@@ -392,6 +392,7 @@ mod tests {
             as_written: vec![],
             line: None,
             observed: Some("2017-05".parse().unwrap()),
+            source_distance_km: Default::default(),
         });
         let on = |d: &str| status_as_of(&t, Some(&d.parse().unwrap())).status;
         assert_eq!(on("2018-01-01"), S::Active);

@@ -607,6 +607,57 @@ fn check_places(c: &mut Checker, data: &Dataset) {
                 "an ISO 3166-1 alpha-2 code in capitals, e.g. CZ".into(),
             );
         }
+        let mut claimed: HashSet<&str> = HashSet::new();
+        for (n, claim) in place.country_claims.iter().enumerate() {
+            let field = format!("country_claims[{n}]");
+            if !(claim.country.len() == 2 && claim.country.bytes().all(|b| b.is_ascii_uppercase()))
+            {
+                c.push(
+                    "place",
+                    &place.id,
+                    i,
+                    &format!("{field}.country"),
+                    &claim.country,
+                    "an ISO 3166-1 alpha-2 code in capitals, e.g. UA".into(),
+                );
+            } else if !claimed.insert(claim.country.as_str()) {
+                c.push(
+                    "place",
+                    &place.id,
+                    i,
+                    &format!("{field}.country"),
+                    &claim.country,
+                    "is claimed twice: list each country once, with every source that puts the place there".into(),
+                );
+            }
+            if claim.territory.trim().is_empty() {
+                c.push(
+                    "place",
+                    &place.id,
+                    i,
+                    &format!("{field}.territory"),
+                    "",
+                    "name the contested territory the claim is about (e.g. Crimea)".into(),
+                );
+            }
+            if claim.sources.is_empty() {
+                c.push(
+                    "place",
+                    &place.id,
+                    i,
+                    &format!("{field}.sources"),
+                    "[]",
+                    "a claim is a source's word: list at least one source id".into(),
+                );
+            }
+            c.sources(
+                "place",
+                &place.id,
+                i,
+                &format!("{field}.sources"),
+                &claim.sources,
+            );
+        }
         for coordinates in &place.coordinates {
             let ok = coordinates.lat.is_finite()
                 && coordinates.lon.is_finite()
@@ -785,6 +836,28 @@ fn check_tie(c: &mut Checker, i: usize, tie: &Tie) {
                 batch,
                 &["batch"],
             );
+        }
+        for (end, km) in &evidence.source_distance_km {
+            if end != &tie.a && end != &tie.b {
+                c.push(
+                    "tie",
+                    id,
+                    i,
+                    &format!("evidence[{n}].source_distance_km"),
+                    end,
+                    format!("must be one of the tie's ends: '{}' or '{}'", tie.a, tie.b),
+                );
+            }
+            if !(km.is_finite() && *km >= 0.0) {
+                c.push(
+                    "tie",
+                    id,
+                    i,
+                    &format!("evidence[{n}].source_distance_km.{end}"),
+                    &km.to_string(),
+                    "a distance in km, zero or more".into(),
+                );
+            }
         }
         if let Some(side) = &evidence.listed_by
             && side != &tie.a
@@ -987,5 +1060,51 @@ mod tests {
         let mut data = dataset([vec![], vec![]], vec![]);
         data.relations[0].inferred_from = Some(String::new());
         assert_eq!(fields(&data), ["inferred_from"]);
+    }
+
+    /// Issue 14 §4: a country claim names a country once, in ISO 3166-1 alpha-2 capitals,
+    /// with its territory and a known source; a distance in evidence measures an end.
+    #[test]
+    fn issue_14_country_claims_and_source_distances_are_checked() {
+        let mut data = dataset([vec![], vec![]], vec![]);
+        let claim = |country: &str, territory: &str, sources: &[&str]| crate::CountryClaim {
+            country: country.into(),
+            territory: territory.into(),
+            sources: sources.iter().map(|s| (*s).to_owned()).collect(),
+        };
+        data.places[0].country = Some("UA".into());
+        data.places[0].country_claims = vec![
+            claim("RU", "Crimea", &["s"]),
+            claim("UA", "Crimea", &["other"]),
+        ];
+        data.ties[0].evidence.push(crate::Evidence {
+            source: "s".into(),
+            batch: None,
+            listed_by: None,
+            as_written: vec![],
+            line: None,
+            observed: None,
+            source_distance_km: [("a".to_owned(), 1.5), ("b".to_owned(), 0.0)].into(),
+        });
+        assert_eq!(fields(&data), Vec::<String>::new());
+        data.places[0].country_claims = vec![
+            claim("ru", "Crimea", &["s"]),
+            claim("UA", "", &[]),
+            claim("UA", "Crimea", &["nobody"]),
+        ];
+        data.ties[0].evidence[0].source_distance_km =
+            [("c".to_owned(), 1.0), ("a".to_owned(), f64::NAN)].into();
+        assert_eq!(
+            fields(&data),
+            [
+                "country_claims[0].country",
+                "country_claims[1].territory",
+                "country_claims[1].sources",
+                "country_claims[2].country",
+                "country_claims[2].sources",
+                "evidence[0].source_distance_km.a",
+                "evidence[0].source_distance_km",
+            ]
+        );
     }
 }

@@ -35,7 +35,9 @@ pub use error::GazetteerError;
 pub use index_cache::IndexCache;
 pub use metro::{Designated, Metropolitan, metropolitan_designators};
 pub use normalize::{LevelHint, Qualified, Script, script_of, strip_qualifiers};
-pub use resolve::{Candidate, Evidence, MIN_CONFIDENCE, Method};
+pub use resolve::{
+    Candidate, ContestedTerritory, Evidence, MIN_CONFIDENCE, Method, contested_territory,
+};
 
 use data::{NONE, NameIndex, Tables};
 

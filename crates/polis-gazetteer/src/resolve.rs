@@ -395,6 +395,43 @@ const CONTESTED: &[(&str, &str, &[&str], &str)] = &[
     ("CN", "IN", &["IN-AR"], "Arunachal Pradesh"),
 ];
 
+/// A contested territory a place lies in, as [`contested_territory`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContestedTerritory {
+    /// The territory, in words ("Crimea").
+    pub name: &'static str,
+    /// The countries that claim it besides the one ISO 3166 files it under (ISO 3166-1
+    /// alpha-2 codes).
+    pub claimants: Vec<&'static str>,
+}
+
+/// The contested territory `place` lies in, by its country and first-level unit (ISO 3166-2
+/// code or name), with the countries that claim it; `None` for a place outside every
+/// territory of [`CONTESTED`]. An import keeps the country each source gives such a place
+/// as that source's claim.
+pub fn contested_territory(place: &Place) -> Option<ContestedTerritory> {
+    let in_unit = |unit: &&str| {
+        place.subdivision.as_deref() == Some(*unit) || place.admin1_name.as_deref() == Some(*unit)
+    };
+    let mut found: Option<ContestedTerritory> = None;
+    for (claimant, holder, units, territory) in CONTESTED {
+        if *holder != place.country || !(units.is_empty() || units.iter().any(in_unit)) {
+            continue;
+        }
+        match &mut found {
+            Some(known) if known.name == *territory => known.claimants.push(claimant),
+            Some(_) => {}
+            None => {
+                found = Some(ContestedTerritory {
+                    name: territory,
+                    claimants: vec![claimant],
+                });
+            }
+        }
+    }
+    found
+}
+
 /// Territories GeoNames files under their own code that sources list under another country.
 const ASSOCIATED: &[(&str, &[&str])] = &[
     ("CN", &["HK", "MO"]),

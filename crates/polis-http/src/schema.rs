@@ -49,6 +49,15 @@ schema_from_fn! {
         .build()
 }
 
+schema_from_fn! {
+    /// Which country a place in a contested territory counts under.
+    CountryBasis => ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(polis_app::CountryBasis::NAMES))
+        .default(Some(polis_app::CountryBasis::default().as_str().into()))
+        .build()
+}
+
 /// An id as `polis_core::is_valid_id` accepts it (`polis_core::ID_RULE`).
 pub(crate) const ID: &str = "[a-z0-9][a-z0-9._/-]{0,199}";
 

@@ -11,8 +11,8 @@ use foldhash::{HashMap, HashSet};
 use polis_core::ids::{place_id, slug, tie_id};
 use polis_core::text::fold;
 use polis_core::{
-    Batch, Coordinates, Dataset, EventKind, Evidence, Membership, Name, Network, Place, Population,
-    Source, Tie, TieEvent,
+    Batch, Coordinates, CountryClaim, Dataset, EventKind, Evidence, Membership, Name, Network,
+    Place, Population, Source, Tie, TieEvent,
 };
 use polis_gazetteer::Gazetteer;
 
@@ -77,6 +77,9 @@ struct Builder<'a> {
     /// Provisional places by (country code or "", folded name): the same spelling in the
     /// same country is the same provisional place, in this file and across imports.
     provisional: HashMap<(String, String), String>,
+    /// Places and the countries this file puts them in as claims, counted once each in the
+    /// report.
+    claimed: HashSet<(String, String)>,
 }
 
 impl<'a> Builder<'a> {
@@ -92,7 +95,92 @@ impl<'a> Builder<'a> {
             Target::Metropolitan { name, metropolitan } => self.metropolitan(name, metropolitan),
         };
         self.note_end(&id, end, method);
+        self.note_claim(&id, target, end);
         id
+    }
+
+    /// Keeps the country the source gives a place in a contested territory as that source's
+    /// claim, beside ISO 3166's (see [`polis_core::CountryClaim`]): a gazetteer place by the
+    /// territory the gazetteer finds it in, a registry place when a claim is already recorded
+    /// on it. Only ISO 3166's country or a claimant's counts: a field that names neither is
+    /// not a claim about the territory.
+    fn note_claim(&mut self, id: &str, target: &Target, end: &RawEnd) {
+        let Some(field) = end.country.as_deref() else {
+            return;
+        };
+        let (territory, countries): (String, Vec<String>) = match target {
+            Target::Gazetteer(place) => {
+                let Some(contested) = polis_gazetteer::contested_territory(place) else {
+                    return;
+                };
+                (
+                    contested.name.to_owned(),
+                    std::iter::once(place.country.clone())
+                        .chain(contested.claimants.iter().map(|c| (*c).to_owned()))
+                        .collect(),
+                )
+            }
+            Target::Registry(_) => {
+                let Some(place) = self
+                    .places
+                    .get(id)
+                    .or_else(|| self.existing_places.get(id).copied())
+                else {
+                    return;
+                };
+                let Some(first) = place.country_claims.first() else {
+                    return;
+                };
+                (
+                    first.territory.clone(),
+                    place
+                        .country
+                        .iter()
+                        .chain(place.country_claims.iter().map(|c| &c.country))
+                        .cloned()
+                        .collect(),
+                )
+            }
+            Target::District { .. } | Target::Metropolitan { .. } => return,
+        };
+        let Some(stated) = self.input.gazetteer.resolve_country(field) else {
+            return;
+        };
+        if !countries.contains(&stated.iso2) {
+            return;
+        }
+        let source = self.batch.clone();
+        // `note_end` has put the place among this import's records when it is stored.
+        let Some(place) = self.places.get_mut(id) else {
+            return;
+        };
+        let at = place
+            .country_claims
+            .binary_search_by(|c| c.country.cmp(&stated.iso2));
+        let changed = match at {
+            Ok(n) if place.country_claims[n].sources.contains(&source) => false,
+            Ok(n) => {
+                place.country_claims[n].sources.push(source.clone());
+                true
+            }
+            Err(n) => {
+                place.country_claims.insert(
+                    n,
+                    CountryClaim {
+                        country: stated.iso2.clone(),
+                        territory,
+                        sources: vec![source.clone()],
+                    },
+                );
+                true
+            }
+        };
+        if self.claimed.insert((id.to_owned(), stated.iso2.clone())) {
+            *self.report.country_claims.entry(stated.iso2).or_default() += 1;
+        }
+        if changed && !place.sources.contains(&source) {
+            place.sources.push(source);
+        }
     }
 
     /// A place this import makes of a name alone: its id, level, name and country, cited to
@@ -109,6 +197,7 @@ impl<'a> Builder<'a> {
             level,
             name: name.to_owned(),
             country,
+            country_claims: Vec::new(),
             iso_code: None,
             parent: None,
             seat: None,
@@ -375,6 +464,26 @@ impl<'a> Builder<'a> {
         true
     }
 
+    /// How far, in km to a tenth, the place `id` is shown from the coordinates the source
+    /// gives `end`: the distance a reader judges the resolution by. None without the
+    /// source's coordinates, for a provisional place (which is where its source puts it),
+    /// and for a place drawn at this source's own point.
+    fn source_distance_km(&self, id: &str, end: &RawEnd) -> Option<f64> {
+        let (lat, lon) = end.lat.zip(end.lon)?;
+        let place = self
+            .places
+            .get(id)
+            .or_else(|| self.existing_places.get(id).copied())?;
+        if place.provisional {
+            return None;
+        }
+        let shown = place
+            .shown_coordinates()
+            .filter(|c| c.source != self.batch)?;
+        let km = polis_core::geo::haversine_km(lat, lon, shown.lat, shown.lon);
+        Some((km * 10.0).round() / 10.0)
+    }
+
     /// Queues a name that did not resolve (or counts it again); returns its queue key.
     fn unresolved(&mut self, end: &RawEnd, line: u64, best_guess: Option<String>) -> String {
         let key = crate::resolve::decision_key(&end.name, end.country.as_deref());
@@ -457,6 +566,7 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
             .filter(|p| p.provisional)
             .map(|p| (provisional_key_of(p), p.id.clone()))
             .collect(),
+        claimed: HashSet::default(),
     };
     let mut resolver = Resolver::new(input.gazetteer, input.existing, input.decisions);
     let existing_ties: HashMap<&str, &Tie> = input
@@ -569,6 +679,11 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
                 .collect(),
             line: Some(row.line),
             observed: input.observed,
+            source_distance_km: [&row.a, &row.b]
+                .into_iter()
+                .zip([a, other])
+                .filter_map(|(end, id)| Some((id.clone(), b.source_distance_km(id, end)?)))
+                .collect(),
         };
         let events: Vec<TieEvent> = {
             let mut events: Vec<TieEvent> = row
@@ -750,6 +865,7 @@ pub fn gazetteer_record(g: &polis_gazetteer::Place, used_ids: &HashSet<String>) 
         level,
         name: g.name.clone(),
         country: Some(g.country.clone()),
+        country_claims: Vec::new(),
         // Only a first-level unit is its subdivision; a county merely lies in one.
         iso_code: if g.level == polis_gazetteer::Level::Region {
             g.subdivision.clone()

@@ -51,6 +51,11 @@ pub struct ImportReport {
     pub places_created: u64,
     /// Of those, provisional places: names that did not resolve, kept with their ties.
     pub provisional_places_created: u64,
+    /// Places in a contested territory (Crimea, Taiwan, Kosovo, ...) whose country this file
+    /// states, by the country it puts them in (ISO 3166's own or a claimant's): each is kept
+    /// on the place as this source's claim (`country_claims`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub country_claims: BTreeMap<String, u64>,
     /// Distinct names resolved, by method (`gazetteer:exact_name`, `registry:geonames_id`, ...).
     pub resolved_by_method: BTreeMap<String, u64>,
     pub names_resolved: u64,

@@ -135,7 +135,7 @@ pub(crate) fn follow(data: &mut Dataset, redirects: &Redirects) -> Moved {
 }
 
 /// Moves a tie's references (its ends, the acting sides and actors of its events, whose
-/// list its evidence was on), re-sorting its ends.
+/// list its evidence was on and the ends its distances measure), re-sorting its ends.
 fn follow_tie(t: &mut Tie, redirects: &Redirects) -> bool {
     let place = |id: &str| redirects.place(id).cloned();
     let mut changed = swap(&mut t.a, place);
@@ -146,6 +146,18 @@ fn follow_tie(t: &mut Tie, redirects: &Redirects) -> bool {
     }
     for evidence in &mut t.evidence {
         changed |= swap_opt(&mut evidence.listed_by, place);
+        // The distances are keyed by the end they measure.
+        if evidence
+            .source_distance_km
+            .keys()
+            .any(|end| redirects.place(end).is_some())
+        {
+            evidence.source_distance_km = std::mem::take(&mut evidence.source_distance_km)
+                .into_iter()
+                .map(|(end, km)| (place(&end).unwrap_or(end), km))
+                .collect();
+            changed = true;
+        }
     }
     if t.a > t.b {
         std::mem::swap(&mut t.a, &mut t.b);
@@ -180,6 +192,7 @@ pub(crate) fn referrers(data: &Dataset, kind: RecordKind, id: &str) -> Vec<(Reco
             || p.seat.as_deref().is_some_and(|v| is(RecordKind::Place, v))
             || cites(&p.sources)
             || p.names.iter().any(|n| cites(&n.sources))
+            || p.country_claims.iter().any(|c| cites(&c.sources))
             || p.coordinates
                 .iter()
                 .any(|c| is(RecordKind::Source, &c.source))

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
-use polis_app::options::{self, CountryCode, MetricSort, Through};
+use polis_app::options::{self, CountryBasis, CountryCode, MetricSort, Through};
 use polis_core::{EventKind, PartialDate, TieKind, TieStatus};
 
 /// A parser for an option type of the service layer: its names are the possible values
@@ -710,6 +710,10 @@ pub struct StatsArgs {
     /// default they are counted, and the answer says how many they are.
     #[arg(long)]
     pub resolved_only: bool,
+    /// Which country a place in a contested territory (Crimea, Taiwan, Kosovo, ...) counts
+    /// under: iso (ISO 3166's), claim (the country its sources put it in) or both (each).
+    #[arg(long, value_name = "BASIS", value_parser = one_of::<CountryBasis>(&CountryBasis::NAMES), default_value_t = CountryBasis::default())]
+    pub country_basis: CountryBasis,
     #[arg(long)]
     pub json: bool,
 }

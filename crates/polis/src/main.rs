@@ -386,6 +386,7 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
                     partner_country: args.partner_country,
                     as_of: args.as_of,
                     resolved_only: args.resolved_only,
+                    country_basis: args.country_basis,
                 })
                 .cli()?;
             output::stats(&stats, args.json)

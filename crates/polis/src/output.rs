@@ -103,7 +103,21 @@ pub fn place(view: &polis_app::PlaceView<'_>, json: bool) -> anyhow::Result<()> 
     crate::out!("{} ({})", place.name, place.id);
     crate::out!("  level: {}", place.level);
     if let Some(country) = &place.country {
-        crate::out!("  country: {country}");
+        // Beside the sources' word on a contested place, say whose country this is.
+        let whose = if place.country_claims.is_empty() {
+            ""
+        } else {
+            " (ISO 3166)"
+        };
+        crate::out!("  country: {country}{whose}");
+    }
+    for claim in &place.country_claims {
+        crate::out!(
+            "  country by its sources ({}, contested): {} (sources: {})",
+            claim.territory,
+            claim.country,
+            claim.sources.join(", ")
+        );
     }
     if let Some(code) = &place.iso_code {
         crate::out!("  ISO code: {code}");
@@ -289,6 +303,12 @@ pub fn stats(stats: &Stats, json: bool) -> anyhow::Result<()> {
         .map(|d| format!(" as of {d}"))
         .unwrap_or_else(|| " now".to_owned());
     crate::out!("ties{scope}{when} (active or suspended): {}", stats.n_ties);
+    if stats.country_basis != polis_app::CountryBasis::default() {
+        crate::out!(
+            "  places in contested territories counted by country basis: {}",
+            stats.country_basis
+        );
+    }
     if let Some(domestic) = stats.n_domestic_ties {
         crate::out!("  of which both ends in scope: {domestic}");
     }

@@ -3,7 +3,9 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use polis_app::{CountryCode, MetricSort, MetricsRequest, PathQuery, StatsRequest, Through};
+use polis_app::{
+    CountryBasis, CountryCode, MetricSort, MetricsRequest, PathQuery, StatsRequest, Through,
+};
 use polis_core::{ActivityKind, PartialDate};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -36,6 +38,10 @@ pub(crate) struct StatsParams {
     /// ties [default: false: they are counted, and the answer says how many].
     #[param(value_type = Option<bool>)]
     resolved_only: Option<String>,
+    /// Which country a place in a contested territory counts under: `iso` (ISO 3166's),
+    /// `claim` (the country its sources put it in) or `both` (each) [default: `iso`].
+    #[param(value_type = Option<schema::CountryBasis>, inline)]
+    country_basis: Option<String>,
 }
 
 /// Counts of ties, partner places and partner countries, by kind and status. As
@@ -46,7 +52,7 @@ pub(crate) struct StatsParams {
     tag = "analysis",
     params(StatsParams),
     responses(
-        (status = 200, description = "The counts: n_ties, n_domestic_ties, n_partner_places, partner_places_by_level, n_partner_countries, local_places_by_level, by_kind, by_status, signed_by_year, terminated_by_year, top_partner_countries, hhi_partner_countries, distance_km", body = polis_analysis::Stats),
+        (status = 200, description = "The counts: country_basis, n_ties, n_domestic_ties, n_partner_places, partner_places_by_level, n_partner_countries, local_places_by_level, by_kind, by_status, signed_by_year, terminated_by_year, top_partner_countries, hhi_partner_countries, distance_km", body = polis_analysis::Stats),
         (status = 400, description = "A parameter does not parse", body = ErrorBody),
     )
 )]
@@ -63,6 +69,11 @@ pub(crate) async fn stats(
         )?,
         as_of: params::optional::<PartialDate>("as_of", params.as_of.as_deref())?,
         resolved_only: params::flag("resolved_only", params.resolved_only.as_deref())?,
+        country_basis: params::optional::<CountryBasis>(
+            "country_basis",
+            params.country_basis.as_deref(),
+        )?
+        .unwrap_or_default(),
     };
     let key = format!("stats {request:?} {}", polis_app::today());
     super::on_snapshot_cached(&state, key, move |snapshot| {

@@ -13,7 +13,7 @@ use polis_app::{
 
 use super::{MAX_LIMIT, on_snapshot, size};
 use crate::error::{ApiError, ErrorBody};
-use crate::params::{self, ApiQuery, NoParams};
+use crate::params::{self, ApiQuery};
 use crate::state::AppState;
 
 /// Query parameters of the tie exports.
@@ -222,7 +222,10 @@ pub(crate) async fn export_search(
     get,
     path = "/api/v1/export/dashboard/{table}",
     tag = "export",
-    params(("table" = inline(crate::schema::DashboardTableFile), Path, description = "The table's file name", example = "countries.csv")),
+    params(
+        ("table" = inline(crate::schema::DashboardTableFile), Path, description = "The table's file name", example = "countries.csv"),
+        super::views::CountryBasisParams,
+    ),
     responses(
         (status = 200, description = "The table's rows", content_type = "text/csv", body = String),
         (status = 404, description = "No table has this name", body = ErrorBody),
@@ -231,12 +234,13 @@ pub(crate) async fn export_search(
 pub(crate) async fn export_dashboard_table(
     State(state): State<AppState>,
     Path(table): Path<String>,
-    ApiQuery(_): ApiQuery<NoParams>,
+    ApiQuery(params): ApiQuery<super::views::CountryBasisParams>,
 ) -> Result<Response, ApiError> {
     let table = DashboardTable::from_file_name(&table)?;
+    let basis = params.basis()?;
     let quality = state.app().quality().await?;
     on_snapshot(&state, move |snapshot| {
-        let body = snapshot.dashboard(quality).table_csv(table)?;
+        let body = snapshot.dashboard(quality, basis).table_csv(table)?;
         Ok(download(
             ExportFormat::Csv.content_type(),
             &format!("polis-dashboard-{}.csv", table.name()),

@@ -43,16 +43,44 @@ pub(crate) async fn map(
     get,
     path = "/api/v1/dashboard",
     tag = "analysis",
+    params(CountryBasisParams),
     responses(
         (status = 200, description = "The dashboard", body = polis_app::Dashboard),
+        (status = 400, description = "A parameter does not parse", body = ErrorBody),
     )
 )]
 pub(crate) async fn dashboard(
     State(state): State<AppState>,
-    ApiQuery(NoParams {}): ApiQuery<NoParams>,
+    ApiQuery(params): ApiQuery<CountryBasisParams>,
 ) -> Result<Response, ApiError> {
+    let basis = params.basis()?;
     let quality = state.app().quality().await?;
-    on_snapshot(&state, move |snapshot| json(&snapshot.dashboard(quality))).await
+    on_snapshot(&state, move |snapshot| {
+        json(&snapshot.dashboard(quality, basis))
+    })
+    .await
+}
+
+/// Query parameters of `/dashboard` and its tables' exports.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct CountryBasisParams {
+    /// Which country a place in a contested territory counts under in the country tables:
+    /// `iso` (ISO 3166's), `claim` (the country its sources put it in) or `both` (each)
+    /// [default: `iso`].
+    #[param(value_type = Option<crate::schema::CountryBasis>, inline)]
+    country_basis: Option<String>,
+}
+
+impl CountryBasisParams {
+    pub(crate) fn basis(&self) -> Result<polis_app::CountryBasis, ApiError> {
+        Ok(params::optional::<polis_app::CountryBasis>(
+            "country_basis",
+            self.country_basis.as_deref(),
+        )?
+        .unwrap_or_default())
+    }
 }
 
 /// Query parameters of `/ties/{tie}` and `/places/{place}/dossier`.

@@ -347,6 +347,13 @@ async fn the_document_describes_the_closed_vocabularies() {
         enum_of(&document, "/api/v1/graph/metrics", "sort"),
         ["betweenness", "pagerank", "degree"]
     );
+    for path in ["/api/v1/stats", "/api/v1/dashboard"] {
+        assert_eq!(
+            enum_of(&document, path, "country_basis"),
+            polis_app::CountryBasis::NAMES,
+            "{path}"
+        );
+    }
 }
 
 /// docs/api.md documents every endpoint and every setting.

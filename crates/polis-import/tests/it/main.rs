@@ -5,6 +5,7 @@
 #[cfg(feature = "openapi")]
 mod schemas;
 
+mod claims;
 mod coordinates;
 mod file_context;
 mod lines;

@@ -4,7 +4,7 @@
 //! the same numbers and links to the rows behind them.
 
 use maud::{Markup, html};
-use polis_app::{Dashboard, DashboardTable};
+use polis_app::{CountryBasis, Dashboard, DashboardTable};
 
 use super::dossier::format_number;
 use super::encode;
@@ -13,16 +13,49 @@ use crate::layout::{Frame, Section, page};
 const WIDTH: f64 = 800.0;
 
 pub fn dashboard_page(dashboard: &Dashboard) -> Markup {
+    let basis = dashboard.country_basis;
+    // The basis travels with every link whose counts depend on it; the default is left out.
+    let on_basis = |separator: char| {
+        if basis == CountryBasis::default() {
+            String::new()
+        } else {
+            format!("{separator}country_basis={basis}")
+        }
+    };
+    let json = format!("/api/v1/dashboard{}", on_basis('?'));
     let frame = Frame {
         title: "Dashboard",
         section: Section::Dashboard,
-        json: "/api/v1/dashboard",
+        json: &json,
         scripts: &[],
         query: "",
     };
+    let stats_href =
+        |country: &str| format!("/api/v1/stats?country={}{}", encode(country), on_basis('&'));
+    let table_csv = |table: DashboardTable, what: &str| table_csv(table, what, &on_basis('?'));
     let body = html! {
         h1 { "Dashboard" }
         p.lede { (dashboard.n_ties) " ties recorded. " (super::export_links("every tie", "")) }
+        form.country-basis method="get" action="/dashboard" {
+            label for="country_basis" { "Count places in contested territories by " }
+            select #country_basis name="country_basis" {
+                @for name in CountryBasis::NAMES {
+                    option value=(name) selected[name == basis.as_str()] { (basis_label(name)) }
+                }
+            }
+            " "
+            button type="submit" { "Count" }
+            p.note {
+                "A place in a contested territory (Crimea, the Golan Heights, Northern Cyprus, Taiwan, Kosovo, Western Sahara) "
+                "may be in one country by ISO 3166 and in another by its sources. The country tables below count it "
+                @match basis {
+                    CountryBasis::Iso => { "under ISO 3166's country." }
+                    CountryBasis::Claim => { "under the country its sources put it in." }
+                    CountryBasis::Both => { "under each: ISO 3166's and every country a source puts it in, so a tie may count twice." }
+                }
+                " Reported figures are compared on ISO 3166's countries."
+            }
+        }
         section #per-year {
             h2 { "Ties signed and terminated per year" }
             (per_year_chart(dashboard))
@@ -64,14 +97,14 @@ pub fn dashboard_page(dashboard: &Dashboard) -> Markup {
         section #country-pairs {
             h2 { "Country pairs with the most ties" }
             (bar_chart("Ties between the two countries", &dashboard.country_pairs.iter().map(|p| {
-                (format!("{}–{}", p.a, p.b), p.n_ties as f64, pair_href(&p.a, &p.b))
+                (format!("{}–{}", p.a, p.b), p.n_ties as f64, format!("{}{}", pair_href(&p.a, &p.b), on_basis('&')))
             }).collect::<Vec<_>>()))
             table {
                 thead { tr { th scope="col" { "Pair" } th scope="col" { "Ties" } th scope="col" { "Rows" } } }
                 tbody {
                     @for p in &dashboard.country_pairs {
                         tr { th scope="row" { (p.a) "–" (p.b) } td.number { (p.n_ties) }
-                            td { a href=(pair_href(&p.a, &p.b)) { "statistics" } } }
+                            td { a href={(pair_href(&p.a, &p.b)) (on_basis('&'))} { "statistics" } } }
                     }
                 }
             }
@@ -84,14 +117,14 @@ pub fn dashboard_page(dashboard: &Dashboard) -> Markup {
                 "the sum of squared shares, from 1/n when spread evenly over n countries to 1 when all go to one."
             }
             (bar_chart("HHI over partner countries", &dashboard.concentration.iter().map(|c| {
-                (c.country.clone(), c.hhi.unwrap_or(0.0), format!("/api/v1/stats?country={}", encode(&c.country)))
+                (c.country.clone(), c.hhi.unwrap_or(0.0), stats_href(&c.country))
             }).collect::<Vec<_>>()))
             table {
                 thead { tr { th scope="col" { "Country" } th scope="col" { "Ties abroad in force" } th scope="col" { "Partner countries" } th scope="col" { "HHI" } th scope="col" { "First partner" } } }
                 tbody {
                     @for c in &dashboard.concentration {
                         tr {
-                            th scope="row" { a href={"/api/v1/stats?country=" (encode(&c.country))} { (c.country) } }
+                            th scope="row" { a href=(stats_href(&c.country)) { (c.country) } }
                             td.number { (c.n_ties) }
                             td.number { (c.n_partner_countries) }
                             td.number { @match c.hhi { Some(h) => { (format!("{h:.3}")) } None => { "–" } } }
@@ -154,10 +187,19 @@ pub fn dashboard_page(dashboard: &Dashboard) -> Markup {
     page(&frame, body)
 }
 
-/// The link to a table's rows as CSV, beside the table.
-fn table_csv(table: DashboardTable, what: &str) -> Markup {
+/// The link to a table's rows as CSV, beside the table; `query` carries the country basis.
+fn table_csv(table: DashboardTable, what: &str, query: &str) -> Markup {
     html! {
-        p.exports { a.csv-link href=(table.href()) download { "Download " (what) " as CSV" } }
+        p.exports { a.csv-link href={(table.href()) (query)} download { "Download " (what) " as CSV" } }
+    }
+}
+
+/// What the country-basis control says for each basis.
+fn basis_label(name: &str) -> &'static str {
+    match name {
+        "claim" => "the country their sources put them in (claim)",
+        "both" => "both: ISO 3166's and each source's (both)",
+        _ => "ISO 3166's country (iso, the default)",
     }
 }
 

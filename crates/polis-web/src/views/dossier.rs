@@ -82,6 +82,22 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
             }
             dl.ids {
                 dt { "polis id" } dd { code { (place.id) } }
+                @if !place.country_claims.is_empty() {
+                    dt { "Country (ISO 3166)" }
+                    dd { (place.country.as_deref().unwrap_or("none")) }
+                    dt { "Country, by its sources" }
+                    dd.country-claims {
+                        @for claim in &place.country_claims {
+                            div { (claim.country) " " (source_links(&claim.sources, sources)) }
+                        }
+                        small {
+                            "The place lies in a contested territory ("
+                            (place.country_claims[0].territory)
+                            "). polis keeps each source's word beside ISO 3166's and takes no position; statistics count it by the basis asked for ("
+                            code { "--country-basis iso|claim|both" } ")."
+                        }
+                    }
+                }
                 @if let Some(seat) = dossier.seat {
                     dt { "Seat (core city)" }
                     dd {

@@ -105,7 +105,9 @@ pub fn tie_page(view: &TieView) -> Markup {
                 table {
                     thead { tr {
                         th scope="col" { "Source" } th scope="col" { "On whose list" }
-                        th scope="col" { "As written" } th scope="col" { "Observed" } th scope="col" { "Rows" }
+                        th scope="col" { "As written" }
+                        th scope="col" title="How far the place each name was resolved to lies from the coordinates the source gives it" { "From the source's point" }
+                        th scope="col" { "Observed" } th scope="col" { "Rows" }
                     } }
                     tbody {
                         @for evidence in &view.evidence_by_source {
@@ -113,6 +115,13 @@ pub fn tie_page(view: &TieView) -> Markup {
                                 td { (source_links(std::slice::from_ref(&evidence.source), sources)) }
                                 td { @for side in &evidence.listed_by { (side_name(side)) " " } }
                                 td { (evidence.as_written.join(" · ")) }
+                                td {
+                                    @if evidence.source_distance_km.is_empty() { "–" }
+                                    @for (n, (end, km)) in evidence.source_distance_km.iter().enumerate() {
+                                        @if n > 0 { " · " }
+                                        (side_name(end)) " " (format!("{km:.1} km"))
+                                    }
+                                }
                                 td { (date_or_dash(evidence.observed.as_ref())) }
                                 td.number {
                                     (evidence.rows.len())

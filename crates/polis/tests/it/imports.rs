@@ -1304,3 +1304,107 @@ Grand Rapids,USA,City,United States,42.96,-85.67,198000,GCoM2022\n";
         "{again:#}"
     );
 }
+
+/// Issue 14 §4 on real data: Wikidata states three Crimean cities (Yalta, Yevpatoria,
+/// Feodosiya) in Russia as well as Ukraine, Gjakova (Kosovo) in Serbia, and Dakhla and
+/// Haouza (Western Sahara) in Morocco. Each source's country is kept on the place beside ISO
+/// 3166's, importing again changes nothing, statistics count by the basis asked for, and
+/// each row's evidence says how far the places lie from the row's coordinates.
+#[test]
+fn issue_14_real_wikidata_claims_are_recorded_and_counted_by_each_basis() {
+    let Some(data) = shared_data() else { return };
+    let polis = fresh();
+    let tsv = data.join("wikidata-eu-sistercities/sistercities.tsv");
+    let tsv = tsv.to_str().unwrap();
+    let report = polis.ok(&["import", "wikidata-tsv", tsv, "--json"]).json();
+    let claims = &report["country_claims"];
+    println!("places whose country the file states, by country: {claims}");
+    let claimed = |country: &str| claims[country].as_u64().unwrap_or(0);
+    assert!(claimed("RU") >= 3, "Yalta, Yevpatoria, Feodosiya: {claims}");
+    assert!(claimed("RS") >= 1, "Gjakova: {claims}");
+    assert!(claimed("MA") >= 1, "Dakhla, Haouza: {claims}");
+
+    let yalta = polis.ok(&["place", "show", "Yalta", "--json"]).json();
+    let place = &yalta["place"];
+    assert_eq!(place["country"], "UA", "{place:#}");
+    let countries: Vec<&str> = place["country_claims"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no claims: {place:#}"))
+        .iter()
+        .map(|c| c["country"].as_str().unwrap())
+        .collect();
+    assert_eq!(countries, ["RU", "UA"], "{place:#}");
+    assert_eq!(place["country_claims"][0]["territory"], "Crimea");
+    assert_eq!(place["country_claims"][0]["sources"][0], report["batch"]);
+    let text = polis.ok(&["place", "show", "Yalta"]).stdout;
+    assert!(text.contains("country: UA (ISO 3166)"), "{text}");
+    assert!(
+        text.contains("country by its sources (Crimea, contested): RU"),
+        "{text}"
+    );
+
+    // Every tie in scope, whatever its status (the file's ties are undated).
+    let in_scope = |country: &str, basis: &str| {
+        let stats = polis
+            .ok(&[
+                "stats",
+                "--country",
+                country,
+                "--country-basis",
+                basis,
+                "--json",
+            ])
+            .json();
+        assert_eq!(stats["country_basis"], basis);
+        stats["by_status"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|n| n.as_u64().unwrap())
+            .sum::<u64>()
+    };
+    let russia = ["iso", "claim", "both"].map(|basis| in_scope("RU", basis));
+    let ukraine = ["iso", "claim", "both"].map(|basis| in_scope("UA", basis));
+    let morocco = ["iso", "claim", "both"].map(|basis| in_scope("MA", basis));
+    println!(
+        "ties in scope by basis iso, claim, both: RU {russia:?}, UA {ukraine:?}, MA {morocco:?}"
+    );
+    assert_eq!(
+        in_scope("RU", "iso"),
+        polis.ok(&["stats", "--country", "RU", "--json"]).json()["by_status"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|n| n.as_u64().unwrap())
+            .sum::<u64>(),
+        "iso is the default"
+    );
+    assert!(
+        russia[1] >= russia[0] + 3,
+        "the Crimean ties count for Russia: {russia:?}"
+    );
+    assert!(russia[2] >= russia[1], "{russia:?}");
+    // Wikidata also puts the Crimean cities in Ukraine: they still count there.
+    assert_eq!(ukraine[1], ukraine[0], "{ukraine:?}");
+    assert_eq!(ukraine[2], ukraine[0], "{ukraine:?}");
+    assert!(morocco[1] > morocco[0], "{morocco:?}");
+    let refused = polis.run(&["stats", "--country-basis", "de-facto"]);
+    assert!(
+        !refused.ok && refused.stderr.contains("iso"),
+        "{}",
+        refused.stderr
+    );
+
+    // Each row's evidence measures both ends against the row's coordinates.
+    let bundle = polis.path("bundle");
+    polis.ok(&["export", "bundle", bundle.to_str().unwrap()]);
+    let ties = std::fs::read_to_string(bundle.join("ties.toml")).unwrap();
+    let measured = ties.matches("source_distance_km").count();
+    let rows = ties.matches("[[tie.evidence]]").count();
+    println!("{measured} of {rows} evidence rows measured");
+    assert!(measured * 10 >= rows * 9, "{measured} of {rows}");
+
+    let again = polis.ok(&["import", "wikidata-tsv", tsv, "--json"]).json();
+    assert_eq!(again["stored"]["created"], serde_json::json!({}));
+    assert_eq!(again["stored"]["updated"], serde_json::json!({}));
+}
