@@ -67,6 +67,19 @@ pub(crate) struct ReviewBody {
     comment: String,
 }
 
+/// The body of `POST /proposals/{id}/reject` as the document describes it: read as a
+/// [`ReviewBody`], whose comment a rejection needs (400 without one, as blank).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct RejectBody {
+    /// The reviewer's comment saying why (not blank).
+    #[schema(
+        pattern = "\\S",
+        example = "the council minutes say the partnership was renewed, not ended"
+    )]
+    comment: String,
+}
+
 /// Query parameters of `GET /proposals`.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -310,7 +323,7 @@ pub(crate) async fn approve(
         ("id" = i64, Path, minimum = 1, description = "The proposal's number"),
         ("If-Match" = Option<String>, Header, description = "Optional: the ETag of `GET /proposals/{id}` the reviewer read"),
     ),
-    request_body = ReviewBody,
+    request_body = RejectBody,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Rejected", body = polis_app::ReviewOutcome),
