@@ -21,11 +21,26 @@ use crate::model::{
 };
 use crate::status::TieStatus;
 
-/// The pattern of a serialized [`PartialDate`]: a year from 1 to 9999 without leading zeros,
-/// then optionally a two-digit month, then optionally a two-digit day; or a year before year
-/// 1, from 1 to 9999, followed by " BC".
-pub const PARTIAL_DATE_PATTERN: &str =
-    "^([1-9][0-9]{0,3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?|[1-9][0-9]{0,3} BC)$";
+/// The pattern of a [`PartialDate`] as its parser reads it, exactly: a year from 1 to 9999
+/// in one to four digits (zero-padding is read, `0836` being 836, but never printed), then
+/// optionally a two-digit month, then optionally a two-digit day that the month has in that
+/// year (29 February only in a leap year of the proleptic Gregorian calendar: divisible by
+/// 4, and by 400 when divisible by 100); or a year before year 1, from 1 to 9999, followed
+/// by " BC". A test holds it to the parser over every year and many generated strings.
+pub const PARTIAL_DATE_PATTERN: &str = concat!(
+    "^(",
+    // A year, or a year and a month.
+    "([1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9])(-(0[1-9]|1[0-2]))?",
+    // A day that every year's month has: 31 days, 30 days, or February to the 28th.
+    "|([1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9])-",
+    "((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))",
+    // 29 February of a leap year: its last two digits a multiple of 4 other than 00, or
+    // 00 after a multiple of 4 (400, 0400, 2000).
+    "|([0-9]{0,2}(0[48]|[2468][048]|[13579][26])|[48]|(0[48]|[2468][048]|[13579][26])00|[48]00)-02-29",
+    // A year before year 1.
+    "|([1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9]) BC",
+    ")$"
+);
 
 impl PartialSchema for PartialDate {
     fn schema() -> RefOr<Schema> {
@@ -34,8 +49,9 @@ impl PartialSchema for PartialDate {
             .format(Some(SchemaFormat::Custom("partial-date".to_owned())))
             .pattern(Some(PARTIAL_DATE_PATTERN))
             .description(Some(
-                "A date known to a year, a month or a day: YYYY, YYYY-MM or YYYY-MM-DD \
-                 (years below 1000 are not zero-padded: 836); a year before year 1 is \
+                "A date known to a year, a month or a day: YYYY, YYYY-MM or YYYY-MM-DD, \
+                 a day that month has in that year (years below 1000 are written without \
+                 zero-padding, 836, and read with or without it); a year before year 1 is \
                  known to the year only and written YYYY BC (800 BC)",
             ))
             .examples(["1973", "1973-06", "2019-06-30", "800 BC"])
@@ -493,5 +509,148 @@ fn describe_failures(results: &[Vec<Mismatch>]) -> String {
         String::new()
     } else {
         format!(" ({})", failures.join(" | "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PARTIAL_DATE_PATTERN;
+    use crate::date::PartialDate;
+
+    fn pattern() -> &'static regex::Regex {
+        static PATTERN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(PARTIAL_DATE_PATTERN).expect("a regular expression")
+        });
+        &PATTERN
+    }
+
+    /// The pattern and the parser agree on `text`.
+    fn agree(pattern: &regex::Regex, text: &str) -> Result<(), String> {
+        let parsed = text.parse::<PartialDate>();
+        if pattern.is_match(text) == parsed.is_ok() {
+            Ok(())
+        } else {
+            Err(format!(
+                "'{text}': the pattern {} it, the parser {}",
+                if pattern.is_match(text) {
+                    "accepts"
+                } else {
+                    "refuses"
+                },
+                match parsed {
+                    Ok(_) => "accepts it".to_owned(),
+                    Err(e) => format!("refuses it ({e})"),
+                }
+            ))
+        }
+    }
+
+    /// Every year from 1 to 9999, written with and without zero-padding, with the days
+    /// that decide leap years and month lengths, and BC: the pattern and the parser agree.
+    #[test]
+    fn the_date_pattern_accepts_exactly_what_the_parser_reads_in_every_year() {
+        let pattern = pattern();
+        let mut problems = Vec::new();
+        for year in 0..=10_000u32 {
+            let mut forms = vec![year.to_string()];
+            for width in 2..=5 {
+                let padded = format!("{year:0width$}");
+                if !forms.contains(&padded) {
+                    forms.push(padded);
+                }
+            }
+            for form in forms {
+                let mut texts = vec![form.clone(), format!("{form} BC")];
+                for month_day in [
+                    "02", "02-28", "02-29", "02-30", "04-30", "04-31", "12-31", "12-32", "13",
+                    "00", "01-00", "1-01", "01-1",
+                ] {
+                    texts.push(format!("{form}-{month_day}"));
+                }
+                for text in texts {
+                    if let Err(problem) = agree(pattern, &text) {
+                        problems.push(problem);
+                    }
+                }
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "{} disagreements, the first: {:?}",
+            problems.len(),
+            &problems[..problems.len().min(10)]
+        );
+    }
+
+    #[test]
+    fn the_date_pattern_knows_month_lengths_and_leap_years() {
+        let pattern = pattern();
+        for accepted in [
+            "2019-01-31",
+            "2019-04-30",
+            "2020-02-29",
+            "2000-02-29",
+            "400-02-29",
+            "0400-02-29",
+            "4-02-29",
+            "1600-02-29",
+            "836",
+            "0836",
+            "800 BC",
+        ] {
+            assert!(pattern.is_match(accepted), "{accepted}");
+        }
+        for refused in [
+            "2019-02-30",
+            "1-09-31",
+            "2019-02-29",
+            "1900-02-29",
+            "100-02-29",
+            "0-02-29",
+            "0",
+            "0 BC",
+            "10000",
+            "2019-13",
+            "2019-06-31",
+            "800 BC-01",
+        ] {
+            assert!(!pattern.is_match(refused), "{refused}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+        /// Generated dates, near-dates and garbage: the pattern accepts exactly what the
+        /// parser reads.
+        #[test]
+        fn the_date_pattern_agrees_with_the_parser_on_generated_dates(
+            year in 0u32..=10_001,
+            width in 1usize..=5,
+            month in proptest::option::of(0u32..=13),
+            day in proptest::option::of(0u32..=32),
+            bc in proptest::bool::ANY,
+        ) {
+            let mut text = format!("{year:0width$}");
+            if let Some(month) = month {
+                text.push_str(&format!("-{month:02}"));
+                if let Some(day) = day {
+                    text.push_str(&format!("-{day:02}"));
+                }
+            }
+            if bc {
+                text.push_str(" BC");
+            }
+            let pattern = pattern();
+            let agreed = agree(pattern, &text);
+            proptest::prop_assert!(agreed.is_ok(), "{}", agreed.unwrap_err());
+        }
+
+        #[test]
+        fn the_date_pattern_agrees_with_the_parser_on_any_short_text(text in "[0-9 BC-]{0,12}") {
+            let pattern = pattern();
+            let agreed = agree(pattern, &text);
+            proptest::prop_assert!(agreed.is_ok(), "{}", agreed.unwrap_err());
+        }
     }
 }

@@ -99,8 +99,10 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     }
 }
 
+/// The header's value; an empty (or blank) one counts as absent, as an empty query
+/// parameter does (docs/api.md, "Conventions"): it names no version.
 fn if_match(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    headers
+    let value = headers
         .get(header::IF_MATCH)
         .map(|value| {
             value.to_str().map(str::to_owned).map_err(|_| {
@@ -110,7 +112,8 @@ fn if_match(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
                 )
             })
         })
-        .transpose()
+        .transpose()?;
+    Ok(value.filter(|v| !v.trim().is_empty()))
 }
 
 impl IfMatch {

@@ -148,7 +148,7 @@ use crate::routes::{
         (name = "export", description = "Files for other tools"),
         (name = "meta", description = "Health and this document"),
     ),
-    modifiers(&BearerScheme, &Conditional, &EmptyMeansAbsent, &Cursors),
+    modifiers(&BearerScheme, &Conditional, &EmptyMeansAbsent, &Cursors, &RecordIds, &IfMatchNotBlank),
 )]
 struct ApiDoc;
 
@@ -286,6 +286,175 @@ impl utoipa::Modify for Cursors {
                     && let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut()
                 {
                     schema.pattern = Some(polis_app::Cursor::pattern(kind));
+                }
+            }
+        }
+    }
+}
+
+/// The fields of the records' schemas that hold an id: a record's own `id`, and each
+/// reference to another record (which must exist, and so is an id), by schema, as
+/// `(field, is_a_list)`. Validation (`polis_core::validate`) refuses an id that is not
+/// well-formed and a reference to nothing, so these patterns refuse nothing the server
+/// would accept. (`former_ids` is left out: the data's rules do not check its form.)
+const ID_FIELDS: &[(&str, &[(&str, bool)])] = &[
+    (
+        "Place",
+        &[
+            ("id", false),
+            ("parent", false),
+            ("seat", false),
+            ("sources", true),
+        ],
+    ),
+    ("Name", &[("sources", true)]),
+    ("Coordinates", &[("source", false)]),
+    ("Population", &[("source", false)]),
+    (
+        "Tie",
+        &[
+            ("id", false),
+            ("a", false),
+            ("b", false),
+            ("network", false),
+            ("documents", true),
+            ("sources", true),
+        ],
+    ),
+    (
+        "TieEvent",
+        &[
+            ("side", false),
+            ("actor", false),
+            ("document", false),
+            ("sources", true),
+        ],
+    ),
+    ("CounterClaim", &[("sources", true)]),
+    (
+        "Evidence",
+        &[("source", false), ("batch", false), ("listed_by", false)],
+    ),
+    ("Network", &[("id", false), ("sources", true)]),
+    (
+        "Membership",
+        &[
+            ("network", false),
+            ("member", false),
+            ("batch", false),
+            ("sources", true),
+        ],
+    ),
+    ("Actor", &[("id", false), ("sources", true)]),
+    (
+        "Relation",
+        &[("from", false), ("to", false), ("sources", true)],
+    ),
+    (
+        "Activity",
+        &[
+            ("id", false),
+            ("places", true),
+            ("actors", true),
+            ("ties", true),
+            ("networks", true),
+            ("sources", true),
+        ],
+    ),
+    (
+        "Document",
+        &[("id", false), ("parties", true), ("sources", true)],
+    ),
+    ("Article", &[("initiated_by", false)]),
+    ("Source", &[("id", false)]),
+    (
+        "ReportedFigure",
+        &[("id", false), ("reporter", false), ("sources", true)],
+    ),
+];
+
+/// Gives every id field of the records' schemas ([`ID_FIELDS`]) the id pattern the path
+/// parameters have, in the bodies that write records and in the answers that show them.
+struct RecordIds;
+
+impl utoipa::Modify for RecordIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, Schema};
+        let pattern = format!("^{}$", crate::schema::ID);
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let fields_of = |name: &str| {
+            ID_FIELDS
+                .iter()
+                .find(|(schema, _)| *schema == name)
+                .map(|(_, fields)| *fields)
+        };
+        // A test holds every row of the table to the document
+        // (`record_bodies_have_the_id_patterns_of_the_paths`).
+        for (name, schema) in components.schemas.iter_mut() {
+            let RefOr::T(Schema::Object(object)) = schema else {
+                continue;
+            };
+            if let Some(fields) = fields_of(name) {
+                set_id_patterns(object, fields, &pattern);
+            }
+            // A write's body holds its record inline (`WriteBody_Place`).
+            if let Some(kind) = name.strip_prefix("WriteBody_")
+                && let Some(fields) = fields_of(kind)
+                && let Some(RefOr::T(Schema::Object(record))) = object.properties.get_mut("record")
+            {
+                set_id_patterns(record, fields, &pattern);
+            }
+        }
+    }
+}
+
+/// Sets `pattern` on each of `fields` of a record's schema (on the items of a list).
+fn set_id_patterns(
+    record: &mut utoipa::openapi::schema::Object,
+    fields: &[(&str, bool)],
+    pattern: &str,
+) {
+    use utoipa::openapi::schema::ArrayItems;
+    use utoipa::openapi::{RefOr, Schema};
+    for (field, is_list) in fields {
+        let text = match (record.properties.get_mut(*field), is_list) {
+            (Some(RefOr::T(Schema::Object(text))), false) => Some(text),
+            (Some(RefOr::T(Schema::Array(list))), true) => match &mut list.items {
+                ArrayItems::RefOrSchema(items) => match items.as_mut() {
+                    RefOr::T(Schema::Object(text)) => Some(text),
+                    _ => None,
+                },
+                ArrayItems::False => None,
+            },
+            _ => None,
+        };
+        if let Some(text) = text {
+            text.pattern = Some(pattern.to_owned());
+        }
+    }
+}
+
+/// An `If-Match` header must name a version: an empty one counts as absent (`etag.rs`), so
+/// the document asks for one that is not blank.
+struct IfMatchNotBlank;
+
+impl utoipa::Modify for IfMatchNotBlank {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::{RefOr, Schema};
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.put, &mut item.post, &mut item.delete];
+            for operation in operations.into_iter().flatten() {
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    if let RefOr::T(parameter) = parameter
+                        && parameter.parameter_in == ParameterIn::Header
+                        && parameter.name.eq_ignore_ascii_case("If-Match")
+                        && let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut()
+                    {
+                        schema.pattern = Some("\\S".to_owned());
+                    }
                 }
             }
         }

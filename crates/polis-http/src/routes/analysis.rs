@@ -53,7 +53,8 @@ pub(crate) struct StatsParams {
     params(StatsParams),
     responses(
         (status = 200, description = "The counts: country_basis, n_ties, n_domestic_ties, n_partner_places, partner_places_by_level, n_partner_countries, local_places_by_level, by_kind, by_status, signed_by_year, terminated_by_year, top_partner_countries, hhi_partner_countries, distance_km", body = polis_analysis::Stats),
-        (status = 400, description = "A parameter does not parse", body = ErrorBody),
+        (status = 400, description = "A parameter does not parse, or `place` is a name of several places (`ambiguous`, listing their ids)", body = ErrorBody),
+        (status = 404, description = "No place has the id or name `place` gives", body = ErrorBody),
     )
 )]
 pub(crate) async fn stats(

@@ -67,6 +67,19 @@ pub(crate) struct ReviewBody {
     comment: String,
 }
 
+/// The body of `POST /proposals/{id}/reject` as the document describes it: read as a
+/// [`ReviewBody`], whose comment a rejection needs (400 without one, as blank).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct RejectBody {
+    /// The reviewer's comment saying why (not blank).
+    #[schema(
+        pattern = "\\S",
+        example = "the council minutes say the partnership was renewed, not ended"
+    )]
+    comment: String,
+}
+
 /// Query parameters of `GET /proposals`.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -136,7 +149,7 @@ fn proposed_change(change: ChangeBody) -> Result<polis_app::ProposedChange, ApiE
     post,
     path = "/api/v1/proposals",
     tag = "proposals",
-    params(("If-Match" = Option<String>, Header, description = "Optional: the ETag of the one record the change deletes, merges away or replaces (a GET of its URL answered it); 409 `precondition_failed` when it changed since. Without it, the diff is taken against the records as they are now")),
+    params(("If-Match" = Option<String>, Header, description = "Optional: the ETag of the one record the change deletes, merges away or replaces (a GET of its URL answered it); 409 `precondition_failed` when it changed since. Without it (or empty), the diff is taken against the records as they are now. A change with no one such record (an unmerge, a fragment of several records) takes none: 422")),
     request_body = ProposeBody,
     security(("bearer" = [])),
     responses(
@@ -148,7 +161,7 @@ fn proposed_change(change: ChangeBody) -> Result<polis_app::ProposedChange, ApiE
         (status = 409, description = "`precondition_failed`: the `If-Match` version is not the record's current one; `conflict`: the records forbid the change", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
-        (status = 422, description = "The change breaks rules: `details.violations` lists each", body = ErrorBody),
+        (status = 422, description = "The change breaks rules, or `If-Match` is given with a change that has no one record to compare it with (an unmerge, a fragment of several records): `details.violations` lists each", body = ErrorBody),
         (status = 429, description = "Too many writes: see Retry-After", body = ErrorBody),
     )
 )]
@@ -161,10 +174,14 @@ pub(crate) async fn propose(
     let change = proposed_change(body.change)?;
     let snapshot = state.app().snapshot().await?;
     if if_match.is_given() {
+        // The header and the body are each well-formed, but together they ask for a check
+        // that cannot be made: 422, as for any rule that spans fields.
         let Some((kind, key)) = polis_app::writes::single_record(&change)? else {
-            return Err(ApiError::BadRequest(
-                "`If-Match` names the version of one record: this change (an unmerge, or a fragment of several records) has none; leave it out".to_owned(),
-            ));
+            let problem = "`If-Match` names the version of one record: this change (an unmerge, or a fragment of several records) has none; leave it out";
+            return Err(ApiError::Invalid {
+                message: problem.to_owned(),
+                violations: vec![format!("If-Match: {problem}")],
+            });
         };
         let current = super::records::current_etag(&snapshot, kind, &key)?;
         if_match.check(current.as_deref(), &format!("the {kind} '{key}'"), true)?;
@@ -306,7 +323,7 @@ pub(crate) async fn approve(
         ("id" = i64, Path, minimum = 1, description = "The proposal's number"),
         ("If-Match" = Option<String>, Header, description = "Optional: the ETag of `GET /proposals/{id}` the reviewer read"),
     ),
-    request_body = ReviewBody,
+    request_body = RejectBody,
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Rejected", body = polis_app::ReviewOutcome),

@@ -325,7 +325,7 @@ macro_rules! record_routes {
                 security(("bearer" = [])),
                 responses(
                     WriteAnswers,
-                    (status = 428, description = "No `If-Match`: a change of a stored record names the version it read", body = ErrorBody),
+                    (status = 428, description = "No `If-Match` (or an empty one): a change of a stored record names the version it read", body = ErrorBody),
                 )
             )]
             pub(crate) async fn replace(
@@ -349,7 +349,7 @@ macro_rules! record_routes {
                 security(("bearer" = [])),
                 responses(
                     WriteAnswers,
-                    (status = 428, description = "No `If-Match`: a change of a stored record names the version it read", body = ErrorBody),
+                    (status = 428, description = "No `If-Match` (or an empty one): a change of a stored record names the version it read", body = ErrorBody),
                 )
             )]
             pub(crate) async fn delete(
@@ -476,7 +476,7 @@ macro_rules! merges {
                 security(("bearer" = [])),
                 responses(
                     WriteAnswers,
-                    (status = 428, description = "No `If-Match`: a merge names the version of the record it merges away", body = ErrorBody),
+                    (status = 428, description = "No `If-Match` (or an empty one): a merge names the version of the record it merges away", body = ErrorBody),
                 )
             )]
             pub(crate) async fn merge(

@@ -579,3 +579,170 @@ async fn path_parameters_and_cursors_have_patterns_that_the_stored_keys_match() 
         );
     }
 }
+
+/// Issue 11 (schemathesis found `GET /stats?place=null` answering an undocumented 404):
+/// every read, given odd values in each of its parameters one at a time (a record that does
+/// not exist, a number out of range, text where a number goes), answers only statuses its
+/// operation documents.
+#[tokio::test]
+async fn every_status_a_read_answers_to_odd_values_is_documented() {
+    let server = Server::start_with(polis_http::HttpConfig {
+        rate_per_second: 0,
+        ..polis_http::HttpConfig::default()
+    })
+    .await;
+    let admin = server.token_for("ada", polis_store::Role::Admin).await;
+    let document = document(&server).await;
+    const PROBES: [&str; 5] = ["null", "0", "-1", "x%20y", "no-such-record"];
+    let mut undocumented = Vec::new();
+    let mut n_requests = 0;
+    for route in polis_http::ROUTES {
+        let get = &document["paths"][route.path]["get"];
+        if get.is_null() {
+            continue;
+        }
+        let documented = |status: StatusCode| get["responses"][status.as_str()].is_object();
+        let with_path = |value: &str| {
+            route
+                .path
+                .replace("{place}", value)
+                .replace("{tie}", value)
+                .replace("{id}", value)
+                .replace("{name}", value)
+                .replace("{table}", value)
+        };
+        let real = with_path(match route.path {
+            "/api/v1/ties/{tie}" => "cn-beijing--cz-prague",
+            "/api/v1/export/dashboard/{table}" => "countries.csv",
+            "/api/v1/proposals/{id}" => "1",
+            "/api/v1/networks/{id}" => "c40",
+            _ => "cz-prague",
+        });
+        let mut requests: Vec<String> = Vec::new();
+        if route.path.contains('{') {
+            requests.extend(PROBES.iter().map(|probe| with_path(probe)));
+        }
+        for parameter in get["parameters"].as_array().into_iter().flatten() {
+            if parameter["in"] != "query" {
+                continue;
+            }
+            let name = parameter["name"].as_str().expect("a name");
+            requests.extend(PROBES.iter().map(|probe| format!("{real}?{name}={probe}")));
+        }
+        for request in requests {
+            let answer = server.get_as(&request, &admin).await;
+            n_requests += 1;
+            if !documented(answer.status) {
+                undocumented.push(format!("GET {request}: {} {}", answer.status, answer.body));
+            }
+        }
+    }
+    assert!(n_requests > 300, "{n_requests} requests");
+    assert!(
+        undocumented.is_empty(),
+        "{} answers with an undocumented status:\n{}",
+        undocumented.len(),
+        undocumented.join("\n")
+    );
+}
+
+/// Issue 11: the records in the bodies of writes (and in the answers) carry the id pattern
+/// of the path parameters on their own id and on every field that names another record,
+/// and the reference data's records match them (`every_json_answer_matches...` checks the
+/// answers; this checks the fields are there).
+#[test]
+fn record_bodies_have_the_id_patterns_of_the_paths() {
+    let document = serde_json::to_value(polis_http::openapi()).expect("serializes");
+    let id_pattern = document["paths"]["/api/v1/networks/{id}"]["get"]["parameters"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == "id"))
+        .map(|p| p["schema"]["pattern"].clone())
+        .expect("the path's id pattern");
+    assert!(id_pattern.is_string());
+    let schemas = &document["components"]["schemas"];
+    // Each record, as answers show it and as a write's body holds it (an event's body
+    // refers to `TieEvent`).
+    let inline = |body: &str, property: &str| {
+        let mut schema = schemas[body]["properties"][property].clone();
+        assert!(
+            schema["properties"].is_object(),
+            "{body}.{property}: {schema}"
+        );
+        schema["title"] = Value::from(body);
+        schema
+    };
+    let records = [
+        ("Place", &["id", "parent", "seat", "sources[]"][..]),
+        ("Name", &["sources[]"]),
+        ("Coordinates", &["source"]),
+        ("Population", &["source"]),
+        (
+            "Tie",
+            &["id", "a", "b", "network", "documents[]", "sources[]"],
+        ),
+        ("TieEvent", &["side", "actor", "document", "sources[]"]),
+        ("CounterClaim", &["sources[]"]),
+        ("Evidence", &["source", "batch", "listed_by"]),
+        ("Network", &["id", "sources[]"]),
+        ("Membership", &["network", "member", "batch", "sources[]"]),
+        ("Actor", &["id", "sources[]"]),
+        ("Relation", &["from", "to", "sources[]"]),
+        (
+            "Activity",
+            &[
+                "id",
+                "places[]",
+                "actors[]",
+                "ties[]",
+                "networks[]",
+                "sources[]",
+            ],
+        ),
+        ("Document", &["id", "parties[]", "sources[]"]),
+        ("Article", &["initiated_by"]),
+        ("Source", &["id"]),
+        ("ReportedFigure", &["id", "reporter", "sources[]"]),
+    ];
+    for (schema, fields) in records {
+        let mut shapes = vec![schemas[schema].clone()];
+        if schemas[format!("WriteBody_{schema}")].is_object() {
+            shapes.push(inline(&format!("WriteBody_{schema}"), "record"));
+        }
+        for (shape, field) in shapes
+            .iter()
+            .flat_map(|shape| fields.iter().map(move |f| (shape, f)))
+        {
+            let property = &shape["properties"][field.trim_end_matches("[]")];
+            let text = if field.ends_with("[]") {
+                &property["items"]
+            } else {
+                property
+            };
+            assert_eq!(text["pattern"], id_pattern, "{schema}.{field}: {property}");
+        }
+    }
+    for kind in [
+        "Place",
+        "Tie",
+        "Network",
+        "Membership",
+        "Actor",
+        "Relation",
+        "Activity",
+        "Document",
+        "Source",
+        "ReportedFigure",
+    ] {
+        assert!(
+            schemas[format!("WriteBody_{kind}")]["properties"]["record"]["properties"].is_object(),
+            "WriteBody_{kind} holds its record inline: {}",
+            schemas[format!("WriteBody_{kind}")]
+        );
+    }
+    // The write bodies are those schemas.
+    assert_eq!(
+        document["paths"]["/api/v1/places"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["$ref"],
+        "#/components/schemas/WriteBody_Place"
+    );
+}

@@ -692,6 +692,11 @@ async fn path_traversal_in_export_names_finds_nothing() {
         "/api/v1/export/..%5C..%5Cpolis.db",
         "/api/v1/export/polis.db",
         "/api/v1/export/ties.csv%00.gexf",
+        "/api/v1/export/dashboard/..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+        "/api/v1/export/dashboard/..%2Fpolis.db",
+        "/api/v1/export/dashboard/%2Fetc%2Fpasswd",
+        "/api/v1/export/dashboard/countries.csv%00.db",
+        "/api/v1/export/dashboard/..%5C..%5Cpolis.db",
     ] {
         let answer = team.server.get_as(path, &team.admin).await;
         // The HTTP client resolves `%2E%2E` segments itself, so that request reaches
@@ -848,4 +853,434 @@ async fn when_reading_needs_a_token_the_pages_need_a_session_and_a_session_only_
     let answer = server.send(request).await;
     check_error(&answer, StatusCode::UNAUTHORIZED, "unauthenticated");
     assert_eq!(team.version().await, version, "nothing was written");
+}
+
+/// Everything a refused write could have changed: the store's version (every record write
+/// and every account change is audited), the proposals with their statuses, the users with
+/// their roles, and the tokens with their revocations.
+async fn everything(server: &Server) -> (i64, Vec<String>, Vec<String>, Vec<String>) {
+    let store = server.state.app().store();
+    let version = store.version().await.expect("a version");
+    let proposals = store
+        .proposals(None)
+        .await
+        .expect("proposals")
+        .iter()
+        .map(|p| format!("{} {:?}", p.id, p.status))
+        .collect();
+    let users = store
+        .users()
+        .await
+        .expect("users")
+        .iter()
+        .map(|u| format!("{} {}", u.name, u.role))
+        .collect();
+    let tokens = store
+        .tokens()
+        .await
+        .expect("tokens")
+        .iter()
+        .map(|t| format!("{} {} {:?}", t.id, t.user, t.revoked_at))
+        .collect();
+    (version, proposals, users, tokens)
+}
+
+/// A new record of the kind a collection holds, well-formed and valid.
+fn new_record(collection: &str) -> Value {
+    let first = |names: &[&str]| names[0].to_owned();
+    match collection {
+        "/api/v1/places" => {
+            json!({"id": "cz-x", "level": "city", "name": "X", "country": "CZ", "sources": ["deck"]})
+        }
+        "/api/v1/ties" => {
+            json!({"id": "cn-beijing--cz-brno-x", "a": "cn-beijing", "b": "cz-prague", "kind": "partnership", "sources": ["deck"]})
+        }
+        "/api/v1/networks" => json!({"id": "x-network", "name": "X", "sources": ["deck"]}),
+        "/api/v1/memberships" => {
+            json!({"network": "c40", "member": "cz-prague", "start": "1999", "sources": ["deck"]})
+        }
+        "/api/v1/actors" => {
+            json!({"id": "x-actor", "kind": "person", "name": "X", "sources": ["deck"]})
+        }
+        "/api/v1/relations" => json!({
+            "from": "prague-city-hall",
+            "kind": first(&polis_core::RelationKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+            "to": "cz-prague", "start": "1999", "sources": ["deck"],
+        }),
+        "/api/v1/activities" => json!({
+            "id": "x-activity",
+            "kind": first(&polis_core::ActivityKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+            "title": "X", "sources": ["deck"],
+        }),
+        "/api/v1/documents" => json!({
+            "id": "x-document",
+            "kind": first(&polis_core::DocumentKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+            "title": "X", "sources": ["deck"],
+        }),
+        "/api/v1/sources" => json!({"id": "x-source", "title": "X"}),
+        "/api/v1/reported-figures" => {
+            json!({"id": "x-figure", "metric": "m", "value": 1.0, "country": "CZ", "as_of": "2020", "sources": ["deck"]})
+        }
+        other => panic!("no new record for {other}"),
+    }
+}
+
+/// The first stored record of a collection, its key (URL-encoded), and the key of the
+/// second.
+async fn stored_record(server: &Server, collection: &str) -> (Value, String, String) {
+    let page = server.get(&format!("{collection}?limit=2")).await.ok_json();
+    let second = page["items"][1]["id"].as_str().unwrap_or("").to_owned();
+    let mut record = page["items"][0].clone();
+    if collection == "/api/v1/ties" {
+        // The list shows rows; the tie's URL shows the record among its view.
+        let id = record["id"].as_str().expect("an id").to_owned();
+        record = server.get(&format!("{collection}/{id}")).await.ok_json()["tie"].clone();
+    }
+    let text = |field: &str| record[field].as_str().unwrap_or("").to_owned();
+    let key = match collection {
+        "/api/v1/memberships" => {
+            let mut parts = vec![text("network"), text("member")];
+            if record["start"].is_string() {
+                parts.push(text("start"));
+            }
+            parts.join("|")
+        }
+        "/api/v1/relations" => [text("from"), text("kind"), text("to"), text("start")].join("|"),
+        _ => text("id"),
+    };
+    (record, url_encode(&key), second)
+}
+
+/// One request to every write the OpenAPI document lists, each with a body that an editor
+/// could send: new records, stored records replaced, deleted, merged into the next one of
+/// their kind and unmerged, an event, a proposal and its review (of `proposal`), a user, a
+/// role, a token for the admin and the revocation of the admin's token (`admins_token`).
+async fn every_write(
+    team: &Team,
+    proposal: i64,
+    admins_token: &str,
+) -> Vec<(reqwest::Method, String, Option<Value>, bool)> {
+    let document = serde_json::to_value(polis_http::openapi()).expect("serializes");
+    let mut writes = Vec::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for method in ["post", "put", "delete"] {
+            if item[method].is_null() {
+                continue;
+            }
+            let collection = path.split("/{").next().unwrap_or(path);
+            let (url, body) = match (method, path.as_str()) {
+                ("post", "/api/v1/proposals") => (path.clone(), Some(plzen("Plzeň"))),
+                ("post", p) if p.starts_with("/api/v1/proposals/") => (
+                    p.replace("{id}", &proposal.to_string()),
+                    Some(json!({"comment": "fine"})),
+                ),
+                ("post", "/api/v1/users") => (
+                    path.clone(),
+                    Some(json!({"name": "mallory", "role": "admin"})),
+                ),
+                ("put", "/api/v1/users/{name}/role") => (
+                    "/api/v1/users/vic/role".to_owned(),
+                    Some(json!({"role": "admin"})),
+                ),
+                ("post", "/api/v1/tokens") => (path.clone(), Some(json!({"user": "ada"}))),
+                ("delete", "/api/v1/tokens/{id}") => {
+                    (format!("/api/v1/tokens/{admins_token}"), None)
+                }
+                ("post", p) if !p.contains('{') => (
+                    path.clone(),
+                    Some(json!({"comment": "x", "record": new_record(p)})),
+                ),
+                (_, p) => {
+                    let (record, key, second) = stored_record(&team.server, collection).await;
+                    let url = p
+                        .replace("{place}", &key)
+                        .replace("{tie}", &key)
+                        .replace("{id}", &key);
+                    match method {
+                        "put" => (url, Some(json!({"comment": "x", "record": record}))),
+                        "delete" => (format!("{url}?comment=x"), None),
+                        _ if p.ends_with("/merge") => {
+                            (url, Some(json!({"comment": "x", "into": second})))
+                        }
+                        _ if p.ends_with("/unmerge") => (url, Some(json!({"comment": "x"}))),
+                        _ if p.ends_with("/events") => (
+                            url,
+                            Some(
+                                json!({"comment": "x", "event": {"kind": "renewed", "date": "2020", "sources": ["deck"]}}),
+                            ),
+                        ),
+                        _ => panic!("no request for {method} {p}: add one to this test"),
+                    }
+                }
+            };
+            // `If-Match: *` where the write requires one.
+            let if_match = item[method]["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|p| p["name"] == "If-Match" && p["required"] == true);
+            let method =
+                reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("a method");
+            writes.push((method, url, body, if_match));
+        }
+    }
+    assert!(writes.len() >= 40, "{} writes", writes.len());
+    writes
+}
+
+/// A team with an open proposal of the editor's, and the id of the admin's token.
+async fn team_with_a_proposal() -> (Team, i64, String) {
+    let team = Team::start_with(HttpConfig {
+        rate_per_second: 0,
+        write_rate_per_minute: 0,
+        body_limit_bytes: 64 * 1024,
+        ..HttpConfig::default()
+    })
+    .await;
+    let admins_token = team
+        .server
+        .state
+        .app()
+        .tokens(&polis_app::Principal::local_admin("test"))
+        .await
+        .expect("tokens")
+        .into_iter()
+        .find(|t| t.user == "ada")
+        .expect("ada's token")
+        .id;
+    let proposal = team.propose(&team.editor, &plzen("Plzeň")).await;
+    (team, proposal, admins_token)
+}
+
+/// Issue 11, "a write with no token, a viewer's token, an expired token and a revoked
+/// token", on every write the OpenAPI document lists (each with a body that an editor could
+/// send, and `If-Match: *`): 401, 401, 401 and 403, and nothing changed: no record, proposal,
+/// user, role or token.
+#[tokio::test]
+async fn every_write_refuses_no_token_a_viewer_and_expired_or_revoked_tokens_and_changes_nothing() {
+    let (team, proposal, admins_token) = team_with_a_proposal().await;
+    let app = team.server.state.app();
+    let admin = polis_app::Principal::local_admin("test");
+    let expired = expired_token(&team.server, "eddie").await;
+    let revoked = app
+        .create_token(&admin, "rita", None)
+        .await
+        .expect("creates");
+    app.revoke_token(&admin, &revoked.id)
+        .await
+        .expect("revokes");
+    let before = everything(&team.server).await;
+    for (method, url, body, if_match) in every_write(&team, proposal, &admins_token).await {
+        let tokens = [
+            ("no token", None, StatusCode::UNAUTHORIZED),
+            (
+                "an expired token",
+                Some(expired.as_str()),
+                StatusCode::UNAUTHORIZED,
+            ),
+            (
+                "a revoked token",
+                Some(revoked.secret.as_str()),
+                StatusCode::UNAUTHORIZED,
+            ),
+            (
+                "a viewer's token",
+                Some(team.viewer.as_str()),
+                StatusCode::FORBIDDEN,
+            ),
+        ];
+        for (what, token, status) in tokens {
+            let mut request = team.server.client.request(method.clone(), team.url(&url));
+            if if_match {
+                request = request.header("If-Match", "*");
+            }
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            if let Some(body) = &body {
+                request = request.json(body);
+            }
+            let answer = team.server.send(request).await;
+            assert_eq!(
+                answer.status, status,
+                "{method} {url} with {what}: {}",
+                answer.body
+            );
+        }
+    }
+    assert_eq!(everything(&team.server).await, before, "nothing changed");
+}
+
+/// Issue 11, "an oversized body, malformed JSON, a wrong content type, unknown fields", on
+/// every write the OpenAPI document lists that takes a body, with an editor's token (and an
+/// admin's for the admins' writes): 413, 400, 415 and 422, and nothing changed.
+#[tokio::test]
+async fn every_write_refuses_bad_bodies_and_changes_nothing() {
+    let (team, proposal, admins_token) = team_with_a_proposal().await;
+    let before = everything(&team.server).await;
+    for (method, url, body, if_match) in every_write(&team, proposal, &admins_token).await {
+        let Some(body) = body else { continue };
+        let token = if url.starts_with("/api/v1/users")
+            || url.contains("/approve")
+            || url.contains("/reject")
+        {
+            &team.admin
+        } else {
+            &team.editor
+        };
+        let send = |bytes: Vec<u8>, content_type: &'static str| {
+            let mut request = team
+                .server
+                .client
+                .request(method.clone(), team.url(&url))
+                .bearer_auth(token)
+                .header("Content-Type", content_type)
+                .body(bytes);
+            if if_match {
+                request = request.header("If-Match", "*");
+            }
+            team.server.send(request)
+        };
+        let json = serde_json::to_vec(&body).expect("serializes");
+        let mut oversized = body.clone();
+        oversized["padding"] = json!("x".repeat(100 * 1024));
+        let oversized = serde_json::to_vec(&oversized).expect("serializes");
+        let mut unknown = body.clone();
+        unknown["approved_by"] = json!("ada");
+        let unknown = serde_json::to_vec(&unknown).expect("serializes");
+        // Broken at its second character, before any field is read.
+        let malformed = [b"{,".as_slice(), &json[1..]].concat();
+        for (what, answer, status, code) in [
+            (
+                "an oversized body",
+                send(oversized, "application/json").await,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+            ),
+            (
+                "malformed JSON",
+                send(malformed, "application/json").await,
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+            ),
+            (
+                "JSON sent as text/plain",
+                send(json.clone(), "text/plain").await,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+            ),
+            (
+                "a form",
+                send(b"comment=x".to_vec(), "application/x-www-form-urlencoded").await,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+            ),
+            (
+                "an unknown field",
+                send(unknown, "application/json").await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+            ),
+        ] {
+            assert_eq!(
+                answer.status, status,
+                "{method} {url} with {what}: {}",
+                answer.body
+            );
+            assert_eq!(
+                answer.json()["error"]["code"],
+                code,
+                "{method} {url} with {what}: {}",
+                answer.body
+            );
+        }
+    }
+    assert_eq!(everything(&team.server).await, before, "nothing changed");
+}
+
+/// Issue 11, "a huge or negative page size", on every operation whose page size the
+/// document bounds (`limit`, `top`): below its minimum, above its maximum, negative, beyond
+/// 64 bits and not a number are 400, and nothing changes.
+#[tokio::test]
+async fn huge_or_negative_page_sizes_are_refused_everywhere() {
+    let (team, _, _) = team_with_a_proposal().await;
+    let before = everything(&team.server).await;
+    let document = serde_json::to_value(polis_http::openapi()).expect("serializes");
+    let mut n_checked = 0;
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        let parameters = item["get"]["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        // The required parameters, with values that work.
+        let required: Vec<String> = parameters
+            .iter()
+            .filter(|p| p["in"] == "query" && p["required"] == true)
+            .map(|p| {
+                let name = p["name"].as_str().expect("a name");
+                let value = match (path.as_str(), name) {
+                    ("/api/v1/changes", "from") => "2019",
+                    ("/api/v1/changes", "to") => "2020",
+                    ("/api/v1/path", "from") => "cz-prague",
+                    ("/api/v1/path", "to") => "cn-beijing",
+                    (_, "of") => "cz-prague",
+                    _ => "praha",
+                };
+                format!("{name}={value}")
+            })
+            .collect();
+        let base = path
+            .replace("{place}", "cz-prague")
+            .replace("{table}", "countries.csv");
+        for parameter in &parameters {
+            let name = parameter["name"].as_str().unwrap_or("");
+            if parameter["in"] != "query" || !["limit", "top"].contains(&name) {
+                continue;
+            }
+            let schema = &parameter["schema"];
+            let maximum = schema["maximum"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("{path}: `{name}` has no maximum"));
+            let minimum = schema["minimum"].as_u64().unwrap_or(0);
+            let mut values = vec![
+                "-1".to_owned(),
+                "-99999999999999999999".to_owned(),
+                "99999999999999999999999".to_owned(),
+                "18446744073709551616".to_owned(),
+                (maximum + 1).to_string(),
+                "1e3".to_owned(),
+                "ten".to_owned(),
+            ];
+            if minimum > 0 {
+                values.push((minimum - 1).to_string());
+            }
+            for value in values {
+                let query: Vec<String> = required
+                    .iter()
+                    .cloned()
+                    .chain([format!("{name}={value}")])
+                    .collect();
+                let request = format!("{base}?{}", query.join("&"));
+                let answer = team.server.get_as(&request, &team.admin).await;
+                check_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+                n_checked += 1;
+            }
+            // The maximum itself is accepted.
+            let query: Vec<String> = required
+                .iter()
+                .cloned()
+                .chain([format!("{name}={maximum}")])
+                .collect();
+            let request = format!("{base}?{}", query.join("&"));
+            let answer = team.server.get_as(&request, &team.admin).await;
+            assert!(
+                answer.status.is_success(),
+                "{request}: {} {}",
+                answer.status,
+                answer.body
+            );
+        }
+    }
+    assert!(n_checked >= 80, "{n_checked} page sizes checked");
+    assert_eq!(everything(&team.server).await, before, "nothing changed");
 }
