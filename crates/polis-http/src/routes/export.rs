@@ -228,6 +228,7 @@ pub(crate) async fn export_search(
     ),
     responses(
         (status = 200, description = "The table's rows", content_type = "text/csv", body = String),
+        (status = 400, description = "`country_basis` is not one of iso, claim, both", body = ErrorBody),
         (status = 404, description = "No table has this name", body = ErrorBody),
     )
 )]
