@@ -769,6 +769,14 @@ pub(crate) async fn rebuild_search(
     rows: &[SearchRow],
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM search").execute(&mut **tx).await?;
+    insert_search(tx, rows).await
+}
+
+/// Adds rows to the search index, as one `UNNEST` of arrays per `ROWS_PER_STATEMENT` rows.
+async fn insert_search(
+    tx: &mut Transaction<'_, Postgres>,
+    rows: &[SearchRow],
+) -> Result<(), sqlx::Error> {
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         sqlx::query(
             "INSERT INTO search (kind, id, label, key) \
@@ -814,19 +822,7 @@ async fn update_search(
             .bind(documents)
             .execute(&mut **tx)
             .await?;
-            for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-                sqlx::query(
-                    "INSERT INTO search (kind, id, label, key) \
-                     SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[])",
-                )
-                .bind(chunk.iter().map(|r| r.kind).collect::<Vec<_>>())
-                .bind(chunk.iter().map(|r| r.id.as_str()).collect::<Vec<_>>())
-                .bind(chunk.iter().map(|r| r.label.as_str()).collect::<Vec<_>>())
-                .bind(chunk.iter().map(|r| r.key.as_str()).collect::<Vec<_>>())
-                .execute(&mut **tx)
-                .await?;
-            }
-            Ok(())
+            insert_search(tx, rows).await
         }
     }
 }

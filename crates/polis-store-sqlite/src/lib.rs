@@ -551,6 +551,14 @@ async fn rebuild_search(
     rows: &[SearchRow],
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM search").execute(&mut **tx).await?;
+    insert_search(tx, rows).await
+}
+
+/// Adds rows to the search index.
+async fn insert_search(
+    tx: &mut Transaction<'_, Sqlite>,
+    rows: &[SearchRow],
+) -> Result<(), sqlx::Error> {
     let borrowed: Vec<[&str; 4]> = rows
         .iter()
         .map(|r| [r.kind, r.id.as_str(), r.label.as_str(), r.key.as_str()])
@@ -589,11 +597,7 @@ async fn update_search(
                 query.push("))");
                 query.build().execute(&mut **tx).await?;
             }
-            let borrowed: Vec<[&str; 4]> = rows
-                .iter()
-                .map(|r| [r.kind, r.id.as_str(), r.label.as_str(), r.key.as_str()])
-                .collect();
-            insert_rows(tx, "INSERT INTO search (kind, id, label, key) ", &borrowed).await
+            insert_search(tx, rows).await
         }
     }
 }
