@@ -3,7 +3,9 @@
 //! possible order, memberships and relations that end after they start, coordinates on the
 //! globe, and a source behind every fact.
 
-use std::collections::{HashMap, HashSet};
+// foldhash, not SipHash: validation hashes every id of the dataset on every write, and
+// the keys are the dataset's own, not an attacker's choice of many colliding ones.
+use foldhash::{HashMap, HashSet, HashSetExt as _};
 use std::fmt;
 
 use crate::date::{PartialDate, Tri};
@@ -156,7 +158,7 @@ fn ids<'a, T>(
     items: &'a [T],
     id_of: impl Fn(&'a T) -> &'a str,
 ) -> HashSet<&'a str> {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         let id = id_of(item);
         if !is_valid_id(id) {
