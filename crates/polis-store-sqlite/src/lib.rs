@@ -11,6 +11,7 @@ use std::time::Duration;
 use polis_core::Dataset;
 use polis_store::cache::{self, Head, Mark, RecordSource, StoredCache};
 use polis_store::chain::{ChainHead, EntryFieldsOwned};
+use polis_store::cpu::off_runtime;
 use polis_store::plan::{
     self, AuditRow, MergeLog, MergeWrite, Plan, Row, SearchRow, SearchUpdate, Stored, StoredMerge,
 };
@@ -50,6 +51,12 @@ fn db(error: sqlx::Error) -> StoreError {
 }
 
 impl SqliteStore {
+    /// How many times this handle has read every record from the database rather than
+    /// keep or patch its copy of them (`polis_store::cache`): for tests and diagnostics.
+    pub fn n_full_loads(&self) -> u64 {
+        self.cache.n_full_loads()
+    }
+
     /// Opens (creating if needed) the database file at `path` and brings its schema up to
     /// date.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
@@ -419,16 +426,22 @@ async fn load_stored(
             .fetch_all(&mut *executor)
             .await
             .map_err(db)?;
-        for row in rows {
-            let key: String = row.try_get(0).map_err(db)?;
-            let json: String = row.try_get(1).map_err(db)?;
-            plan::decode_into(&mut stored.data, kind, &json).map_err(|e| StoreError::Corrupt {
-                kind: kind.as_str(),
-                id: key.clone(),
-                message: e.to_string(),
-            })?;
-            raw.insert((kind, key), json);
-        }
+        // Decoding a table of the world dataset takes tens of milliseconds.
+        off_runtime(|| {
+            for row in rows {
+                let key: String = row.try_get(0).map_err(db)?;
+                let json: String = row.try_get(1).map_err(db)?;
+                plan::decode_into(&mut stored.data, kind, &json).map_err(|e| {
+                    StoreError::Corrupt {
+                        kind: kind.as_str(),
+                        id: key.clone(),
+                        message: e.to_string(),
+                    }
+                })?;
+                raw.insert((kind, key), json);
+            }
+            Ok::<_, StoreError>(())
+        })?;
     }
     stored.raw = Arc::new(raw);
     if with_merges {
@@ -741,10 +754,19 @@ impl SqliteStore {
         review: Option<(Review<'_>, &[ExpectedRecord])>,
     ) -> Result<ApplyReport, StoreError> {
         let started = std::time::Instant::now();
+        // A write keeps its turn to the end; a check gives it up once it has the records.
+        let turn = self.cache.turn().await;
         let mut tx = begin(&self.pool, review.is_some()).await?;
         // A write takes the cached records (and puts the result back once committed); a
         // check shares them.
         let current = self.cache.current(&mut Source(&mut tx), write).await?;
+        if !write {
+            // A check writes nothing: its turn and its connection are given up before the
+            // records are validated.
+            drop(turn);
+            tx.rollback().await.map_err(db)?;
+            return plan::check(current.into_stored(), incoming).await;
+        }
         let (data_seq, raw, merges) = (
             current.data_seq,
             current.stored.raw.clone(),
@@ -755,18 +777,14 @@ impl SqliteStore {
             refuse_stale(&stored, expected)?;
         }
         tracing::debug!(seconds = started.elapsed().as_secs_f64(), "apply: loaded");
-        let (validation, diff) = plan::apply(stored, incoming);
+        let (validation, diff) = off_runtime(|| plan::apply(stored, incoming));
         // Validation reads the merged records on its own thread while the changes are
         // planned and written into the transaction here; nothing is committed (and a check
         // returns nothing) until it has passed. A write that fails because the data is
         // invalid reports the validation error, which says what is wrong.
         let validating = tokio::task::spawn_blocking(move || validation.run());
-        let plan = diff.plan();
-        let written = if write {
-            execute(&mut tx, &plan, change, started).await
-        } else {
-            Ok(())
-        };
+        let plan = off_runtime(|| diff.plan());
+        let written = execute(&mut tx, &plan, change, started).await;
         let merged = match validating.await {
             Ok(done) => done?,
             Err(error) => std::panic::resume_unwind(error.into_panic()),
@@ -776,13 +794,8 @@ impl SqliteStore {
             "apply: validated"
         );
         written.map_err(db)?;
-        if !write {
-            // A check: the transaction is dropped, so nothing is written.
-            return Ok(plan.report);
-        }
-        update_search(&mut tx, &plan::search_update(&plan, &merged))
-            .await
-            .map_err(db)?;
+        let search = off_runtime(|| plan::search_update(&plan, &merged));
+        update_search(&mut tx, &search).await.map_err(db)?;
         tracing::debug!(
             seconds = started.elapsed().as_secs_f64(),
             "apply: search updated"
@@ -824,6 +837,7 @@ impl SqliteStore {
         review: Option<(Review<'_>, &[ExpectedRecord])>,
     ) -> Result<(ApplyReport, Option<MergeReport>), StoreError> {
         let started = std::time::Instant::now();
+        let _turn = self.cache.turn().await;
         let mut tx = begin(&self.pool, review.is_some()).await?;
         // Taken from the cache: the next operation reads again what this one changed.
         let stored = self
@@ -834,17 +848,17 @@ impl SqliteStore {
         if let Some((_, expected)) = review {
             refuse_stale(&stored, expected)?;
         }
-        let (plan, merge) = match operation {
-            Operation::Delete(id) => (plan::delete(stored, kind, id)?, None),
+        let (plan, merge) = off_runtime(|| match operation {
+            Operation::Delete(id) => Ok((plan::delete(stored, kind, id)?, None)),
             Operation::Merge { old, into } => {
                 let (plan, report) = plan::merge(stored, kind, old, into)?;
-                (plan, Some(report))
+                Ok((plan, Some(report)))
             }
             Operation::Unmerge(old) => {
                 let (plan, report) = plan::unmerge(stored, kind, old)?;
-                (plan, Some(report))
+                Ok::<_, StoreError>((plan, Some(report)))
             }
-        };
+        })?;
         // Records are rewritten in an order that can pass through states in which a
         // reference dangles (a restored tie before its place); checked at commit.
         sqlx::query("PRAGMA defer_foreign_keys = ON")
@@ -867,14 +881,18 @@ impl Records for SqliteStore {
     fn load(&self) -> BoxFuture<'_, Result<Dataset, StoreError>> {
         Box::pin(async move {
             // One read transaction, so the head and the records are of one moment.
+            // Not while a writer has the cached copy taken (see `StoredCache`).
+            let turn = self.cache.turn().await;
             let mut tx = self.pool.begin().await.map_err(db)?;
             let current = self.cache.current(&mut Source(&mut tx), false).await?;
-            Ok(current.stored.data.clone())
+            drop(turn);
+            Ok(off_runtime(|| current.stored.data.clone()))
         })
     }
 
     fn data_version(&self) -> BoxFuture<'_, Result<i64, StoreError>> {
         Box::pin(async move {
+            let _turn = self.cache.turn().await;
             let mut tx = self.pool.begin().await.map_err(db)?;
             Ok(self
                 .cache

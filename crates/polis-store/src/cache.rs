@@ -16,6 +16,7 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::cpu::{drop_off_runtime, off_runtime};
 use crate::plan::{RawRecords, Stored, StoredMerge};
 use crate::records::{kind_named, remove_record};
 use crate::{RecordKind, StoreError};
@@ -77,6 +78,16 @@ struct Cached {
 #[derive(Default)]
 pub struct StoredCache {
     slot: Mutex<Option<Cached>>,
+    /// Everyone who reads the cached copy through one handle takes turns here, before
+    /// taking a connection. A writer holds its turn from before its transaction begins
+    /// until it has committed and put the copy back: waiting for the database's write lock,
+    /// writers would hold connections that others then wait for. A reader (a version
+    /// check, a check of a proposal, a full load) holds it only while it reads the copy:
+    /// one that came while a writer had the copy taken would find the slot empty and read
+    /// every record again, hundreds of milliseconds of decoding on the world dataset.
+    turn: tokio::sync::Mutex<()>,
+    /// How many times every record was read from the database.
+    n_full_loads: std::sync::atomic::AtomicU64,
 }
 
 /// The records as of a head, from [`StoredCache::current`].
@@ -90,8 +101,14 @@ pub struct Current {
 impl Current {
     /// The records to plan on, owned: without a copy when nothing else holds them.
     pub fn into_stored(self) -> Stored {
-        Arc::try_unwrap(self.stored).unwrap_or_else(|shared| (*shared).clone())
+        owned(self.stored)
     }
+}
+
+/// The records behind `stored`, owned: moved out when nothing else holds them, else copied
+/// (off the runtime's workers: a copy of the world dataset takes tens of milliseconds).
+fn owned(stored: Arc<Stored>) -> Stored {
+    Arc::try_unwrap(stored).unwrap_or_else(|shared| off_runtime(|| (*shared).clone()))
 }
 
 /// What the entries since a cached head mean for the cached copy.
@@ -141,6 +158,13 @@ fn catch_up(marks: &[Mark]) -> CatchUp {
 }
 
 impl StoredCache {
+    /// This handle's turn with the cached copy (see [`StoredCache`]'s `turn`): a writer
+    /// holds it from before its transaction begins until it has committed (or failed); a
+    /// reader from before its transaction begins until it has read [`StoredCache::current`].
+    pub async fn turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.turn.lock().await
+    }
+
     /// The records as of the store's head now, read through `source` (inside the caller's
     /// transaction, so the head and the records agree). With `take`, the cached copy is
     /// handed over rather than shared, so that a write can change it without copying; the
@@ -172,8 +196,7 @@ impl StoredCache {
                         stored: cached.stored,
                     },
                     CatchUp::Records { keys, last_seq } => {
-                        let mut stored = Arc::try_unwrap(cached.stored)
-                            .unwrap_or_else(|shared| (*shared).clone());
+                        let mut stored = owned(cached.stored);
                         patch(&mut stored, source, &keys).await?;
                         Current {
                             head,
@@ -201,6 +224,8 @@ impl StoredCache {
         source: &mut impl RecordSource,
         head: Head,
     ) -> Result<Current, StoreError> {
+        self.n_full_loads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let stored = source.load_all().await?;
         Ok(Current {
             data_seq: head.seq,
@@ -209,25 +234,42 @@ impl StoredCache {
         })
     }
 
+    /// How many times this handle has read every record from the database (rather than
+    /// keep or patch its copy): for tests and diagnostics.
+    pub fn n_full_loads(&self) -> u64 {
+        self.n_full_loads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Keeps `stored` as the records as of `head`, unless a newer copy is already kept.
     pub fn put(&self, head: Head, data_seq: i64, stored: Stored) {
         self.put_arc(head, data_seq, Arc::new(stored));
     }
 
     fn put_arc(&self, head: Head, data_seq: i64, stored: Arc<Stored>) {
-        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
-        if slot.as_ref().is_none_or(|kept| kept.head.seq <= head.seq) {
-            *slot = Some(Cached {
-                head,
-                data_seq,
-                stored,
-            });
-        }
+        let replaced = {
+            let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+            if slot.as_ref().is_none_or(|kept| kept.head.seq <= head.seq) {
+                slot.replace(Cached {
+                    head,
+                    data_seq,
+                    stored,
+                })
+            } else {
+                None
+            }
+        };
+        // Often the last holder of an older copy of every record.
+        drop_off_runtime(replaced);
     }
 
     /// Forgets the cached copy (after a write the cache cannot follow cheaply).
     pub fn clear(&self) {
-        *self.slot.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        let cleared = self
+            .slot
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        drop_off_runtime(cleared);
     }
 }
 
@@ -238,40 +280,55 @@ async fn patch(
     source: &mut impl RecordSource,
     keys: &BTreeSet<(RecordKind, String)>,
 ) -> Result<(), StoreError> {
-    let raw = Arc::make_mut(&mut stored.raw);
+    // The rows first (the queries), then every change to the copy at once, off the
+    // runtime's workers: removing a record walks its kind's list, and the copy is sorted.
+    let mut read = Vec::new();
     for kind in RecordKind::ALL {
         let wanted: Vec<String> = keys
             .iter()
             .filter(|(k, _)| *k == kind)
             .map(|(_, key)| key.clone())
             .collect();
-        if wanted.is_empty() {
-            continue;
+        if !wanted.is_empty() {
+            let rows = source.rows(kind, &wanted).await?;
+            read.push((kind, wanted, rows));
         }
-        for key in &wanted {
-            remove_record(&mut stored.data, kind, key);
-            raw.remove(&(kind, key.clone()));
-        }
-        for (key, json) in source.rows(kind, &wanted).await? {
-            let canonical =
-                crate::plan::decode_canonical(&mut stored.data, kind, &json).map_err(|e| {
-                    StoreError::Corrupt {
+    }
+    off_runtime(|| {
+        let raw = Arc::make_mut(&mut stored.raw);
+        for (kind, wanted, rows) in read {
+            for key in &wanted {
+                remove_record(&mut stored.data, kind, key);
+                raw.remove(&(kind, key.clone()));
+            }
+            for (key, json) in rows {
+                let canonical = crate::plan::decode_canonical(&mut stored.data, kind, &json)
+                    .map_err(|e| StoreError::Corrupt {
                         kind: kind.as_str(),
                         id: key.clone(),
                         message: e.to_string(),
-                    }
-                })?;
-            raw.insert((kind, key), canonical);
+                    })?;
+                raw.insert((kind, key), canonical);
+            }
         }
-    }
-    // In the order a backend reads its tables.
-    stored.data.sort();
-    Ok(())
+        // In the order a backend reads its tables.
+        stored.data.sort();
+        Ok(())
+    })
 }
 
 /// The records after an apply has committed: the validated result of the overlay, in the
 /// stored order, and the stored JSON with the plan's rows laid over it.
 pub fn after_apply(
+    data: polis_core::Dataset,
+    raw: Arc<RawRecords>,
+    merges: Arc<Vec<StoredMerge>>,
+    plan: &crate::plan::Plan,
+) -> Stored {
+    off_runtime(move || after_apply_here(data, raw, merges, plan))
+}
+
+fn after_apply_here(
     mut data: polis_core::Dataset,
     mut raw: Arc<RawRecords>,
     merges: Arc<Vec<StoredMerge>>,

@@ -1113,3 +1113,66 @@ pub async fn two_handles(a: &dyn Store, b: &dyn Store) {
     assert_eq!(a.load().await.expect("loads"), held(a).await);
     assert_eq!(b.load().await.expect("loads"), held(a).await);
 }
+
+/// Readers of one handle (version checks, checks of a change, full loads) while a writer of
+/// the same handle applies changes: each reads the copy of the records the handle keeps
+/// between operations, and none reads every record from the database again because the
+/// writer had the copy taken (a version check did that, hundreds of milliseconds of
+/// decoding on the world dataset for every change a server approved). `n_full_loads`
+/// counts the handle's reads of every record.
+pub async fn readers_while_writing(store: &dyn Store, n_full_loads: &(dyn Fn() -> u64 + Sync)) {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    let data = seed(store).await;
+    let first = store.data_version().await.expect("data version");
+    let before = n_full_loads();
+    let template = data
+        .places
+        .iter()
+        .find(|p| p.id == "taipei")
+        .cloned()
+        .expect("taipei");
+    let with_place = |id: String| {
+        let mut place = template.clone();
+        place.name = format!("Place {id}");
+        place.id = id;
+        Dataset {
+            places: vec![place],
+            ..Dataset::default()
+        }
+    };
+    let done = AtomicBool::new(false);
+    let n_reads = AtomicUsize::new(0);
+    let writing = async {
+        for n in 0..10 {
+            store
+                .apply(&with_place(format!("written-{n}")), &change("write"))
+                .await
+                .expect("applies");
+        }
+        done.store(true, Ordering::SeqCst);
+    };
+    let reading = async {
+        while !done.load(Ordering::SeqCst) {
+            let version = store.data_version().await.expect("data version");
+            assert!(version >= first);
+            let loaded = store.load().await.expect("loads");
+            assert!(loaded.places.len() >= data.places.len());
+            store
+                .check(&with_place("checked".into()))
+                .await
+                .expect("checks");
+            n_reads.fetch_add(1, Ordering::SeqCst);
+        }
+    };
+    tokio::join!(writing, reading);
+    assert!(n_reads.load(Ordering::SeqCst) > 0, "no reader ran");
+    assert_eq!(
+        n_full_loads(),
+        before,
+        "readers read every record again while a writer had the copy taken"
+    );
+    let loaded = store.load().await.expect("loads");
+    assert_eq!(loaded.places.len(), data.places.len() + 10);
+    assert!(store.data_version().await.expect("data version") > first);
+}

@@ -20,6 +20,7 @@ pub mod cache;
 pub mod chain;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod cpu;
 #[cfg(any(test, feature = "conformance"))]
 pub mod fixture;
 pub mod plan;

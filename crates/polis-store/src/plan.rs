@@ -17,6 +17,7 @@ use polis_core::text::fold;
 use polis_core::{Dataset, ValidationError, Violation, overlay, validate};
 use serde::{Deserialize, Serialize};
 
+use crate::cpu::{drop_off_runtime, off_runtime};
 use crate::records::{json_at, keys_of, kind_named, remove_record, retain_positions, rows_of};
 use crate::rewrite::{Redirects, follow, referrers};
 use crate::{ApplyReport, MergeReport, RecordKind, StoreError};
@@ -334,6 +335,22 @@ pub struct Apply<'a> {
 
 /// Where a merged-away id went: (the merge's kind, its old id, its survivor).
 type MergedAway = HashMap<(RecordKind, String), (RecordKind, String, String)>;
+
+/// What applying `incoming` over `stored` would do, without writing: the change is laid
+/// over the records and the result validated, the CPU-bound parts off the async runtime's
+/// workers (`crate::cpu`). A backend calls it for a check once it has read the records and
+/// let its connection go, so that a proposal's validation holds no connection.
+pub async fn check(stored: Stored, incoming: &Dataset) -> Result<ApplyReport, StoreError> {
+    let (validation, diff) = off_runtime(|| apply(stored, incoming));
+    let validating = tokio::task::spawn_blocking(move || validation.run());
+    let plan = off_runtime(|| diff.plan());
+    let merged = match validating.await {
+        Ok(done) => done?,
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
+    };
+    drop_off_runtime(merged);
+    Ok(plan.report)
+}
 
 /// Lays `incoming` over `stored`. Redirects are followed: references to merged ids move
 /// to the survivors. An incoming record that repeats a record's state from before a merge

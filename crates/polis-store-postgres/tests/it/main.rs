@@ -359,3 +359,10 @@ fn pool_size_and_statement_timeout_from_the_url_or_the_settings() {
         .to_string();
     assert!(refused.contains("the URL's pool_size 'many'"), "{refused}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_while_writing() {
+    let Some(store) = fresh().await else { return };
+    polis_store::conformance::readers_while_writing(&store, &|| store.n_full_loads()).await;
+    store.drop_schema().await.expect("the schema drops");
+}

@@ -159,3 +159,9 @@ async fn copies_everything_to_another_database() {
     let (_to_dir, to) = on_file().await;
     conformance::transfer(&from, &to).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_while_writing() {
+    let (_dir, store) = on_file().await;
+    conformance::readers_while_writing(&store, &|| store.n_full_loads()).await;
+}
