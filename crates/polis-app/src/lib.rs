@@ -294,11 +294,15 @@ impl App {
         let snapshot = tokio::task::spawn_blocking(move || Snapshot::new(data, version))
             .await
             .map_err(AppError::internal)?;
-        *self
+        let replaced = self
             .inner
             .snapshot
             .write()
-            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(snapshot));
+            .unwrap_or_else(PoisonError::into_inner)
+            .replace(Arc::new(snapshot));
+        // After the lock is released. When this was its last holder, the replaced snapshot
+        // is freed on the blocking pool (`Snapshot`'s `Drop`).
+        drop(replaced);
         tracing::info!(
             n_records,
             version,
