@@ -48,15 +48,17 @@ for _ in $(seq 100); do
     sleep 0.2
 done
 
-# One line per endpoint: requests/s, p50, p99, non-2xx answers and socket errors.
+# One line per endpoint: requests/s, p50, p99, the slowest answer, non-2xx answers and socket
+# errors. The slowest answer is one sample: it shows a stall, not a rate.
 measure() {
     local label=$1 path=$2 out
     out=$(wrk -t2 -c"$connections" -d"${seconds_each}s" --latency "$base$path")
-    printf '%-14s %-44s %10s req/s  p50 %8s  p99 %8s  non-2xx %s  socket errors %s\n' \
+    printf '%-14s %-44s %10s req/s  p50 %8s  p99 %8s  max %8s  non-2xx %s  socket errors %s\n' \
         "$label" "$path" \
         "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")" \
         "$(awk '$1 == "50%" {print $2}' <<<"$out")" \
         "$(awk '$1 == "99%" {print $2}' <<<"$out")" \
+        "$(awk '$1 == "Latency" && NF >= 4 {print $4; exit}' <<<"$out")" \
         "$(awk '/Non-2xx/ {print $5}' <<<"$out" | grep . || echo 0)" \
         "$(awk '/Socket errors/ {print $0}' <<<"$out" | grep . || echo none)"
 }
