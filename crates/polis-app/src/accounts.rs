@@ -28,22 +28,79 @@ impl Principal {
         }
     }
 
-    /// Refuses (403) unless the principal has `role` or a higher one.
-    pub fn require(&self, role: Role, to: &str) -> Result<(), AppError> {
-        if self.role >= role {
+    /// Refuses (403) unless the principal's role is at least the one `permission` needs.
+    /// Every use case checks its permission with this before it reads anything, and the
+    /// edges call it too before they parse the rest of a request, so a caller whose role is
+    /// too low learns only that, whatever else the request holds.
+    pub fn check(&self, permission: Permission) -> Result<(), AppError> {
+        let role = permission.role();
+        if self.may(permission) {
             Ok(())
         } else {
             Err(AppError::Forbidden(format!(
-                "{to} needs the role {role} or higher; '{}' is {}",
-                self.user, self.role
+                "{} needs the role {role} or higher; '{}' is {}",
+                permission.action(),
+                self.user,
+                self.role
             )))
         }
+    }
+
+    /// Whether the principal's role has `permission`.
+    pub fn may(&self, permission: Permission) -> bool {
+        self.role >= permission.role()
     }
 
     pub(crate) fn change(&self, context: String) -> ChangeContext {
         ChangeContext {
             who: self.user.clone(),
             context,
+        }
+    }
+}
+
+/// What a principal may do: each action of the team server and the least role it needs,
+/// in one table ([`Permission::role`]), checked by one function ([`Principal::check`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Reading proposals: any user.
+    ReadProposals,
+    /// Making and revoking one's own API tokens: any user.
+    OwnTokens,
+    /// Proposing a change: a record's create, replace, delete, merge or unmerge, a tie's
+    /// event, a bundle fragment.
+    Propose,
+    /// Approving or rejecting a proposal.
+    Review,
+    /// Adding users, listing them, setting their roles and others' passwords.
+    ManageUsers,
+    /// Making or revoking another user's token.
+    OthersTokens,
+    /// Reading and verifying the audit log.
+    Audit,
+}
+
+impl Permission {
+    /// The least role that may do it.
+    pub const fn role(self) -> Role {
+        match self {
+            Permission::ReadProposals | Permission::OwnTokens => Role::Viewer,
+            Permission::Propose => Role::Editor,
+            Permission::Review => Role::Reviewer,
+            Permission::ManageUsers | Permission::OthersTokens | Permission::Audit => Role::Admin,
+        }
+    }
+
+    /// What it is, as the refusal says it.
+    pub const fn action(self) -> &'static str {
+        match self {
+            Permission::ReadProposals => "reading proposals",
+            Permission::OwnTokens => "making or revoking one's own token",
+            Permission::Propose => "proposing a change",
+            Permission::Review => "reviewing a proposal",
+            Permission::ManageUsers => "managing users and their roles",
+            Permission::OthersTokens => "making or revoking another user's token",
+            Permission::Audit => "reading the audit log",
         }
     }
 }
@@ -108,26 +165,32 @@ fn user_view(user: User) -> UserView {
     }
 }
 
-/// A user name: 1 to 64 letters, digits, `.`, `_`, `-` or `@`.
+/// The rule of a user name: 1 to 64 ASCII letters, digits, `.`, `_`, `-` or `@`. The
+/// validation below matches it, and the OpenAPI document gives it as the name's `pattern`.
+pub const USER_NAME_PATTERN: &str = "^[A-Za-z0-9._@-]{1,64}$";
+
+/// The fewest characters (Unicode scalar values, as JSON Schema's `minLength` counts them)
+/// a web-UI password has; the OpenAPI document gives it as the password's `minLength`.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
 fn check_name(name: &str) -> Result<(), AppError> {
-    let ok = (1..=64).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
-    if ok {
+    static RULE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(USER_NAME_PATTERN).expect("the user-name pattern compiles")
+    });
+    if RULE.is_match(name) {
         Ok(())
     } else {
         Err(AppError::BadInput(format!(
-            "'{name}' is not a user name: use 1 to 64 letters, digits, '.', '_', '-' or '@'"
+            "'{name}' is not a user name: use 1 to 64 ASCII letters, digits, '.', '_', '-' or '@'"
         )))
     }
 }
 
 fn hash_password(password: &str) -> Result<String, AppError> {
-    if password.chars().count() < 8 {
-        return Err(AppError::BadInput(
-            "a password has at least 8 characters".to_owned(),
-        ));
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AppError::BadInput(format!(
+            "a password has at least {MIN_PASSWORD_CHARS} characters"
+        )));
     }
     Argon2::default()
         .hash_password(password.as_bytes())
@@ -152,7 +215,7 @@ impl App {
         role: Role,
         password: Option<&str>,
     ) -> Result<UserView, AppError> {
-        principal.require(Role::Admin, "adding a user")?;
+        principal.check(Permission::ManageUsers)?;
         check_name(name)?;
         let password_hash = password.map(hash_password).transpose()?;
         let user = User {
@@ -173,7 +236,7 @@ impl App {
 
     /// Every user, by name (admins only).
     pub async fn users(&self, principal: &Principal) -> Result<Vec<UserView>, AppError> {
-        principal.require(Role::Admin, "listing users")?;
+        principal.check(Permission::ManageUsers)?;
         Ok(self
             .store()
             .users()
@@ -191,7 +254,7 @@ impl App {
         name: &str,
         role: Role,
     ) -> Result<UserView, AppError> {
-        principal.require(Role::Admin, "setting a role")?;
+        principal.check(Permission::ManageUsers)?;
         let users = self.store().users().await?;
         let Some(user) = users.iter().find(|u| u.name == name) else {
             return Err(AppError::NotFound {
@@ -232,7 +295,7 @@ impl App {
         password: &str,
     ) -> Result<(), AppError> {
         if principal.user != name {
-            principal.require(Role::Admin, "setting another user's password")?;
+            principal.check(Permission::ManageUsers)?;
         }
         let hash = hash_password(password)?;
         self.store()
@@ -281,8 +344,9 @@ impl App {
         expires: Option<PartialDate>,
         context: String,
     ) -> Result<CreatedToken, AppError> {
+        principal.check(Permission::OwnTokens)?;
         if principal.user != user {
-            principal.require(Role::Admin, "creating a token for another user")?;
+            principal.check(Permission::OthersTokens)?;
         }
         let expires = match expires {
             None => None,
@@ -356,6 +420,7 @@ impl App {
         id: &str,
         context: String,
     ) -> Result<(), AppError> {
+        principal.check(Permission::OwnTokens)?;
         let token = self
             .store()
             .tokens()
@@ -367,7 +432,7 @@ impl App {
                 query: id.to_owned(),
             })?;
         if token.user != principal.user {
-            principal.require(Role::Admin, "revoking another user's token")?;
+            principal.check(Permission::OthersTokens)?;
         }
         self.store()
             .revoke_token(id, &now_utc(), &principal.change(context))

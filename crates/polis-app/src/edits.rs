@@ -727,7 +727,7 @@ impl App {
         edit: &Edit,
         apply_directly: bool,
     ) -> Result<ProposalView, EditError> {
-        principal.require(polis_store::Role::Editor, "proposing a change")?;
+        principal.check(crate::Permission::Propose)?;
         let snapshot = self.snapshot().await?;
         let mut errors = FieldErrors::default();
         let built = edit.build(&snapshot, &mut errors);

@@ -29,7 +29,9 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use polis_store::{ApplyReport, AuditEntry, ChangeContext, QueuedName, SearchHit, Store};
 
-pub use accounts::{CreatedToken, Principal, TokenView, UserView};
+pub use accounts::{
+    CreatedToken, MIN_PASSWORD_CHARS, Permission, Principal, TokenView, USER_NAME_PATTERN, UserView,
+};
 pub use dashboard::{
     Concentration, CountryPair, CountryTies, DASHBOARD_TOP, Dashboard, YearCounts,
 };
@@ -48,8 +50,8 @@ pub use imports::{
     Resolver,
 };
 pub use options::{
-    CountryBasis, CountryCode, DateWindow, ExportFormat, MetricSort, Through, neighbourhood_time,
-    path_time, today,
+    CountryBasis, CountryCode, DateWindow, ExportFormat, MetricSort, NOT_BLANK_PATTERN, Through,
+    is_blank, neighbourhood_time, path_time, today, trim_blank,
 };
 pub use polis_analysis::{LinkTime, TimeRule};
 pub use polis_import::resolve::CandidateView;

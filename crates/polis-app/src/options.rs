@@ -12,6 +12,29 @@ pub use polis_analysis::network::SortBy as MetricSort;
 /// where recorded) or `both` (each of them).
 pub use polis_analysis::stats::CountryBasis;
 
+/// The whitespace a blank text is made of: ASCII's (tab, line feed, vertical tab, form
+/// feed, carriage return, space), which every regex dialect's `\s` includes, so that the
+/// OpenAPI document's [`NOT_BLANK_PATTERN`] and the server refuse the same texts (Rust's,
+/// ECMAScript's and Python's `\s` disagree beyond ASCII).
+fn is_space(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\x0B' | '\x0C' | '\r' | ' ')
+}
+
+/// A text is blank when it is empty or holds only ASCII whitespace. Where a text is required
+/// (a search, a comment, a query value that is given), a blank one is refused.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(is_space)
+}
+
+/// `text` without the ASCII whitespace around it.
+pub fn trim_blank(text: &str) -> &str {
+    text.trim_matches(is_space)
+}
+
+/// The rule [`is_blank`] refuses, as a JSON Schema `pattern` (unanchored): at least one
+/// character that is not ASCII whitespace.
+pub const NOT_BLANK_PATTERN: &str = "[^\\t\\n\\v\\f\\r ]";
+
 /// How many ties `polis ties` prints and `/ties` answers when not told: the CLI prints every
 /// one, the API pages by this many.
 pub const DEFAULT_PAGE_SIZE: usize = 100;

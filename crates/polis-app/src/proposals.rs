@@ -10,10 +10,10 @@ use polis_core::Dataset;
 use polis_store::plan::RecordChange;
 use polis_store::proposals::{expected_records, record_changes, record_json};
 use polis_store::{
-    Approved, ApprovedReport, Proposal, ProposalStatus, ProposedChange, Review, Role, StoreError,
+    Approved, ApprovedReport, Proposal, ProposalStatus, ProposedChange, Review, StoreError,
 };
 
-use crate::accounts::{Principal, now_utc};
+use crate::accounts::{Permission, Principal, now_utc};
 use crate::{App, AppError};
 
 /// The largest bundle fragment a proposal may hold.
@@ -305,7 +305,7 @@ impl App {
         apply_directly: bool,
         by_fragment_line: bool,
     ) -> Result<ProposalView, AppError> {
-        principal.require(Role::Editor, "proposing a change")?;
+        principal.check(Permission::Propose)?;
         let (diff, bundle) = self.diff_of(snapshot.data(), &change)?;
         if let Some(bundle) = &bundle {
             self.store()
@@ -343,7 +343,7 @@ impl App {
                 &principal.change(format!("propose {}: {comment}", operation_name(&change))),
             )
             .await?;
-        if apply_directly && principal.role >= Role::Reviewer {
+        if apply_directly && principal.may(Permission::Review) {
             self.approve_as(principal, id, "applied directly", true)
                 .await?;
         }
@@ -356,7 +356,7 @@ impl App {
         principal: &Principal,
         status: Option<ProposalStatus>,
     ) -> Result<Vec<ProposalView>, AppError> {
-        principal.require(Role::Viewer, "reading proposals")?;
+        principal.check(Permission::ReadProposals)?;
         self.store()
             .proposals(status)
             .await?
@@ -366,7 +366,7 @@ impl App {
     }
 
     pub async fn proposal(&self, principal: &Principal, id: i64) -> Result<ProposalView, AppError> {
-        principal.require(Role::Viewer, "reading proposals")?;
+        principal.check(Permission::ReadProposals)?;
         let proposal = self
             .store()
             .proposal(id)
@@ -397,7 +397,7 @@ impl App {
         comment: &str,
         directly: bool,
     ) -> Result<ReviewOutcome, AppError> {
-        principal.require(Role::Reviewer, "approving a proposal")?;
+        principal.check(Permission::Review)?;
         let proposal = self
             .store()
             .proposal(id)
@@ -503,8 +503,8 @@ impl App {
         id: i64,
         comment: &str,
     ) -> Result<ReviewOutcome, AppError> {
-        principal.require(Role::Reviewer, "rejecting a proposal")?;
-        if comment.trim().is_empty() {
+        principal.check(Permission::Review)?;
+        if crate::is_blank(comment) {
             return Err(AppError::BadInput(
                 "a rejection needs a comment saying why".to_owned(),
             ));
@@ -535,7 +535,7 @@ impl App {
     /// Walks the whole audit log and reports the first entry that was altered, deleted or
     /// moved (admins only).
     pub async fn verify_audit(&self, principal: &Principal) -> Result<AuditVerification, AppError> {
-        principal.require(Role::Admin, "verifying the audit log")?;
+        principal.check(Permission::Audit)?;
         const PAGE: u32 = 10_000;
         let mut verifier = polis_store::chain::Verifier::default();
         let mut after = 0;
@@ -564,7 +564,7 @@ impl App {
         principal: &Principal,
         limit: usize,
     ) -> Result<Vec<crate::AuditView>, AppError> {
-        principal.require(Role::Admin, "reading the audit log")?;
+        principal.check(Permission::Audit)?;
         self.audit(limit).await
     }
 
@@ -576,7 +576,7 @@ impl App {
         limit: usize,
         sessions: bool,
     ) -> Result<Vec<crate::AuditView>, AppError> {
-        principal.require(Role::Admin, "reading the audit log")?;
+        principal.check(Permission::Audit)?;
         if sessions {
             return self.audit(limit).await;
         }

@@ -184,6 +184,9 @@ impl App {
         comment: &str,
         apply_directly: bool,
     ) -> Result<ProposalView, AppError> {
+        // The role first: a viewer learns that they may not propose, not whether the record
+        // exists.
+        principal.check(crate::Permission::Propose)?;
         let exists = |kind: RecordKind, key: &str| snapshot.record_json(kind, key).is_some();
         // A merge, an unmerge and an added event name a record by its id: one that is not
         // even well-formed is refused before anything else.

@@ -99,8 +99,10 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     }
 }
 
-/// The header's value; an empty (or blank) one counts as absent, as an empty query
-/// parameter does (docs/api.md, "Conventions"): it names no version.
+/// The header's value. An empty one counts as absent on every write, as an empty query
+/// value does (docs/api.md, "Conventions"): it names no version (so where the header is
+/// required, an empty one is 428). A blank one (whitespace only, which HTTP parsers
+/// usually strip to empty) is 400, as a blank query value is.
 fn if_match(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let value = headers
         .get(header::IF_MATCH)
@@ -113,7 +115,13 @@ fn if_match(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
             })
         })
         .transpose()?;
-    Ok(value.filter(|v| !v.trim().is_empty()))
+    match value {
+        Some(text) if text.is_empty() => Ok(None),
+        Some(text) if polis_app::is_blank(&text) => Err(ApiError::BadRequest(
+            "the If-Match header is blank: give the ETag a GET answered (or `*`), or leave it empty or out".to_owned(),
+        )),
+        other => Ok(other),
+    }
 }
 
 impl IfMatch {

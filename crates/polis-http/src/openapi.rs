@@ -148,7 +148,7 @@ use crate::routes::{
         (name = "export", description = "Files for other tools"),
         (name = "meta", description = "Health and this document"),
     ),
-    modifiers(&BearerScheme, &Conditional, &EmptyMeansAbsent, &Cursors, &RecordIds, &IfMatchNotBlank),
+    modifiers(&BearerScheme, &Conditional, &EmptyMeansAbsent, &Cursors, &RecordIds, &IfMatchPatterns, &AccountRules),
 )]
 struct ApiDoc;
 
@@ -215,14 +215,17 @@ impl utoipa::Modify for Conditional {
 }
 
 /// Every optional query parameter takes an empty value as its absence (`?as_of=` is no
-/// `as_of`: docs/api.md, "Conventions"), which OpenAPI says with `allowEmptyValue`. utoipa
-/// has no attribute for it, so it is set here, on every optional query parameter at once.
+/// `as_of`: docs/api.md, "Conventions"), which OpenAPI says with `allowEmptyValue`; and no
+/// query parameter takes a blank value (`params.rs` refuses it, naming the parameter), which
+/// a text without a rule of its own (a pattern, a vocabulary) says with
+/// [`polis_app::NOT_BLANK_PATTERN`]. utoipa has no attribute for the one and takes only
+/// literals for the other, so both are set here, on every query parameter at once.
 struct EmptyMeansAbsent;
 
 impl utoipa::Modify for EmptyMeansAbsent {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::path::ParameterIn;
-        use utoipa::openapi::{RefOr, Required};
+        use utoipa::openapi::{RefOr, Required, Schema};
         for item in openapi.paths.paths.values_mut() {
             let operations = [
                 &mut item.get,
@@ -232,19 +235,38 @@ impl utoipa::Modify for EmptyMeansAbsent {
             ];
             for operation in operations.into_iter().flatten() {
                 for parameter in operation.parameters.iter_mut().flatten() {
-                    if let RefOr::T(parameter) = parameter
-                        && parameter.parameter_in == ParameterIn::Query
-                        && parameter.required == Required::False
-                    {
+                    let RefOr::T(parameter) = parameter else {
+                        continue;
+                    };
+                    if parameter.parameter_in != ParameterIn::Query {
+                        continue;
+                    }
+                    if parameter.required == Required::False {
                         parameter
                             .extensions
                             .get_or_insert_with(Default::default)
                             .insert("allowEmptyValue".to_owned(), serde_json::Value::Bool(true));
                     }
+                    if let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut()
+                        && is_free_text(schema)
+                    {
+                        schema.pattern = Some(polis_app::NOT_BLANK_PATTERN.to_owned());
+                    }
                 }
             }
         }
     }
+}
+
+/// Whether a schema is text with no rule of its own (no pattern, vocabulary or format).
+fn is_free_text(schema: &utoipa::openapi::schema::Object) -> bool {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    let is_text = match &schema.schema_type {
+        SchemaType::Type(Type::String) => true,
+        SchemaType::Array(types) => types.contains(&Type::String),
+        _ => false,
+    };
+    is_text && schema.pattern.is_none() && schema.enum_values.is_none() && schema.format.is_none()
 }
 
 /// The lists with a `cursor`, and the kind of record each lists.
@@ -436,14 +458,16 @@ fn set_id_patterns(
     }
 }
 
-/// An `If-Match` header must name a version: an empty one counts as absent (`etag.rs`), so
-/// the document asks for one that is not blank.
-struct IfMatchNotBlank;
+/// An empty `If-Match` counts as absent on every write, and a blank one is refused
+/// (`etag.rs`): where the header is optional, the document allows the empty value and
+/// refuses a blank one; where it is required, its absence (or emptiness) is 428, so the
+/// document asks for a value that is not blank.
+struct IfMatchPatterns;
 
-impl utoipa::Modify for IfMatchNotBlank {
+impl utoipa::Modify for IfMatchPatterns {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::path::ParameterIn;
-        use utoipa::openapi::{RefOr, Schema};
+        use utoipa::openapi::{RefOr, Required, Schema};
         for item in openapi.paths.paths.values_mut() {
             let operations = [&mut item.put, &mut item.post, &mut item.delete];
             for operation in operations.into_iter().flatten() {
@@ -451,11 +475,68 @@ impl utoipa::Modify for IfMatchNotBlank {
                     if let RefOr::T(parameter) = parameter
                         && parameter.parameter_in == ParameterIn::Header
                         && parameter.name.eq_ignore_ascii_case("If-Match")
-                        && let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut()
                     {
-                        schema.pattern = Some("\\S".to_owned());
+                        let required = parameter.required == Required::True;
+                        if let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut() {
+                            schema.pattern = Some(if required {
+                                polis_app::NOT_BLANK_PATTERN.to_owned()
+                            } else {
+                                format!("^$|{}", polis_app::NOT_BLANK_PATTERN)
+                            });
+                        }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The rules of accounts as the service layer enforces them, from its own constants: a user
+/// name's pattern ([`polis_app::USER_NAME_PATTERN`]) on `POST /users`'s `name` and on the
+/// `{name}` of `PUT /users/{name}/role`, and a password's `minLength`
+/// ([`polis_app::MIN_PASSWORD_CHARS`]); and a rejection's comment is not blank
+/// ([`polis_app::NOT_BLANK_PATTERN`]). utoipa's attributes take only literals, so they are
+/// set here.
+struct AccountRules;
+
+impl utoipa::Modify for AccountRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, Schema};
+        // A rejection's comment: `App::reject` refuses a blank one.
+        if let Some(RefOr::T(Schema::Object(body))) = openapi
+            .components
+            .as_mut()
+            .and_then(|components| components.schemas.get_mut("RejectBody"))
+            && let Some(RefOr::T(Schema::Object(comment))) = body.properties.get_mut("comment")
+        {
+            comment.pattern = Some(polis_app::NOT_BLANK_PATTERN.to_owned());
+        }
+        if let Some(RefOr::T(Schema::Object(body))) = openapi
+            .components
+            .as_mut()
+            .and_then(|components| components.schemas.get_mut("NewUserBody"))
+        {
+            if let Some(RefOr::T(Schema::Object(name))) = body.properties.get_mut("name") {
+                name.pattern = Some(polis_app::USER_NAME_PATTERN.to_owned());
+            }
+            if let Some(RefOr::T(Schema::Object(password))) = body.properties.get_mut("password") {
+                password.min_length = Some(polis_app::MIN_PASSWORD_CHARS);
+            }
+        }
+        let set_role = openapi
+            .paths
+            .paths
+            .get_mut("/api/v1/users/{name}/role")
+            .and_then(|item| item.put.as_mut());
+        for parameter in set_role
+            .into_iter()
+            .flat_map(|operation| operation.parameters.iter_mut().flatten())
+        {
+            if let RefOr::T(parameter) = parameter
+                && parameter.name == "name"
+                && let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut()
+            {
+                schema.pattern = Some(polis_app::USER_NAME_PATTERN.to_owned());
             }
         }
     }

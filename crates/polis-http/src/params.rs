@@ -1,7 +1,9 @@
 //! Request input made typed at the edge: extractors whose rejections are [`ApiError`]s, and
 //! parsers that turn a query parameter's text into a core type (a date, a tie kind, a
 //! status, a country code, a bounded number or fraction), with messages that name the
-//! parameter, the value and what is accepted. An empty value (`?as_of=`) counts as absent.
+//! parameter, the value and what is accepted. Only an empty value (`?as_of=`) counts as
+//! absent; a blank one (ASCII whitespace only, [`polis_app::is_blank`]) is refused with 400
+//! naming its parameter, as the document's patterns say.
 
 use std::fmt::Display;
 use std::str::FromStr;
@@ -19,10 +21,31 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        refuse_blank_values(&parts.uri)?;
         Query::<T>::from_request_parts(parts, state)
             .await
             .map(|Query(value)| ApiQuery(value))
             .map_err(|rejection| ApiError::BadRequest(rejection.body_text()))
+    }
+}
+
+/// Refuses a query value that is blank but not empty (`?tag=%20`), naming its parameter: an
+/// empty value counts as absent, but whitespace is neither a value nor its absence. Done
+/// for the whole query before any parameter is read, so the answer names the blank one
+/// whatever else the query holds.
+fn refuse_blank_values(uri: &axum::http::Uri) -> Result<(), ApiError> {
+    // A query that does not decode is refused by the query's own extractor.
+    let Ok(Query(pairs)) = Query::<Vec<(String, String)>>::try_from_uri(uri) else {
+        return Ok(());
+    };
+    match pairs
+        .iter()
+        .find(|(_, value)| !value.is_empty() && polis_app::is_blank(value))
+    {
+        Some((name, _)) => Err(ApiError::BadRequest(format!(
+            "query parameter `{name}` is blank: give a value, or leave it empty (`?{name}=`) or out to leave it unset"
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -40,8 +63,15 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
     }
 }
 
+/// A parameter's value, without surrounding whitespace; `None` when absent or empty. (A
+/// blank value never gets here: [`ApiQuery`] refuses it.)
 fn present(raw: Option<&str>) -> Option<&str> {
-    raw.map(str::trim).filter(|s| !s.is_empty())
+    raw.map(polis_app::trim_blank).filter(|s| !s.is_empty())
+}
+
+/// A free-text parameter (a filter by id, name or theme): `None` when absent or empty.
+pub fn text(raw: Option<String>) -> Option<String> {
+    present(raw.as_deref()).map(str::to_owned)
 }
 
 /// An optional parameter parsed with the type's own `FromStr`, whose error message (the
@@ -158,17 +188,57 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
-/// A writer: a [`Caller`] whose address still has writes left under the write limit
-/// (`write_rate_per_minute`, `write_burst`); 429 with `Retry-After` otherwise.
-pub struct Writer(pub polis_app::Principal);
+/// What a write needs of its caller's role: one marker type per [`polis_app::Permission`]
+/// that a write route asks for, named in the route's [`Writer`].
+pub mod may {
+    use polis_app::Permission;
 
-impl FromRequestParts<crate::AppState> for Writer {
+    /// A marker for the permission a write needs.
+    pub trait Action: Send + Sync + 'static {
+        const PERMISSION: Permission;
+    }
+
+    macro_rules! actions {
+        ($($(#[$meta:meta])* $name:ident),+ $(,)?) => {$(
+            $(#[$meta])*
+            pub struct $name;
+
+            impl Action for $name {
+                const PERMISSION: Permission = Permission::$name;
+            }
+        )+};
+    }
+
+    actions! {
+        /// Editors and above: a record's writes, a tie's event, a proposal.
+        Propose,
+        /// Reviewers and above: approving or rejecting a proposal.
+        Review,
+        /// Admins: adding users and setting roles.
+        ManageUsers,
+        /// Anyone with a token: making and revoking one's own tokens (another user's is
+        /// checked once the request says whose, by the service layer).
+        OwnTokens,
+    }
+}
+
+/// A writer: a [`Caller`] whose role has the permission `P` (403 otherwise), and whose
+/// address still has writes left under the write limit (`write_rate_per_minute`,
+/// `write_burst`; 429 with `Retry-After` otherwise). It is every write handler's first
+/// extractor, so a caller whose role is too low gets 403 before the path, `If-Match`, the
+/// query or the body are parsed and before any record is read: the same answer whatever
+/// else the request holds.
+pub struct Writer<P: may::Action>(pub polis_app::Principal, pub std::marker::PhantomData<P>);
+
+impl<P: may::Action> FromRequestParts<crate::AppState> for Writer<P> {
     type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &crate::AppState,
     ) -> Result<Self, ApiError> {
+        let Caller(principal) = Caller::from_request_parts(parts, state).await?;
+        principal.check(P::PERMISSION)?;
         let address = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -180,8 +250,7 @@ impl FromRequestParts<crate::AppState> for Writer {
                     wait_seconds: wait_seconds.max(1),
                 })?;
         }
-        let Caller(principal) = Caller::from_request_parts(parts, state).await?;
-        Ok(Writer(principal))
+        Ok(Writer(principal, std::marker::PhantomData))
     }
 }
 

@@ -113,17 +113,18 @@ schema_from_fn! {
     /// A place in a path where a name will do: an id, a former id or a name in any script.
     PlaceRef => ObjectBuilder::new()
         .schema_type(Type::String)
-        .pattern(Some("\\S"))
+        .pattern(Some(polis_app::NOT_BLANK_PATTERN))
         .description(Some("An id (`cz-prague`), a former id, or a name in any script (`Praha`, `布拉格`), URL-encoded"))
         .examples(["cz-prague"])
         .build()
 }
 
 schema_from_fn! {
-    /// Text that must not be blank (a required query parameter: a search, a comment).
+    /// Text that must not be blank (a required query parameter: a search, a comment):
+    /// [`polis_app::NOT_BLANK_PATTERN`], the rule `polis_app::is_blank` refuses.
     NonBlank => ObjectBuilder::new()
         .schema_type(Type::String)
-        .pattern(Some("\\S"))
+        .pattern(Some(polis_app::NOT_BLANK_PATTERN))
         .build()
 }
 

@@ -568,3 +568,134 @@ async fn verify_names_an_audit_entry_edited_in_the_database() {
     assert_eq!(verified.first_broken_seq, Some(4), "{verified:?}");
     assert_eq!(verified.problem.as_deref(), Some("missing"));
 }
+
+/// Issue 11 (a viewer's schemathesis run saw 404, 409 and 422 where 403 was due): a use case
+/// refuses a caller whose role is too low before it reads anything. Each request below
+/// names records that do not exist, a key that is taken, an id that is not well-formed or
+/// a blank comment, each of which would be another error had the use case looked at it
+/// first; every one is 403, and nothing was written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_too_low_is_refused_before_any_record_is_read() {
+    use polis_app::{Permission, Record, RecordWrite};
+    let team = team().await;
+    let vic = team.principal("vic").await;
+    let eddie = team.principal("eddie").await;
+    let rita = team.principal("rita").await;
+    let version = team.version().await;
+    let snapshot = team.app.snapshot().await.expect("a snapshot");
+    let place = |id: &str| {
+        let bundle = polis_app::proposals::read_fragment(&format!(
+            "[[place]]\nid = \"{id}\"\nlevel = \"city\"\nname = \"X\"\ncountry = \"CZ\"\nsources = [\"no-such-source\"]\n"
+        ))
+        .expect("reads");
+        Record::Place(bundle.data.places[0].clone())
+    };
+    let event: polis_core::TieEvent =
+        serde_json::from_str(r#"{"kind": "renewed", "sources": ["no-such-source"]}"#)
+            .expect("an event");
+    let writes = [
+        RecordWrite::Create(place("xx-alpha")),
+        RecordWrite::Replace {
+            key: "no-such-place".into(),
+            record: place("no-such-place"),
+        },
+        RecordWrite::Delete {
+            kind: RecordKind::Network,
+            key: "no-such-network".into(),
+        },
+        RecordWrite::Merge {
+            kind: RecordKind::Place,
+            old: "Not An Id!".into(),
+            into: "xx-beta".into(),
+        },
+        RecordWrite::Unmerge {
+            kind: RecordKind::Actor,
+            old: "no-such-actor".into(),
+        },
+        RecordWrite::AddTieEvent {
+            tie: "no-such-tie".into(),
+            event,
+        },
+    ];
+    let mut refusals = Vec::new();
+    for write in writes {
+        let what = format!("{write:?}");
+        let answer = team
+            .app
+            .propose_write(&vic, &snapshot, write, "", true)
+            .await;
+        refusals.push((what, answer.map(|_| ())));
+    }
+    let delete_nothing = ProposedChange::Delete {
+        kind: RecordKind::Tie,
+        id: "no-such-tie".into(),
+    };
+    let answer = team.app.propose(&vic, delete_nothing, "", true).await;
+    refusals.push(("a proposal by a viewer".into(), answer.map(|_| ())));
+    for (what, answer) in [
+        (
+            "an editor approving no proposal",
+            team.app.approve(&eddie, 999, "").await.map(|_| ()),
+        ),
+        (
+            "an editor rejecting no proposal, blank",
+            team.app.reject(&eddie, 999, " ").await.map(|_| ()),
+        ),
+        (
+            "a reviewer setting the role of nobody",
+            team.app
+                .set_role(&rita, "nobody", Role::Admin)
+                .await
+                .map(|_| ()),
+        ),
+        (
+            "a reviewer adding a user of no valid name",
+            team.app
+                .add_user(&rita, "not a name!", Role::Admin, Some("short"))
+                .await
+                .map(|_| ()),
+        ),
+        (
+            "an editor making a token for nobody",
+            team.app
+                .create_token(&eddie, "nobody", None)
+                .await
+                .map(|_| ()),
+        ),
+        (
+            "a viewer setting another's password, too short",
+            team.app.set_password(&vic, "nobody", "x").await,
+        ),
+    ] {
+        refusals.push((what.into(), answer));
+    }
+    for (what, answer) in refusals {
+        assert!(
+            matches!(&answer, Err(AppError::Forbidden(m)) if m.contains("needs the role")),
+            "{what}: {answer:?}"
+        );
+    }
+    assert_eq!(team.version().await, version, "nothing was written");
+    // The table the refusals come from: each permission needs its role, and no lower one.
+    for permission in [
+        Permission::ReadProposals,
+        Permission::OwnTokens,
+        Permission::Propose,
+        Permission::Review,
+        Permission::ManageUsers,
+        Permission::OthersTokens,
+        Permission::Audit,
+    ] {
+        for role in [Role::Viewer, Role::Editor, Role::Reviewer, Role::Admin] {
+            let principal = Principal {
+                user: "someone".into(),
+                role,
+            };
+            assert_eq!(
+                principal.check(permission).is_ok(),
+                role >= permission.role(),
+                "{permission:?} as {role}"
+            );
+        }
+    }
+}

@@ -9,8 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use polis_app::{
-    ActivityForm, CorrectionForm, Edit, EditError, EventForm, FieldErrors, Role, SourceForm,
-    TieForm,
+    ActivityForm, CorrectionForm, Edit, EditError, EventForm, FieldErrors, SourceForm, TieForm,
 };
 use polis_web::views::edit::{FormContext, SignInPage, edit_page, propose_page, sign_in_page};
 use serde::Deserialize;
@@ -223,7 +222,7 @@ pub(crate) async fn propose_form(
     signed_in: SignedIn,
     PageQuery(query): PageQuery<Fields>,
 ) -> Result<Response, PageError> {
-    signed_in.require(Role::Editor, "proposing a change")?;
+    signed_in.check(polis_app::Permission::Propose)?;
     let mut edit = edit_of(&name, &query)?;
     let snapshot = state.app().snapshot().await?;
     // A correction starts from the record as it is stored.
@@ -253,7 +252,7 @@ pub(crate) async fn propose(
     posted: Posted<Fields>,
 ) -> Result<Response, PageError> {
     signed_in.check_csrf(&posted.csrf)?;
-    signed_in.require(Role::Editor, "proposing a change")?;
+    signed_in.check(polis_app::Permission::Propose)?;
     let edit = edit_of(&name, &posted.form)?;
     match state
         .app()

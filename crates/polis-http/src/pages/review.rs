@@ -7,7 +7,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use polis_app::{AppError, ProposalStatus, Role};
+use polis_app::{AppError, ProposalStatus};
 use polis_web::views::review::{ReviewNotice, audit_page, proposal_page, review_queue_page};
 use serde::Deserialize;
 
@@ -23,7 +23,7 @@ pub(crate) async fn queue(
     State(state): State<AppState>,
     signed_in: SignedIn,
 ) -> Result<Response, PageError> {
-    signed_in.require(Role::Reviewer, "reviewing proposals")?;
+    signed_in.check(polis_app::Permission::Review)?;
     let open = state
         .app()
         .proposals(&signed_in.principal, Some(ProposalStatus::Open))
@@ -198,7 +198,7 @@ pub(crate) async fn audit(
     signed_in: SignedIn,
     PageQuery(params): PageQuery<AuditParams>,
 ) -> Result<Response, PageError> {
-    signed_in.require(Role::Admin, "reading the audit log")?;
+    signed_in.check(polis_app::Permission::Audit)?;
     let limit = parameter::<usize>("limit", params.limit.as_deref())?
         .unwrap_or(AUDIT_PAGE_ENTRIES)
         .clamp(1, AUDIT_PAGE_MAX);

@@ -14,7 +14,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use polis_app::sessions::{SESSION_COOKIE_SECONDS, secrets_match, session_csrf_token};
-use polis_app::{AppError, Principal, Role};
+use polis_app::{AppError, Principal};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -75,9 +75,9 @@ impl SignedIn {
         &self.secret
     }
 
-    /// Refuses with the "not allowed" page unless the user has `role` or a higher one.
-    pub fn require(&self, role: Role, to: &str) -> Result<(), PageError> {
-        self.principal.require(role, to).map_err(PageError::from)
+    /// Refuses with the "not allowed" page unless the user's role has `permission`.
+    pub fn check(&self, permission: polis_app::Permission) -> Result<(), PageError> {
+        self.principal.check(permission).map_err(PageError::from)
     }
 
     /// Refuses a posted form whose anti-forgery token is not this session's.

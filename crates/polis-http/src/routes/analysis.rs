@@ -62,7 +62,7 @@ pub(crate) async fn stats(
     ApiQuery(params): ApiQuery<StatsParams>,
 ) -> Result<Response, ApiError> {
     let request = StatsRequest {
-        place: params.place.filter(|p| !p.trim().is_empty()),
+        place: params::text(params.place),
         country: params::optional::<CountryCode>("country", params.country.as_deref())?,
         partner_country: params::optional::<CountryCode>(
             "partner_country",

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::json;
 use crate::error::{ApiError, ErrorBody};
 use crate::etag::{IfMatch, etag_of};
-use crate::params::{ApiPath, ApiQuery, Caller, JsonBody, JsonBodyOrEmpty, Writer};
+use crate::params::{ApiPath, ApiQuery, Caller, JsonBody, JsonBodyOrEmpty, Writer, may};
 use crate::state::AppState;
 
 /// The body of `POST /proposals`.
@@ -68,15 +68,15 @@ pub(crate) struct ReviewBody {
 }
 
 /// The body of `POST /proposals/{id}/reject` as the document describes it: read as a
-/// [`ReviewBody`], whose comment a rejection needs (400 without one, as blank).
-#[derive(ToSchema)]
+/// [`ReviewBody`], whose comment a rejection needs (400 without one, as blank), and which
+/// refuses unknown fields as it does (422).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub(crate) struct RejectBody {
     /// The reviewer's comment saying why (not blank).
-    #[schema(
-        pattern = "\\S",
-        example = "the council minutes say the partnership was renewed, not ended"
-    )]
+    // Its pattern, `polis_app::NOT_BLANK_PATTERN`, is set in `openapi.rs`.
+    #[schema(example = "the council minutes say the partnership was renewed, not ended")]
     comment: String,
 }
 
@@ -167,8 +167,8 @@ fn proposed_change(change: ChangeBody) -> Result<polis_app::ProposedChange, ApiE
 )]
 pub(crate) async fn propose(
     State(state): State<AppState>,
+    Writer(principal, _): Writer<may::Propose>,
     if_match: IfMatch,
-    Writer(principal): Writer,
     JsonBody(body): JsonBody<ProposeBody>,
 ) -> Result<Response, ApiError> {
     let change = proposed_change(body.change)?;
@@ -223,7 +223,7 @@ pub(crate) async fn proposals(
     let status = match params
         .status
         .as_deref()
-        .map(str::trim)
+        .map(polis_app::trim_blank)
         .filter(|s| !s.is_empty())
     {
         None => None,
@@ -304,9 +304,9 @@ async fn check_proposal_version(
 )]
 pub(crate) async fn approve(
     State(state): State<AppState>,
+    Writer(principal, _): Writer<may::Review>,
     ApiPath(id): ApiPath<i64>,
     if_match: IfMatch,
-    Writer(principal): Writer,
     JsonBodyOrEmpty(body): JsonBodyOrEmpty<ReviewBody>,
 ) -> Result<Response, ApiError> {
     check_proposal_version(&state, &principal, id, &if_match).await?;
@@ -340,9 +340,9 @@ pub(crate) async fn approve(
 )]
 pub(crate) async fn reject(
     State(state): State<AppState>,
+    Writer(principal, _): Writer<may::Review>,
     ApiPath(id): ApiPath<i64>,
     if_match: IfMatch,
-    Writer(principal): Writer,
     JsonBodyOrEmpty(body): JsonBodyOrEmpty<ReviewBody>,
 ) -> Result<Response, ApiError> {
     check_proposal_version(&state, &principal, id, &if_match).await?;

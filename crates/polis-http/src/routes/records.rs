@@ -25,7 +25,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{MAX_LIMIT, json};
 use crate::error::{ApiError, ErrorBody};
 use crate::etag::{IfMatch, etag_of};
-use crate::params::{self, ApiPath, ApiQuery, JsonBody, Writer};
+use crate::params::{self, ApiPath, ApiQuery, JsonBody, Writer, may};
 use crate::schema;
 use crate::state::AppState;
 
@@ -211,7 +211,7 @@ async fn replace(
 #[into_params(parameter_in = Query)]
 pub(crate) struct DeleteParams {
     /// Why the record goes (not blank).
-    #[param(value_type = String, pattern = "\\S", example = "a duplicate of cz-prague")]
+    #[param(value_type = schema::NonBlank, inline, example = "a duplicate of cz-prague")]
     comment: Option<String>,
 }
 
@@ -308,7 +308,7 @@ macro_rules! record_routes {
             )]
             pub(crate) async fn create(
                 State(state): State<AppState>,
-                Writer(principal): Writer,
+                Writer(principal, _): Writer<may::Propose>,
                 JsonBody(body): JsonBody<WriteBody<$type>>,
             ) -> Result<Response, ApiError> {
                 super::create(state, principal, $collection, Record::$variant(body.record), &body.comment).await
@@ -330,9 +330,9 @@ macro_rules! record_routes {
             )]
             pub(crate) async fn replace(
                 State(state): State<AppState>,
+                Writer(principal, _): Writer<may::Propose>,
                 ApiPath(key): ApiPath<String>,
                 if_match: IfMatch,
-                Writer(principal): Writer,
                 JsonBody(body): JsonBody<WriteBody<$type>>,
             ) -> Result<Response, ApiError> {
                 super::replace(state, principal, $collection, key, if_match, Record::$variant(body.record), &body.comment).await
@@ -354,10 +354,10 @@ macro_rules! record_routes {
             )]
             pub(crate) async fn delete(
                 State(state): State<AppState>,
+                Writer(principal, _): Writer<may::Propose>,
                 ApiPath(key): ApiPath<String>,
                 ApiQuery(params): ApiQuery<DeleteParams>,
                 if_match: IfMatch,
-                Writer(principal): Writer,
             ) -> Result<Response, ApiError> {
                 super::delete(state, principal, RecordKind::$variant, key, if_match, params).await
             }
@@ -481,9 +481,9 @@ macro_rules! merges {
             )]
             pub(crate) async fn merge(
                 State(state): State<AppState>,
+                Writer(principal, _): Writer<may::Propose>,
                 ApiPath(old): ApiPath<String>,
                 if_match: IfMatch,
-                Writer(principal): Writer,
                 JsonBody(body): JsonBody<MergeBody>,
             ) -> Result<Response, ApiError> {
                 super::merge(state, principal, RecordKind::$variant, old, if_match, body).await
@@ -499,8 +499,8 @@ macro_rules! merges {
             )]
             pub(crate) async fn unmerge(
                 State(state): State<AppState>,
+                Writer(principal, _): Writer<may::Propose>,
                 ApiPath(old): ApiPath<String>,
-                Writer(principal): Writer,
                 JsonBody(body): JsonBody<UnmergeBody>,
             ) -> Result<Response, ApiError> {
                 super::unmerge(state, principal, RecordKind::$variant, old, body).await
@@ -561,9 +561,9 @@ pub(crate) struct EventBody {
 )]
 pub(crate) async fn add_tie_event(
     State(state): State<AppState>,
+    Writer(principal, _): Writer<may::Propose>,
     ApiPath(tie): ApiPath<String>,
     if_match: IfMatch,
-    Writer(principal): Writer,
     JsonBody(body): JsonBody<EventBody>,
 ) -> Result<Response, ApiError> {
     let url = format!("/api/v1/ties/{tie}");
@@ -626,9 +626,7 @@ macro_rules! list {
     };
 }
 
-fn text(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
+use params::text;
 
 list_params!(PlacesParams {
     /// Places of this country (ISO 3166-1 alpha-2, any case).

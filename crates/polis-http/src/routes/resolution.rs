@@ -53,7 +53,7 @@ pub(crate) async fn resolve(
         1,
         50,
     )?;
-    let country = params.country.filter(|c| !c.trim().is_empty());
+    let country = params::text(params.country);
     // The first request may have to wait for the gazetteer to load (see `serve`): off the
     // async threads.
     // The first request may have to wait for the gazetteer to load (see `serve`): off the

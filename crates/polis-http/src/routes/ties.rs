@@ -93,7 +93,7 @@ pub(crate) async fn ties(
     let offset = params::number("offset", params.offset.as_deref(), 0, 0, i32::MAX as u64)?;
     let page = super::records::page_request(params.limit.as_deref(), params.cursor.as_deref())?;
     let query = TiesQuery {
-        place: params.place.filter(|p| !p.trim().is_empty()),
+        place: params::text(params.place),
         country,
         kind,
         status,

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::json;
 use crate::error::{ApiError, ErrorBody};
-use crate::params::{ApiPath, ApiQuery, Caller, JsonBody, NoParams, Writer};
+use crate::params::{ApiPath, ApiQuery, Caller, JsonBody, NoParams, Writer, may};
 use crate::state::AppState;
 
 /// The body of `PUT /users/{name}/role`.
@@ -47,7 +47,7 @@ pub(crate) async fn users(
     put,
     path = "/api/v1/users/{name}/role",
     tag = "users",
-    params(("name" = String, Path, pattern = "^[A-Za-z0-9._@-]{1,64}$", description = "The user's name: 1 to 64 letters, digits, `.`, `_`, `-` or `@` (letters of other scripts are accepted too)")),
+    params(("name" = String, Path, description = "The user's name: 1 to 64 ASCII letters, digits, `.`, `_`, `-` or `@`")),
     request_body = RoleBody,
     security(("bearer" = [])),
     responses(
@@ -65,8 +65,8 @@ pub(crate) async fn users(
 )]
 pub(crate) async fn set_role(
     State(state): State<AppState>,
+    Writer(principal, _): Writer<may::ManageUsers>,
     ApiPath(name): ApiPath<String>,
-    Writer(principal): Writer,
     JsonBody(body): JsonBody<RoleBody>,
 ) -> Result<Response, ApiError> {
     let role: polis_app::Role =
@@ -83,13 +83,16 @@ pub(crate) async fn set_role(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewUserBody {
-    /// 1 to 64 letters, digits, `.`, `_`, `-` or `@`.
+    /// 1 to 64 ASCII letters, digits, `.`, `_`, `-` or `@`.
     #[schema(example = "eddie")]
     name: String,
     /// viewer, editor, reviewer or admin.
     #[schema(pattern = "^(viewer|editor|reviewer|admin)$", example = "editor")]
     role: String,
-    /// A web-UI password (at least 8 characters; stored as an argon2 hash) [default: none].
+    /// A web-UI password of at least `minLength` characters, stored as an argon2 hash
+    /// [default: none].
+    // Its `minLength`, `polis_app::MIN_PASSWORD_CHARS`, and the name's pattern are set in
+    // `openapi.rs`.
     password: Option<String>,
 }
 
@@ -122,7 +125,7 @@ fn role(text: &str) -> Result<polis_app::Role, ApiError> {
 )]
 pub(crate) async fn add_user(
     State(state): State<AppState>,
-    Writer(principal): Writer,
+    Writer(principal, _): Writer<may::ManageUsers>,
     JsonBody(body): JsonBody<NewUserBody>,
 ) -> Result<Response, ApiError> {
     let role = role(&body.role)?;
@@ -189,7 +192,7 @@ pub(crate) struct NewTokenBody {
 )]
 pub(crate) async fn create_token(
     State(state): State<AppState>,
-    Writer(principal): Writer,
+    Writer(principal, _): Writer<may::OwnTokens>,
     crate::params::JsonBodyOrEmpty(body): crate::params::JsonBodyOrEmpty<NewTokenBody>,
 ) -> Result<Response, ApiError> {
     let expires = body
@@ -228,9 +231,9 @@ pub(crate) async fn create_token(
 )]
 pub(crate) async fn revoke_token(
     State(state): State<AppState>,
+    Writer(principal, _): Writer<may::OwnTokens>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(_): ApiQuery<NoParams>,
-    Writer(principal): Writer,
 ) -> Result<Response, ApiError> {
     state.app().revoke_token(&principal, &id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT.into_response())

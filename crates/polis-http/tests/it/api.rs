@@ -511,7 +511,7 @@ async fn resolve_ranks_and_explains_gazetteer_candidates() {
 
     for (query, word) in [
         ("/api/v1/resolve", "`name` is required"),
-        ("/api/v1/resolve?name=%20", "`name` is required"),
+        ("/api/v1/resolve?name=%20", "`name` is blank"),
         ("/api/v1/resolve?name=Praha&limit=0", "`limit`"),
         ("/api/v1/resolve?name=Praha&limit=51", "`limit`"),
         ("/api/v1/resolve?name=Praha&cuntry=CZ", "cuntry"),

@@ -746,3 +746,214 @@ fn record_bodies_have_the_id_patterns_of_the_paths() {
         "#/components/schemas/WriteBody_Place"
     );
 }
+
+/// Whether a parameter's schema refuses `value`: by its pattern, its vocabulary or its type
+/// (text only fits a string); `None` when it says nothing that refuses it.
+fn schema_refuses(document: &Value, schema: &Value, value: &str) -> bool {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap_or("");
+        return schema_refuses(document, &document["components"]["schemas"][name], value);
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(options) = schema[key].as_array() {
+            return options
+                .iter()
+                .all(|option| schema_refuses(document, option, value));
+        }
+    }
+    if let Some(all) = schema["allOf"].as_array()
+        && all.iter().any(|part| schema_refuses(document, part, value))
+    {
+        return true;
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !types.is_empty() && !types.contains(&"string") {
+        return true;
+    }
+    if let Some(values) = schema["enum"].as_array()
+        && !values.iter().any(|v| v == value)
+    {
+        return true;
+    }
+    schema["pattern"].as_str().is_some_and(|pattern| {
+        !regex::Regex::new(pattern)
+            .expect("the pattern compiles")
+            .is_match(value)
+    })
+}
+
+/// Issue 11: only an empty query value (`?x=`) counts as absent. A blank one (whitespace
+/// only) is 400 naming its parameter, on every operation whatever else its query holds, and
+/// the document refuses it on every query parameter (by pattern, vocabulary or type).
+#[tokio::test]
+async fn a_blank_query_value_is_400_naming_its_parameter_as_the_document_says() {
+    let server = Server::start_with(polis_http::HttpConfig {
+        rate_per_second: 0,
+        write_rate_per_minute: 0,
+        ..polis_http::HttpConfig::default()
+    })
+    .await;
+    let admin = server.token_for("ada", polis_store::Role::Admin).await;
+    let document = document(&server).await;
+    let mut n_checked = 0;
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for method in ["get", "delete"] {
+            let operation = &item[method];
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                if parameter["in"] != "query" {
+                    continue;
+                }
+                let name = parameter["name"].as_str().expect("a name");
+                for blank in [" ", "\t", "  "] {
+                    assert!(
+                        schema_refuses(&document, &parameter["schema"], blank),
+                        "{method} {path}: the document accepts {blank:?} as `{name}`"
+                    );
+                }
+                let url = path
+                    .replace("{place}", "cz-prague")
+                    .replace("{tie}", "cn-beijing--cz-prague")
+                    .replace("{id}", "c40")
+                    .replace("{table}", "countries.csv");
+                for query in [format!("{name}=%20"), format!("as_of=2020&{name}=%09+")] {
+                    let request = server
+                        .client
+                        .request(
+                            reqwest::Method::from_bytes(method.to_uppercase().as_bytes())
+                                .expect("a method"),
+                            format!("{}{url}?{query}", server.base),
+                        )
+                        .bearer_auth(&admin);
+                    let answer = server.send(request).await;
+                    let message =
+                        crate::check_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+                    assert!(
+                        message.contains(&format!("`{name}` is blank")),
+                        "{method} {url}?{query}: {message}"
+                    );
+                    n_checked += 1;
+                }
+            }
+        }
+    }
+    assert!(n_checked > 150, "{n_checked} requests");
+}
+
+/// The rule of user names as the document gives it (`POST /users`'s `name` and the `{name}`
+/// of `PUT /users/{name}/role`): a name the pattern accepts is added (201), and one it
+/// refuses is 400, so the document and the server agree on every name tried.
+#[tokio::test]
+async fn the_user_name_pattern_is_the_rule_the_server_enforces() {
+    let server = Server::start_with(polis_http::HttpConfig {
+        rate_per_second: 0,
+        write_rate_per_minute: 0,
+        ..polis_http::HttpConfig::default()
+    })
+    .await;
+    let admin = server.token_for("ada", polis_store::Role::Admin).await;
+    let document = document(&server).await;
+    let body_pattern =
+        document["components"]["schemas"]["NewUserBody"]["properties"]["name"]["pattern"]
+            .as_str()
+            .expect("the name has a pattern");
+    let path_pattern =
+        parameter_schema(&document, "/api/v1/users/{name}/role", "put", "name")["pattern"]
+            .as_str()
+            .expect("the path's name has a pattern");
+    assert_eq!(body_pattern, path_pattern);
+    assert_eq!(body_pattern, polis_app::USER_NAME_PATTERN);
+    let rule = regex::Regex::new(body_pattern).expect("compiles");
+    let long = "n".repeat(64);
+    let too_long = "n".repeat(65);
+    let names = [
+        "eddie",
+        "Eddie.Smith_2",
+        "ada@example.org",
+        "x-y",
+        "7",
+        long.as_str(),
+        too_long.as_str(),
+        "",
+        "a b",
+        "Zoë",
+        "布拉格",
+        "a/b",
+        "a\n",
+        "<script>",
+        "a'b",
+    ];
+    let mut n_accepted = 0;
+    for name in names {
+        let answer = server
+            .send(
+                server
+                    .client
+                    .post(format!("{}/api/v1/users", server.base))
+                    .bearer_auth(&admin)
+                    .json(&serde_json::json!({"name": name, "role": "viewer"})),
+            )
+            .await;
+        if rule.is_match(name) {
+            assert_eq!(
+                answer.status,
+                StatusCode::CREATED,
+                "{name:?}: {}",
+                answer.body
+            );
+            n_accepted += 1;
+        } else {
+            crate::check_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+        }
+    }
+    assert_eq!(n_accepted, 6, "the pattern accepts the ASCII names only");
+}
+
+/// A password's `minLength` in the document is the server's minimum: one character fewer is
+/// 400, and that many (counted as characters, not bytes) is accepted.
+#[tokio::test]
+async fn a_password_has_the_documented_minimum_length() {
+    let server = Server::start_with(polis_http::HttpConfig {
+        rate_per_second: 0,
+        write_rate_per_minute: 0,
+        ..polis_http::HttpConfig::default()
+    })
+    .await;
+    let admin = server.token_for("ada", polis_store::Role::Admin).await;
+    let document = document(&server).await;
+    let min_length =
+        document["components"]["schemas"]["NewUserBody"]["properties"]["password"]["minLength"]
+            .as_u64()
+            .expect("the password has a minLength");
+    assert_eq!(min_length, polis_app::MIN_PASSWORD_CHARS as u64);
+    let n = usize::try_from(min_length).expect("small");
+    let add = |name: &str, password: String| {
+        server.send(
+            server
+                .client
+                .post(format!("{}/api/v1/users", server.base))
+                .bearer_auth(&admin)
+                .json(&serde_json::json!({"name": name, "role": "viewer", "password": password})),
+        )
+    };
+    for (name, password) in [("short", "x".repeat(n - 1)), ("shorter", "é".repeat(n - 1))] {
+        let answer = add(name, password).await;
+        let message = crate::check_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+        assert!(
+            message.contains(&format!("at least {n} characters")),
+            "{message}"
+        );
+    }
+    for (name, password) in [("enough", "x".repeat(n)), ("accents", "é".repeat(n))] {
+        let answer = add(name, password).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::CREATED,
+            "{name}: {}",
+            answer.body
+        );
+    }
+}
