@@ -102,7 +102,7 @@ fn text_field(
                 aria-invalid=[error.map(|_| "true")]
                 aria-describedby=[error.map(|_| error_id.as_str())];
             @if let Some(error) = error {
-                ul.field-errors id=(error_id) role="alert" { li { (error) } }
+                ul.field-errors id=(error_id) { li { (error) } }
             }
         }
     }

@@ -989,40 +989,18 @@ fn a_name_in_the_queue_leads_to_its_candidates_and_verdict() {
         let server = reference_server(&polis);
         browser.visit(&server.at("/"), "home").await;
         browser
-            .element("nav a[href='/resolve']")
-            .await
-            .click()
-            .await
-            .unwrap();
-        browser
-            .wait_for("location.pathname === '/resolve'", "the resolve page")
+            .submit("nav a[href='/resolve']", "form#resolve-form", "names-form")
             .await;
         browser
-            .element("a[href='/unresolved']")
-            .await
-            .click()
-            .await
-            .unwrap();
+            .submit("a[href='/unresolved']", "table#unresolved", "names-queue")
+            .await;
         browser
-            .wait_for(
-                "location.pathname === '/unresolved' && document.readyState === 'complete'",
-                "the queue",
+            .submit(
+                "table#unresolved a[href^='/resolve?name=Springfield']",
+                "#summary",
+                "names-springfield",
             )
             .await;
-        browser.arrived("names-queue").await;
-        browser
-            .element("table#unresolved a[href^='/resolve?name=Springfield']")
-            .await
-            .click()
-            .await
-            .unwrap();
-        browser
-            .wait_for(
-                "location.pathname === '/resolve' && document.readyState === 'complete'",
-                "Springfield's candidates",
-            )
-            .await;
-        browser.arrived("names-springfield").await;
         let summary = browser.text("#summary").await;
         assert!(summary.contains("toss-up"), "{summary}");
         let first = browser.text("#candidates li:first-child").await;
@@ -1031,22 +1009,16 @@ fn a_name_in_the_queue_leads_to_its_candidates_and_verdict() {
             first.contains("Massachusetts") || first.contains("Missouri"),
             "{first}"
         );
-        let name = browser.element("input#name").await;
-        name.clear().await.unwrap();
-        name.send_keys("Springfield, Massachusetts").await.unwrap();
         browser
-            .element("#resolve-form button[type=submit]")
-            .await
-            .click()
-            .await
-            .unwrap();
+            .fill("input#name", "Springfield, Massachusetts")
+            .await;
         browser
-            .wait_for(
-                "document.querySelector('#summary .verdict-confident') !== null",
-                "a qualifier deciding the toss-up",
+            .submit(
+                "#resolve-form button[type=submit]",
+                "#summary .verdict-confident",
+                "names-qualified",
             )
             .await;
-        browser.arrived("names-qualified").await;
         browser.check_narrow("names-qualified").await;
         browser.quit().await;
     });
