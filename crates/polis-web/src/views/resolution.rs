@@ -207,10 +207,10 @@ fn queue_row(entry: &QueueEntry) -> Markup {
     html! {
         tr {
             th scope="row" { a href=(resolve_href(&q.name, q.country.as_deref())) { (q.name) } }
-            td { (q.country.as_deref().unwrap_or("–")) }
-            td { code { (q.batch) } ", line " (q.line) }
-            td.number { (q.occurrences) }
-            td {
+            td data-label="Country" { (q.country.as_deref().unwrap_or("–")) }
+            td data-label="Source" { code { (q.batch) } ", line " (q.line) }
+            td.number data-label="Ties waiting" { (q.occurrences) }
+            td data-label="Candidates" {
                 @if entry.candidates.is_empty() {
                     span.empty { "none" }
                 } @else {
