@@ -19,6 +19,7 @@ pub mod options;
 pub mod proposals;
 mod records;
 mod reference;
+pub mod resolution;
 pub mod sessions;
 mod snapshot;
 mod views;
@@ -62,6 +63,10 @@ pub use proposals::{AuditVerification, ChangeView, ProposalView, ReviewOutcome};
 pub use records::{
     ActivityFilter, ActorFilter, Cursor, DocumentFilter, FigureFilter, MembershipFilter,
     NetworkFilter, PageRequest, PlaceFilter, RecordPage, RelationFilter, SourceFilter,
+};
+pub use resolution::{
+    NameQuery, NameQueryError, QueueEntry, Resolution, ResolvedCandidate, ResolvedRow,
+    UnresolvedPage, Verdict,
 };
 pub use sessions::WebSession;
 pub use snapshot::{

@@ -298,6 +298,21 @@ impl Checker<'_> {
             .collect()
     }
 
+    /// The properties an object schema (or the one a `$ref` names) lists; none for another
+    /// kind of schema.
+    fn property_names(&self, schema: &RefOr<Schema>) -> Vec<String> {
+        match schema {
+            RefOr::Ref(reference) => reference
+                .ref_location
+                .strip_prefix("#/components/schemas/")
+                .and_then(|name| self.components.get(name))
+                .map(|target| self.property_names(target))
+                .unwrap_or_default(),
+            RefOr::T(Schema::Object(object)) => object.properties.keys().cloned().collect(),
+            RefOr::T(_) => Vec::new(),
+        }
+    }
+
     fn check(&mut self, value: &Value, schema: &RefOr<Schema>, path: &str) {
         match schema {
             RefOr::Ref(reference) => {
@@ -397,8 +412,33 @@ impl Checker<'_> {
                 }
             }
             Schema::AllOf(all_of) => {
-                for item in &all_of.items {
-                    self.check(value, item, path);
+                // serde's `flatten` gives an allOf of objects, each listing only its own
+                // properties: a key belongs to the whole when a member has it, so each member
+                // is checked without the keys only another member has.
+                let members: Vec<Vec<String>> = all_of
+                    .items
+                    .iter()
+                    .map(|item| self.property_names(item))
+                    .collect();
+                for (i, item) in all_of.items.iter().enumerate() {
+                    let own = |key: &str| members[i].iter().any(|name| name == key);
+                    let others = |key: &str| {
+                        members
+                            .iter()
+                            .enumerate()
+                            .any(|(j, names)| j != i && names.iter().any(|name| name == key))
+                    };
+                    match value.as_object() {
+                        Some(fields) => {
+                            let mine: serde_json::Map<String, Value> = fields
+                                .iter()
+                                .filter(|(key, _)| own(key) || !others(key))
+                                .map(|(key, field)| (key.clone(), field.clone()))
+                                .collect();
+                            self.check(&Value::Object(mine), item, path);
+                        }
+                        None => self.check(value, item, path),
+                    }
                 }
             }
             // Schema is non-exhaustive: a kind this checker does not know is not checked.
@@ -580,6 +620,40 @@ mod tests {
             problems.len(),
             &problems[..problems.len().min(10)]
         );
+    }
+
+    /// A struct that flattens another is an allOf of two objects: a key of either member
+    /// belongs, a key of neither is still refused.
+    #[test]
+    fn a_flattened_struct_is_checked_against_the_union_of_its_members() {
+        use std::collections::BTreeMap;
+
+        use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, Type};
+        use utoipa::openapi::{RefOr, Schema};
+
+        let object = |names: &[&str]| {
+            let mut builder = ObjectBuilder::new();
+            for name in names {
+                builder = builder.property(*name, ObjectBuilder::new().schema_type(Type::String));
+            }
+            RefOr::T(Schema::Object(builder.build()))
+        };
+        let mut components = BTreeMap::new();
+        components.insert("Inner".to_owned(), object(&["name", "country"]));
+        let schema = RefOr::T(Schema::AllOf(
+            AllOfBuilder::new()
+                .item(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Inner")))
+                .item(object(&["verdict"]))
+                .build(),
+        ));
+        let whole = serde_json::json!({"name": "Simferopol", "country": "UA", "verdict": "claim"});
+        assert!(super::check_against_schema(&whole, &schema, &components).is_ok());
+        let stray = serde_json::json!({"name": "Simferopol", "verdict": "claim", "note": "x"});
+        let problems = super::check_against_schema(&stray, &schema, &components)
+            .expect_err("`note` is no member's")
+            .to_string();
+        assert!(problems.contains("/note"), "{problems}");
+        assert!(!problems.contains("/verdict:"), "{problems}");
     }
 
     #[test]

@@ -871,6 +871,28 @@ pub struct CandidateView {
     /// about as likely ("Springfield, Massachusetts, US (155,929 people)"). The candidate is
     /// then not confident; a qualifier, the source's coordinates or a decision settles it.
     pub ambiguous_with: Vec<String>,
+    /// When the source puts the place in a country that claims the contested territory
+    /// ISO 3166 files it under (Simferopol in Russia): the source's country, kept as that
+    /// source's claim beside `country`, which stays ISO 3166's. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sovereignty_claim: Option<SovereigntyClaimView>,
+    /// When the candidate lies not in the country the source named but in a neighbour of
+    /// it (a border town given its neighbour's country): the country the source named (ISO
+    /// 3166-1 alpha-2). A guess, never confident on that alone. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub neighbouring_country: Option<String>,
+}
+
+/// A source's country for a place in a contested territory, beside the gazetteer's.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SovereigntyClaimView {
+    /// The country the source names (ISO 3166-1 alpha-2): its claim.
+    pub claimed_by: String,
+    /// The country ISO 3166 (and the gazetteer) files the place under.
+    pub filed_under: String,
+    /// The contested territory, in words ("Crimea").
+    pub territory: String,
 }
 
 /// The schema of [`CandidateView::level`]: the names of every gazetteer level.
@@ -941,11 +963,31 @@ fn metropolitan_view(
             confident: true,
             explanation: m.explanation(),
             ambiguous_with: Vec::new(),
+            sovereignty_claim: None,
+            neighbouring_country: None,
         })
 }
 
 fn view(c: Candidate) -> CandidateView {
+    let sovereignty_claim = c.evidence.iter().find_map(|e| match e {
+        polis_gazetteer::Evidence::SovereigntyClaim {
+            claimed_by,
+            filed_under,
+            territory,
+        } => Some(SovereigntyClaimView {
+            claimed_by: claimed_by.clone(),
+            filed_under: filed_under.clone(),
+            territory: territory.clone(),
+        }),
+        _ => None,
+    });
+    let neighbouring_country = c.evidence.iter().find_map(|e| match e {
+        polis_gazetteer::Evidence::NeighbouringCountry { hinted, .. } => Some(hinted.clone()),
+        _ => None,
+    });
     CandidateView {
+        sovereignty_claim,
+        neighbouring_country,
         confident: c.is_confident(),
         explanation: c.explanation(),
         ambiguous_with: c.ambiguous_with().to_vec(),

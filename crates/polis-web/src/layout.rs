@@ -13,6 +13,8 @@ pub enum Section {
     Dashboard,
     Explorer,
     Search,
+    /// Resolving names, and the names waiting for a decision.
+    Names,
     /// Signing in, proposing, reviewing, the audit log.
     Edit,
     /// A page reached from the others (a dossier, a tie, an error).
@@ -38,6 +40,7 @@ const NAVIGATION: &[(Section, &str, &str)] = &[
     (Section::Dashboard, "/dashboard", "Dashboard"),
     (Section::Explorer, "/explore", "Explorer"),
     (Section::Search, "/search", "Search"),
+    (Section::Names, "/resolve", "Names"),
     (Section::Edit, "/edit", "Edit"),
 ];
 

@@ -7,7 +7,6 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use polis_app::{App, DecisionRequest, ImportRequest, Resolver};
 use polis_import::{Format, ImportReport};
-use polis_store::QueuedName;
 
 use crate::OrCli;
 use crate::cli::{ImportArgs, ResolveArgs};
@@ -210,25 +209,29 @@ pub async fn resolve(
         }
         return Ok(());
     }
-    let found = resolver
-        .candidates(name, args.country.as_deref(), args.limit)
+    let query = polis_app::NameQuery::new(name, args.country.as_deref())
+        .map_err(polis_app::AppError::from)
         .cli()?;
-    if args.json {
-        return print_json(&found);
+    let resolution = match app {
+        Some(app) => app.resolution(query, args.limit).await,
+        None => resolver.resolution(&query, args.limit),
     }
-    if found.is_empty() {
+    .cli()?;
+    if args.json {
+        return print_json(&resolution.candidates);
+    }
+    if resolution.candidates.is_empty() {
         crate::out!("no candidate for '{name}'");
         return Ok(());
     }
-    let rows: Vec<Vec<String>> = found
+    let rows: Vec<Vec<String>> = resolution
+        .candidates
         .iter()
-        .map(|c| {
+        .map(|resolved| {
+            let c = &resolved.candidate;
             vec![
-                format!(
-                    "{:.2}{}",
-                    c.confidence,
-                    if c.confident { "" } else { " (low)" }
-                ),
+                format!("{:.2}", c.confidence),
+                resolved.verdict.label().to_owned(),
                 c.name.clone(),
                 c.level.to_owned(),
                 [c.admin1.clone(), Some(c.country.clone())]
@@ -252,6 +255,7 @@ pub async fn resolve(
     table(
         &[
             "confidence",
+            "verdict",
             "name",
             "level",
             "where",
@@ -262,20 +266,14 @@ pub async fn resolve(
         ],
         &rows,
     );
-    if let Some(top) = found.first().filter(|c| !c.ambiguous_with.is_empty()) {
-        crate::out!(
-            "ambiguous: '{name}' matches {} places about equally well, so no candidate is confident; say which in the name (\"{name}, {}\"), give the source's coordinates, or record a decision with --confirm-geonames ID",
-            top.ambiguous_with.len() + 1,
-            top.admin1.as_deref().unwrap_or(&top.country)
-        );
-    }
+    crate::out!("{}", resolution.summary);
     Ok(())
 }
 
 fn resolve_file(resolver: &Resolver, path: &Path, json: bool) -> anyhow::Result<()> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let rows = resolver
-        .resolve_rows(&path.display().to_string(), &bytes)
+        .resolve_file(&path.display().to_string(), &bytes)
         .cli()?;
     if json {
         return print_json(&rows);
@@ -283,74 +281,59 @@ fn resolve_file(resolver: &Resolver, path: &Path, json: bool) -> anyhow::Result<
     let table_rows: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let (best, confidence) = match &r.best {
-                Some(best) => (
-                    format!(
-                        "{}, {} ({})",
-                        best.name,
-                        best.country,
-                        best.geonames
-                            .map_or_else(|| "null".to_owned(), |g| g.to_string())
-                    ),
-                    format!("{:.2}", best.confidence),
-                ),
-                None => match &r.best_guess {
-                    Some(guess) if r.far_from_source_coordinates => (
-                        format!(
-                            "not confident: {}, {} lies {:.0} km from the row's coordinates, and no place of the name is nearer",
-                            guess.name,
-                            guess.country,
-                            r.source_distance_km.unwrap_or_default()
-                        ),
-                        format!("{:.2}", guess.confidence),
-                    ),
-                    Some(guess) if !guess.ambiguous_with.is_empty() => (
-                        format!(
-                            "unresolved: ambiguous, {}, {} or {}",
-                            guess.name,
-                            guess.admin1.as_deref().unwrap_or(&guess.country),
-                            guess.ambiguous_with.join(" or ")
-                        ),
-                        format!("{:.2}", guess.confidence),
-                    ),
-                    Some(guess) => (
-                        format!("unresolved (best guess {}, {})", guess.name, guess.country),
-                        format!("{:.2}", guess.confidence),
-                    ),
-                    None => ("unresolved".to_owned(), String::new()),
-                },
-            };
+            let confidence = r
+                .row
+                .best
+                .as_ref()
+                .or(r.row.best_guess.as_ref())
+                .map(|c| format!("{:.2}", c.confidence))
+                .unwrap_or_default();
             vec![
-                r.line.to_string(),
-                r.name.clone(),
-                r.country.clone().unwrap_or_default(),
-                best,
+                r.row.line.to_string(),
+                r.row.name.clone(),
+                r.row.country.clone().unwrap_or_default(),
+                r.summary.clone(),
                 confidence,
+                r.verdict.map(|v| v.label().to_owned()).unwrap_or_default(),
             ]
         })
         .collect();
     table(
-        &["line", "name", "country", "best candidate", "confidence"],
+        &[
+            "line",
+            "name",
+            "country",
+            "best candidate",
+            "confidence",
+            "verdict",
+        ],
         &table_rows,
     );
-    let n_resolved = rows.iter().filter(|r| r.resolved).count();
+    let n_resolved = rows.iter().filter(|r| r.row.resolved).count();
     crate::out!("{n_resolved} of {} rows resolved", rows.len());
     Ok(())
 }
 
-pub fn unresolved(queue: &[QueuedName], json: bool) -> anyhow::Result<()> {
+pub fn unresolved(page: &polis_app::UnresolvedPage, json: bool) -> anyhow::Result<()> {
     if json {
-        return print_json(&queue);
+        return print_json(&page.names);
     }
-    let rows: Vec<Vec<String>> = queue
+    let rows: Vec<Vec<String>> = page
+        .names
         .iter()
-        .map(|q| {
+        .map(|entry| {
+            let q = &entry.queued;
+            let best = entry.candidates.first();
             vec![
                 q.name.clone(),
                 q.country.clone().unwrap_or_default(),
                 q.occurrences.to_string(),
                 format!("{}:{}", q.batch, q.line),
-                q.best_guess.clone().unwrap_or_default(),
+                best.map(|c| format!("{} ({:.2})", c.where_label(), c.candidate.confidence))
+                    .or_else(|| q.best_guess.clone())
+                    .unwrap_or_default(),
+                best.map(|c| c.verdict.label().to_owned())
+                    .unwrap_or_default(),
             ]
         })
         .collect();
@@ -360,13 +343,14 @@ pub fn unresolved(queue: &[QueuedName], json: bool) -> anyhow::Result<()> {
             "country",
             "times",
             "first seen at",
-            "best guess (below the threshold)",
+            "best candidate (below the threshold)",
+            "verdict",
         ],
         &rows,
     );
     crate::out!(
         "{} name(s) shown; record a decision with `polis resolve NAME --country C --confirm-geonames ID`",
-        queue.len()
+        page.names.len()
     );
     Ok(())
 }

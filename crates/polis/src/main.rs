@@ -315,8 +315,12 @@ async fn run(command: Command, settings: &settings::Settings) -> anyhow::Result<
             .await
         }
         Command::Unresolved { limit, json } => {
-            let queue = existing(settings).await?.unresolved(limit).await.cli()?;
-            importing::unresolved(&queue, json)
+            let page = existing(settings)
+                .await?
+                .unresolved_page(limit)
+                .await
+                .cli()?;
+            importing::unresolved(&page, json)
         }
         Command::Import(ImportCommand::Bundle {
             path,

@@ -11,6 +11,7 @@ mod explore;
 mod export;
 mod map;
 mod records;
+mod resolution;
 mod review;
 mod search;
 mod session;
@@ -69,6 +70,14 @@ pub static PAGES: &[Page] = &[
     Page {
         path: "/search/suggest",
         handler: || get(search::suggest),
+    },
+    Page {
+        path: "/resolve",
+        handler: || get(resolution::resolve),
+    },
+    Page {
+        path: "/unresolved",
+        handler: || get(resolution::unresolved),
     },
     Page {
         path: "/export/{file}",

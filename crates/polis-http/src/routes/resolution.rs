@@ -29,16 +29,20 @@ pub(crate) struct ResolveParams {
 }
 
 /// Ranked candidates for a name from the embedded gazetteer, each with its coordinates,
-/// level, ids, confidence and why it matched. Imports take the first when it is confident
-/// (0.5 or more) and queue the name otherwise. As `polis resolve NAME --json`.
+/// level, ids, confidence, why it matched, and its verdict in a word and in words
+/// (`confident`; `claim`: confident, the source's country kept as its claim on a contested
+/// territory; `toss_up`: as good a match as other places of the name, so not confident;
+/// `neighbouring`: found only in a country bordering the named one; `best_guess`). Imports
+/// take the first when it is confident (0.5 or more) and queue the name otherwise. As
+/// `polis resolve NAME --json`.
 #[utoipa::path(
     get,
     path = "/api/v1/resolve",
     tag = "resolution",
     params(ResolveParams),
     responses(
-        (status = 200, description = "The candidates, best first; empty when nothing matches", body = [polis_app::CandidateView]),
-        (status = 400, description = "`name` is missing, or `limit` does not parse", body = ErrorBody),
+        (status = 200, description = "The candidates, best first; empty when nothing matches", body = [polis_app::ResolvedCandidate]),
+        (status = 400, description = "`name` is missing or longer than 200 characters, or `limit` does not parse", body = ErrorBody),
     )
 )]
 pub(crate) async fn resolve(
@@ -53,17 +57,10 @@ pub(crate) async fn resolve(
         1,
         50,
     )?;
-    let country = params::text(params.country);
-    // The first request may have to wait for the gazetteer to load (see `serve`): off the
-    // async threads.
-    // The first request may have to wait for the gazetteer to load (see `serve`): off the
-    // async threads.
-    let resolver = state.app().resolver().clone();
-    let candidates = tokio::task::spawn_blocking(move || {
-        resolver.candidates(&name, country.as_deref(), size(limit))
-    })
-    .await??;
-    json(&candidates)
+    let query = polis_app::NameQuery::new(&name, params.country.as_deref())
+        .map_err(polis_app::AppError::from)?;
+    let resolution = state.app().resolution(query, size(limit)).await?;
+    json(&resolution.candidates)
 }
 
 /// Query parameters of `/unresolved`.
@@ -77,14 +74,15 @@ pub(crate) struct UnresolvedParams {
 }
 
 /// The names imports could not resolve, waiting for a person's decision
-/// (`polis resolve NAME --confirm-geonames ID | --confirm-place ID`). As `polis unresolved`.
+/// (`polis resolve NAME --confirm-geonames ID | --confirm-place ID`), each with the
+/// gazetteer's best three candidates and their verdicts. As `polis unresolved --json`.
 #[utoipa::path(
     get,
     path = "/api/v1/unresolved",
     tag = "resolution",
     params(UnresolvedParams),
     responses(
-        (status = 200, description = "The queue, the names named most often first, then by import batch and line", body = [polis_store::QueuedName]),
+        (status = 200, description = "The queue, the names named most often first, then by import batch and line", body = [polis_app::QueueEntry]),
         (status = 400, description = "`limit` does not parse", body = ErrorBody),
     )
 )]
@@ -99,5 +97,5 @@ pub(crate) async fn unresolved(
         1,
         MAX_LIMIT,
     )?;
-    json(&state.app().unresolved(size(limit)).await?)
+    json(&state.app().unresolved_page(size(limit)).await?.names)
 }

@@ -541,33 +541,15 @@ async fn the_unresolved_queue_is_served_most_often_named_first() {
         occurrences,
         best_guess: (line == 7).then(|| "Somewhere, FR (0.41)".to_owned()),
     };
-    server
-        .state
-        .app()
-        .store()
-        .apply_import(
-            polis_store::ImportWrite {
-                records: &polis_core::Dataset::default(),
-                batch: "wikipedia-list-000000000000",
-                queue: &[
-                    queued(9, 1, "Plévenon"),
-                    queued(7, 1, "Murbach"),
-                    queued(12, 3, "Guidel"),
-                ],
-                run: &polis_store::ImportRun {
-                    format: "wikipedia-list".into(),
-                    file: "test.csv".into(),
-                    sha256: "0".repeat(64),
-                    report: serde_json::json!({}),
-                },
-            },
-            &polis_store::ChangeContext {
-                who: "test".into(),
-                context: "queue two names".into(),
-            },
-        )
-        .await
-        .expect("the queue is written");
+    crate::names::queue(
+        &server,
+        &[
+            queued(9, 1, "Plévenon"),
+            queued(7, 1, "Murbach"),
+            queued(12, 3, "Guidel"),
+        ],
+    )
+    .await;
     let queue = server.get("/api/v1/unresolved?limit=10").await.ok_json();
     let names: Vec<&str> = queue
         .as_array()

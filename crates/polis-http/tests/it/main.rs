@@ -6,6 +6,7 @@ mod analyses;
 mod api;
 mod editing;
 mod errors;
+mod names;
 mod openapi;
 mod pages;
 mod records;

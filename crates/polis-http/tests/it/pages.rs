@@ -65,6 +65,9 @@ async fn every_page_has_the_frame_and_answers_html() {
         "/explore",
         "/dashboard",
         "/search?q=Praha",
+        "/resolve",
+        "/resolve?name=Springfield&country=United+States",
+        "/unresolved",
     ] {
         let answer = server.get(path).await;
         check_page(&answer, path);
@@ -969,7 +972,7 @@ async fn a_metropolitan_government_shows_its_seat_and_is_drawn_there() {
 
 /// Stores a place with only Prague's country and sources, an id and a name, changed by
 /// `shape`, and reloads the snapshot: what an import makes of a name alone.
-async fn add_bare_place(
+pub(crate) async fn add_bare_place(
     server: &Server,
     id: &str,
     name: &str,

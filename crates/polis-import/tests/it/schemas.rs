@@ -20,6 +20,9 @@ fn candidates() -> Vec<CandidateView> {
         ("Amsterdm", None),
         ("Gotenburg", Some("Sweden")),
         ("Springfield", None),
+        // A sovereignty claim and a neighbouring country carry their own fields.
+        ("Simferopol", Some("Russia")),
+        ("Gorizia", Some("Slovenia")),
     ];
     names
         .iter()
@@ -41,6 +44,14 @@ fn resolution_candidates_match_their_schema() {
             "a {level} among the candidates"
         );
     }
+    assert!(
+        all.iter().any(|c| c.sovereignty_claim.is_some()),
+        "a candidate with a sovereignty claim"
+    );
+    assert!(
+        all.iter().any(|c| c.neighbouring_country.is_some()),
+        "a candidate in a neighbouring country"
+    );
     for candidate in &all {
         if let Err(e) = check_value(candidate) {
             panic!("a candidate does not match its schema: {e}\n{candidate:#?}");

@@ -94,7 +94,9 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
                             "The place lies in a contested territory ("
                             (place.country_claims[0].territory)
                             "). polis keeps each source's word beside ISO 3166's and takes no position; statistics count it by the basis asked for ("
-                            code { "--country-basis iso|claim|both" } ")."
+                            code { "--country-basis iso|claim|both" } "): the dashboard counted "
+                            a href="/dashboard?country_basis=claim" { "by the sources' claims" } " or "
+                            a href="/dashboard?country_basis=both" { "by both" } "."
                         }
                     }
                 }

@@ -8,6 +8,7 @@ pub mod edit;
 pub mod errors;
 pub mod explore;
 pub mod map;
+pub mod resolution;
 pub mod review;
 pub mod search;
 pub mod tie;

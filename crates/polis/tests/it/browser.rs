@@ -969,6 +969,61 @@ sources = ["deck"]
     });
 }
 
+/// Issue 14: a person opens the queue of names waiting for a decision, follows a name to
+/// `/resolve` and sees why it is waiting: a toss-up, with its rivals.
+#[test]
+fn a_name_in_the_queue_leads_to_its_candidates_and_verdict() {
+    block_on(async {
+        let Some(mut browser) = Browser::start("names").await else {
+            return;
+        };
+        let polis = Polis::new();
+        polis.ok(&["init"]);
+        let list = polis.path("list.csv");
+        std::fs::write(
+            &list,
+            "city1,country1,city2,country2\nPrague,Czech Republic,Springfield,United States\n",
+        )
+        .unwrap();
+        polis.ok(&["import", "wikipedia-list", &list.display().to_string()]);
+        let server = reference_server(&polis);
+        browser.visit(&server.at("/"), "home").await;
+        browser
+            .submit("nav a[href='/resolve']", "form#resolve-form", "names-form")
+            .await;
+        browser
+            .submit("a[href='/unresolved']", "table#unresolved", "names-queue")
+            .await;
+        browser
+            .submit(
+                "table#unresolved a[href^='/resolve?name=Springfield']",
+                "#summary",
+                "names-springfield",
+            )
+            .await;
+        let summary = browser.text("#summary").await;
+        assert!(summary.contains("toss-up"), "{summary}");
+        let first = browser.text("#candidates li:first-child").await;
+        assert!(first.contains("A toss-up: "), "{first}");
+        assert!(
+            first.contains("Massachusetts") || first.contains("Missouri"),
+            "{first}"
+        );
+        browser
+            .fill("input#name", "Springfield, Massachusetts")
+            .await;
+        browser
+            .submit(
+                "#resolve-form button[type=submit]",
+                "#summary .verdict-confident",
+                "names-qualified",
+            )
+            .await;
+        browser.check_narrow("names-qualified").await;
+        browser.quit().await;
+    });
+}
+
 #[test]
 fn the_prague_beijing_tie_page_names_the_termination_its_side_and_source() {
     block_on(async {
@@ -1373,6 +1428,13 @@ const PAGES: &[(&str, &str)] = &[
     ("/explore?of=cz-prague&during=2016..2018", "explorer-window"),
     ("/dashboard", "dashboard"),
     ("/search?q=Praha", "search"),
+    (
+        "/resolve?name=Springfield&country=United+States",
+        "resolve-toss-up",
+    ),
+    ("/resolve?name=Simferopol&country=Russia", "resolve-claim"),
+    ("/resolve?name=+", "resolve-blank"),
+    ("/unresolved", "unresolved"),
     ("/sign-in", "sign-in"),
     ("/no-such-page", "not-found"),
 ];
@@ -1389,7 +1451,7 @@ fn every_page_has_the_shared_frame_and_passes_axe() {
         for (path, name) in PAGES {
             browser.visit(&server.at(path), name).await;
             browser.element("header a[href='/']").await;
-            for target in ["/", "/dashboard", "/explore", "/search"] {
+            for target in ["/", "/dashboard", "/explore", "/search", "/resolve"] {
                 browser.element(&format!("nav a[href='{target}']")).await;
             }
             browser.element("input#search").await;

@@ -334,9 +334,17 @@ fn issue_14_resolve_shows_ambiguity_claims_and_neighbours() {
     let polis = fresh();
     let args = ["resolve", "Springfield", "--country", "United States"];
     let text = polis.ok(&args).stdout;
-    assert!(text.contains("ambiguous: 'Springfield' matches"), "{text}");
+    assert!(text.contains("A toss-up: 'Springfield' matches"), "{text}");
+    assert!(text.contains("toss-up"), "the verdict column: {text}");
     let json = polis.ok(&[&args[..], &["--json"]].concat()).json();
     assert_eq!(json[0]["confident"], false, "{json:#}");
+    assert_eq!(json[0]["verdict"], "toss_up", "{json:#}");
+    assert!(
+        json[0]["note"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("A toss-up: ")),
+        "{json:#}"
+    );
     let rivals = json[0]["ambiguous_with"].to_string();
     assert!(rivals.contains("Massachusetts"), "{rivals}");
     let crimea = polis
@@ -344,6 +352,15 @@ fn issue_14_resolve_shows_ambiguity_claims_and_neighbours() {
         .json();
     assert_eq!(crimea[0]["country"], "UA");
     assert_eq!(crimea[0]["confident"], true);
+    assert_eq!(crimea[0]["verdict"], "claim", "{crimea:#}");
+    assert_eq!(
+        crimea[0]["sovereignty_claim"]["claimed_by"], "RU",
+        "{crimea:#}"
+    );
+    assert_eq!(
+        crimea[0]["sovereignty_claim"]["filed_under"], "UA",
+        "{crimea:#}"
+    );
     assert!(
         crimea[0]["explanation"]
             .as_str()
@@ -354,6 +371,21 @@ fn issue_14_resolve_shows_ambiguity_claims_and_neighbours() {
         .ok(&["resolve", "Gorizia", "--country", "Slovenia"])
         .stdout;
     assert!(gorizia.contains("a neighbour of SI"), "{gorizia}");
+    assert!(
+        gorizia.contains("neighbouring country"),
+        "the verdict: {gorizia}"
+    );
+    let gorizia = polis
+        .ok(&["resolve", "Gorizia", "--country", "Slovenia", "--json"])
+        .json();
+    let hinted = gorizia
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["neighbouring_country"] == "SI")
+        .unwrap_or_else(|| panic!("a neighbouring-country hint: {gorizia:#}"));
+    assert_eq!(hinted["verdict"], "neighbouring");
+    assert_eq!(hinted["confident"], false);
 }
 
 #[test]
