@@ -83,11 +83,13 @@ pub fn explore_page(view: &ExplorePage) -> Markup {
         form #path-form .filters method="get" action="/explore" {
             div.field {
                 label for="from" { "From (id or name)" }
-                input #from name="from" type="text" value=(view.from) placeholder="prague-city-hall";
+                input #from name="from" type="text" value=(view.from) aria-describedby="from-help";
+                small #from-help { "e.g. prague-city-hall" }
             }
             div.field {
                 label for="to" { "To (id or name)" }
-                input #to name="to" type="text" value=(view.to) placeholder="cefc-china-energy";
+                input #to name="to" type="text" value=(view.to) aria-describedby="to-help";
+                small #to-help { "e.g. cefc-china-energy" }
             }
             div.field {
                 label for="through" { "Follow" }
@@ -100,12 +102,13 @@ pub fn explore_page(view: &ExplorePage) -> Markup {
             }
             div.field {
                 label for="as_of" { "Links in force on" }
-                input #as_of name="as_of" type="text" value=(view.as_of) placeholder="YYYY, YYYY-MM or YYYY-MM-DD" inputmode="numeric" pattern=r"\d{4}(-\d{2}(-\d{2})?)?";
+                input #as_of name="as_of" type="text" value=(view.as_of) inputmode="numeric" pattern=r"\d{4}(-\d{2}(-\d{2})?)?" aria-describedby="as_of-help";
+                small #as_of-help { "YYYY, YYYY-MM or YYYY-MM-DD" }
             }
             div.field {
                 label for="during" { "or at some time within" }
-                input #during name="during" type="text" value=(view.during) placeholder="FROM..TO, e.g. 2015..2018" aria-describedby="during-help";
-                small #during-help { "A date or a window, not both; empty: every link." }
+                input #during name="during" type="text" value=(view.during) aria-describedby="during-help";
+                small #during-help { "FROM..TO, e.g. 2015..2018. A date or a window, not both; empty: every link." }
             }
             div.field {
                 label for="of" { "Network around" }

@@ -85,22 +85,23 @@ pub fn resolve_page(view: &ResolvePage) -> Markup {
     page(&frame, body)
 }
 
-/// A labelled text input with its problem beside it.
-fn text_field(
-    id: &str,
-    label: &str,
-    value: &str,
-    placeholder: &str,
-    error: Option<&str>,
-) -> Markup {
+/// A labelled text input with its examples shown under it (not as a placeholder, which
+/// vanishes once one types) and its problem beside it.
+fn text_field(id: &str, label: &str, value: &str, examples: &str, error: Option<&str>) -> Markup {
+    let help_id = format!("{id}-help");
     let error_id = format!("{id}-error");
+    let described_by = match error {
+        Some(_) => format!("{help_id} {error_id}"),
+        None => help_id.clone(),
+    };
     html! {
         div.field.has-error[error.is_some()] {
             label for=(id) { (label) }
-            input #(id) name=(id) type="text" value=(value) placeholder=(placeholder)
+            input #(id) name=(id) type="text" value=(value)
                 maxlength=(polis_app::resolution::MAX_NAME_CHARS)
                 aria-invalid=[error.map(|_| "true")]
-                aria-describedby=[error.map(|_| error_id.as_str())];
+                aria-describedby=(described_by);
+            small id=(help_id) { "e.g. " (examples) }
             @if let Some(error) = error {
                 ul.field-errors id=(error_id) { li { (error) } }
             }
