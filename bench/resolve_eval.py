@@ -18,7 +18,7 @@ Countries are split into two halves by a hash of their name (deterministic): thr
 rules are tuned on the `tune` half and reported on the `report` half.
 
     python3 bench/resolve_eval.py [--polis target/release/polis] [--per-country] [--json OUT]
-        [--wrong FILE] [--coordinates] [--criterion inside|30km]
+        [--wrong FILE] [--coordinates] [--population] [--criterion inside|30km]
 """
 
 import argparse
@@ -168,8 +168,10 @@ def fold_simple(text):
     return "".join(c for c in decomposed if c.isalnum())
 
 
-def read_pairs(data_dir):
-    """Distinct (name, country) -> (lat, lon) from both ends of every row."""
+def read_pairs(data_dir, populations=None):
+    """Distinct (name, country) -> (lat, lon) from both ends of every row. With a dict for
+    `populations`, it gets (name, country) -> the population of the same row that gave the
+    point (a label some rows use for two places keeps one row's point and count)."""
     pairs = {}
     folder = os.path.join(data_dir, "wikidata-eu-sistercities", "sparql-data")
     for file_name in sorted(os.listdir(folder)):
@@ -178,15 +180,22 @@ def read_pairs(data_dir):
         with open(os.path.join(folder, file_name), encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f, delimiter="\t"):
                 ends = [
-                    (row["origincityLabel"], row["origincountry"], row["originlat"], row["originlong"]),
+                    (
+                        row["origincityLabel"],
+                        row["origincountry"],
+                        row["originlat"],
+                        row["originlong"],
+                        row["originpopulation"],
+                    ),
                     (
                         row["sistercityLabel"],
                         row["destination_countryLabel"],
                         row["destinationlat"],
                         row["destinationlong"],
+                        row["destinationpopulation"],
                     ),
                 ]
-                for name, country, lat, lon in ends:
+                for name, country, lat, lon, population in ends:
                     name, country = name.strip(), country.strip()
                     if not name or not country or not lat or not lon:
                         continue
@@ -197,23 +206,39 @@ def read_pairs(data_dir):
                         point = (float(lat), float(lon))
                     except ValueError:
                         continue
-                    pairs.setdefault((name, country), point)
+                    if (name, country) in pairs:
+                        continue
+                    pairs[(name, country)] = point
+                    if populations is not None:
+                        try:
+                            count = round(float(population))
+                        except ValueError:
+                            count = 0
+                        if count > 0:
+                            populations[(name, country)] = count
     return pairs
 
 
-def run_polis(polis, pairs, coordinates=False):
+def run_polis(polis, pairs, coordinates=False, populations=None):
     """`polis resolve --file` on the pairs; with `coordinates`, Wikidata's point of each name
-    goes in `lat`/`lon` columns, as a user's file with coordinates would give them."""
+    goes in `lat`/`lon` columns, as a user's file with coordinates would give them; with
+    `populations`, Wikidata's count (where it has one) in a `population` column."""
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["name", "country", "lat", "lon"] if coordinates else ["name", "country"])
+        header = ["name", "country"]
+        if coordinates:
+            header += ["lat", "lon"]
+        if populations is not None:
+            header.append("population")
+        writer.writerow(header)
         keys = sorted(pairs)
         for name, country in keys:
+            row = [name, country]
             if coordinates:
-                lat, lon = pairs[(name, country)]
-                writer.writerow([name, country, lat, lon])
-            else:
-                writer.writerow([name, country])
+                row += list(pairs[(name, country)])
+            if populations is not None:
+                row.append(populations.get((name, country), ""))
+            writer.writerow(row)
         path = f.name
     try:
         out = subprocess.run(
@@ -327,6 +352,13 @@ def main():
         "reported apart from the name-and-country measure",
     )
     parser.add_argument(
+        "--population",
+        action="store_true",
+        help="also give polis Wikidata's population of each name (a `population` column, empty where "
+        "Wikidata has none), as an import of the TSV does; not circular (a count chooses, the point "
+        "judges), but more than the name-and-country measure, so reported apart from it",
+    )
+    parser.add_argument(
         "--criterion",
         choices=("inside", "30km"),
         default="inside",
@@ -339,8 +371,9 @@ def main():
     )
     args = parser.parse_args()
 
-    pairs = read_pairs(args.data)
-    answers = run_polis(args.polis, pairs, args.coordinates)
+    populations = {} if args.population else None
+    pairs = read_pairs(args.data, populations)
+    answers = run_polis(args.polis, pairs, args.coordinates, populations)
     gazetteer = Gazetteer(args.gazetteer)
     both = evaluate(answers, pairs, gazetteer)
     records = with_criterion(both, args.criterion)
@@ -348,7 +381,11 @@ def main():
     figures = {"criterion": args.criterion, "overall": summary(records)}
     for half in ("tune", "report"):
         figures[half] = summary([r for r in records if r["half"] == half])
-    given = "name, country and Wikidata's coordinates" if args.coordinates else "name and country"
+    given = "name and country"
+    if args.coordinates:
+        given += ", Wikidata's coordinates"
+    if args.population:
+        given += f", Wikidata's population ({len(populations)} names have one)"
     print(f"{len(records)} distinct (name, country) pairs, resolved from {given}")
     for criterion, meaning in (
         ("30km", f"right = within {RIGHT_KM:.0f} km of Wikidata"),

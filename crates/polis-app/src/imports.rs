@@ -97,8 +97,9 @@ impl Resolver {
         ))
     }
 
-    /// Resolves every row of a CSV with a `name` column, an optional `country` column and
-    /// optional `lat`/`lon` columns (`latitude`, `lng`, `longitude`), as an import would.
+    /// Resolves every row of a CSV with a `name` column, an optional `country` column,
+    /// optional `lat`/`lon` columns (`latitude`, `lng`, `longitude`) and an optional
+    /// `population` column, as an import would.
     pub fn resolve_rows(
         &self,
         file_label: &str,
@@ -126,6 +127,7 @@ impl Resolver {
         };
         let lat_column = column_of(&["lat", "latitude"]);
         let lon_column = column_of(&["lon", "lng", "long", "longitude"]);
+        let population_column = column_of(&["population", "pop", "inhabitants"]);
         let mut lines = polis_import::formats::LineCounter::new(bytes);
         let mut rows = Vec::new();
         let mut coordinates = Vec::new();
@@ -165,6 +167,27 @@ impl Resolver {
             };
             let lat = coordinate(lat_column, 90.0, "lat")?;
             let lon = coordinate(lon_column, 180.0, "lon")?;
+            let population = {
+                let text = population_column
+                    .and_then(|c| record.get(c))
+                    .map(str::trim)
+                    .unwrap_or("");
+                if text.is_empty() {
+                    None
+                } else {
+                    // Wikidata's query results write counts as decimals ("12133.0").
+                    let whole = text.strip_suffix(".0").unwrap_or(text);
+                    match whole.parse::<u64>() {
+                        Ok(0) => None,
+                        Ok(n) => Some(n),
+                        Err(_) => {
+                            return Err(AppError::BadInput(format!(
+                                "{file_label}:{line}: field `population` is {text:?}; expected a whole number of people, or nothing"
+                            )));
+                        }
+                    }
+                }
+            };
             let answer = if name.is_empty() {
                 polis_import::resolve::RowAnswer::default()
             } else {
@@ -172,7 +195,10 @@ impl Resolver {
                     self.gazetteer()?,
                     &name,
                     country.as_deref(),
-                    lat.zip(lon),
+                    polis_import::resolve::SourceHints {
+                        coordinates: lat.zip(lon),
+                        population,
+                    },
                 );
                 // One signal per distinct name and country field, as an import counts them.
                 if let Some(signal) = signal {
@@ -193,6 +219,8 @@ impl Resolver {
                 source_distance_km: answer.source_distance_km,
                 by_coordinates: answer.by_coordinates,
                 far_from_source_coordinates: answer.far_from_source_coordinates,
+                by_population: answer.by_population,
+                population_disagrees: answer.population_disagrees,
             });
         }
         // The names a row alone leaves open, as the file's other rows decide them (the same
@@ -200,7 +228,11 @@ impl Resolver {
         let context = polis_import::resolve::FileContext::new(self.gazetteer()?, signals.values());
         if !context.is_empty() {
             for (row, near) in rows.iter_mut().zip(coordinates) {
-                if row.resolved || row.far_from_source_coordinates || row.name.is_empty() {
+                if row.resolved
+                    || row.far_from_source_coordinates
+                    || row.population_disagrees
+                    || row.name.is_empty()
+                {
                     continue;
                 }
                 if let Some(answer) = polis_import::resolve::row_answer_by_file(
@@ -613,4 +645,11 @@ pub struct CandidateRow {
     /// No place of the name lies within 30 km of the row's coordinates: the best match by
     /// name and country is a guess here (an import takes it, flagged with the distance).
     pub far_from_source_coordinates: bool,
+    /// With a `population` column: the row's population chose the answer among the
+    /// places of the name.
+    pub by_population: bool,
+    /// With a `population` column: the place the name and country point to has a
+    /// population more than ten times off the row's, and no place of the name agrees; the
+    /// guess is not confident.
+    pub population_disagrees: bool,
 }

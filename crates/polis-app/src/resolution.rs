@@ -350,11 +350,16 @@ impl ResolvedRow {
             (Some(best), _) => (
                 Some(Verdict::of(best)),
                 format!(
-                    "{}, {} ({})",
+                    "{}, {} ({}){}",
                     best.name,
                     best.country,
                     best.geonames
-                        .map_or_else(|| "null".to_owned(), |g| g.to_string())
+                        .map_or_else(|| "null".to_owned(), |g| g.to_string()),
+                    if row.by_population {
+                        ", chosen by the row's population"
+                    } else {
+                        ""
+                    }
                 ),
             ),
             (None, Some(guess)) if row.far_from_source_coordinates => (
@@ -364,6 +369,15 @@ impl ResolvedRow {
                     guess.name,
                     guess.country,
                     row.source_distance_km.unwrap_or_default()
+                ),
+            ),
+            (None, Some(guess)) if row.population_disagrees => (
+                Some(Verdict::BestGuess),
+                format!(
+                    "not confident: {}, {} has {} people, far from the row's population, and no place of the name has about as many",
+                    guess.name,
+                    guess.country,
+                    polis_gazetteer::thousands(guess.population.unwrap_or_default())
                 ),
             ),
             (None, Some(guess)) => {

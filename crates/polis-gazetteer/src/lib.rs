@@ -36,7 +36,7 @@ pub use index_cache::IndexCache;
 pub use metro::{Designated, Metropolitan, metropolitan_designators};
 pub use normalize::{LevelHint, Qualified, Script, script_of, strip_qualifiers};
 pub use resolve::{
-    Candidate, ContestedTerritory, Evidence, MIN_CONFIDENCE, Method, contested_territory,
+    Candidate, ContestedTerritory, Evidence, MIN_CONFIDENCE, Method, contested_territory, thousands,
 };
 
 use data::{NONE, NameIndex, Tables};

@@ -1637,8 +1637,8 @@ fn sort_scored(scored: &mut [Scored]) {
     });
 }
 
-/// 155929 → "155,929".
-fn thousands(n: u64) -> String {
+/// A count of people as the explanations write it: 155929 → "155,929".
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -9,7 +9,7 @@ use foldhash::{HashMap as FastMap, HashSet as FastSet};
 
 use polis_core::text::fold;
 use polis_core::{Dataset, PlaceLevel};
-use polis_gazetteer::{Candidate, Gazetteer, Level};
+use polis_gazetteer::{Candidate, Gazetteer, Level, thousands};
 
 use crate::RawEnd;
 
@@ -22,6 +22,41 @@ pub const SAME_PLACE_KM: f64 = 30.0;
 pub const CONFIRMED_MIN_CONFIDENCE: f32 = 0.25;
 /// See [`CONFIRMED_MIN_CONFIDENCE`].
 pub const CONFIRMED_KM: f64 = 10.0;
+
+/// A place's population agrees with the one a source gives when neither is more than this
+/// many times the other: the source's population then chooses it among the places of its
+/// name ([`choose`]). Counts of different years and boundaries differ by a few tens of
+/// per cent; namesakes mostly by more.
+pub const POPULATION_AGREES: f64 = 1.5;
+/// The answer by name stands when its population is within this factor of the source's.
+pub const POPULATION_CONSISTENT: f64 = 2.0;
+/// An answer by name whose population is more than this many times the source's, or less
+/// than its this-many-th part, is not confident when no place of the name agrees: the source
+/// means another place of the name, one the gazetteer may not list (chosen on the tune half
+/// of `bench/resolve_eval.py --population`; see `crates/polis-gazetteer/README.md`).
+pub const POPULATION_CONTRADICTS: f64 = 10.0;
+
+/// The score a guess shows at most: just under the gazetteer's threshold.
+const MIN_GUESS_SCORE: f32 = polis_gazetteer::MIN_CONFIDENCE - 0.01;
+
+/// What a source says of a name besides the name and its country: its coordinates and its
+/// population, where it gives them. Both choose among the places of a name; coordinates
+/// first.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SourceHints {
+    pub coordinates: Option<(f64, f64)>,
+    pub population: Option<u64>,
+}
+
+impl SourceHints {
+    /// The hints of an end of a row; a population of zero says nothing.
+    pub fn of(end: &RawEnd) -> Self {
+        Self {
+            coordinates: end.lat.zip(end.lon),
+            population: end.population.filter(|p| *p > 0),
+        }
+    }
+}
 
 /// A user's decision about a name, remembered across imports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,11 +145,24 @@ pub enum Outcome {
     Unresolved { best_guess: Option<String> },
 }
 
-/// What an answer is remembered under: name, country field, level hint, rounded coordinates.
-type CacheKey = (String, Option<String>, Option<bool>, Option<(i32, i32)>);
+/// What an answer is remembered under: name, country field, level hint, rounded coordinates,
+/// the source's population.
+type CacheKey = (
+    String,
+    Option<String>,
+    Option<bool>,
+    Option<(i32, i32)>,
+    Option<u64>,
+);
 
 /// [`CacheKey`] borrowed from the end.
-type BorrowedKey<'e> = (&'e str, Option<&'e str>, Option<bool>, Option<(i32, i32)>);
+type BorrowedKey<'e> = (
+    &'e str,
+    Option<&'e str>,
+    Option<bool>,
+    Option<(i32, i32)>,
+    Option<u64>,
+);
 
 /// The end's coordinates to a tenth of a degree, as answers are remembered.
 fn rounded(end: &RawEnd) -> Option<(i32, i32)> {
@@ -129,6 +177,7 @@ fn cache_key(end: &RawEnd, is_region: Option<bool>) -> CacheKey {
         end.country.clone(),
         is_region,
         rounded(end),
+        SourceHints::of(end).population,
     )
 }
 
@@ -244,6 +293,7 @@ impl<'a> Resolver<'a> {
                 end.country.as_deref(),
                 is_region,
                 rounded(end),
+                SourceHints::of(end).population,
             );
             if seen.insert(key) && !self.cache.contains_key(&cache_key(end, is_region)) {
                 todo.push((end, is_region));
@@ -394,25 +444,26 @@ impl<'a> Resolver<'a> {
             });
             return (outcome, None);
         }
-        self.resolve_in_gazetteer(end, is_region, end.lat.zip(end.lon))
+        self.resolve_in_gazetteer(end, is_region, SourceHints::of(end))
     }
 
     fn resolve_in_gazetteer(
         &self,
         end: &RawEnd,
         is_region: Option<bool>,
-        coordinates: Option<(f64, f64)>,
+        hints: SourceHints,
     ) -> (Outcome, Option<NameSignal>) {
+        let coordinates = hints.coordinates;
         // Review-only candidates (fuzzy spellings) are never confident, and building their index
         // costs more than the whole import; `polis resolve NAME` shows them.
         let candidates = self
             .gazetteer
             .resolve_without_review(&end.name, end.country.as_deref());
         let near = |c: &Candidate| distance_to(c, coordinates);
-        let (chosen, suffix) = choose(&candidates, is_region, coordinates);
+        let (chosen, suffix) = choose(&candidates, is_region, hints);
         let signal = NameSignal::of(self.gazetteer, end.country.as_deref(), &candidates);
         (
-            self.outcome(chosen, &candidates, suffix, &near),
+            self.outcome(chosen, &candidates, suffix, hints, &near),
             Some(signal),
         )
     }
@@ -423,6 +474,7 @@ impl<'a> Resolver<'a> {
         chosen: Option<&Candidate>,
         candidates: &[Candidate],
         method_suffix: &str,
+        hints: SourceHints,
         near: &dyn Fn(&Candidate) -> Option<f64>,
     ) -> Outcome {
         match chosen {
@@ -449,8 +501,16 @@ impl<'a> Resolver<'a> {
                     let distance = near(c)
                         .map(|km| format!(", {km:.0} km from the source's coordinates"))
                         .unwrap_or_default();
+                    let population = match (method_suffix, hints.population) {
+                        ("+population_disagrees", Some(given)) => format!(
+                            "; the source gives {} people, the place has {}",
+                            thousands(given),
+                            thousands(c.place.population.unwrap_or_default())
+                        ),
+                        _ => String::new(),
+                    };
                     format!(
-                        "{}{admin}, {} ({:.2}{distance}{ambiguous})",
+                        "{}{admin}, {} ({:.2}{distance}{ambiguous}{population})",
                         c.place.name, c.place.country, c.confidence
                     )
                 }),
@@ -470,12 +530,16 @@ fn distance_to(candidate: &Candidate, coordinates: Option<(f64, f64)>) -> Option
 /// The candidate an import takes for a name, and the suffix of its method: `""`,
 /// `"+coordinates"` when the source's coordinates chose it, or
 /// `"+far_from_source_coordinates"` when it was chosen by name and country although it lies
-/// more than [`SAME_PLACE_KM`] from them. `is_region` is the source's word on the level.
+/// more than [`SAME_PLACE_KM`] from them; without coordinates, `"+population"` when the
+/// source's population chose it, and `"+population_disagrees"` (with no candidate) when the
+/// answer by name has a population far from the source's and no place of the name agrees
+/// with it ([`by_population`]). `is_region` is the source's word on the level.
 pub fn choose(
     candidates: &[Candidate],
     is_region: Option<bool>,
-    coordinates: Option<(f64, f64)>,
+    hints: SourceHints,
 ) -> (Option<&Candidate>, &'static str) {
+    let coordinates = hints.coordinates;
     let near = |c: &Candidate| distance_to(c, coordinates);
     let level_fits = |c: &Candidate| match is_region {
         Some(true) => place_level(c.place.level) == PlaceLevel::Region,
@@ -488,7 +552,10 @@ pub fn choose(
         .find(|c| c.is_confident() && level_fits(c))
         .or_else(|| candidates.iter().find(|c| c.is_confident()));
     if coordinates.is_none() {
-        return (by_name, "");
+        return match hints.population {
+            Some(population) => by_population(candidates, by_name, &level_fits, population),
+            None => (by_name, ""),
+        };
     }
     // The source's coordinates choose among the places of the name in the stated country
     // (Frankfurt am Main or Frankfurt (Oder); Springfield, Massachusetts or Illinois), but
@@ -525,6 +592,74 @@ pub fn choose(
         ""
     };
     (by_name, suffix)
+}
+
+/// How many times the larger of two populations is the smaller.
+fn population_ratio(a: u64, b: u64) -> f64 {
+    let (a, b) = (a.max(1) as f64, b.max(1) as f64);
+    a.max(b) / a.min(b)
+}
+
+/// The source's population among the places of a name, when the source gives no
+/// coordinates. The answer by name stands when its population is within
+/// [`POPULATION_CONSISTENT`] of the source's. Otherwise the one place of the name in the
+/// stated country whose population is within [`POPULATION_AGREES`] of the source's is the
+/// answer ("Halle" of 237,000 people is Halle (Saale), not Halle (Westf.) of 21,000; a
+/// "Washington" of 14,000 is not the capital). Only places the name designates count: the
+/// answer by name and the places of a toss-up, never a fuzzy or shortened match. With no
+/// such place, an answer by name whose population is more than [`POPULATION_CONTRADICTS`]
+/// times off is not confident: the source means a namesake the gazetteer may not list.
+fn by_population<'c>(
+    candidates: &'c [Candidate],
+    by_name: Option<&'c Candidate>,
+    level_fits: &dyn Fn(&Candidate) -> bool,
+    population: u64,
+) -> (Option<&'c Candidate>, &'static str) {
+    let ratio = |c: &Candidate| {
+        c.place
+            .population
+            .filter(|p| *p > 0)
+            .map(|p| population_ratio(p, population))
+    };
+    // An answer whose population is unknown (a unit) is not second-guessed by a count.
+    if by_name.is_some_and(|c| ratio(c).is_none_or(|r| r <= POPULATION_CONSISTENT)) {
+        return (by_name, "");
+    }
+    let mut agreeing: Vec<&Candidate> = Vec::new();
+    for candidate in candidates.iter().filter(|c| {
+        in_stated_country(c)
+            && level_fits(c)
+            && c.is_confident_if_decided()
+            && ratio(c).is_some_and(|r| r <= POPULATION_AGREES)
+    }) {
+        // Two entries of one place (a town and its municipality) are one answer.
+        let same_as_one = agreeing.iter().any(|other| {
+            let (Some(a), Some(b)) = (
+                candidate.place.lat.zip(candidate.place.lon),
+                other.place.lat.zip(other.place.lon),
+            ) else {
+                return false;
+            };
+            polis_core::geo::haversine_km(a.0, a.1, b.0, b.1) <= SAME_PLACE_KM
+        });
+        if !same_as_one {
+            agreeing.push(candidate);
+        }
+    }
+    if let [only] = agreeing.as_slice() {
+        let suffix = if by_name.is_some_and(|c| std::ptr::eq(c, *only)) {
+            ""
+        } else {
+            "+population"
+        };
+        return (Some(*only), suffix);
+    }
+    if agreeing.is_empty()
+        && by_name.is_some_and(|c| ratio(c).is_some_and(|r| r > POPULATION_CONTRADICTS))
+    {
+        return (None, "+population_disagrees");
+    }
+    (by_name, "")
 }
 
 /// A file's country field is taken to name a neighbouring country when at least this many of
@@ -755,16 +890,22 @@ pub struct RowAnswer {
     pub by_coordinates: bool,
     /// No place of the name lies within [`SAME_PLACE_KM`] of the row's coordinates.
     pub far_from_source_coordinates: bool,
+    /// The row's population chose the answer among places of the name.
+    pub by_population: bool,
+    /// The answer by name has a population more than [`POPULATION_CONTRADICTS`] times off
+    /// the row's, and no place of the name agrees with it: a guess here.
+    pub population_disagrees: bool,
 }
 
-/// [`RowAnswer`] for a name, a country field and the row's coordinates, from the row alone.
+/// [`RowAnswer`] for a name, a country field and the row's coordinates and population, from
+/// the row alone.
 pub fn row_answer(
     gazetteer: &Gazetteer,
     name: &str,
     country: Option<&str>,
-    coordinates: Option<(f64, f64)>,
+    hints: SourceHints,
 ) -> RowAnswer {
-    row_answer_and_signal(gazetteer, name, country, coordinates).0
+    row_answer_and_signal(gazetteer, name, country, hints).0
 }
 
 /// [`row_answer`], with what the name says about its file ([`FileContext`]), if anything.
@@ -772,9 +913,9 @@ pub fn row_answer_and_signal(
     gazetteer: &Gazetteer,
     name: &str,
     country: Option<&str>,
-    coordinates: Option<(f64, f64)>,
+    hints: SourceHints,
 ) -> (RowAnswer, Option<NameSignal>) {
-    if let Some(metropolitan) = metropolitan_view(gazetteer, name, country, coordinates) {
+    if let Some(metropolitan) = metropolitan_view(gazetteer, name, country, hints.coordinates) {
         let answer = RowAnswer {
             best: Some(metropolitan),
             ..RowAnswer::default()
@@ -783,7 +924,7 @@ pub fn row_answer_and_signal(
     }
     let candidates = gazetteer.resolve(name, country);
     let signal = NameSignal::of(gazetteer, country, &candidates);
-    (row_answer_from(&candidates, coordinates), Some(signal))
+    (row_answer_from(&candidates, hints), Some(signal))
 }
 
 /// The answer the file's other rows give a row that its own name, country and coordinates
@@ -812,23 +953,47 @@ pub fn row_answer_by_file(
     })
 }
 
-/// [`RowAnswer`] from a name's candidates and the row's coordinates.
-fn row_answer_from(candidates: &[Candidate], coordinates: Option<(f64, f64)>) -> RowAnswer {
-    let (chosen, suffix) = choose(candidates, None, coordinates);
-    let km = |c: &Candidate| distance_to(c, coordinates).map(|d| (d * 10.0).round() / 10.0);
+/// [`RowAnswer`] from a name's candidates and the row's coordinates and population.
+fn row_answer_from(candidates: &[Candidate], hints: SourceHints) -> RowAnswer {
+    let (chosen, suffix) = choose(candidates, None, hints);
+    let km = |c: &Candidate| distance_to(c, hints.coordinates).map(|d| (d * 10.0).round() / 10.0);
     match chosen {
         Some(c) if suffix != "+far_from_source_coordinates" => RowAnswer {
             source_distance_km: km(c),
             by_coordinates: suffix == "+coordinates",
+            by_population: suffix == "+population",
             best: Some(view(c.clone())),
             ..RowAnswer::default()
         },
         chosen => {
-            let guess = chosen.or(candidates.first());
+            let population_disagrees = suffix == "+population_disagrees";
+            // The answer by name is the guess when the population says it is not confident.
+            let guess = chosen
+                .or_else(|| {
+                    population_disagrees
+                        .then(|| candidates.iter().find(|c| c.is_confident()))
+                        .flatten()
+                })
+                .or(candidates.first());
+            let best_guess = guess.map(|c| {
+                let mut guess = view(c.clone());
+                if population_disagrees {
+                    // A guess, whatever its score by name.
+                    guess.confident = false;
+                    guess.confidence = guess.confidence.min(MIN_GUESS_SCORE);
+                    guess.explanation.push_str(&format!(
+                        "; not confident: the source gives {} people, this place has {}, and no place of the name has about as many",
+                        thousands(hints.population.unwrap_or_default()),
+                        thousands(c.place.population.unwrap_or_default())
+                    ));
+                }
+                guess
+            });
             RowAnswer {
                 source_distance_km: guess.and_then(km),
                 far_from_source_coordinates: chosen.is_some(),
-                best_guess: guess.map(|c| view(c.clone())),
+                population_disagrees,
+                best_guess,
                 ..RowAnswer::default()
             }
         }

@@ -203,3 +203,46 @@ fn issue_14_resolve_file_a_country_field_that_names_its_neighbour() {
         Some("SE")
     );
 }
+
+/// Issue 14 §1: a `population` column chooses among the places of a name, as an import's
+/// counts do; a count ten times off the answer by name makes it a guess that says why; a
+/// count that is not a number is refused, naming the line, the field and the value.
+#[test]
+fn issue_14_resolve_file_uses_the_rows_population() {
+    let text = "name,country,population\n\
+                Halle,Germany,237865.0\n\
+                Halle,Germany,\n\
+                Olfen,Germany,400\n";
+    let resolver = Resolver::new(None);
+    let rows = resolver
+        .resolve_rows("names.csv", text.as_bytes())
+        .expect("resolves");
+    let saale = rows[0].best.as_ref().expect("the population decides");
+    assert_eq!(saale.name, "Halle (Saale)");
+    assert!(rows[0].by_population);
+    let westfalen = rows[1].best.as_ref().expect("by name");
+    assert_eq!(westfalen.admin1.as_deref(), Some("North Rhine-Westphalia"));
+    assert!(!rows[1].by_population);
+    assert!(!rows[2].resolved && rows[2].population_disagrees);
+
+    let answered = resolver
+        .resolve_file("names.csv", text.as_bytes())
+        .expect("resolves");
+    let summary = &answered[2].summary;
+    assert!(
+        summary.starts_with("not confident: Olfen") && summary.contains("12,133"),
+        "{summary}"
+    );
+
+    let bad = "name,country,population\nHalle,Germany,many\n";
+    let message = resolver
+        .resolve_rows("names.csv", bad.as_bytes())
+        .expect_err("not a count")
+        .to_string();
+    assert!(
+        message.contains("names.csv:2")
+            && message.contains("population")
+            && message.contains("many"),
+        "{message}"
+    );
+}

@@ -9,6 +9,7 @@ mod claims;
 mod coordinates;
 mod file_context;
 mod lines;
+mod population;
 
 use std::collections::HashMap;
 
