@@ -80,9 +80,10 @@ impl Verdict {
         matches!(self, Verdict::Confident | Verdict::Claim)
     }
 
-    /// The one rule: a toss-up first (never confident), then what an import does.
+    /// The one rule: a toss-up first (never confident unless the row's own context chose
+    /// it), then what an import does.
     fn of(candidate: &CandidateView) -> Self {
-        if !candidate.ambiguous_with.is_empty() {
+        if !candidate.ambiguous_with.is_empty() && !candidate.confident {
             Verdict::TossUp
         } else if candidate.confident && candidate.sovereignty_claim.is_some() {
             Verdict::Claim
@@ -350,15 +351,23 @@ impl ResolvedRow {
             (Some(best), _) => (
                 Some(Verdict::of(best)),
                 format!(
-                    "{}, {} ({}){}",
+                    "{}, {}{} ({}){}",
                     best.name,
+                    best.admin1
+                        .as_deref()
+                        .filter(|a| *a != best.name)
+                        .map(|a| format!("{a}, "))
+                        .unwrap_or_default(),
                     best.country,
                     best.geonames
                         .map_or_else(|| "null".to_owned(), |g| g.to_string()),
-                    if row.by_population {
-                        ", chosen by the row's population"
-                    } else {
-                        ""
+                    match (row.by_coordinates, row.by_population) {
+                        (true, _) => format!(
+                            ", chosen by the row's coordinates ({:.0} km away)",
+                            row.source_distance_km.unwrap_or_default()
+                        ),
+                        (false, true) => ", chosen by the row's population".to_owned(),
+                        (false, false) => String::new(),
                     }
                 ),
             ),

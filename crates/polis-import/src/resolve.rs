@@ -962,7 +962,17 @@ fn row_answer_from(candidates: &[Candidate], hints: SourceHints) -> RowAnswer {
             source_distance_km: km(c),
             by_coordinates: suffix == "+coordinates",
             by_population: suffix == "+population",
-            best: Some(view(c.clone())),
+            best: Some(match suffix {
+                "+coordinates" => decided_view(c, "the row's coordinates chose it"),
+                "+population" => decided_view(
+                    c,
+                    &format!(
+                        "the row's population ({}) chose it",
+                        thousands(hints.population.unwrap_or_default())
+                    ),
+                ),
+                _ => view(c.clone()),
+            }),
             ..RowAnswer::default()
         },
         chosen => {
@@ -1131,6 +1141,23 @@ fn metropolitan_view(
             sovereignty_claim: None,
             neighbouring_country: None,
         })
+}
+
+/// The view of a candidate the row's own context chose among the places of its name (a
+/// toss-up's member, or a weaker match the coordinates confirm): taken, as an import takes
+/// it, at the score it has once chosen, and saying why.
+fn decided_view(c: &Candidate, why: &str) -> CandidateView {
+    let if_decided = c.evidence.iter().find_map(|e| match e {
+        polis_gazetteer::Evidence::Ambiguous { if_decided, .. } => Some(*if_decided),
+        _ => None,
+    });
+    let mut chosen = view(c.clone());
+    if let Some(score) = if_decided.filter(|s| *s > c.confidence) {
+        chosen.confidence = (score * 1000.0).round() / 1000.0;
+    }
+    chosen.confident = true;
+    chosen.explanation.push_str(&format!("; {why}"));
+    chosen
 }
 
 fn view(c: Candidate) -> CandidateView {

@@ -46,6 +46,19 @@ fn issue_14_resolve_file_uses_the_rows_coordinates() {
     let rows = Resolver::new(None)
         .resolve_rows("names.csv", text.as_bytes())
         .expect("resolves");
+    // Chosen among a toss-up's places by the row's coordinates: confident, and saying so.
+    let answered = Resolver::new(None)
+        .resolve_file("names.csv", text.as_bytes())
+        .expect("resolves");
+    assert_eq!(answered[0].verdict, Some(polis_app::Verdict::Confident));
+    assert!(
+        answered[0].summary.starts_with(
+            "Springfield, Massachusetts, US (4951788), chosen by the row's coordinates"
+        ),
+        "{}",
+        answered[0].summary
+    );
+    assert_eq!(answered[1].verdict, Some(polis_app::Verdict::TossUp));
     let massachusetts = rows[0].best.as_ref().expect("the coordinates decide");
     assert_eq!(massachusetts.admin1.as_deref(), Some("Massachusetts"));
     assert!(rows[0].by_coordinates);
@@ -228,6 +241,15 @@ fn issue_14_resolve_file_uses_the_rows_population() {
     let answered = resolver
         .resolve_file("names.csv", text.as_bytes())
         .expect("resolves");
+    // A place the row's context chose is confident, whatever its score by name alone.
+    assert_eq!(answered[0].verdict, Some(polis_app::Verdict::Confident));
+    assert!(
+        answered[0]
+            .summary
+            .ends_with("chosen by the row's population"),
+        "{}",
+        answered[0].summary
+    );
     let summary = &answered[2].summary;
     assert!(
         summary.starts_with("not confident: Olfen") && summary.contains("12,133"),
