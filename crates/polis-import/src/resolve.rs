@@ -986,18 +986,12 @@ fn row_answer_from(candidates: &[Candidate], hints: SourceHints) -> RowAnswer {
                 })
                 .or(candidates.first());
             let best_guess = guess.map(|c| {
-                let mut guess = view(c.clone());
                 if population_disagrees {
                     // A guess, whatever its score by name.
-                    guess.confident = false;
-                    guess.confidence = guess.confidence.min(MIN_GUESS_SCORE);
-                    guess.explanation.push_str(&format!(
-                        "; not confident: the source gives {} people, this place has {}, and no place of the name has about as many",
-                        thousands(hints.population.unwrap_or_default()),
-                        thousands(c.place.population.unwrap_or_default())
-                    ));
+                    guess_view(c, &population_disagrees_why(c, hints))
+                } else {
+                    view(c.clone())
                 }
-                guess
             });
             RowAnswer {
                 source_distance_km: guess.and_then(km),
@@ -1111,6 +1105,93 @@ pub fn candidate_views(
         .chain(gazetteer.resolve(name, country).into_iter().map(view))
         .take(limit)
         .collect()
+}
+
+/// [`candidate_views`] with a source's coordinates and population applied as an import
+/// applies them ([`choose`]): the place they choose comes first, confident, saying what
+/// chose it; the answer by name lying more than [`SAME_PLACE_KM`] from the coordinates, or
+/// with a population [`POPULATION_CONTRADICTS`] times off, is a guess, saying why. Without
+/// hints, the same as [`candidate_views`].
+pub fn candidate_views_in_context(
+    gazetteer: &Gazetteer,
+    name: &str,
+    country: Option<&str>,
+    hints: SourceHints,
+    limit: usize,
+) -> Vec<CandidateView> {
+    if hints == SourceHints::default() {
+        return candidate_views(gazetteer, name, country, limit);
+    }
+    if let Some(metropolitan) = metropolitan_view(gazetteer, name, country, hints.coordinates) {
+        return std::iter::once(metropolitan)
+            .chain(gazetteer.resolve(name, country).into_iter().map(view))
+            .take(limit)
+            .collect();
+    }
+    let candidates = gazetteer.resolve(name, country);
+    let (chosen, suffix) = choose(&candidates, None, hints);
+    let answer_by_name = candidates.iter().position(Candidate::is_confident);
+    let chosen_at = chosen.and_then(|c| candidates.iter().position(|o| std::ptr::eq(o, c)));
+    let km = |c: &Candidate| distance_to(c, hints.coordinates);
+    let mut views: Vec<(usize, CandidateView)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let picked = Some(i) == chosen_at;
+            let shown = match suffix {
+                "+coordinates" if picked => decided_view(
+                    c,
+                    &format!(
+                        "the source's coordinates chose it ({:.0} km away)",
+                        km(c).unwrap_or_default()
+                    ),
+                ),
+                "+population" if picked => decided_view(
+                    c,
+                    &format!(
+                        "the source's population ({}) chose it",
+                        thousands(hints.population.unwrap_or_default())
+                    ),
+                ),
+                "+far_from_source_coordinates" if picked => guess_view(
+                    c,
+                    &format!(
+                        "it lies {:.0} km from the source's coordinates, and no place of the name lies within {SAME_PLACE_KM:.0} km",
+                        km(c).unwrap_or_default()
+                    ),
+                ),
+                "+population_disagrees" if Some(i) == answer_by_name => {
+                    guess_view(c, &population_disagrees_why(c, hints))
+                }
+                _ => view(c.clone()),
+            };
+            (i, shown)
+        })
+        .collect();
+    // What the context chose comes first; the rest keep the gazetteer's order.
+    views.sort_by_key(|(i, _)| (Some(*i) != chosen_at, *i));
+    views.into_iter().map(|(_, v)| v).take(limit).collect()
+}
+
+/// Why a source's population makes the answer by name a guess, in words.
+fn population_disagrees_why(c: &Candidate, hints: SourceHints) -> String {
+    format!(
+        "the source gives {} people, this place has {}, and no place of the name has about as many",
+        thousands(hints.population.unwrap_or_default()),
+        thousands(c.place.population.unwrap_or_default())
+    )
+}
+
+/// The view of the answer by name when the source's own context says it is not confident:
+/// a guess, at most just under the threshold, saying why.
+fn guess_view(c: &Candidate, why: &str) -> CandidateView {
+    let mut guess = view(c.clone());
+    guess.confident = false;
+    guess.confidence = guess.confidence.min(MIN_GUESS_SCORE);
+    guess
+        .explanation
+        .push_str(&format!("; not confident: {why}"));
+    guess
 }
 
 /// The metropolitan government an import makes of `name`, as a candidate, where its

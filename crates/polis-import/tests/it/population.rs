@@ -142,3 +142,49 @@ fn issue_14_a_rows_population_in_resolve_file_answers() {
     assert!(!guess.confident && guess.confidence < 0.5, "{guess:?}");
     assert!(guess.explanation.contains("400"), "{}", guess.explanation);
 }
+
+/// What `polis resolve NAME` shows with a source's coordinates or population: the place they
+/// choose first and confident, an answer they contradict a guess, each saying why.
+#[test]
+fn issue_14_a_names_candidates_in_the_sources_context() {
+    use polis_import::resolve::{candidate_views, candidate_views_in_context};
+    let views = |name: &str, country: &str, hints: SourceHints| {
+        candidate_views_in_context(gazetteer(), name, Some(country), hints, 5)
+    };
+    let at = |lat, lon| SourceHints {
+        coordinates: Some((lat, lon)),
+        population: None,
+    };
+    let people = |n| SourceHints {
+        coordinates: None,
+        population: Some(n),
+    };
+    let springfield = views("Springfield", "United States", at(42.10, -72.59));
+    assert_eq!(springfield[0].admin1.as_deref(), Some("Massachusetts"));
+    assert!(springfield[0].confident, "{:?}", springfield[0]);
+    assert!(springfield[0].explanation.contains("coordinates chose it"));
+    assert!(springfield[1..].iter().all(|v| !v.confident));
+
+    let halle = views("Halle", "Germany", people(237_000));
+    assert_eq!(halle[0].geonames, Some(HALLE_SAALE));
+    assert!(halle[0].explanation.contains("population (237,000) chose it"));
+
+    let olfen = views("Olfen", "Germany", people(400));
+    assert_eq!(olfen[0].geonames, Some(OLFEN));
+    assert!(!olfen[0].confident && olfen[0].explanation.contains("not confident"));
+
+    let prague = views("Praha", "Czech Republic", at(48.85, 2.35));
+    assert!(!prague[0].confident, "{:?}", prague[0]);
+    assert!(prague[0].explanation.contains("km from the source's coordinates"));
+
+    // No context: the same as without it.
+    let plain: Vec<_> = candidate_views(gazetteer(), "Halle", Some("Germany"), 5)
+        .into_iter()
+        .map(|v| v.geonames)
+        .collect();
+    let empty: Vec<_> = views("Halle", "Germany", SourceHints::default())
+        .into_iter()
+        .map(|v| v.geonames)
+        .collect();
+    assert_eq!(plain, empty);
+}
