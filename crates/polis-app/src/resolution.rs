@@ -181,11 +181,14 @@ fn note(c: &CandidateView, verdict: Verdict) -> String {
     }
 }
 
-/// A name and a country field, checked: what every edge asks the resolver.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A name and a country field, checked: what every edge asks the resolver; with, where
+/// the asker has them, the coordinates and the population a source gives, which choose
+/// among the places of the name as an import's rows do.
+#[derive(Debug, Clone, PartialEq)]
 pub struct NameQuery {
     name: String,
     country: Option<String>,
+    hints: polis_import::resolve::SourceHints,
 }
 
 /// Why a [`NameQuery`] was refused: the field (`name` or `country`) and what is accepted.
@@ -231,11 +234,63 @@ impl NameQuery {
         Ok(Self {
             name: name.to_owned(),
             country: country.map(str::to_owned),
+            hints: polis_import::resolve::SourceHints::default(),
         })
+    }
+
+    /// The query with a source's coordinates (`lat` and `lon` together, in WGS 84 degrees)
+    /// and population (zero: none), as a row of an import would give them.
+    pub fn with_context(
+        mut self,
+        lat: Option<f64>,
+        lon: Option<f64>,
+        population: Option<u64>,
+    ) -> Result<Self, NameQueryError> {
+        let degrees = |field: &'static str, what: &str, value: Option<f64>, range: f64| match value
+        {
+            Some(v) if !v.is_finite() || v.abs() > range => Err(NameQueryError {
+                field,
+                message: format!("{v} is not a {what}; give degrees from -{range} to {range}"),
+            }),
+            _ => Ok(value),
+        };
+        let lat = degrees("lat", "latitude", lat, 90.0)?;
+        let lon = degrees("lon", "longitude", lon, 180.0)?;
+        let coordinates = match (lat, lon) {
+            (Some(lat), Some(lon)) => Some((lat, lon)),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(NameQueryError {
+                    field: "lon",
+                    message: "give `lon` with `lat`: a point needs both".to_owned(),
+                });
+            }
+            (None, Some(_)) => {
+                return Err(NameQueryError {
+                    field: "lat",
+                    message: "give `lat` with `lon`: a point needs both".to_owned(),
+                });
+            }
+        };
+        self.hints = polis_import::resolve::SourceHints {
+            coordinates,
+            population: population.filter(|p| *p > 0),
+        };
+        Ok(self)
     }
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The source's coordinates, where given.
+    pub fn coordinates(&self) -> Option<(f64, f64)> {
+        self.hints.coordinates
+    }
+
+    /// The source's population, where given.
+    pub fn population(&self) -> Option<u64> {
+        self.hints.population
     }
 
     pub fn country(&self) -> Option<&str> {
@@ -250,6 +305,15 @@ impl NameQuery {
 pub struct Resolution {
     pub name: String,
     pub country: Option<String>,
+    /// The source's latitude the question gave, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    /// The source's longitude the question gave, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lon: Option<f64>,
+    /// The source's population the question gave, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub population: Option<u64>,
     pub candidates: Vec<ResolvedCandidate>,
     /// The best candidate's verdict; absent when nothing matches.
     pub verdict: Option<Verdict>,
@@ -266,6 +330,9 @@ impl Resolution {
         Self {
             name: query.name.clone(),
             country: query.country.clone(),
+            lat: query.hints.coordinates.map(|c| c.0),
+            lon: query.hints.coordinates.map(|c| c.1),
+            population: query.hints.population,
             candidates,
             verdict,
             summary,
@@ -442,11 +509,13 @@ impl Resolver {
     /// The candidates for a name, best first (at most `limit`, from 1 to
     /// [`MAX_CANDIDATES`]), each with its verdict and note.
     pub fn resolution(&self, query: &NameQuery, limit: usize) -> Result<Resolution, AppError> {
-        let views = self.candidates(
+        let views = polis_import::resolve::candidate_views_in_context(
+            self.gazetteer()?,
             query.name(),
             query.country(),
+            query.hints,
             limit.clamp(1, MAX_CANDIDATES),
-        )?;
+        );
         Ok(Resolution::new(query, views))
     }
 

@@ -200,7 +200,7 @@ pub enum Command {
     Fetch(FetchCommand),
     /// Resolve names to places with the embedded gazetteer, or record what a name means.
     #[command(
-        after_help = "Examples:\n  polis resolve Praha\n  polis resolve \"Zhejiang Province\" --country China --json\n  polis resolve --file names.csv\n  polis resolve \"Wiener Neustadt\" --country Austria --confirm-geonames 2761524\n  polis resolve \"Hradec\" --country CZ --confirm-place cz-hradec-kralove"
+        after_help = "Examples:\n  polis resolve Praha\n  polis resolve \"Zhejiang Province\" --country China --json\n  polis resolve Springfield --country \"United States\" --lat 42.10 --lon -72.59\n  polis resolve Halle --country Germany --population 237000\n  polis resolve --file names.csv\n  polis resolve \"Wiener Neustadt\" --country Austria --confirm-geonames 2761524\n  polis resolve \"Hradec\" --country CZ --confirm-place cz-hradec-kralove"
     )]
     Resolve(ResolveArgs),
     /// The names imports could not resolve, waiting for a decision.
@@ -488,6 +488,27 @@ pub struct ResolveArgs {
         conflicts_with = "confirm_place"
     )]
     pub confirm_geonames: Option<u32>,
+    /// The source's latitude (with --lon): the coordinates choose among the places of the
+    /// name, as an import's do.
+    #[arg(
+        long,
+        requires = "lon",
+        conflicts_with = "file",
+        allow_negative_numbers = true
+    )]
+    pub lat: Option<f64>,
+    /// The source's longitude (with --lat).
+    #[arg(
+        long,
+        requires = "lat",
+        conflicts_with = "file",
+        allow_negative_numbers = true
+    )]
+    pub lon: Option<f64>,
+    /// The source's population: where no coordinates are given, it chooses among the places
+    /// of the name, and a count ten times off the answer by name makes it a guess.
+    #[arg(long, conflicts_with = "file")]
+    pub population: Option<u64>,
     /// At most this many candidates.
     #[arg(long, default_value_t = options::DEFAULT_CANDIDATES)]
     pub limit: usize,

@@ -210,6 +210,7 @@ pub async fn resolve(
         return Ok(());
     }
     let query = polis_app::NameQuery::new(name, args.country.as_deref())
+        .and_then(|q| q.with_context(args.lat, args.lon, args.population))
         .map_err(polis_app::AppError::from)
         .cli()?;
     let resolution = match app {

@@ -2,5 +2,6 @@
 //! file: roles, tokens, proposals and their review, and the audit log's hash chain.
 
 mod resolution;
+mod resolution_context;
 mod resolve_file;
 mod team;
