@@ -1163,6 +1163,15 @@ pub fn candidate_views_in_context(
                 "+population_disagrees" if Some(i) == answer_by_name => {
                     guess_view(c, &population_disagrees_why(c, hints))
                 }
+                // An answer by name that the context passed over is no answer here.
+                "+coordinates" | "+population" if c.is_confident() => guess_view(
+                    c,
+                    if suffix == "+coordinates" {
+                        "the source's coordinates chose another place of the name"
+                    } else {
+                        "the source's population chose another place of the name"
+                    },
+                ),
                 _ => view(c.clone()),
             };
             (i, shown)

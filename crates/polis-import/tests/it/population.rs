@@ -167,7 +167,11 @@ fn issue_14_a_names_candidates_in_the_sources_context() {
 
     let halle = views("Halle", "Germany", people(237_000));
     assert_eq!(halle[0].geonames, Some(HALLE_SAALE));
-    assert!(halle[0].explanation.contains("population (237,000) chose it"));
+    assert!(
+        halle[0]
+            .explanation
+            .contains("population (237,000) chose it")
+    );
 
     let olfen = views("Olfen", "Germany", people(400));
     assert_eq!(olfen[0].geonames, Some(OLFEN));
@@ -175,7 +179,11 @@ fn issue_14_a_names_candidates_in_the_sources_context() {
 
     let prague = views("Praha", "Czech Republic", at(48.85, 2.35));
     assert!(!prague[0].confident, "{:?}", prague[0]);
-    assert!(prague[0].explanation.contains("km from the source's coordinates"));
+    assert!(
+        prague[0]
+            .explanation
+            .contains("km from the source's coordinates")
+    );
 
     // No context: the same as without it.
     let plain: Vec<_> = candidate_views(gazetteer(), "Halle", Some("Germany"), 5)
