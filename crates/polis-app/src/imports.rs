@@ -368,37 +368,19 @@ impl App {
         let who = principal.user.as_str();
         let (name, country) = (query.name(), query.country());
         let gazetteer = self.resolver().gazetteer()?;
-        let (decision, means) = match decision {
-            DecisionRequest::Place(place) => {
-                let snapshot = self.snapshot().await?;
-                let Some(found) = snapshot.place_by_id(&place) else {
-                    return Err(AppError::Invalid(format!(
-                        "`place`: no place has the id '{place}': give the id of a place of the registry (see `polis search` or /search)"
-                    )));
-                };
-                let means = match &found.country {
-                    Some(country) => format!("{}, {country} ({})", found.name, found.id),
-                    None => format!("{} ({})", found.name, found.id),
-                };
-                (NameDecision::Place(place), means)
-            }
-            DecisionRequest::Geonames(id) => {
-                let Some(found) = gazetteer.place_by_geonameid(id) else {
-                    return Err(AppError::Invalid(format!(
-                        "`geonames`: the gazetteer has no GeoNames id {id}: pick one of the candidates of '{name}' (`polis resolve`, /resolve)"
-                    )));
-                };
-                let means = [
-                    Some(found.name.as_str()),
-                    found.admin1_name.as_deref().filter(|a| *a != found.name),
-                    Some(found.country.as_str()),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ");
-                (NameDecision::Geonames(id), means)
-            }
+        let (decision, field) = match decision {
+            DecisionRequest::Place(place) => (NameDecision::Place(place), "place"),
+            DecisionRequest::Geonames(id) => (NameDecision::Geonames(id), "geonames"),
+        };
+        let Some((means, _)) = self.described(&decision).await? else {
+            return Err(AppError::Invalid(match &decision {
+                NameDecision::Place(place) => format!(
+                    "`{field}`: no place has the id '{place}': give the id of a place of the registry (see `polis search` or /search)"
+                ),
+                NameDecision::Geonames(id) => format!(
+                    "`{field}`: the gazetteer has no GeoNames id {id}: pick one of the candidates of '{name}' (`polis resolve`, /resolve)"
+                ),
+            }));
         };
         // Checked before anything is written: a decision whose merge would fail is refused.
         let provisional = self.provisional_merge(name, country, &decision).await?;
@@ -440,19 +422,16 @@ impl App {
             Some((old, survivor)) => Some(self.merge_provisional(name, old, survivor, who).await?),
             None => None,
         };
-        let (geonames, place) = match &decision {
-            NameDecision::Place(id) => (None, Some(id.clone())),
-            NameDecision::Geonames(g) => {
-                let place = match &merged {
-                    Some(merged) => Some(merged.into.clone()),
-                    None => self
-                        .snapshot()
-                        .await?
-                        .places_by_geonames(&[u64::from(*g)])
-                        .remove(&u64::from(*g)),
-                };
-                (Some(*g), place)
-            }
+        let place = match &merged {
+            Some(merged) => Some(merged.into.clone()),
+            None => self
+                .described(&decision)
+                .await?
+                .and_then(|(_, place)| place),
+        };
+        let geonames = match &decision {
+            NameDecision::Geonames(g) => Some(*g),
+            NameDecision::Place(_) => None,
         };
         Ok(Decided {
             name: name.to_owned(),
@@ -462,6 +441,77 @@ impl App {
             means,
             keys,
             merged,
+        })
+    }
+
+    /// What `query` (a name with its country field, exactly as given) is remembered to mean,
+    /// if a decision was recorded for it: as [`App::decide`] answered, with the one key it
+    /// is found under and no merge. The pages confirm a decision with it, so that what they
+    /// say is what is stored.
+    pub async fn remembered(&self, query: &NameQuery) -> Result<Option<Decided>, AppError> {
+        let key = polis_import::resolve::decision_key(query.name(), query.country());
+        let Some((_, decision)) = self
+            .store()
+            .decisions()
+            .await?
+            .into_iter()
+            .find(|(k, _)| *k == key)
+        else {
+            return Ok(None);
+        };
+        let Some((means, place)) = self.described(&decision).await? else {
+            return Ok(None);
+        };
+        Ok(Some(Decided {
+            name: query.name().to_owned(),
+            country: query.country().map(str::to_owned),
+            geonames: match decision {
+                NameDecision::Geonames(g) => Some(g),
+                NameDecision::Place(_) => None,
+            },
+            place,
+            means,
+            keys: vec![key],
+            merged: None,
+        }))
+    }
+
+    /// The place a decision names, in words ("Springfield, Massachusetts, US"), and the id
+    /// of the registry's place of it, if the registry has one; None when no place has the
+    /// decision's id.
+    async fn described(
+        &self,
+        decision: &NameDecision,
+    ) -> Result<Option<(String, Option<String>)>, AppError> {
+        let snapshot = self.snapshot().await?;
+        Ok(match decision {
+            NameDecision::Place(id) => snapshot.place_by_id(id).map(|found| {
+                let means = match &found.country {
+                    Some(country) => format!("{}, {country} ({})", found.name, found.id),
+                    None => format!("{} ({})", found.name, found.id),
+                };
+                (means, Some(found.id.clone()))
+            }),
+            NameDecision::Geonames(id) => {
+                self.resolver()
+                    .gazetteer()?
+                    .place_by_geonameid(*id)
+                    .map(|found| {
+                        let means = [
+                            Some(found.name.as_str()),
+                            found.admin1_name.as_deref().filter(|a| *a != found.name),
+                            Some(found.country.as_str()),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                        let place = snapshot
+                            .places_by_geonames(&[u64::from(*id)])
+                            .remove(&u64::from(*id));
+                        (means, place)
+                    })
+            }
         })
     }
 

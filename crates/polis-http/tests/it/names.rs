@@ -387,3 +387,148 @@ async fn the_document_describes_post_decisions() {
     let name = &document["components"]["schemas"]["DecideBody"]["properties"]["name"];
     assert_eq!(name["pattern"], polis_app::NOT_BLANK_PATTERN, "{name:#}");
 }
+
+/// The fields of Springfield's "This is the place" form.
+fn fields<'a>(csrf: &'a str, geonames: &'a str, back: &'a str) -> [(&'static str, &'a str); 5] {
+    [
+        ("csrf", csrf),
+        ("name", "Springfield"),
+        ("country", "United States"),
+        ("geonames", geonames),
+        ("back", back),
+    ]
+}
+
+/// Issue 14: a reviewer records a decision from the pages. Nobody signed in, and a viewer,
+/// see no "This is the place" button but the command and who may record it; a form posted
+/// without the session's anti-forgery token, or with another, is refused and writes nothing;
+/// a viewer's post is refused on the page; an id that names no place is shown on the page;
+/// a reviewer's post comes back (303) to the page, which confirms what is remembered, and
+/// the name leaves the queue. A link cannot make a page claim a decision that was not made.
+#[tokio::test]
+async fn issue_14_a_reviewer_records_a_decision_from_the_pages() {
+    use crate::editing::{Browser, add_user};
+    use polis_store::Role;
+    let server = Server::start().await;
+    queue(&server, &[springfield_queued()]).await;
+    add_user(&server, "rita", Role::Reviewer).await;
+    add_user(&server, "vic", Role::Viewer).await;
+    let version = || async { server.state.app().store().version().await.unwrap() };
+    let springfield = "/resolve?name=Springfield&country=United+States";
+
+    let anonymous = Browser::new(&server);
+    let page = anonymous.get(springfield).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("decide-form"), "{}", page.body);
+    for needle in [
+        "polis resolve &quot;Springfield&quot; --country &quot;United States&quot; --confirm-geonames ID",
+        "Sign in as a reviewer",
+    ] {
+        assert!(page.body.contains(needle), "lacks {needle}:\n{}", page.body);
+    }
+    let spoofed = anonymous
+        .get("/resolve?name=Springfield&country=United+States&decided=1")
+        .await;
+    assert!(!spoofed.body.contains("Remembered"), "{}", spoofed.body);
+
+    let mut viewer = Browser::new(&server);
+    viewer.sign_in("vic", "correct horse battery").await;
+    let queue_page = viewer.get("/unresolved").await;
+    assert!(
+        !queue_page.body.contains("decide-form"),
+        "{}",
+        queue_page.body
+    );
+    assert!(
+        queue_page
+            .body
+            .contains("needs the reviewer role; you are signed in as viewer"),
+        "{}",
+        queue_page.body
+    );
+
+    let mut reviewer = Browser::new(&server);
+    reviewer.sign_in("rita", "correct horse battery").await;
+    let page = reviewer.get(springfield).await;
+    for needle in [
+        "class=\"decide-form\"",
+        "name=\"geonames\" value=\"4951788\"",
+        "This is the place",
+    ] {
+        assert!(page.body.contains(needle), "lacks {needle}:\n{}", page.body);
+    }
+    let csrf = crate::editing::csrf_field(&page.body);
+    let before = version().await;
+    for forged in ["", "xyz"] {
+        let refused = reviewer
+            .post("/resolve/decide", "", &fields(forged, "4951788", "resolve"))
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+        assert!(refused.body.contains("anti-forgery"), "{}", refused.body);
+    }
+    let viewers_csrf = polis_app::sessions::session_csrf_token(viewer.session.as_deref().unwrap());
+    let refused = viewer
+        .post(
+            "/resolve/decide",
+            "",
+            &fields(&viewers_csrf, "4951788", "unresolved"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("recording what a name means needs the role reviewer"),
+        "{}",
+        refused.body
+    );
+    let unknown = reviewer
+        .post(
+            "/resolve/decide",
+            "",
+            &fields(&csrf, "999999999", "unresolved"),
+        )
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
+    assert!(
+        unknown
+            .body
+            .contains("Not recorded: `geonames`: the gazetteer has no GeoNames id 999999999"),
+        "{}",
+        unknown.body
+    );
+    assert!(
+        unknown.body.contains("id=\"unresolved\""),
+        "the queue is shown"
+    );
+    assert_eq!(version().await, before, "nothing was written");
+
+    let decided = reviewer
+        .post("/resolve/decide", "", &fields(&csrf, "4951788", "resolve"))
+        .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    let location = decided.headers["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        location,
+        "/resolve?name=Springfield&country=United%20States&decided=1"
+    );
+    let confirmed = reviewer.get(&location).await;
+    assert!(
+        confirmed.body.contains(
+            "Remembered: “Springfield” (United States) means Springfield, Massachusetts, US; later imports use it."
+        ),
+        "{}",
+        confirmed.body
+    );
+    let queue_page = reviewer.get("/unresolved").await;
+    assert!(
+        queue_page.body.contains("No name is waiting"),
+        "{}",
+        queue_page.body
+    );
+}
