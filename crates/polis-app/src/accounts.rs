@@ -72,6 +72,10 @@ pub enum Permission {
     Propose,
     /// Approving or rejecting a proposal.
     Review,
+    /// Recording what a name means: applied at once, not proposed (every later import uses
+    /// it, and the provisional place kept for the name may be merged into the place decided
+    /// on), so it needs the role that may approve a change.
+    Decide,
     /// Adding users, listing them, setting their roles and others' passwords.
     ManageUsers,
     /// Making or revoking another user's token.
@@ -86,7 +90,7 @@ impl Permission {
         match self {
             Permission::ReadProposals | Permission::OwnTokens => Role::Viewer,
             Permission::Propose => Role::Editor,
-            Permission::Review => Role::Reviewer,
+            Permission::Review | Permission::Decide => Role::Reviewer,
             Permission::ManageUsers | Permission::OthersTokens | Permission::Audit => Role::Admin,
         }
     }
@@ -98,6 +102,7 @@ impl Permission {
             Permission::OwnTokens => "making or revoking one's own token",
             Permission::Propose => "proposing a change",
             Permission::Review => "reviewing a proposal",
+            Permission::Decide => "recording what a name means",
             Permission::ManageUsers => "managing users and their roles",
             Permission::OthersTokens => "making or revoking another user's token",
             Permission::Audit => "reading the audit log",

@@ -11,7 +11,7 @@ use polis_import::{Decision, Format, ImportInput, ImportReport};
 use polis_store::{ApplyReport, ChangeContext, ImportWrite, NameDecision, QueuedName};
 use serde::Serialize;
 
-use crate::{App, AppError};
+use crate::{App, AppError, NameQuery, Permission, Principal};
 
 /// The largest file an importer reads (the biggest real source is a few MB).
 pub const MAX_IMPORT_BYTES: usize = 512 * 1024 * 1024;
@@ -388,51 +388,44 @@ impl App {
     /// takes it off the unresolved queue. The provisional place an import kept for the name
     /// (the same spelling in the same country) is merged into the place decided on, which
     /// keeps the provisional place's spellings and its sources' coordinates; its id lives on
-    /// as a redirect.
+    /// as a redirect. Applied at once and audited, so it needs [`Permission::Decide`]
+    /// (reviewers and above; the command line's local admin has it).
     pub async fn decide(
         &self,
-        name: &str,
-        country: Option<&str>,
+        principal: &Principal,
+        query: &NameQuery,
         decision: DecisionRequest,
-        who: &str,
     ) -> Result<Decided, AppError> {
-        let decision = match decision {
-            DecisionRequest::Place(place) => {
-                let snapshot = self.snapshot().await?;
-                if snapshot.place_by_id(&place).is_none() {
-                    return Err(AppError::BadInput(format!(
-                        "no place has the id '{place}': give a registry place id (see `polis search`)"
-                    )));
-                }
-                NameDecision::Place(place)
-            }
-            DecisionRequest::Geonames(id) => {
-                if self
-                    .resolver()
-                    .gazetteer()?
-                    .place_by_geonameid(id)
-                    .is_none()
-                {
-                    return Err(AppError::BadInput(format!(
-                        "the gazetteer has no GeoNames id {id}: pick one from `polis resolve '{name}'`"
-                    )));
-                }
-                NameDecision::Geonames(id)
-            }
+        principal.check(Permission::Decide)?;
+        let who = principal.user.as_str();
+        let (name, country) = (query.name(), query.country());
+        let gazetteer = self.resolver().gazetteer()?;
+        let (decision, field) = match decision {
+            DecisionRequest::Place(place) => (NameDecision::Place(place), "place"),
+            DecisionRequest::Geonames(id) => (NameDecision::Geonames(id), "geonames"),
+        };
+        let Some((means, _)) = self.described(&decision).await? else {
+            return Err(AppError::Invalid(match &decision {
+                NameDecision::Place(place) => format!(
+                    "`{field}`: no place has the id '{place}': give the id of a place of the registry (see `polis search` or /search)"
+                ),
+                NameDecision::Geonames(id) => format!(
+                    "`{field}`: the gazetteer has no GeoNames id {id}: pick one of the candidates of '{name}' (`polis resolve`, /resolve)"
+                ),
+            }));
         };
         // Checked before anything is written: a decision whose merge would fail is refused.
         let provisional = self.provisional_merge(name, country, &decision).await?;
         // The decision is remembered under the name and country as given, under the
         // country's code (so `--country TR` and a source's "Turkey" meet), and under the key
         // of every queued spelling of the name in that country, which leaves the queue.
-        let gazetteer = self.resolver().gazetteer()?;
         let code = |field: Option<&str>| {
             field
                 .and_then(|f| gazetteer.resolve_country(f))
                 .map(|found| found.iso2)
         };
         let wanted_code = code(country);
-        let folded = polis_core::text::fold(name.trim());
+        let folded = polis_core::text::fold(name);
         let mut keys = vec![polis_import::resolve::decision_key(name, country)];
         if let Some(iso2) = &wanted_code {
             keys.push(polis_import::resolve::decision_key(name, Some(iso2)));
@@ -452,10 +445,7 @@ impl App {
                 .record_decision(
                     key,
                     &decision,
-                    &ChangeContext {
-                        who: who.to_owned(),
-                        context: format!("resolve '{name}'"),
-                    },
+                    &principal.change(format!("resolve '{name}'")),
                 )
                 .await?;
         }
@@ -464,7 +454,97 @@ impl App {
             Some((old, survivor)) => Some(self.merge_provisional(name, old, survivor, who).await?),
             None => None,
         };
-        Ok(Decided { decision, merged })
+        let place = match &merged {
+            Some(merged) => Some(merged.into.clone()),
+            None => self
+                .described(&decision)
+                .await?
+                .and_then(|(_, place)| place),
+        };
+        let geonames = match &decision {
+            NameDecision::Geonames(g) => Some(*g),
+            NameDecision::Place(_) => None,
+        };
+        Ok(Decided {
+            name: name.to_owned(),
+            country: country.map(str::to_owned),
+            geonames,
+            place,
+            means,
+            keys,
+            merged,
+        })
+    }
+
+    /// What `query` (a name with its country field, exactly as given) is remembered to mean,
+    /// if a decision was recorded for it: as [`App::decide`] answered, with the one key it
+    /// is found under and no merge. The pages confirm a decision with it, so that what they
+    /// say is what is stored.
+    pub async fn remembered(&self, query: &NameQuery) -> Result<Option<Decided>, AppError> {
+        let key = polis_import::resolve::decision_key(query.name(), query.country());
+        let Some((_, decision)) = self
+            .store()
+            .decisions()
+            .await?
+            .into_iter()
+            .find(|(k, _)| *k == key)
+        else {
+            return Ok(None);
+        };
+        let Some((means, place)) = self.described(&decision).await? else {
+            return Ok(None);
+        };
+        Ok(Some(Decided {
+            name: query.name().to_owned(),
+            country: query.country().map(str::to_owned),
+            geonames: match decision {
+                NameDecision::Geonames(g) => Some(g),
+                NameDecision::Place(_) => None,
+            },
+            place,
+            means,
+            keys: vec![key],
+            merged: None,
+        }))
+    }
+
+    /// The place a decision names, in words ("Springfield, Massachusetts, US"), and the id
+    /// of the registry's place of it, if the registry has one; None when no place has the
+    /// decision's id.
+    async fn described(
+        &self,
+        decision: &NameDecision,
+    ) -> Result<Option<(String, Option<String>)>, AppError> {
+        let snapshot = self.snapshot().await?;
+        Ok(match decision {
+            NameDecision::Place(id) => snapshot.place_by_id(id).map(|found| {
+                let means = match &found.country {
+                    Some(country) => format!("{}, {country} ({})", found.name, found.id),
+                    None => format!("{} ({})", found.name, found.id),
+                };
+                (means, Some(found.id.clone()))
+            }),
+            NameDecision::Geonames(id) => {
+                self.resolver()
+                    .gazetteer()?
+                    .place_by_geonameid(*id)
+                    .map(|found| {
+                        let means = [
+                            Some(found.name.as_str()),
+                            found.admin1_name.as_deref().filter(|a| *a != found.name),
+                            Some(found.country.as_str()),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                        let place = snapshot
+                            .places_by_geonames(&[u64::from(*id)])
+                            .remove(&u64::from(*id));
+                        (means, place)
+                    })
+            }
+        })
     }
 
     /// The provisional place an import made for `name` in `country`, if any, and the place
@@ -595,26 +675,61 @@ impl App {
         Ok(ProvisionalMerge {
             provisional: old,
             into,
-            report,
+            moved: report
+                .moved
+                .iter()
+                .map(|(kind, n)| ((*kind).to_owned(), *n))
+                .collect(),
+            combined_ties: report.combined_ties,
         })
     }
 }
 
-/// What a decision about a name did.
-#[derive(Debug, Serialize)]
+/// What a decision about a name did: what is remembered now, in words and by id, and the
+/// merge of the provisional place, if an import had made one. The answer of `polis resolve
+/// --confirm-*`, `POST /api/v1/decisions` and the pages' "This is the place".
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decided {
-    pub decision: NameDecision,
-    /// The provisional place merged into the place decided on, if an import had made one.
+    /// The name, as given (trimmed).
+    #[cfg_attr(feature = "openapi", schema(example = "Springfield"))]
+    pub name: String,
+    /// The country field, as given; null: whatever country a source gives.
+    #[cfg_attr(feature = "openapi", schema(example = "United States"))]
+    pub country: Option<String>,
+    /// The GeoNames id decided on; null when the decision names a registry place.
+    #[cfg_attr(feature = "openapi", schema(example = 4951788))]
+    pub geonames: Option<u32>,
+    /// The registry's place the name means, by id: the one decided on, or the one with the
+    /// GeoNames id decided on (null when the registry has none yet: the next import that
+    /// names it creates it from the gazetteer).
+    pub place: Option<String>,
+    /// The place decided on, in words: "Springfield, Massachusetts, US".
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "Springfield, Massachusetts, US")
+    )]
+    pub means: String,
+    /// The keys the decision is remembered under (the name with the country as given, with
+    /// its ISO code, and every queued spelling of it), as imports look them up.
+    pub keys: Vec<String>,
+    /// The provisional place merged into the place decided on; null when there was none.
     pub merged: Option<ProvisionalMerge>,
 }
 
 /// A provisional place merged into the place a person decided its name means.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProvisionalMerge {
     /// The provisional place's id, now a redirect.
     pub provisional: String,
+    /// The place it was merged into.
     pub into: String,
-    pub report: polis_store::MergeReport,
+    /// How many records of each kind had a reference moved (`{"tie": 3}`).
+    pub moved: std::collections::BTreeMap<String, u64>,
+    /// Ties that became one with another tie of the same two places and kind, each as
+    /// `removed-tie-id -> surviving-tie-id`.
+    pub combined_ties: Vec<String>,
 }
 
 /// What a person decided a name means.
@@ -624,6 +739,24 @@ pub enum DecisionRequest {
     Place(String),
     /// A place of the gazetteer, by GeoNames id.
     Geonames(u32),
+}
+
+impl DecisionRequest {
+    /// The decision a request names by its two fields, `geonames` and `place`: exactly one
+    /// of them (a blank `place` counts as absent), or a refusal that names the fields.
+    pub fn one_of(geonames: Option<u32>, place: Option<&str>) -> Result<Self, AppError> {
+        let place = place.map(str::trim).filter(|p| !p.is_empty());
+        match (geonames, place) {
+            (Some(id), None) => Ok(DecisionRequest::Geonames(id)),
+            (None, Some(place)) => Ok(DecisionRequest::Place(place.to_owned())),
+            (Some(_), Some(_)) => Err(AppError::Invalid(
+                "`geonames`, `place`: give one of them, not both: the GeoNames id of a place of the gazetteer, or the id of a place of the registry".to_owned(),
+            )),
+            (None, None) => Err(AppError::Invalid(
+                "`geonames`, `place`: give one of them: the GeoNames id of a place of the gazetteer (a candidate of the name), or the id of a place of the registry".to_owned(),
+            )),
+        }
+    }
 }
 
 /// One row of a file of names, with its best confident candidate.

@@ -47,8 +47,8 @@ pub use exports::{
     DashboardTable, ExportRequest, ExportScope, ListExport, ListFormat, search_hits_csv,
 };
 pub use imports::{
-    CandidateRow, DecisionRequest, ImportOutcome, ImportRequest, MAX_IMPORT_BYTES, Progress,
-    Resolver,
+    CandidateRow, Decided, DecisionRequest, ImportOutcome, ImportRequest, MAX_IMPORT_BYTES,
+    Progress, ProvisionalMerge, Resolver,
 };
 pub use options::{
     CountryBasis, CountryCode, DateWindow, ExportFormat, MetricSort, NOT_BLANK_PATTERN, Through,

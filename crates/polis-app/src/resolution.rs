@@ -326,7 +326,7 @@ impl Resolution {
         let candidates: Vec<ResolvedCandidate> =
             views.into_iter().map(ResolvedCandidate::new).collect();
         let verdict = candidates.first().map(|c| c.verdict);
-        let summary = summary(query.name(), candidates.first());
+        let summary = summary(query.name(), &candidates);
         Self {
             name: query.name.clone(),
             country: query.country.clone(),
@@ -356,17 +356,35 @@ impl Resolution {
     }
 }
 
+/// The most rivals the gazetteer names for a toss-up (its likeliest five places, less the
+/// candidate itself): a candidate with this many may have more.
+const MAX_NAMED_RIVALS: usize = 4;
+
+/// How many places a toss-up is between, in words: "2" when the gazetteer named every rival,
+/// "at least 7" when it named only the likeliest (the toss-up candidates listed count too).
+fn toss_up_size(best: &ResolvedCandidate, candidates: &[ResolvedCandidate]) -> String {
+    let named = best.candidate.ambiguous_with.len() + 1;
+    if best.candidate.ambiguous_with.len() < MAX_NAMED_RIVALS {
+        return named.to_string();
+    }
+    let listed = candidates
+        .iter()
+        .filter(|c| c.verdict == Verdict::TossUp)
+        .count();
+    format!("at least {}", named.max(listed))
+}
+
 /// The answer as a whole, from its best candidate.
-fn summary(name: &str, best: Option<&ResolvedCandidate>) -> String {
-    let Some(best) = best else {
+fn summary(name: &str, candidates: &[ResolvedCandidate]) -> String {
+    let Some(best) = candidates.first() else {
         return format!(
             "No candidate for '{name}': an import queues it as a provisional place. Check the spelling, or give the country."
         );
     };
     match best.verdict {
         Verdict::TossUp => format!(
-            "A toss-up: '{name}' matches {} places about equally well, so no candidate is confident; say which in the name (\"{name}, {}\"), give the source's coordinates, or record a decision with --confirm-geonames ID.",
-            best.candidate.ambiguous_with.len() + 1,
+            "A toss-up: '{name}' matches {} places about equally well, so no candidate is confident; say which in the name (\"{name}, {}\"), give the source's coordinates, or record a decision (`polis resolve --confirm-geonames ID`, or as a reviewer on the page /resolve).",
+            toss_up_size(best, candidates),
             best.candidate
                 .admin1
                 .as_deref()

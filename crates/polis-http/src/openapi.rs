@@ -122,6 +122,7 @@ use crate::routes::{
         users::revoke_token,
         resolution::resolve,
         resolution::unresolved,
+        resolution::decide,
         export::export_csv,
         export::export_geojson,
         export::export_graphml,
@@ -144,7 +145,7 @@ use crate::routes::{
         (name = "audit", description = "The audit log and its hash chain (admins)"),
         (name = "proposals", description = "Proposed changes and their review (a token: editors propose, reviewers approve or reject)"),
         (name = "users", description = "Users and their roles (admins), API tokens (each user their own)"),
-        (name = "resolution", description = "Place names against the embedded gazetteer, and the names imports could not resolve"),
+        (name = "resolution", description = "Place names against the embedded gazetteer, the names imports could not resolve, and recording what a name means (a token: reviewers)"),
         (name = "export", description = "Files for other tools"),
         (name = "meta", description = "Health and this document"),
     ),
@@ -495,21 +496,24 @@ impl utoipa::Modify for IfMatchPatterns {
 /// name's pattern ([`polis_app::USER_NAME_PATTERN`]) on `POST /users`'s `name` and on the
 /// `{name}` of `PUT /users/{name}/role`, and a password's `minLength`
 /// ([`polis_app::MIN_PASSWORD_CHARS`]); and a rejection's comment is not blank
-/// ([`polis_app::NOT_BLANK_PATTERN`]). utoipa's attributes take only literals, so they are
-/// set here.
+/// ([`polis_app::NOT_BLANK_PATTERN`]), as is a decision's name. utoipa's attributes take
+/// only literals, so they are set here.
 struct AccountRules;
 
 impl utoipa::Modify for AccountRules {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::{RefOr, Schema};
-        // A rejection's comment: `App::reject` refuses a blank one.
-        if let Some(RefOr::T(Schema::Object(body))) = openapi
-            .components
-            .as_mut()
-            .and_then(|components| components.schemas.get_mut("RejectBody"))
-            && let Some(RefOr::T(Schema::Object(comment))) = body.properties.get_mut("comment")
-        {
-            comment.pattern = Some(polis_app::NOT_BLANK_PATTERN.to_owned());
+        // A rejection's comment (`App::reject` refuses a blank one) and a decision's name
+        // (`NameQuery` refuses a blank one).
+        for (schema, field) in [("RejectBody", "comment"), ("DecideBody", "name")] {
+            if let Some(RefOr::T(Schema::Object(body))) = openapi
+                .components
+                .as_mut()
+                .and_then(|components| components.schemas.get_mut(schema))
+                && let Some(RefOr::T(Schema::Object(text))) = body.properties.get_mut(field)
+            {
+                text.pattern = Some(polis_app::NOT_BLANK_PATTERN.to_owned());
+            }
         }
         if let Some(RefOr::T(Schema::Object(body))) = openapi
             .components

@@ -214,6 +214,8 @@ pub mod may {
         Propose,
         /// Reviewers and above: approving or rejecting a proposal.
         Review,
+        /// Reviewers and above: recording what a name means.
+        Decide,
         /// Admins: adding users and setting roles.
         ManageUsers,
         /// Anyone with a token: making and revoking one's own tokens (another user's is

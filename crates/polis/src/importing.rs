@@ -189,21 +189,26 @@ pub async fn resolve(
         let Some(app) = app else {
             bail!("no database at {}: run `polis init` first", db.display());
         };
+        let query = polis_app::NameQuery::new(name, args.country.as_deref())
+            .map_err(polis_app::AppError::from)
+            .cli()?;
+        // The command line acts as the local admin, who may record decisions.
         let decided = app
-            .decide(name, args.country.as_deref(), decision, who)
+            .decide(&polis_app::Principal::local_admin(who), &query, decision)
             .await
             .cli()?;
         crate::out!(
-            "remembered: '{name}' ({}) means {:?}; later imports use it",
-            args.country.as_deref().unwrap_or("any country"),
-            decided.decision
+            "remembered: '{}' ({}) means {}; later imports use it",
+            decided.name,
+            decided.country.as_deref().unwrap_or("any country"),
+            decided.means
         );
         if let Some(merged) = &decided.merged {
             crate::out!(
                 "merged the provisional place {} into {} ({} ties moved); {} redirects there",
                 merged.provisional,
                 merged.into,
-                merged.report.moved.get("tie").copied().unwrap_or(0),
+                merged.moved.get("tie").copied().unwrap_or(0),
                 merged.provisional
             );
         }

@@ -144,14 +144,9 @@ fn a_blank_or_overlong_question_is_refused_by_field() {
     );
 }
 
-#[tokio::test]
-async fn the_unresolved_queue_comes_with_candidates() {
-    let reference = reference().await;
-    let empty = reference.app.unresolved_page(10).await.expect("the queue");
-    assert!(
-        empty.names.is_empty(),
-        "the reference dataset leaves nothing unresolved"
-    );
+/// Puts Springfield (twice) and a name with no candidate on the unresolved queue, in the
+/// United States, as an import of a file would.
+async fn queue_springfield(app: &App) {
     let queued = |line: i64, occurrences: i64, name: &str| polis_store::QueuedName {
         key: format!("{}|united states", name.to_lowercase()),
         name: name.to_owned(),
@@ -161,9 +156,7 @@ async fn the_unresolved_queue_comes_with_candidates() {
         occurrences,
         best_guess: None,
     };
-    reference
-        .app
-        .store()
+    app.store()
         .apply_import(
             polis_store::ImportWrite {
                 records: &polis_core::Dataset::default(),
@@ -183,6 +176,17 @@ async fn the_unresolved_queue_comes_with_candidates() {
         )
         .await
         .expect("the queue is written");
+}
+
+#[tokio::test]
+async fn the_unresolved_queue_comes_with_candidates() {
+    let reference = reference().await;
+    let empty = reference.app.unresolved_page(10).await.expect("the queue");
+    assert!(
+        empty.names.is_empty(),
+        "the reference dataset leaves nothing unresolved"
+    );
+    queue_springfield(&reference.app).await;
     let page = reference.app.unresolved_page(10).await.expect("the queue");
     assert_eq!(page.limit, 10);
     let names: Vec<&str> = page.names.iter().map(|n| n.queued.name.as_str()).collect();
@@ -192,4 +196,142 @@ async fn the_unresolved_queue_comes_with_candidates() {
     assert!(springfield.candidates.len() <= polis_app::resolution::QUEUE_CANDIDATES);
     assert_eq!(springfield.candidates[0].verdict, Verdict::TossUp);
     assert!(page.names[1].candidates.is_empty(), "{:#?}", page.names[1]);
+}
+
+/// Issue 14: a toss-up's summary counted the rivals the gazetteer names (at most four) plus
+/// one, and so said "matches 5 places" of a name that many more places share. It says how
+/// many places it is between when the gazetteer names them all, and "at least" otherwise.
+#[tokio::test]
+async fn issue_14_a_toss_up_counts_the_places_it_is_between() {
+    let reference = reference().await;
+    let newcastle = check(&reference.app, "Newcastle", "United Kingdom").await;
+    assert_eq!(newcastle.verdict, Some(Verdict::TossUp), "{newcastle:#?}");
+    assert_eq!(newcastle.candidates[0].candidate.ambiguous_with.len(), 1);
+    assert!(
+        newcastle.summary.contains("'Newcastle' matches 2 places"),
+        "{}",
+        newcastle.summary
+    );
+    let springfield = check(&reference.app, "Springfield", "United States").await;
+    assert_eq!(springfield.candidates[0].candidate.ambiguous_with.len(), 4);
+    assert!(
+        springfield
+            .summary
+            .contains("'Springfield' matches at least 5 places"),
+        "{}",
+        springfield.summary
+    );
+}
+
+/// Issue 14: recording what a name means is a reviewer's (it is applied at once and may
+/// merge a provisional place); it takes the name off the queue, is remembered for later
+/// imports, and is audited under the reviewer's name. Editors and viewers are refused with
+/// the permission's message, and nothing is written.
+#[tokio::test]
+async fn issue_14_a_reviewer_records_a_decision_and_the_queue_loses_the_name() {
+    use polis_app::{AppError, DecisionRequest, Principal, Role};
+    let reference = reference().await;
+    let app = &reference.app;
+    queue_springfield(app).await;
+    let admin = Principal::local_admin("test");
+    for (name, role) in [
+        ("rita", Role::Reviewer),
+        ("eddie", Role::Editor),
+        ("vic", Role::Viewer),
+    ] {
+        app.add_user(&admin, name, role, None).await.expect("adds");
+    }
+    let springfield = NameQuery::new("Springfield", Some("United States")).unwrap();
+    // Springfield, Massachusetts.
+    let massachusetts = DecisionRequest::Geonames(4_951_788);
+    let version = app.store().version().await.expect("a version");
+    for name in ["eddie", "vic"] {
+        let principal = app.act_as(name).await.expect("the user");
+        let refused = app
+            .decide(&principal, &springfield, massachusetts.clone())
+            .await;
+        assert!(
+            matches!(&refused, Err(AppError::Forbidden(m))
+                if m.contains("recording what a name means needs the role reviewer")),
+            "{name}: {refused:?}"
+        );
+    }
+    assert_eq!(app.store().version().await.expect("a version"), version);
+    assert_eq!(app.unresolved(10).await.expect("the queue").len(), 2);
+
+    let rita = app.act_as("rita").await.expect("the user");
+    // An id that is no place is refused, naming its field; nothing is written.
+    for (decision, field) in [
+        (DecisionRequest::Geonames(999_999_999), "`geonames`"),
+        (DecisionRequest::Place("xx-atlantis".into()), "`place`"),
+    ] {
+        let refused = app.decide(&rita, &springfield, decision).await;
+        assert!(
+            matches!(&refused, Err(AppError::Invalid(m)) if m.starts_with(field)),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(app.store().version().await.expect("a version"), version);
+
+    let decided = app
+        .decide(&rita, &springfield, massachusetts)
+        .await
+        .expect("a reviewer decides");
+    assert_eq!(decided.means, "Springfield, Massachusetts, US");
+    assert_eq!(decided.geonames, Some(4_951_788));
+    assert!(decided.merged.is_none(), "no provisional place was made");
+    let queue: Vec<String> = app
+        .unresolved(10)
+        .await
+        .expect("the queue")
+        .into_iter()
+        .map(|q| q.name)
+        .collect();
+    assert_eq!(queue, ["Qxzvwq Jjjkkk"], "Springfield left the queue");
+    let decisions = app.store().decisions().await.expect("the decisions");
+    assert!(
+        decisions
+            .iter()
+            .any(|(key, d)| key == "springfield|united states"
+                && *d == polis_store::NameDecision::Geonames(4_951_788)),
+        "{decisions:?}"
+    );
+    // Later imports find it under the country's code too.
+    assert!(
+        decided.keys.contains(&"springfield|us".to_owned()),
+        "{decided:?}"
+    );
+    let audit = app.audit(10).await.expect("the audit log");
+    assert!(
+        audit.iter().any(|e| e.record_kind == "name_decision"
+            && e.who == "rita"
+            && e.context == "resolve 'Springfield'"),
+        "{audit:#?}"
+    );
+}
+
+/// A decision names exactly one place: a GeoNames id or a registry place, never both or
+/// neither (a blank place counts as none); the refusal names both fields.
+#[test]
+fn a_decision_names_exactly_one_of_geonames_and_place() {
+    use polis_app::{AppError, DecisionRequest};
+    assert_eq!(
+        DecisionRequest::one_of(Some(4_951_788), None).unwrap(),
+        DecisionRequest::Geonames(4_951_788)
+    );
+    assert_eq!(
+        DecisionRequest::one_of(None, Some(" cz-prague ")).unwrap(),
+        DecisionRequest::Place("cz-prague".into())
+    );
+    for (geonames, place) in [
+        (Some(1), Some("cz-prague")),
+        (None, None),
+        (None, Some("  ")),
+    ] {
+        let refused = DecisionRequest::one_of(geonames, place);
+        assert!(
+            matches!(&refused, Err(AppError::Invalid(m)) if m.starts_with("`geonames`, `place`")),
+            "{geonames:?} {place:?}: {refused:?}"
+        );
+    }
 }

@@ -682,6 +682,7 @@ async fn a_role_too_low_is_refused_before_any_record_is_read() {
         Permission::OwnTokens,
         Permission::Propose,
         Permission::Review,
+        Permission::Decide,
         Permission::ManageUsers,
         Permission::OthersTokens,
         Permission::Audit,

@@ -76,6 +76,10 @@ pub static PAGES: &[Page] = &[
         handler: || get(resolution::resolve),
     },
     Page {
+        path: "/resolve/decide",
+        handler: || post(resolution::decide),
+    },
+    Page {
         path: "/unresolved",
         handler: || get(resolution::unresolved),
     },

@@ -306,6 +306,10 @@ pub static ROUTES: &[Route] = &[
         handler: || get(resolution::unresolved),
     },
     Route {
+        path: "/api/v1/decisions",
+        handler: || post(resolution::decide),
+    },
+    Route {
         path: "/api/v1/export/ties.csv",
         handler: || get(export::export_csv),
     },

@@ -1,13 +1,15 @@
-//! Place names against the embedded gazetteer, and the unresolved-name queue.
+//! Place names against the embedded gazetteer, the unresolved-name queue, and recording
+//! what a name means (reviewers and above), as `polis resolve` and `polis unresolved` do.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use super::{MAX_LIMIT, json, size};
 use crate::error::{ApiError, ErrorBody};
-use crate::params::{self, ApiQuery};
+use crate::params::{self, ApiQuery, JsonBody, Writer, may};
 use crate::state::AppState;
 
 /// Query parameters of `/resolve`.
@@ -98,4 +100,71 @@ pub(crate) async fn unresolved(
         MAX_LIMIT,
     )?;
     json(&state.app().unresolved_page(size(limit)).await?.names)
+}
+
+/// The body of `POST /decisions`: a name as sources write it, their country field, and the
+/// place it means: exactly one of `geonames` and `place`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DecideBody {
+    /// The place name, as sources write it (at most 200 characters; not blank).
+    // Its pattern, `polis_app::NOT_BLANK_PATTERN`, is set in `openapi.rs`.
+    #[schema(example = "Springfield", max_length = 200)]
+    name: String,
+    /// The country field, as sources write it ("United States", "US"); absent, null or
+    /// empty: the name in whatever country a source gives. At most 200 characters.
+    #[serde(default)]
+    #[schema(example = "United States", max_length = 200)]
+    country: Option<String>,
+    /// The GeoNames id of the place the name means: one of the name's candidates
+    /// (`/api/v1/resolve`). Give this or `place`, not both.
+    #[serde(default)]
+    #[schema(example = 4951788)]
+    geonames: Option<u32>,
+    /// The id of the registry's place the name means. Give this or `geonames`, not both.
+    #[serde(default)]
+    #[schema(example = json!(null))]
+    place: Option<String>,
+}
+
+/// Records what a name (with its country field) means, for every later import (reviewers
+/// and above; applied at once, and audited): the name leaves the unresolved queue, and the
+/// provisional place an import kept for it is merged into the place decided on (its id
+/// redirects there). As `polis resolve NAME --country C --confirm-geonames ID |
+/// --confirm-place ID`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decisions",
+    tag = "resolution",
+    request_body = DecideBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Remembered: what the name means now, and the provisional place merged, if any", body = polis_app::Decided),
+        (status = 400, description = "The body is not JSON, or the merge of the provisional place is refused (it is tied to the place decided on)", body = ErrorBody),
+        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
+        (status = 403, description = "The token's user is not a reviewer", body = ErrorBody),
+        (status = 409, description = "The records forbid the merge of the provisional place", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
+        (status = 422, description = "The body has the wrong shape, the name is blank or too long, both or neither of `geonames` and `place` are given, or the one given names no place: `details.violations` names the field", body = ErrorBody),
+        (status = 429, description = "Too many writes: see Retry-After", body = ErrorBody),
+    )
+)]
+pub(crate) async fn decide(
+    State(state): State<AppState>,
+    Writer(principal, _): Writer<may::Decide>,
+    JsonBody(body): JsonBody<DecideBody>,
+) -> Result<Response, ApiError> {
+    let query =
+        polis_app::NameQuery::new(&body.name, body.country.as_deref()).map_err(|error| {
+            ApiError::Invalid {
+                message: format!("field {error}"),
+                violations: vec![error.to_string()],
+            }
+        })?;
+    let decision = polis_app::DecisionRequest::one_of(body.geonames, body.place.as_deref())?;
+    let decided = state.app().decide(&principal, &query, decision).await?;
+    let mut response = json(&decided)?;
+    *response.status_mut() = StatusCode::CREATED;
+    Ok(response)
 }

@@ -34,7 +34,7 @@ fn form_body(fields: &[(&str, &str)]) -> String {
 }
 
 /// The value of the hidden field `csrf` of the first form on a page.
-fn csrf_field(body: &str) -> String {
+pub(crate) fn csrf_field(body: &str) -> String {
     let at = body
         .find("name=\"csrf\" value=\"")
         .unwrap_or_else(|| panic!("no csrf field in:\n{body}"));
@@ -62,14 +62,14 @@ fn cookie_value(set_cookie: &str) -> String {
 }
 
 /// One person in the browser: their session cookie once signed in.
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     server: &'a Server,
     client: reqwest::Client,
-    session: Option<String>,
+    pub(crate) session: Option<String>,
 }
 
 impl<'a> Browser<'a> {
-    fn new(server: &'a Server) -> Self {
+    pub(crate) fn new(server: &'a Server) -> Self {
         Browser {
             server,
             client: client(),
@@ -77,7 +77,7 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&self, path: &str) -> Answer {
+    pub(crate) async fn get(&self, path: &str) -> Answer {
         let mut request = self.client.get(format!("{}{path}", self.server.base));
         if let Some(session) = &self.session {
             request = request.header(header::COOKIE, format!("polis_session={session}"));
@@ -85,7 +85,7 @@ impl<'a> Browser<'a> {
         self.server.send(request).await
     }
 
-    async fn post(&self, path: &str, cookies: &str, fields: &[(&str, &str)]) -> Answer {
+    pub(crate) async fn post(&self, path: &str, cookies: &str, fields: &[(&str, &str)]) -> Answer {
         let mut cookie = cookies.to_owned();
         if let Some(session) = &self.session {
             cookie = format!("{cookie}; polis_session={session}");
@@ -100,7 +100,7 @@ impl<'a> Browser<'a> {
     }
 
     /// Signs in through the form, as a browser does: the form, then its post.
-    async fn sign_in(&mut self, name: &str, password: &str) -> Answer {
+    pub(crate) async fn sign_in(&mut self, name: &str, password: &str) -> Answer {
         let form = self.get("/sign-in").await;
         assert_eq!(form.status, StatusCode::OK, "{}", form.body);
         let csrf_cookie = cookie_value(set_cookie(&form, "polis_csrf").expect("a csrf cookie"));
@@ -132,7 +132,7 @@ impl<'a> Browser<'a> {
     }
 }
 
-async fn add_user(server: &Server, name: &str, role: Role) {
+pub(crate) async fn add_user(server: &Server, name: &str, role: Role) {
     let admin = polis_app::Principal::local_admin("test");
     server
         .state

@@ -132,7 +132,7 @@ fn schema_fields(document: &Value, name: &str) -> (BTreeSet<String>, BTreeSet<St
 }
 
 /// `value`'s keys are documented properties of `schema`, and it has every required one.
-fn check_fields(document: &Value, schema: &str, value: &Value) {
+pub(crate) fn check_fields(document: &Value, schema: &str, value: &Value) {
     let (properties, required) = schema_fields(document, schema);
     let keys: BTreeSet<String> = value
         .as_object()

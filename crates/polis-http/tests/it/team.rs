@@ -983,6 +983,12 @@ async fn every_write(
                     Some(json!({"role": "admin"})),
                 ),
                 ("post", "/api/v1/tokens") => (path.clone(), Some(json!({"user": "ada"}))),
+                ("post", "/api/v1/decisions") => (
+                    path.clone(),
+                    Some(
+                        json!({"name": "Springfield", "country": "United States", "geonames": 4951788}),
+                    ),
+                ),
                 ("delete", "/api/v1/tokens/{id}") => {
                     (format!("/api/v1/tokens/{admins_token}"), None)
                 }
@@ -1123,6 +1129,7 @@ async fn every_write_refuses_bad_bodies_and_changes_nothing() {
         let token = if url.starts_with("/api/v1/users")
             || url.contains("/approve")
             || url.contains("/reject")
+            || url == "/api/v1/decisions"
         {
             &team.admin
         } else {
@@ -1285,10 +1292,11 @@ async fn huge_or_negative_page_sizes_are_refused_everywhere() {
     assert_eq!(everything(&team.server).await, before, "nothing changed");
 }
 
-/// The least role a write of the document needs, by its path: reviewers review, admins
-/// manage users, anyone makes and revokes their own tokens, and editors do everything else.
+/// The least role a write of the document needs, by its path: reviewers review and record
+/// what names mean, admins manage users, anyone makes and revokes their own tokens, and
+/// editors do everything else.
 fn least_role_for(path: &str) -> Role {
-    if path.ends_with("/approve") || path.ends_with("/reject") {
+    if path.ends_with("/approve") || path.ends_with("/reject") || path == "/api/v1/decisions" {
         Role::Reviewer
     } else if path.starts_with("/api/v1/users") {
         Role::Admin

@@ -2,9 +2,14 @@
 //! candidates, each with its verdict, why it matched, a source's claim beside ISO 3166's
 //! country, a neighbouring-country hint, and a link to the place's dossier or its point on
 //! a map); and `/unresolved`, the names imports could not resolve, waiting for a decision.
+//! A signed-in reviewer records a decision from either page: beside each candidate with a
+//! GeoNames id or a registry place, a "This is the place" form posts to `/resolve/decide`;
+//! everyone else is told the command and who may record it here.
 
 use maud::{Markup, html};
-use polis_app::{QueueEntry, Resolution, ResolvedCandidate, UnresolvedPage, Verdict};
+use polis_app::{
+    Decided, QueueEntry, Resolution, ResolvedCandidate, Role, UnresolvedPage, Verdict,
+};
 
 use super::{encode, place_href};
 use crate::layout::{Frame, Section, page};
@@ -16,6 +21,133 @@ pub struct ResolvePage<'a> {
     pub resolution: Option<&'a Resolution>,
     /// A problem with a field: its name (`name` or `country`) and the message.
     pub error: Option<(&'a str, &'a str)>,
+    /// Who may record a decision here, and what the page says after one.
+    pub deciding: &'a Deciding,
+}
+
+/// Recording a decision from a page: who is looking, and what the page says at its top.
+#[derive(Debug, Clone, Default)]
+pub struct Deciding {
+    /// The role of whoever is signed in; none when nobody is.
+    pub role: Option<Role>,
+    /// The session's anti-forgery token, for the forms.
+    pub csrf: String,
+    pub notice: Option<DecisionNotice>,
+}
+
+impl Deciding {
+    /// Whether the page offers "This is the place": a reviewer or an admin is signed in.
+    pub fn may_decide(&self) -> bool {
+        self.role.is_some_and(|role| role >= Role::Reviewer)
+    }
+}
+
+/// What a page says after a decision was posted.
+#[derive(Debug, Clone)]
+pub enum DecisionNotice {
+    /// What the name is remembered to mean now, and the provisional place merged into it
+    /// (its id, and the id it redirects to), if any.
+    Remembered {
+        decided: Box<Decided>,
+        merged: Option<(String, String)>,
+    },
+    /// The decision was refused: why.
+    Refused(String),
+}
+
+/// The form's `back` field: the page a decision comes back to.
+pub const BACK_TO_QUEUE: &str = "unresolved";
+
+/// The notice at the top of a page, after a decision.
+fn decision_notice(notice: Option<&DecisionNotice>) -> Markup {
+    html! {
+        @match notice {
+            Some(DecisionNotice::Remembered { decided, merged }) => {
+                div.notice #decision-notice role="status" {
+                    p {
+                        "Remembered: “" (decided.name) "” (" (decided.country.as_deref().unwrap_or("any country")) ") means "
+                        @match &decided.place {
+                            Some(id) => { a href=(place_href(id)) { (decided.means) } }
+                            None => { (decided.means) }
+                        }
+                        "; later imports use it."
+                    }
+                    @if let Some((provisional, into)) = merged {
+                        p {
+                            "The provisional place " code { (provisional) } " was merged into "
+                            a href=(place_href(into)) { code { (into) } }
+                            ": its ties moved there, and its id redirects there."
+                        }
+                    }
+                }
+            }
+            Some(DecisionNotice::Refused(message)) => {
+                p.error #decision-notice role="alert" { "Not recorded: " (message) }
+            }
+            None => {}
+        }
+    }
+}
+
+/// What the page says about recording a decision for `name`: to a reviewer, what the
+/// buttons do; to anyone else, the command and who may record it here.
+fn decide_hint(deciding: &Deciding, name: &str, country: Option<&str>, next: &str) -> Markup {
+    let command = match country.filter(|c| !c.is_empty()) {
+        Some(country) => {
+            format!("polis resolve \"{name}\" --country \"{country}\" --confirm-geonames ID")
+        }
+        None => format!("polis resolve \"{name}\" --confirm-geonames ID"),
+    };
+    html! {
+        @if deciding.may_decide() {
+            p.decide-hint #decide-hint {
+                "“This is the place” records which place the name means, for every later import; "
+                "it leaves the queue, and a provisional place kept for it is merged into the place you pick."
+            }
+        } @else {
+            p.decide-hint #decide-hint {
+                "To record which place the name means, for every later import: " code { (command) } ". "
+                @match deciding.role {
+                    Some(role) => {
+                        "Recording it here needs the reviewer role; you are signed in as " (role.as_str()) "."
+                    }
+                    None => {
+                        a href=(format!("/sign-in?next={}", encode(next))) { "Sign in as a reviewer" } " to record it here."
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The "This is the place" form of a candidate, for a reviewer: none when the candidate has
+/// neither a GeoNames id nor a registry place (a metropolitan government an import makes).
+fn decide_form(
+    deciding: &Deciding,
+    name: &str,
+    country: Option<&str>,
+    candidate: &ResolvedCandidate,
+    back: &str,
+) -> Markup {
+    let field = match (candidate.candidate.geonames, &candidate.place) {
+        (Some(geonames), _) => Some(("geonames", geonames.to_string())),
+        (None, Some(place)) => Some(("place", place.clone())),
+        (None, None) => None,
+    };
+    html! {
+        @if let (true, Some((field, value))) = (deciding.may_decide(), field) {
+            form.decide-form method="post" action="/resolve/decide" {
+                input type="hidden" name="csrf" value=(deciding.csrf);
+                input type="hidden" name="name" value=(name);
+                input type="hidden" name="country" value=(country.unwrap_or(""));
+                input type="hidden" name=(field) value=(value);
+                input type="hidden" name="back" value=(back);
+                button.primary type="submit" aria-label=(format!("This is the place: {}", candidate.where_label())) {
+                    "This is the place"
+                }
+            }
+        }
+    }
 }
 
 /// The URL of the resolve page for a name and a country field.
@@ -62,6 +194,7 @@ pub fn resolve_page(view: &ResolvePage) -> Markup {
             (text_field("country", "Country, as the source writes it", view.country, "United States, CZ", field_error("country")))
             div.buttons { button type="submit" { "Resolve" } }
         }
+        (decision_notice(view.deciding.notice.as_ref()))
         @if let Some(resolution) = view.resolution {
             section #resolution aria-labelledby="resolution-heading" {
                 h2 #resolution-heading {
@@ -73,9 +206,12 @@ pub fn resolve_page(view: &ResolvePage) -> Markup {
                     (resolution.summary)
                 }
                 @if !resolution.candidates.is_empty() {
+                    (decide_hint(view.deciding, &resolution.name, resolution.country.as_deref(), &resolve_href(&resolution.name, resolution.country.as_deref())))
                     ol #candidates .candidates {
                         @for candidate in &resolution.candidates {
-                            li { (candidate_card(candidate)) }
+                            li {
+                                (candidate_card(candidate, decide_form(view.deciding, &resolution.name, resolution.country.as_deref(), candidate, "resolve")))
+                            }
                         }
                     }
                 }
@@ -109,8 +245,9 @@ fn text_field(id: &str, label: &str, value: &str, examples: &str, error: Option<
     }
 }
 
-/// One candidate: where it is, its verdict and note, its facts and why it matched.
-fn candidate_card(resolved: &ResolvedCandidate) -> Markup {
+/// One candidate: where it is, its verdict and note, its facts and why it matched, and the
+/// form that records it as what the name means (empty for most readers).
+fn candidate_card(resolved: &ResolvedCandidate, decide: Markup) -> Markup {
     let c = &resolved.candidate;
     html! {
         article.candidate data-verdict=(resolved.verdict.as_str()) {
@@ -156,12 +293,13 @@ fn candidate_card(resolved: &ResolvedCandidate) -> Markup {
                 }
                 dt { "Why" } dd.why { (c.explanation) }
             }
+            (decide)
         }
     }
 }
 
 /// The queue of names imports could not resolve.
-pub fn unresolved_page(view: &UnresolvedPage) -> Markup {
+pub fn unresolved_page(view: &UnresolvedPage, deciding: &Deciding) -> Markup {
     let json = format!("/api/v1/unresolved?limit={}", view.limit);
     let frame = Frame {
         title: "Names waiting for a decision",
@@ -177,6 +315,17 @@ pub fn unresolved_page(view: &UnresolvedPage) -> Markup {
             "Their ties are kept with a provisional place until a person decides what each name means ("
             code { "polis resolve NAME --country C --confirm-geonames ID" } "). "
             a href="/resolve" { "Resolve any name" } "."
+        }
+        (decision_notice(deciding.notice.as_ref()))
+        @if deciding.may_decide() {
+            p.decide-hint #decide-hint {
+                "“This is the place” beside a candidate records it as what the name means, for every later import, "
+                "and takes the name off the queue; its provisional place is merged into the place you pick."
+            }
+        } @else if let Some(role) = deciding.role {
+            p.decide-hint #decide-hint { "Recording a decision here needs the reviewer role; you are signed in as " (role.as_str()) "." }
+        } @else {
+            p.decide-hint #decide-hint { a href="/sign-in?next=%2Funresolved" { "Sign in as a reviewer" } " to record a decision here." }
         }
         @if view.names.is_empty() {
             p.empty { "No name is waiting: every name imported so far was resolved." }
@@ -194,7 +343,7 @@ pub fn unresolved_page(view: &UnresolvedPage) -> Markup {
                         }
                     }
                     tbody {
-                        @for entry in &view.names { (queue_row(entry)) }
+                        @for entry in &view.names { (queue_row(entry, deciding)) }
                     }
                 }
             }
@@ -203,7 +352,7 @@ pub fn unresolved_page(view: &UnresolvedPage) -> Markup {
     page(&frame, body)
 }
 
-fn queue_row(entry: &QueueEntry) -> Markup {
+fn queue_row(entry: &QueueEntry, deciding: &Deciding) -> Markup {
     let q = &entry.queued;
     html! {
         tr {
@@ -224,6 +373,7 @@ fn queue_row(entry: &QueueEntry) -> Markup {
                                 }
                                 " " small { (format!("{:.2}", candidate.candidate.confidence)) } " "
                                 (verdict_badge(candidate.verdict))
+                                (decide_form(deciding, &q.name, q.country.as_deref(), candidate, BACK_TO_QUEUE))
                             }
                         }
                     }
