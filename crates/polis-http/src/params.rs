@@ -150,6 +150,19 @@ pub fn fraction(name: &str, raw: Option<&str>, default: f64) -> Result<f64, ApiE
     }
 }
 
+/// Degrees of latitude (`range` 90) or longitude (`range` 180), or `None` when absent.
+pub fn degrees(name: &str, raw: Option<&str>, range: f64) -> Result<Option<f64>, ApiError> {
+    let Some(text) = present(raw) else {
+        return Ok(None);
+    };
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v.abs() <= range => Ok(Some(v)),
+        _ => Err(ApiError::BadRequest(format!(
+            "query parameter `{name}`: '{text}' is not accepted: use degrees from -{range} to {range}, such as 42.1"
+        ))),
+    }
+}
+
 /// The query string of an endpoint that takes no parameters: any parameter is refused, as
 /// elsewhere, so that a misspelt one is never silently ignored.
 #[derive(serde::Deserialize)]

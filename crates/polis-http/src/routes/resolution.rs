@@ -25,6 +25,17 @@ pub(crate) struct ResolveParams {
     /// "England, United Kingdom".
     #[param(value_type = Option<String>, example = "Czech Republic")]
     country: Option<String>,
+    /// The source's latitude, with `lon`: the point chooses among the places of the name in
+    /// the country, as an import's coordinates do.
+    #[param(value_type = Option<f64>, minimum = -90, maximum = 90)]
+    lat: Option<String>,
+    /// The source's longitude, with `lat`.
+    #[param(value_type = Option<f64>, minimum = -180, maximum = 180)]
+    lon: Option<String>,
+    /// The source's population: without a point, it chooses among the places of the name,
+    /// and a count ten times off the answer by name makes it a best guess.
+    #[param(value_type = Option<u64>, minimum = 0)]
+    population: Option<String>,
     /// At most this many candidates [default: 5].
     #[param(value_type = Option<u32>, minimum = 1, maximum = 50)]
     limit: Option<String>,
@@ -35,8 +46,9 @@ pub(crate) struct ResolveParams {
 /// (`confident`; `claim`: confident, the source's country kept as its claim on a contested
 /// territory; `toss_up`: as good a match as other places of the name, so not confident;
 /// `neighbouring`: found only in a country bordering the named one; `best_guess`). Imports
-/// take the first when it is confident (0.5 or more) and queue the name otherwise. As
-/// `polis resolve NAME --json`.
+/// take the first when it is confident (0.5 or more) and queue the name otherwise. With
+/// `lat`/`lon` or `population`, the answer is what an import of a row with them takes: the
+/// place they choose comes first, confident, and says so. As `polis resolve NAME --json`.
 #[utoipa::path(
     get,
     path = "/api/v1/resolve",
@@ -44,7 +56,7 @@ pub(crate) struct ResolveParams {
     params(ResolveParams),
     responses(
         (status = 200, description = "The candidates, best first; empty when nothing matches", body = [polis_app::ResolvedCandidate]),
-        (status = 400, description = "`name` is missing or longer than 200 characters, or `limit` does not parse", body = ErrorBody),
+        (status = 400, description = "`name` is missing or longer than 200 characters, `limit` or `population` is not a whole number, `lat` or `lon` is out of range, or only one of them is given", body = ErrorBody),
     )
 )]
 pub(crate) async fn resolve(
@@ -59,7 +71,12 @@ pub(crate) async fn resolve(
         1,
         50,
     )?;
+    let lat = params::degrees("lat", params.lat.as_deref(), 90.0)?;
+    let lon = params::degrees("lon", params.lon.as_deref(), 180.0)?;
+    let population =
+        params::optional_number("population", params.population.as_deref(), 0, u64::MAX)?;
     let query = polis_app::NameQuery::new(&name, params.country.as_deref())
+        .and_then(|q| q.with_context(lat, lon, population))
         .map_err(polis_app::AppError::from)?;
     let resolution = state.app().resolution(query, size(limit)).await?;
     json(&resolution.candidates)

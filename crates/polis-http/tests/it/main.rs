@@ -10,6 +10,7 @@ mod names;
 mod openapi;
 mod pages;
 mod records;
+mod resolve_context;
 mod team;
 
 use std::net::SocketAddr;
