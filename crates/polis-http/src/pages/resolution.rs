@@ -32,8 +32,7 @@ pub(crate) struct ResolveParams {
 /// Who is looking, as the pages' decision forms need it.
 fn deciding(signed_in: Option<&SignedIn>) -> Deciding {
     Deciding {
-        role: signed_in.map(|s| s.principal.role),
-        csrf: signed_in.map(SignedIn::csrf).unwrap_or_default(),
+        user: signed_in.map(SignedIn::user_bar),
         notice: None,
     }
 }
