@@ -383,7 +383,7 @@ fn summary(name: &str, candidates: &[ResolvedCandidate]) -> String {
     };
     match best.verdict {
         Verdict::TossUp => format!(
-            "A toss-up: '{name}' matches {} places about equally well, so no candidate is confident; say which in the name (\"{name}, {}\"), give the source's coordinates, or record a decision (`polis resolve --confirm-geonames ID`, or as a reviewer on the page /resolve).",
+            "A toss-up: '{name}' matches {} places about equally well, so no candidate is confident; say which in the name (\"{name}, {}\"), give the source's coordinates, or record a decision: polis resolve --confirm-geonames ID, or a reviewer's \"This is the place\" on the page /resolve.",
             toss_up_size(best, candidates),
             best.candidate
                 .admin1

@@ -32,8 +32,7 @@ pub(crate) struct ResolveParams {
 /// Who is looking, as the pages' decision forms need it.
 fn deciding(signed_in: Option<&SignedIn>) -> Deciding {
     Deciding {
-        role: signed_in.map(|s| s.principal.role),
-        csrf: signed_in.map(SignedIn::csrf).unwrap_or_default(),
+        user: signed_in.map(SignedIn::user_bar),
         notice: None,
     }
 }
@@ -256,17 +255,22 @@ pub(crate) async fn decide(
             };
             Ok(see_other(&to))
         }
-        Err(
-            error @ (AppError::Invalid(_)
-            | AppError::BadInput(_)
-            | AppError::Conflict(_)
-            | AppError::Forbidden(_)
-            | AppError::Store(_)),
-        ) if !matches!(&error, AppError::Store(e) if !e.is_user_error()) => {
+        // The user's errors are shown on the page; a session that ended and the server's
+        // own failures get their own pages.
+        Err(error)
+            if error.is_users()
+                && !matches!(
+                    error,
+                    AppError::Unauthenticated(_) | AppError::NoDatabase(_)
+                ) =>
+        {
             let status = match &error {
                 AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-                AppError::Conflict(_) | AppError::Store(_) => StatusCode::CONFLICT,
+                AppError::Conflict(_) | AppError::Stale { .. } | AppError::Store(_) => {
+                    StatusCode::CONFLICT
+                }
                 AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                AppError::NotFound { .. } => StatusCode::NOT_FOUND,
                 _ => StatusCode::BAD_REQUEST,
             };
             deciding.notice = Some(DecisionNotice::Refused(error.to_string()));

@@ -779,6 +779,10 @@ async fn a_provisional_place_says_so_on_its_dossier_and_how_to_decide_it() {
     let body = check_page(&server.get(path).await, path);
     assert!(body.contains("Provisional place."), "{body}");
     assert!(
+        body.contains("href=\"/resolve?name=Zzyqton&amp;country=CZ\""),
+        "a reviewer decides it among the name's candidates: {body}"
+    );
+    assert!(
         body.contains("polis resolve &#39;Zzyqton&#39; --country CZ --confirm-geonames ID")
             || body.contains("polis resolve 'Zzyqton' --country CZ --confirm-geonames ID"),
         "{body}"

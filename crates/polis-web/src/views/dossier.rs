@@ -48,6 +48,8 @@ pub fn dossier_page(dossier: &Dossier, snapshot: &Snapshot) -> Markup {
                     @if let Some(country) = &place.country { " --country " (country) }
                     " --confirm-geonames ID"
                 }
+                ", or a reviewer picks it among "
+                a href=(super::resolution::resolve_href(&place.name, place.country.as_deref())) { "the name's candidates" }
                 "); the place is then merged into that one. Statistics count it unless asked for resolved places only."
             }
         }

@@ -11,6 +11,7 @@ use polis_app::{
     Decided, QueueEntry, Resolution, ResolvedCandidate, Role, UnresolvedPage, Verdict,
 };
 
+use super::edit::{UserBar, user_bar};
 use super::{encode, place_href};
 use crate::layout::{Frame, Section, page};
 
@@ -28,17 +29,29 @@ pub struct ResolvePage<'a> {
 /// Recording a decision from a page: who is looking, and what the page says at its top.
 #[derive(Debug, Clone, Default)]
 pub struct Deciding {
-    /// The role of whoever is signed in; none when nobody is.
-    pub role: Option<Role>,
-    /// The session's anti-forgery token, for the forms.
-    pub csrf: String,
+    /// Whoever is signed in, with the session's anti-forgery token for the forms; none when
+    /// nobody is.
+    pub user: Option<UserBar>,
     pub notice: Option<DecisionNotice>,
 }
 
 impl Deciding {
     /// Whether the page offers "This is the place": a reviewer or an admin is signed in.
     pub fn may_decide(&self) -> bool {
-        self.role.is_some_and(|role| role >= Role::Reviewer)
+        self.user.as_ref().is_some_and(|u| u.role >= Role::Reviewer)
+    }
+
+    fn role(&self) -> Option<Role> {
+        self.user.as_ref().map(|u| u.role)
+    }
+
+    fn csrf(&self) -> &str {
+        self.user.as_ref().map_or("", |u| u.csrf.as_str())
+    }
+
+    /// The line under the title for someone signed in: who they are, and signing out.
+    fn user_bar(&self) -> Markup {
+        html! { @if let Some(user) = &self.user { (user_bar(user)) } }
     }
 }
 
@@ -107,7 +120,7 @@ fn decide_hint(deciding: &Deciding, name: &str, country: Option<&str>, next: &st
         } @else {
             p.decide-hint #decide-hint {
                 "To record which place the name means, for every later import: " code { (command) } ". "
-                @match deciding.role {
+                @match deciding.role() {
                     Some(role) => {
                         "Recording it here needs the reviewer role; you are signed in as " (role.as_str()) "."
                     }
@@ -137,7 +150,7 @@ fn decide_form(
     html! {
         @if let (true, Some((field, value))) = (deciding.may_decide(), field) {
             form.decide-form method="post" action="/resolve/decide" {
-                input type="hidden" name="csrf" value=(deciding.csrf);
+                input type="hidden" name="csrf" value=(deciding.csrf());
                 input type="hidden" name="name" value=(name);
                 input type="hidden" name="country" value=(country.unwrap_or(""));
                 input type="hidden" name=(field) value=(value);
@@ -183,6 +196,7 @@ pub fn resolve_page(view: &ResolvePage) -> Markup {
     let field_error = |field: &str| view.error.filter(|(f, _)| *f == field).map(|(_, m)| m);
     let body = html! {
         h1 { (title) }
+        (view.deciding.user_bar())
         p.lede {
             "What a place name means, as an import would decide it: the gazetteer's candidates, best first, "
             "each with its verdict and why. A toss-up is never taken; a source's country for a contested "
@@ -310,6 +324,7 @@ pub fn unresolved_page(view: &UnresolvedPage, deciding: &Deciding) -> Markup {
     };
     let body = html! {
         h1 { "Names waiting for a decision" }
+        (deciding.user_bar())
         p.lede {
             "The names imports could not resolve with confidence, the names named most often first. "
             "Their ties are kept with a provisional place until a person decides what each name means ("
@@ -322,7 +337,7 @@ pub fn unresolved_page(view: &UnresolvedPage, deciding: &Deciding) -> Markup {
                 "“This is the place” beside a candidate records it as what the name means, for every later import, "
                 "and takes the name off the queue; its provisional place is merged into the place you pick."
             }
-        } @else if let Some(role) = deciding.role {
+        } @else if let Some(role) = deciding.role() {
             p.decide-hint #decide-hint { "Recording a decision here needs the reviewer role; you are signed in as " (role.as_str()) "." }
         } @else {
             p.decide-hint #decide-hint { a href="/sign-in?next=%2Funresolved" { "Sign in as a reviewer" } " to record a decision here." }

@@ -1024,6 +1024,113 @@ fn a_name_in_the_queue_leads_to_its_candidates_and_verdict() {
     });
 }
 
+/// Issue 14: a reviewer signs in, sees the candidates of a name waiting in the queue with a
+/// "This is the place" button each, records one from `/unresolved`, is told what is
+/// remembered (and that the provisional place was merged), and the name leaves the queue.
+#[test]
+fn a_reviewer_records_a_decision_from_the_queue_and_the_name_leaves_it() {
+    block_on(async {
+        let Some(mut browser) = Browser::start("deciding").await else {
+            return;
+        };
+        let polis = Polis::new();
+        polis.ok(&["init"]);
+        let list = polis.path("list.csv");
+        std::fs::write(
+            &list,
+            "city1,country1,city2,country2\nPrague,Czech Republic,Springfield,United States\n",
+        )
+        .unwrap();
+        polis.ok(&["import", "wikipedia-list", &list.display().to_string()]);
+        let password = "correct horse battery";
+        add_user(&polis, "rita", "reviewer", password);
+        let server = reference_server(&polis);
+
+        // Before signing in: the command, and who may record it here; no button.
+        browser
+            .visit(
+                &server.at("/resolve?name=Springfield&country=United+States"),
+                "names-anonymous",
+            )
+            .await;
+        let hint = browser.text("#decide-hint").await;
+        assert!(hint.contains("Sign in as a reviewer"), "{hint}");
+        assert_eq!(
+            browser
+                .run("return document.querySelectorAll('form.decide-form').length")
+                .await,
+            json!(0)
+        );
+
+        browser
+            .sign_in_at(
+                &server.at(
+                    "/sign-in?next=%2Fresolve%3Fname%3DSpringfield%26country%3DUnited%2BStates",
+                ),
+                "rita",
+                password,
+                "names-reviewer-resolve",
+            )
+            .await;
+        let buttons = browser
+            .run("return document.querySelectorAll('#candidates form.decide-form button').length")
+            .await;
+        assert!(buttons.as_u64().unwrap_or(0) >= 2, "{buttons}");
+        browser
+            .run("document.querySelector('#decide-hint').scrollIntoView()")
+            .await;
+        browser.screenshot("names-reviewer-candidates").await;
+        browser.check_accessibility("names-reviewer-resolve").await;
+        browser.check_narrow("names-reviewer-candidates").await;
+
+        browser
+            .visit(&server.at("/unresolved"), "names-reviewer-queue")
+            .await;
+        let row = browser.text("table#unresolved tbody tr:first-child").await;
+        assert!(row.contains("Springfield"), "{row}");
+        browser.check_accessibility("names-reviewer-queue").await;
+        browser
+            .run("document.querySelector('table#unresolved').scrollIntoView()")
+            .await;
+        browser.screenshot("names-reviewer-queue-table").await;
+        browser.check_narrow("names-reviewer-queue").await;
+        browser.set_viewport_width(360).await;
+        browser
+            .run("document.querySelector('table#unresolved').scrollIntoView()")
+            .await;
+        browser.screenshot("names-reviewer-queue-table-360").await;
+        browser
+            .driver()
+            .send_dev_tools_command("Emulation.clearDeviceMetricsOverride", json!({}))
+            .await
+            .expect("the viewport is restored");
+        browser
+            .submit(
+                "table#unresolved tbody tr:first-child form.decide-form button",
+                "#decision-notice",
+                "names-decided",
+            )
+            .await;
+        let notice = browser.text("#decision-notice").await;
+        assert!(
+            notice.contains("Remembered: “Springfield” (United States) means Springfield, "),
+            "{notice}"
+        );
+        assert!(notice.contains("later imports use it"), "{notice}");
+        assert!(notice.contains("was merged into"), "{notice}");
+        assert_eq!(
+            browser
+                .run("return document.querySelector(\"table#unresolved a[href^='/resolve?name=Springfield']\") === null")
+                .await,
+            json!(true),
+            "Springfield left the queue"
+        );
+        browser.check_accessibility("names-decided").await;
+        browser.check_narrow("names-decided").await;
+        browser.quit().await;
+    });
+}
+
 #[test]
 fn the_prague_beijing_tie_page_names_the_termination_its_side_and_source() {
     block_on(async {
