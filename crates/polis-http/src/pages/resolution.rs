@@ -10,8 +10,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use polis_app::{AppError, DecisionRequest, NameQuery};
 use polis_web::views::resolution::{
-    BACK_TO_QUEUE, Deciding, DecisionNotice, ResolvePage, resolve_href, resolve_page,
-    unresolved_page,
+    BACK_TO_QUEUE, Deciding, DecisionNotice, ResolvePage, SourceContext, resolve_href,
+    resolve_page, unresolved_page,
 };
 use serde::Deserialize;
 
@@ -23,6 +23,10 @@ use crate::state::AppState;
 pub(crate) struct ResolveParams {
     name: Option<String>,
     country: Option<String>,
+    /// The source's point and population, as typed: they choose among places of the name.
+    lat: Option<String>,
+    lon: Option<String>,
+    population: Option<String>,
     /// Set by the redirect after a decision: the page confirms what is remembered now.
     decided: Option<String>,
     /// With `decided`: the provisional place the decision merged, if any.
@@ -80,7 +84,55 @@ pub(crate) async fn resolve(
         deciding.notice =
             remembered_notice(&state, &name, Some(&country), params.merged.as_deref()).await?;
     }
-    show_resolve(&state, &name, &country, &deciding, StatusCode::OK).await
+    let context = SourceContext {
+        lat: params.lat.as_deref().unwrap_or_default(),
+        lon: params.lon.as_deref().unwrap_or_default(),
+        population: params.population.as_deref().unwrap_or_default(),
+    };
+    show_resolve(&state, &name, &country, context, &deciding, StatusCode::OK).await
+}
+
+/// A number typed in the form, or `None` when the field is empty; the message names what
+/// would be accepted.
+fn typed<T: std::str::FromStr>(
+    field: &'static str,
+    text: &str,
+    accepted: &str,
+) -> Result<Option<T>, polis_app::NameQueryError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse()
+        .map(Some)
+        .map_err(|_| polis_app::NameQueryError {
+            field,
+            message: format!("'{text}' is not {accepted}"),
+        })
+}
+
+/// The question the form asks: the name and country, with the source's point and count.
+fn name_query(
+    name: &str,
+    country: &str,
+    context: SourceContext<'_>,
+) -> Result<NameQuery, polis_app::NameQueryError> {
+    let lat = typed(
+        "lat",
+        context.lat,
+        "a latitude: give degrees from -90 to 90",
+    )?;
+    let lon = typed(
+        "lon",
+        context.lon,
+        "a longitude: give degrees from -180 to 180",
+    )?;
+    let population = typed(
+        "population",
+        context.population,
+        "a count of people: give a whole number, such as 237000",
+    )?;
+    NameQuery::new(name, Some(country))?.with_context(lat, lon, population)
 }
 
 /// The resolve page for `name` and `country` (the bare form when both are empty).
@@ -88,21 +140,23 @@ async fn show_resolve(
     state: &AppState,
     name: &str,
     country: &str,
+    context: SourceContext<'_>,
     deciding: &Deciding,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let form = ResolvePage {
         name,
         country,
+        context,
         resolution: None,
         error: None,
         deciding,
     };
     // The bare page is the form; a submitted form is checked by the domain's rule.
-    if name.is_empty() && country.is_empty() {
+    if name.is_empty() && country.is_empty() && context.is_empty() {
         return Ok(html(status, resolve_page(&form)));
     }
-    let query = match NameQuery::new(name, Some(country)) {
+    let query = match name_query(name, country, context) {
         Ok(query) => query,
         Err(error) => {
             return Ok(html(
@@ -283,7 +337,15 @@ pub(crate) async fn decide(
                 )
                 .await
             } else {
-                show_resolve(&state, &fields.name, &fields.country, &deciding, status).await
+                show_resolve(
+                    &state,
+                    &fields.name,
+                    &fields.country,
+                    SourceContext::default(),
+                    &deciding,
+                    status,
+                )
+                .await
             }
         }
         Err(other) => Err(other.into()),

@@ -58,3 +58,58 @@ async fn resolve_takes_a_sources_coordinates_and_population() {
         );
     }
 }
+
+/// The page `/resolve` takes the same context in an optional part of its form, keeps what
+/// was typed, links the JSON behind it with the same parameters, and shows a number that
+/// does not read beside its field.
+#[tokio::test]
+async fn the_resolve_page_takes_a_sources_point_and_population() {
+    let server = Server::start().await;
+    let halle = server
+        .get("/resolve?name=Halle&country=Germany&population=237000")
+        .await;
+    assert_eq!(halle.status, StatusCode::OK, "{}", halle.body);
+    let body = &halle.body;
+    let first = body.find("<article").expect("a candidate");
+    assert!(
+        body[first..].starts_with("<article class=\"candidate\" data-verdict=\"confident\""),
+        "{}",
+        &body[first..first + 200]
+    );
+    for needle in [
+        "Halle (Saale), Saxony-Anhalt, DE",
+        "the source's population (237,000) chose it",
+        "id=\"population\" name=\"population\" type=\"text\" value=\"237000\"",
+        "<details id=\"source-context\" open",
+        "href=\"/api/v1/resolve?name=Halle&amp;country=Germany&amp;population=237000\"",
+    ] {
+        assert!(body.contains(needle), "lacks {needle}:\n{body}");
+    }
+    let bare = server.get("/resolve").await;
+    assert!(
+        bare.body.contains("<details id=\"source-context\">"),
+        "{}",
+        bare.body
+    );
+
+    for (query, field, message) in [
+        (
+            "population=lots",
+            "population",
+            "'lots' is not a count of people",
+        ),
+        ("lat=95&lon=3", "lat", "95 is not a latitude"),
+        ("lat=50", "lon", "a point needs both"),
+    ] {
+        let refused = server
+            .get(&format!("/resolve?name=Halle&country=Germany&{query}"))
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(
+            refused.body.contains(&format!("id=\"{field}-error\""))
+                && refused.body.contains(message),
+            "{query}: {}",
+            refused.body
+        );
+    }
+}

@@ -19,11 +19,45 @@ use crate::layout::{Frame, Section, page};
 pub struct ResolvePage<'a> {
     pub name: &'a str,
     pub country: &'a str,
+    /// What the source says besides the name, as typed: its point and its population
+    /// (empty when not given); they choose among the places of the name as an import's do.
+    pub context: SourceContext<'a>,
     pub resolution: Option<&'a Resolution>,
-    /// A problem with a field: its name (`name` or `country`) and the message.
+    /// A problem with a field: its name (`name`, `country`, `lat`, `lon` or `population`)
+    /// and the message.
     pub error: Option<(&'a str, &'a str)>,
     /// Who may record a decision here, and what the page says after one.
     pub deciding: &'a Deciding,
+}
+
+/// The source's coordinates and population as the form gives them (text; empty: none).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SourceContext<'a> {
+    pub lat: &'a str,
+    pub lon: &'a str,
+    pub population: &'a str,
+}
+
+impl SourceContext<'_> {
+    /// Whether anything was given.
+    pub fn is_empty(&self) -> bool {
+        [self.lat, self.lon, self.population]
+            .iter()
+            .all(|v| v.trim().is_empty())
+    }
+
+    /// The query string's tail for them ("&lat=42.1&lon=-72.6"), empty when none is given.
+    pub fn query(&self) -> String {
+        [
+            ("lat", self.lat),
+            ("lon", self.lon),
+            ("population", self.population),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("&{k}={}", encode(v.trim())))
+        .collect()
+    }
 }
 
 /// Recording a decision from a page: who is looking, and what the page says at its top.
@@ -181,6 +215,7 @@ pub fn resolve_page(view: &ResolvePage) -> Markup {
         "/api/v1/resolve?name=".to_owned()
     } else {
         resolve_href(view.name, Some(view.country)).replacen("/resolve", "/api/v1/resolve", 1)
+            + &view.context.query()
     };
     let title = match view.resolution {
         Some(r) => format!("Resolve: {}", r.name),
@@ -206,6 +241,15 @@ pub fn resolve_page(view: &ResolvePage) -> Markup {
         form #resolve-form .filters method="get" action="/resolve" {
             (text_field("name", "Name", view.name, "Springfield, Praha, 布拉格", field_error("name")))
             (text_field("country", "Country, as the source writes it", view.country, "United States, CZ", field_error("country")))
+            details #source-context open[!view.context.is_empty() || view.error.is_some_and(|(f, _)| matches!(f, "lat" | "lon" | "population"))] {
+                summary { "What else the source says (optional)" }
+                p.context-hint { "A point or a count chooses among places of the same name, as an import's rows do." }
+                div.context-fields {
+                    (text_field("lat", "Latitude", view.context.lat, "42.10", field_error("lat")))
+                    (text_field("lon", "Longitude", view.context.lon, "-72.59", field_error("lon")))
+                    (text_field("population", "Population", view.context.population, "237000", field_error("population")))
+                }
+            }
             div.buttons { button type="submit" { "Resolve" } }
         }
         (decision_notice(view.deciding.notice.as_ref()))
