@@ -1540,6 +1540,14 @@ const PAGES: &[(&str, &str)] = &[
         "resolve-toss-up",
     ),
     ("/resolve?name=Simferopol&country=Russia", "resolve-claim"),
+    (
+        "/resolve?name=Halle&country=Germany&population=237000",
+        "resolve-by-population",
+    ),
+    (
+        "/resolve?name=Halle&country=Germany&lat=95&lon=3",
+        "resolve-bad-point",
+    ),
     ("/resolve?name=+", "resolve-blank"),
     ("/unresolved", "unresolved"),
     ("/sign-in", "sign-in"),
