@@ -969,6 +969,21 @@ sources = ["deck"]
     });
 }
 
+/// The reference database with one imported row whose "Springfield, United States" is a
+/// toss-up waiting in the queue.
+fn springfield_queued() -> Polis {
+    let polis = Polis::new();
+    polis.ok(&["init"]);
+    let list = polis.path("list.csv");
+    std::fs::write(
+        &list,
+        "city1,country1,city2,country2\nPrague,Czech Republic,Springfield,United States\n",
+    )
+    .unwrap();
+    polis.ok(&["import", "wikipedia-list", &list.display().to_string()]);
+    polis
+}
+
 /// Issue 14: a person opens the queue of names waiting for a decision, follows a name to
 /// `/resolve` and sees why it is waiting: a toss-up, with its rivals.
 #[test]
@@ -977,15 +992,7 @@ fn a_name_in_the_queue_leads_to_its_candidates_and_verdict() {
         let Some(mut browser) = Browser::start("names").await else {
             return;
         };
-        let polis = Polis::new();
-        polis.ok(&["init"]);
-        let list = polis.path("list.csv");
-        std::fs::write(
-            &list,
-            "city1,country1,city2,country2\nPrague,Czech Republic,Springfield,United States\n",
-        )
-        .unwrap();
-        polis.ok(&["import", "wikipedia-list", &list.display().to_string()]);
+        let polis = springfield_queued();
         let server = reference_server(&polis);
         browser.visit(&server.at("/"), "home").await;
         browser
@@ -1033,15 +1040,7 @@ fn a_reviewer_records_a_decision_from_the_queue_and_the_name_leaves_it() {
         let Some(mut browser) = Browser::start("deciding").await else {
             return;
         };
-        let polis = Polis::new();
-        polis.ok(&["init"]);
-        let list = polis.path("list.csv");
-        std::fs::write(
-            &list,
-            "city1,country1,city2,country2\nPrague,Czech Republic,Springfield,United States\n",
-        )
-        .unwrap();
-        polis.ok(&["import", "wikipedia-list", &list.display().to_string()]);
+        let polis = springfield_queued();
         let password = "correct horse battery";
         add_user(&polis, "rita", "reviewer", password);
         let server = reference_server(&polis);
