@@ -501,6 +501,62 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Whether the row's other end (than `end`) resolves, near its own coordinates or by name
+/// alone, to `target`.
+fn other_end_is(
+    resolver: &mut Resolver<'_>,
+    row: &crate::RawRow,
+    end: &RawEnd,
+    target: &Target,
+) -> bool {
+    let other = if std::ptr::eq(end, &row.a) {
+        &row.b
+    } else {
+        &row.a
+    };
+    match resolver.resolve(other, None) {
+        Outcome::Resolved(resolution) => {
+            !resolution.method.ends_with("+far_from_source_coordinates")
+                && same_target(&resolution.target, target)
+        }
+        Outcome::Unresolved { .. } => false,
+    }
+}
+
+/// Whether two answers are the same place.
+fn same_target(a: &Target, b: &Target) -> bool {
+    match (a, b) {
+        (Target::Registry(x), Target::Registry(y)) => x == y,
+        (Target::Gazetteer(x), Target::Gazetteer(y)) => {
+            x.geonameid.is_some() && x.geonameid == y.geonameid
+        }
+        _ => false,
+    }
+}
+
+/// The queue's best guess for an end that [`other_end_is`] made provisional.
+fn namesake_guess(resolution: &crate::resolve::Resolution) -> String {
+    let place = match &resolution.target {
+        Target::Gazetteer(place) => format!(
+            "{}{}, {}",
+            place.name,
+            place
+                .admin1_name
+                .as_deref()
+                .map(|a| format!(", {a}"))
+                .unwrap_or_default(),
+            place.country
+        ),
+        Target::Registry(id) => id.clone(),
+        _ => "the place of the name".to_owned(),
+    };
+    format!(
+        "{place} ({:.2}, {:.0} km from the source's coordinates; the row's other end is that place, so this end is a namesake the gazetteer does not list)",
+        resolution.confidence,
+        resolution.source_distance_km.unwrap_or_default()
+    )
+}
+
 /// Resolves, merges and assembles the records of one import.
 pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
     let batch = format!(
@@ -615,7 +671,23 @@ pub fn build(input: &ImportInput, parsed: Parsed) -> ImportOutput {
                 ids.push(id.clone());
                 continue;
             }
-            let (id, queued) = match resolver.resolve(end, None) {
+            let outcome = match resolver.resolve(end, None) {
+                // A name taken by name and country although its coordinates lie far from
+                // the place, which the row's other end is, names a namesake the gazetteer
+                // lacks ("Felsberg" in the Saarland twinned with Felsberg in Hesse): it
+                // waits as a provisional place, so the tie is kept, not refused as one
+                // place tied to itself.
+                Outcome::Resolved(resolution)
+                    if resolution.method.ends_with("+far_from_source_coordinates")
+                        && other_end_is(&mut resolver, row, end, &resolution.target) =>
+                {
+                    Outcome::Unresolved {
+                        best_guess: Some(namesake_guess(&resolution)),
+                    }
+                }
+                outcome => outcome,
+            };
+            let (id, queued) = match outcome {
                 Outcome::Resolved(resolution) => (
                     b.place_for(&resolution.target, end, &resolution.method),
                     None,

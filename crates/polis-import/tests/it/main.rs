@@ -9,6 +9,7 @@ mod claims;
 mod coordinates;
 mod file_context;
 mod lines;
+mod namesakes;
 mod population;
 
 use std::collections::HashMap;
