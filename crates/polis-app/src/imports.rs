@@ -167,27 +167,17 @@ impl Resolver {
             };
             let lat = coordinate(lat_column, 90.0, "lat")?;
             let lon = coordinate(lon_column, 180.0, "lon")?;
-            let population = {
-                let text = population_column
-                    .and_then(|c| record.get(c))
-                    .map(str::trim)
-                    .unwrap_or("");
-                if text.is_empty() {
-                    None
-                } else {
-                    // Wikidata's query results write counts as decimals ("12133.0").
-                    let whole = text.strip_suffix(".0").unwrap_or(text);
-                    match whole.parse::<u64>() {
-                        Ok(0) => None,
-                        Ok(n) => Some(n),
-                        Err(_) => {
-                            return Err(AppError::BadInput(format!(
-                                "{file_label}:{line}: field `population` is {text:?}; expected a whole number of people, or nothing"
-                            )));
-                        }
-                    }
-                }
-            };
+            // Read as every import reads a count; zero says nothing.
+            let population = polis_import::formats::optional_population(
+                population_column.and_then(|c| record.get(c)).unwrap_or(""),
+                "population",
+            )
+            .map_err(|e| {
+                AppError::BadInput(format!(
+                    "{file_label}:{line}: {e}; give a whole number of people, or nothing"
+                ))
+            })?
+            .filter(|n| *n > 0);
             let answer = if name.is_empty() {
                 polis_import::resolve::RowAnswer::default()
             } else {

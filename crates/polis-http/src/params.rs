@@ -150,15 +150,16 @@ pub fn fraction(name: &str, raw: Option<&str>, default: f64) -> Result<f64, ApiE
     }
 }
 
-/// Degrees of latitude (`range` 90) or longitude (`range` 180), or `None` when absent.
-pub fn degrees(name: &str, raw: Option<&str>, range: f64) -> Result<Option<f64>, ApiError> {
+/// A finite decimal number (`42.1`), or `None` when absent; what range it must lie in is
+/// the use case's rule.
+pub fn decimal(name: &str, raw: Option<&str>) -> Result<Option<f64>, ApiError> {
     let Some(text) = present(raw) else {
         return Ok(None);
     };
     match text.parse::<f64>() {
-        Ok(v) if v.is_finite() && v.abs() <= range => Ok(Some(v)),
+        Ok(v) if v.is_finite() => Ok(Some(v)),
         _ => Err(ApiError::BadRequest(format!(
-            "query parameter `{name}`: '{text}' is not accepted: use degrees from -{range} to {range}, such as 42.1"
+            "query parameter `{name}`: '{text}' is not accepted: use a decimal number, such as 42.1"
         ))),
     }
 }

@@ -71,8 +71,8 @@ pub(crate) async fn resolve(
         1,
         50,
     )?;
-    let lat = params::degrees("lat", params.lat.as_deref(), 90.0)?;
-    let lon = params::degrees("lon", params.lon.as_deref(), 180.0)?;
+    let lat = params::decimal("lat", params.lat.as_deref())?;
+    let lon = params::decimal("lon", params.lon.as_deref())?;
     let population =
         params::optional_number("population", params.population.as_deref(), 0, u64::MAX)?;
     let query = polis_app::NameQuery::new(&name, params.country.as_deref())

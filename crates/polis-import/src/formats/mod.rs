@@ -308,7 +308,9 @@ pub(crate) fn coordinates(
     }
 }
 
-pub(crate) fn optional_population(value: &str, column: &str) -> Result<Option<u64>, String> {
+/// An optional count of people, as every import reads one: a number of zero or more,
+/// rounded ("12133.0" from Wikidata's query results); empty, `NA` or `null`: none.
+pub fn optional_population(value: &str, column: &str) -> Result<Option<u64>, String> {
     match optional_number(value, column)? {
         Some(n) if n >= 0.0 => Ok(Some(n.round() as u64)),
         Some(n) => Err(format!(

@@ -279,8 +279,8 @@ pub fn resolve_page(view: &ResolvePage) -> Markup {
     page(&frame, body)
 }
 
-/// A labelled text input with its examples shown under it (not as a placeholder, which
-/// vanishes once one types) and its problem beside it.
+/// A labelled text input with its examples shown under it as visible text (an in-field
+/// hint vanishes once one types) and its problem beside it.
 fn text_field(id: &str, label: &str, value: &str, examples: &str, error: Option<&str>) -> Markup {
     let help_id = format!("{id}-help");
     let error_id = format!("{id}-error");
